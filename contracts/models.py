@@ -1,0 +1,266 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class ContractQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ContractQuerySet:
+        """Contracts this user may read: every signed-in user reads every contract."""
+        if not user.is_authenticated:
+            return self.none()
+        return self
+
+    def editable_by(self, user) -> ContractQuerySet:
+        """Contracts whose figures this user may enter: their assigned ones (all for admins)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(assignments__user=user).distinct()
+
+
+class ContractManager(models.Manager.from_queryset(ContractQuerySet)):
+    def get_by_natural_key(self, code: str) -> Contract:
+        return self.get(code=code)
+
+
+class Contract(models.Model):
+    code = models.SlugField(
+        max_length=20,
+        unique=True,
+        help_text="Short code used in exports and addresses, such as PSSP or ICT.",
+    )
+    name = models.CharField(max_length=200)
+    authority = models.CharField(max_length=200, help_text="The council that let the contract.")
+    supplier = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    start_date = models.DateField(
+        null=True, blank=True, help_text="Leave empty if the source does not give the day."
+    )
+    end_date = models.DateField(
+        null=True, blank=True, help_text="The original end date, before any extension."
+    )
+    stated_kpi_count = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many KPIs the contract's own papers say it has, to compare with those held.",
+    )
+
+    objects = ContractManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["authority", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gt=F("start_date")),
+                name="contract_ends_after_start",
+                violation_error_message="The end date must be after the start date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+    def get_absolute_url(self) -> str:
+        return reverse("contract_scorecard", args=[self.code])
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date <= self.start_date:
+            raise ValidationError({"end_date": "The end date must be after the start date."})
+
+    @property
+    def current_end_date(self):
+        """The end date once every extension is taken into account."""
+        ends = [e.end_date for e in self.extensions.all()]
+        if self.end_date:
+            ends.append(self.end_date)
+        return max(ends, default=None)
+
+
+class ServiceAreaManager(models.Manager):
+    def get_by_natural_key(self, contract_code: str, code: str) -> ServiceArea:
+        return self.get(contract__code=contract_code, code=code)
+
+
+class ServiceArea(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="service_areas")
+    code = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in which the area is listed, as in the contract's report."
+    )
+
+    objects = ServiceAreaManager()
+
+    class Meta:
+        ordering = ["contract", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "code"],
+                name="service_area_code_unique_in_contract",
+                violation_error_message="This contract already has a service area with this code.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.name}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.contract.code, self.code)
+
+    natural_key.dependencies = ["contracts.contract"]
+
+
+class ExtensionManager(models.Manager):
+    def get_by_natural_key(self, contract_code: str, start_date: str) -> Extension:
+        return self.get(contract__code=contract_code, start_date=start_date)
+
+
+class Extension(models.Model):
+    """A change to a contract's term, with the money and savings promised for it."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="extensions")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    value = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Estimated value to the supplier over the extension, in pounds.",
+    )
+    guaranteed_savings = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Savings the supplier has committed to over the extension, in pounds.",
+    )
+    description = models.TextField(blank=True)
+    source = models.CharField(max_length=300, blank=True, help_text="Where these terms come from.")
+
+    objects = ExtensionManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contract", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gt=F("start_date")),
+                name="extension_ends_after_start",
+                violation_error_message="The end date must be after the start date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0),
+                name="extension_value_not_negative",
+                violation_error_message="The value cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(guaranteed_savings__isnull=True) | Q(guaranteed_savings__gte=0),
+                name="extension_savings_not_negative",
+                violation_error_message="The guaranteed savings cannot be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.code} extension to {self.end_date:%d %B %Y}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.contract.code, self.start_date.isoformat())
+
+    natural_key.dependencies = ["contracts.contract"]
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date <= self.start_date:
+            raise ValidationError({"end_date": "The end date must be after the start date."})
+
+
+class BudgetManager(models.Manager):
+    def get_by_natural_key(self, contract_code: str, financial_year: int) -> Budget:
+        return self.get(contract__code=contract_code, financial_year=financial_year)
+
+
+class Budget(models.Model):
+    """One financial year's budget against outturn for a contract, in pounds."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="budgets")
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The year the financial year starts in: 2018 for 2018/19."
+    )
+    council_budget = models.DecimalField(max_digits=14, decimal_places=2)
+    reserve_contribution = models.DecimalField(
+        max_digits=14, decimal_places=2, default=0, help_text="Contributions from reserves."
+    )
+    actual_outturn = models.DecimalField(max_digits=14, decimal_places=2)
+    commentary = models.TextField(blank=True, help_text="What explains the variance.")
+
+    objects = BudgetManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contract", "financial_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "financial_year"],
+                name="one_budget_per_contract_year",
+                violation_error_message="This contract already has a budget for that year.",
+            ),
+            models.CheckConstraint(
+                condition=Q(financial_year__gte=1990) & Q(financial_year__lte=2100),
+                name="budget_year_plausible",
+                violation_error_message="The financial year must be between 1990 and 2100.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.code} {self.year_label}"
+
+    def natural_key(self) -> tuple[str, int]:
+        return (self.contract.code, self.financial_year)
+
+    natural_key.dependencies = ["contracts.contract"]
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.financial_year}/{(self.financial_year + 1) % 100:02d}"
+
+    @property
+    def revised_budget(self):
+        return self.council_budget + self.reserve_contribution
+
+    @property
+    def variance(self):
+        """Outturn less revised budget: positive is an overspend."""
+        return self.actual_outturn - self.revised_budget
+
+
+class Assignment(models.Model):
+    """Gives a council officer or manager a contract to look after."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "user"],
+                name="one_assignment_per_user_and_contract",
+                violation_error_message="This person is already assigned to this contract.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.contract.code}"

@@ -1,0 +1,15 @@
+from kpis.models.kpi import Kpi
+from kpis.models.period import ReportingPeriod
+from kpis.models.published import PublishedSummary
+from kpis.models.reading import Reading
+from kpis.models.returns import QuarterlyReturn
+from kpis.models.suspension import Suspension
+
+__all__ = [
+    "Kpi",
+    "PublishedSummary",
+    "QuarterlyReturn",
+    "Reading",
+    "ReportingPeriod",
+    "Suspension",
+]

@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from contracts.models import Contract, ServiceArea
+from kpis.choices import Direction, Frequency, Unit
+from kpis.status import Rule
+
+_HIGHER = Q(direction=Direction.HIGHER)
+_LOWER = Q(direction=Direction.LOWER)
+
+
+def _below(low: str, high: str) -> Q:
+    """`low` is under `high`, or one of them is not set."""
+    unset = Q(**{f"{low}__isnull": True}) | Q(**{f"{high}__isnull": True})
+    return unset | Q(**{f"{low}__lt": F(high)})
+
+
+# Thresholds sit on the worse side of the target, the failure beyond the detriment.
+THRESHOLDS_IN_ORDER = (
+    _HIGHER
+    & _below("detriment", "target")
+    & _below("failure", "detriment")
+    & _below("failure", "target")
+) | (
+    _LOWER
+    & _below("target", "detriment")
+    & _below("detriment", "failure")
+    & _below("target", "failure")
+)
+
+
+class KpiQuerySet(models.QuerySet):
+    def for_contract(self, contract: Contract) -> KpiQuerySet:
+        return self.filter(contract=contract)
+
+    def in_report_order(self) -> KpiQuerySet:
+        return self.order_by("service_area__position", "service_area__code", "position", "id")
+
+
+class KpiManager(models.Manager.from_queryset(KpiQuerySet)):
+    def get_by_natural_key(self, contract_code: str, reference: str) -> Kpi:
+        return self.get(contract__code=contract_code, reference=reference)
+
+
+class Kpi(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="kpis")
+    service_area = models.ForeignKey(ServiceArea, on_delete=models.PROTECT, related_name="kpis")
+    reference = models.CharField(max_length=30, help_text="As the contract prints it: R&B-K-009a.")
+    description = models.TextField()
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    target = models.DecimalField(
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="The default target; a quarter's reading can override it.",
+    )
+    target_strict = models.BooleanField(
+        default=False,
+        verbose_name="strict target",
+        help_text="Tick when the target is printed as '< 5%' or '> 3.5': equalling it is a miss.",
+    )
+    detriment = models.DecimalField(
+        max_digits=12, decimal_places=4, null=True, blank=True, verbose_name="detriment threshold"
+    )
+    failure = models.DecimalField(
+        max_digits=12, decimal_places=4, null=True, blank=True, verbose_name="failure threshold"
+    )
+    scale_min = models.DecimalField(
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Lowest score possible, where the KPI is a score.",
+    )
+    scale_max = models.DecimalField(
+        max_digits=12, decimal_places=4, null=True, blank=True, help_text="Highest score possible."
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order within its area.")
+    notes = models.TextField(
+        blank=True, help_text="Anything odd in the source: misprints, changes of unit."
+    )
+
+    objects = KpiManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "KPI"
+        verbose_name_plural = "KPIs"
+        ordering = ["contract", "service_area__position", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "reference"],
+                name="kpi_reference_unique_in_contract",
+                violation_error_message="This contract already has a KPI with this reference.",
+            ),
+            models.CheckConstraint(
+                condition=THRESHOLDS_IN_ORDER,
+                name="kpi_thresholds_in_order",
+                violation_error_message=(
+                    "The detriment and failure thresholds must lie beyond the target, "
+                    "failure furthest, in the KPI's direction."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=_below("scale_min", "scale_max"),
+                name="kpi_scale_in_order",
+                violation_error_message="The highest score must be above the lowest.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.code} {self.reference}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.contract.code, self.reference)
+
+    natural_key.dependencies = ["contracts.contract", "contracts.servicearea"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("kpi_detail", args=[self.contract.code, self.pk])
+
+    @property
+    def has_thresholds(self) -> bool:
+        return self.detriment is not None or self.failure is not None
+
+    def rule(self, target: Decimal | None = None) -> Rule:
+        """The rule for a quarter, with that quarter's target if it overrides the default."""
+        return Rule(
+            direction=self.direction,
+            target=self.target if target is None else target,
+            strict=self.target_strict,
+            detriment=self.detriment,
+            failure=self.failure,
+        )
+
+    def is_due(self, period) -> bool:
+        """Annual KPIs fall due at the year end; the others every quarter."""
+        return self.frequency != Frequency.ANNUAL or period.is_year_end
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if (
+            self.service_area_id
+            and self.contract_id
+            and self.service_area.contract_id != self.contract_id
+        ):
+            errors["service_area"] = "Choose a service area of this KPI's contract."
+        for name in ("target", "detriment", "failure"):
+            problem = self.figure_problem(getattr(self, name))
+            if problem:
+                errors[name] = problem
+        errors.update(self._threshold_errors())
+        scale = (self.scale_min, self.scale_max)
+        if None not in scale and self.scale_max <= self.scale_min:
+            errors["scale_max"] = "The highest score must be above the lowest."
+        if errors:
+            raise ValidationError(errors)
+
+    def _threshold_errors(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        higher = self.direction == Direction.HIGHER
+        side = "below" if higher else "above"
+        worse = (lambda a, b: a < b) if higher else (lambda a, b: a > b)
+        t, d, f = self.target, self.detriment, self.failure
+        if d is not None and t is not None and not worse(d, t):
+            errors["detriment"] = (
+                f"Where {self.get_direction_display().lower()}, the detriment threshold "
+                f"must be {side} the target."
+            )
+        if f is not None and d is not None and not worse(f, d):
+            errors["failure"] = (
+                f"Where {self.get_direction_display().lower()}, the failure threshold "
+                f"must be {side} the detriment threshold."
+            )
+        elif f is not None and t is not None and not worse(f, t):
+            errors["failure"] = (
+                f"Where {self.get_direction_display().lower()}, the failure threshold "
+                f"must be {side} the target."
+            )
+        return errors
+
+    def figure_problem(self, value: Decimal | None, unit: str | None = None) -> str:
+        """Why `value` cannot be a figure in this KPI's unit (or `unit`), or '' if it can."""
+        if value is None:
+            return ""
+        unit = unit or self.unit
+        if unit == Unit.PERCENT and not (0 <= value <= 100):
+            return "A percentage must be between 0 and 100."
+        if unit == Unit.COUNT and (value < 0 or value != value.to_integral_value()):
+            return "A number of failures must be a whole number, 0 or more."
+        if unit == Unit.DAYS and value < 0:
+            return "A number of days cannot be negative."
+        low, high = self.scale_min, self.scale_max
+        if unit == Unit.SCORE and None not in (low, high) and not (low <= value <= high):
+            return f"A score must be between {low.normalize():f} and {high.normalize():f}."
+        return ""

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from contracts.models import Contract
+from kpis.choices import ReturnState
+from kpis.models.period import ReportingPeriod
+
+
+class QuarterlyReturnQuerySet(models.QuerySet):
+    def overdue(self, today: datetime.date) -> QuarterlyReturnQuerySet:
+        cutoff = today - datetime.timedelta(days=settings.RETURN_OVERDUE_AFTER_DAYS)
+        return self.exclude(state=ReturnState.APPROVED).filter(period__end_date__lt=cutoff)
+
+
+class QuarterlyReturnManager(models.Manager.from_queryset(QuarterlyReturnQuerySet)):
+    def get_by_natural_key(self, contract_code: str, end_date: str) -> QuarterlyReturn:
+        return self.get(contract__code=contract_code, period__end_date=end_date)
+
+
+class QuarterlyReturn(models.Model):
+    """One contract's quarter as a unit of work: drafted, submitted, then approved and locked."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="returns")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="returns")
+    state = models.CharField(max_length=10, choices=ReturnState.choices, default=ReturnState.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = QuarterlyReturnManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contract", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "period"],
+                name="one_return_per_contract_and_quarter",
+                violation_error_message="This contract already has a return for this quarter.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.code} return for {self.period}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.contract.code, self.period.end_date.isoformat())
+
+    natural_key.dependencies = ["contracts.contract", "kpis.reportingperiod"]
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == ReturnState.APPROVED

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from kpis.models.kpi import Kpi
+from kpis.models.period import QUARTER_END_MESSAGE, ReportingPeriod, is_quarter_end
+
+
+class SuspensionManager(models.Manager):
+    def get_by_natural_key(self, contract_code: str, reference: str, first_quarter: str):
+        return self.get(
+            kpi__contract__code=contract_code, kpi__reference=reference, first_quarter=first_quarter
+        )
+
+
+class Suspension(models.Model):
+    """A KPI taken out of the counts for a span of quarters. Figures recorded meanwhile are kept."""
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="suspensions")
+    first_quarter = models.DateField(help_text="The last day of the first quarter suspended.")
+    last_quarter = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day of the last quarter suspended; empty while it goes on.",
+    )
+    reason = models.TextField()
+
+    objects = SuspensionManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kpi", "first_quarter"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_quarter__isnull=True) | Q(last_quarter__gte=F("first_quarter")),
+                name="suspension_ends_after_start",
+                violation_error_message="The last quarter cannot come before the first.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="suspension_has_reason",
+                violation_error_message="Say why the KPI is suspended.",
+            ),
+        ]
+        indexes = [models.Index(fields=["kpi", "first_quarter"], name="suspension_kpi_first")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} suspended from {self.first_quarter:%b-%y}"
+
+    def natural_key(self) -> tuple[str, str, str]:
+        return (*self.kpi.natural_key(), self.first_quarter.isoformat())
+
+    natural_key.dependencies = ["kpis.kpi"]
+
+    def covers(self, period: ReportingPeriod) -> bool:
+        return self.first_quarter <= period.end_date and (
+            self.last_quarter is None or period.end_date <= self.last_quarter
+        )
+
+    def clean(self) -> None:
+        errors = {}
+        if self.first_quarter and not is_quarter_end(self.first_quarter):
+            errors["first_quarter"] = QUARTER_END_MESSAGE
+        if self.last_quarter and not is_quarter_end(self.last_quarter):
+            errors["last_quarter"] = QUARTER_END_MESSAGE
+        elif self.first_quarter and self.last_quarter and self.last_quarter < self.first_quarter:
+            errors["last_quarter"] = "The last quarter cannot come before the first."
+        if not self.reason.strip():
+            errors["reason"] = "Say why the KPI is suspended."
+        if errors:
+            raise ValidationError(errors)

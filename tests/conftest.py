@@ -1,0 +1,63 @@
+"""Named users for every role, shared by the whole suite."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from contracts.models import Assignment, Contract
+from contracts.roles import Role
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def pytest_configure(config):
+    # Hashing at full strength would make every sign-in in the suite slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def _user(django_user_model, username: str, role: Role | None, contracts=(), **extra):
+    user = django_user_model.objects.create_user(
+        username=username, password=PASSWORD, first_name=username.title(), **extra
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role.value))
+    for contract in contracts:
+        Assignment.objects.create(user=user, contract=contract)
+    return user
+
+
+@pytest.fixture
+def seed(db):
+    """Both seed fixtures, loaded as `make run` loads them."""
+    call_command("loaddata", "peterborough_serco_2018_19", "hertfordshire_serco_2019", verbosity=0)
+    return {c.code: c for c in Contract.objects.all()}
+
+
+@pytest.fixture
+def officer(django_user_model, seed):
+    return _user(django_user_model, "officer", Role.OFFICER, [seed["PSSP"], seed["ICT"]])
+
+
+@pytest.fixture
+def manager(django_user_model, seed):
+    return _user(django_user_model, "manager", Role.MANAGER, [seed["PSSP"], seed["ICT"]])
+
+
+@pytest.fixture
+def committee_member(django_user_model, db):
+    return _user(django_user_model, "committee", Role.COMMITTEE)
+
+
+@pytest.fixture
+def outsider(django_user_model, seed):
+    """An officer who looks after another council's contract only."""
+    return _user(django_user_model, "outsider", Role.OFFICER, [seed["HERTS"]])
+
+
+@pytest.fixture
+def admin_user(django_user_model, db):
+    return django_user_model.objects.create_superuser(
+        username="admin", password=PASSWORD, email="admin@example.org"
+    )

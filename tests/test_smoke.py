@@ -1,0 +1,2 @@
+def test_it_loads_both_seed_fixtures(seed):
+    assert set(seed) == {"PSSP", "ICT", "HERTS"}
