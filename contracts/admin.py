@@ -1,0 +1,102 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from contracts.models import Assignment, Budget, Contract, Extension, ServiceArea
+from kpis.models import Kpi
+
+
+class ServiceAreaInline(admin.TabularInline):
+    model = ServiceArea
+    extra = 0
+    fields = ["position", "code", "name"]
+
+
+class KpiInline(admin.TabularInline):
+    model = Kpi
+    extra = 0
+    fields = ["reference", "service_area", "frequency", "unit", "direction", "target"]
+    show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Only this contract's areas make sense for its KPIs.
+        areas = formset.form.base_fields["service_area"]
+        areas.queryset = ServiceArea.objects.filter(contract=obj) if obj else areas.queryset.none()
+        return formset
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("service_area", "contract")
+
+
+class ExtensionInline(admin.StackedInline):
+    model = Extension
+    extra = 0
+
+
+class BudgetInline(admin.TabularInline):
+    model = Budget
+    extra = 0
+    fields = ["financial_year", "council_budget", "reserve_contribution", "actual_outturn"]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Contract)
+class ContractAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "authority", "supplier", "start_date", "end_date", "kpi_count"]
+    list_filter = ["authority", "supplier"]
+    search_fields = ["code", "name", "authority", "supplier"]
+    inlines = [ServiceAreaInline, KpiInline, ExtensionInline, BudgetInline, AssignmentInline]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(n_kpis=Count("kpis"))
+
+    @admin.display(description="KPIs", ordering="n_kpis")
+    def kpi_count(self, contract: Contract) -> int:
+        return contract.n_kpis
+
+
+@admin.register(ServiceArea)
+class ServiceAreaAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "contract", "position"]
+    list_filter = ["contract"]
+    search_fields = ["code", "name", "contract__code"]
+    list_select_related = ["contract"]
+
+
+@admin.register(Extension)
+class ExtensionAdmin(SimpleHistoryAdmin):
+    list_display = ["contract", "start_date", "end_date", "value", "guaranteed_savings"]
+    list_filter = ["contract"]
+    list_select_related = ["contract"]
+
+
+@admin.register(Budget)
+class BudgetAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "contract",
+        "year_label",
+        "council_budget",
+        "reserve_contribution",
+        "revised_budget",
+        "actual_outturn",
+        "variance",
+    ]
+    list_filter = ["contract", "financial_year"]
+    list_select_related = ["contract"]
+    readonly_fields = ["revised_budget", "variance"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "contract"]
+    list_filter = ["contract"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "contract__code"]
+    list_select_related = ["user", "contract"]
+    autocomplete_fields = ["user"]
