@@ -5,15 +5,24 @@ PY := $(VENV)/bin/python
 DEMO_PASSWORD ?= scrutiny-demo-2026
 DEV := DEBUG=1
 
-.PHONY: install run test test-postgres lint format migrations-check check
+.PHONY: install run test test-postgres lint format migrations-check check chromium
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
+
+# GOV.UK Frontend (served as static files) and axe-core (for the accessibility tests).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# The browser tests drive Debian's Chromium: Playwright's own browser download is not used.
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
 run: install
 	$(DEV) $(PY) manage.py migrate --no-input

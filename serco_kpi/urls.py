@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 admin.site.site_header = "KPI tracker administration"
@@ -6,5 +7,9 @@ admin.site.site_title = "KPI tracker admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Sign-in and sign-out only: accounts are made by an administrator, and there is no email
+    # set up for password resets.
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("kpis.urls")),
 ]
