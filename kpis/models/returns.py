@@ -36,6 +36,9 @@ class QuarterlyReturn(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Kept on the row (and so in its history) in full; the history's change reason holds only
+    # the first 100 characters.
+    reopen_reason = models.TextField(blank=True, help_text="Why the return was last reopened.")
 
     objects = QuarterlyReturnManager()
     history = HistoricalRecords()
