@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from contracts.models import Contract, ServiceArea
 from kpis.choices import Direction, Frequency, Unit
+from kpis.numbers import plain_number
 from kpis.status import Rule
 
 _HIGHER = Q(direction=Direction.HIGHER)
@@ -202,5 +203,5 @@ class Kpi(models.Model):
             return "A number of days cannot be negative."
         low, high = self.scale_min, self.scale_max
         if unit == Unit.SCORE and None not in (low, high) and not (low <= value <= high):
-            return f"A score must be between {low.normalize():f} and {high.normalize():f}."
+            return f"A score must be between {plain_number(low)} and {plain_number(high)}."
         return ""

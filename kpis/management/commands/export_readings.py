@@ -1,0 +1,10 @@
+from kpis.exports import READINGS_HEADER, reading_rows
+from kpis.management.commands._export import ExportCommand
+
+
+class Command(ExportCommand):
+    help = "Write every reading of a contract as CSV: one row per KPI and quarter, with status."
+    header = READINGS_HEADER
+
+    def rows(self, contract):
+        return reading_rows(contract)

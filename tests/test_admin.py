@@ -1,0 +1,82 @@
+import pytest
+
+from kpis.models import Kpi, QuarterlyReturn, Reading
+
+
+@pytest.fixture
+def admin_client_seeded(client, admin_user, seed):
+    client.force_login(admin_user)
+    return client
+
+
+def test_it_lists_the_seed_contracts_in_the_admin(admin_client_seeded):
+    response = admin_client_seeded.get("/admin/contracts/contract/")
+    assert response.status_code == 200
+    for name in ("Peterborough Serco Strategic Partnership", "ICT Managed Service", "Hertfordshire"):
+        assert name in response.content.decode()
+
+
+def test_it_shows_a_contract_with_its_areas_and_kpis_inline(admin_client_seeded, seed):
+    response = admin_client_seeded.get(f"/admin/contracts/contract/{seed['PSSP'].pk}/change/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Shared Transactional Services" in page
+    assert "R&amp;B-K-009a" in page
+
+
+def test_it_shows_a_kpis_readings_with_their_computed_status(admin_client_seeded):
+    kpi = Kpi.objects.get(contract__code="PSSP", reference="CS-K-002")
+    response = admin_client_seeded.get(f"/admin/kpis/kpi/{kpi.pk}/change/")
+    assert response.status_code == 200
+    assert "Suspended (would have been below target)" in response.content.decode()
+
+
+def test_it_filters_readings_by_computed_status(admin_client_seeded):
+    response = admin_client_seeded.get("/admin/kpis/reading/?status=detriment")
+    assert response.status_code == 200
+    assert "4 readings" in response.content.decode()
+
+
+def test_it_refuses_changes_to_a_reading_of_an_approved_quarter(admin_client_seeded):
+    reading = Reading.objects.get(kpi__reference="R&B-K-009", period__end_date="2018-06-30")
+    url = f"/admin/kpis/reading/{reading.pk}/change/"
+    response = admin_client_seeded.post(url, {"kpi": reading.kpi_id, "period": reading.period_id, "value": "20"})
+    assert response.status_code == 403
+    reading.refresh_from_db()
+    assert reading.value == pytest.approx(2.96)
+
+
+def test_it_refuses_a_bad_figure_with_the_fields_message(admin_client_seeded):
+    QuarterlyReturn.objects.filter(contract__code="ICT").update(state="draft")
+    reading = Reading.objects.get(kpi__contract__code="ICT", kpi__reference="3", period__end_date="2018-06-30")
+    response = admin_client_seeded.post(
+        f"/admin/kpis/reading/{reading.pk}/change/",
+        {
+            "kpi": reading.kpi_id,
+            "period": reading.period_id,
+            "value": "180",
+            "unit": "percent",
+            "not_measured_reason": "",
+            "commentary": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "A percentage must be between 0 and 100." in response.content.decode()
+    reading.refresh_from_db()
+    assert reading.value == 98
+
+
+def test_it_shows_every_model_list_to_an_administrator(admin_client_seeded):
+    for path in (
+        "contracts/servicearea",
+        "contracts/extension",
+        "contracts/budget",
+        "contracts/assignment",
+        "kpis/kpi",
+        "kpis/reading",
+        "kpis/suspension",
+        "kpis/reportingperiod",
+        "kpis/quarterlyreturn",
+        "kpis/publishedsummary",
+    ):
+        assert admin_client_seeded.get(f"/admin/{path}/").status_code == 200, path
