@@ -1,0 +1,390 @@
+"""Writes to quarterly returns: open, save, submit, approve, reopen, suspend.
+
+Every function is keyword-only and atomic, and checks who is asking, the lock and the input before
+it writes anything, so that a refused change leaves no trace. Admin pages and importers call
+`ensure_unlocked` before they change a reading.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from contracts.models import Contract
+from contracts.roles import can_approve, can_enter_figures, can_set_targets
+from kpis.choices import ReturnState
+from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod, Suspension
+from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end, quarter_end_for
+from kpis.status import MEASURED, Status
+
+LOCKED_MESSAGE = (
+    "This quarter's return has been approved and is locked. "
+    "A contract manager must reopen it, giving a reason, before anything can change."
+)
+COMMENTARY_MESSAGE = "Explain why the target was missed and what is being done about it"
+# simple_history keeps a change reason of at most 100 characters.
+CHANGE_REASON_LENGTH = 100
+READING_FIELDS = ["value", "not_measured_reason", "commentary", "target_override"]
+
+
+class ReturnLocked(ValidationError):
+    def __init__(self) -> None:
+        super().__init__(LOCKED_MESSAGE, code="locked")
+
+
+class ReturnInvalid(ValidationError):
+    """Problems with some rows of a return, keyed by KPI id then field name."""
+
+    def __init__(self, row_errors: dict[int, dict[str, str]]) -> None:
+        self.row_errors = row_errors
+        super().__init__("Some figures need correcting.", code="invalid")
+
+
+class ReturnIncomplete(ValidationError):
+    """Rows that stop a return being submitted: (KPI id, field, message)."""
+
+    def __init__(self, problems: list[tuple[int, str, str]]) -> None:
+        self.problems = problems
+        super().__init__([message for _, _, message in problems], code="incomplete")
+
+
+class EditConflict(Exception):
+    """Someone else saved rows of this return after the user opened it; nothing was written."""
+
+    def __init__(self, current: dict[int, Reading]) -> None:
+        self.current = current
+        super().__init__(f"{len(current)} rows were changed by someone else.")
+
+
+@dataclass(frozen=True)
+class RowEntry:
+    """What a user entered for one KPI, with the version of the reading they started from."""
+
+    kpi_id: int
+    version: int | None
+    value: Decimal | None
+    not_measured_reason: str = ""
+    commentary: str = ""
+    target_override: Decimal | None = None
+
+
+def _short(reason: str) -> str:
+    reason = " ".join(reason.split())
+    if len(reason) <= CHANGE_REASON_LENGTH:
+        return reason
+    return reason[: CHANGE_REASON_LENGTH - 1] + "…"
+
+
+def is_locked(*, contract_id: int, period_id: int) -> bool:
+    return QuarterlyReturn.objects.filter(
+        contract_id=contract_id, period_id=period_id, state=ReturnState.APPROVED
+    ).exists()
+
+
+def ensure_unlocked(reading: Reading) -> None:
+    """Refuse any change to a reading in an approved quarter (raises `ReturnLocked`).
+
+    Checks where the reading is now and, for a stored one, where it was: moving a reading out
+    of a locked quarter is a change to that quarter too.
+    """
+    places = {(reading.kpi_id, reading.period_id)}
+    if reading.pk:
+        places.update(Reading.objects.filter(pk=reading.pk).values_list("kpi_id", "period_id"))
+    for kpi_id, period_id in places:
+        if not (kpi_id and period_id):
+            continue
+        contract_id = Kpi.objects.filter(pk=kpi_id).values("contract_id")[:1]
+        if QuarterlyReturn.objects.filter(
+            contract_id__in=contract_id, period_id=period_id, state=ReturnState.APPROVED
+        ).exists():
+            raise ReturnLocked()
+
+
+def misses_target(reading: Reading, today: datetime.date | None = None) -> bool:
+    """True when the reading's figure is judged and falls short of the target in force."""
+    status = reading.evaluate(today).status
+    return status in MEASURED and status != Status.MET
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied("You cannot change this contract's returns.")
+
+
+def _add_missing_readings(*, contract: Contract, period: ReportingPeriod, user) -> list[Reading]:
+    """One empty reading per KPI of the contract that has none, so gaps are counted as missing."""
+    missing = Kpi.objects.for_contract(contract).exclude(readings__period=period)
+    rows = [Reading(kpi=kpi, period=period, unit=kpi.unit) for kpi in missing.only("pk", "unit")]
+    if not rows:
+        return []
+    return bulk_create_with_history(
+        rows, Reading, default_user=user, default_change_reason="Return opened"
+    )
+
+
+@transaction.atomic
+def open_return(*, contract: Contract, end_date: datetime.date, user) -> QuarterlyReturn:
+    """The contract's return for the quarter ending `end_date`, created with a row per KPI."""
+    _require(can_enter_figures(user, contract))
+    if not is_quarter_end(end_date):
+        raise ValidationError({"end_date": QUARTER_END_MESSAGE})
+    if end_date > quarter_end_for(timezone.localdate()):
+        raise ValidationError({"end_date": "That quarter has not started yet."})
+    if contract.start_date and end_date < contract.start_date:
+        raise ValidationError({"end_date": "That quarter ends before the contract started."})
+    period = ReportingPeriod.objects.for_date(end_date)
+    quarterly_return = QuarterlyReturn.objects.filter(contract=contract, period=period).first()
+    if quarterly_return is None:
+        quarterly_return = QuarterlyReturn(contract=contract, period=period)
+        quarterly_return._history_user = user
+        quarterly_return._change_reason = "Return opened"
+        quarterly_return.save()
+    if not quarterly_return.is_locked:
+        _add_missing_readings(contract=contract, period=period, user=user)
+    return quarterly_return
+
+
+@receiver(post_save, sender=Kpi, dispatch_uid="kpis.services.add_kpi_to_open_returns")
+def _kpi_saved(sender, instance: Kpi, created: bool, raw: bool, **kwargs) -> None:
+    if created and not raw:
+        add_kpi_to_open_returns(kpi=instance)
+
+
+@transaction.atomic
+def add_kpi_to_open_returns(*, kpi: Kpi, user=None) -> list[Reading]:
+    """Give a new KPI an empty row in each of its contract's returns that is not approved."""
+    open_periods = (
+        QuarterlyReturn.objects.filter(contract_id=kpi.contract_id)
+        .exclude(state=ReturnState.APPROVED)
+        .values("period_id")
+    )
+    periods = ReportingPeriod.objects.filter(pk__in=open_periods).exclude(readings__kpi=kpi)
+    rows = [Reading(kpi=kpi, period=period, unit=kpi.unit) for period in periods]
+    if not rows:
+        return []
+    return bulk_create_with_history(
+        rows, Reading, default_user=user, default_change_reason="KPI added to the contract"
+    )
+
+
+def _locked_return(quarterly_return: QuarterlyReturn) -> QuarterlyReturn:
+    """The return re-read under a row lock, so that a concurrent approval is seen."""
+    return QuarterlyReturn.objects.select_for_update().get(pk=quarterly_return.pk)
+
+
+def _differs(reading: Reading, entry: RowEntry, with_target: bool) -> bool:
+    fields = READING_FIELDS if with_target else READING_FIELDS[:3]
+    return any(getattr(reading, name) != getattr(entry, name) for name in fields)
+
+
+def _apply(reading: Reading, entry: RowEntry, with_target: bool) -> dict[str, str]:
+    """Put the entry on the reading and return its problems by field (the model's own rules)."""
+    reading.value = entry.value
+    reading.not_measured_reason = entry.not_measured_reason.strip()
+    reading.commentary = entry.commentary.strip()
+    if with_target:
+        reading.target_override = entry.target_override
+    try:
+        reading.clean()
+    except ValidationError as error:
+        return {field: messages[0] for field, messages in error.message_dict.items()}
+    if not reading.commentary and misses_target(reading):
+        return {"commentary": COMMENTARY_MESSAGE}
+    return {}
+
+
+@transaction.atomic
+def save_return(
+    *,
+    quarterly_return: QuarterlyReturn,
+    user,
+    entries: Sequence[RowEntry],
+    set_targets: bool = False,
+) -> list[Reading]:
+    """Write the rows that changed, all or none. Returns the readings written.
+
+    Raises `ReturnLocked` for an approved return, `ReturnInvalid` when any row is wrong, and
+    `EditConflict` when a row the user changed was saved by someone else since they read it.
+    """
+    contract = quarterly_return.contract
+    _require(can_enter_figures(user, contract))
+    if set_targets:
+        _require(can_set_targets(user, contract))
+    if _locked_return(quarterly_return).is_locked:
+        raise ReturnLocked()
+    period = quarterly_return.period
+    _add_missing_readings(contract=contract, period=period, user=user)
+    readings = {
+        r.kpi_id: r
+        for r in Reading.objects.filter(kpi__contract=contract, period=period)
+        .select_for_update(of=("self",))
+        .select_related("kpi", "period")
+        .prefetch_related("kpi__suspensions")
+    }
+    errors: dict[int, dict[str, str]] = {}
+    conflicts: dict[int, Reading] = {}
+    changed: list[Reading] = []
+    for entry in entries:
+        reading = readings.get(entry.kpi_id)
+        if reading is None:
+            errors[entry.kpi_id] = {"value": "This KPI is not part of this contract."}
+            continue
+        if not _differs(reading, entry, set_targets):
+            continue
+        # No version: the row was not stored when the user opened the page (a new KPI).
+        if (entry.version or 1) != reading.version:
+            conflicts[entry.kpi_id] = Reading(
+                **{name: getattr(reading, name) for name in READING_FIELDS},
+                kpi=reading.kpi,
+                period=period,
+                version=reading.version,
+                updated_at=reading.updated_at,
+            )
+        problems = _apply(reading, entry, set_targets)
+        if problems:
+            errors[entry.kpi_id] = problems
+        changed.append(reading)
+    if errors:
+        raise ReturnInvalid(errors)
+    if conflicts:
+        raise EditConflict(conflicts)
+    now = timezone.now()
+    for reading in changed:
+        reading.version += 1
+        reading.updated_at = now
+    if changed:
+        bulk_update_with_history(
+            changed,
+            Reading,
+            [*READING_FIELDS, "version", "updated_at"],
+            default_user=user,
+            default_change_reason=f"Return for {period.label} saved",
+        )
+    return changed
+
+
+def _set_state(quarterly_return: QuarterlyReturn, user, state: str, reason: str) -> None:
+    quarterly_return.state = state
+    quarterly_return._history_user = user
+    quarterly_return._change_reason = _short(reason)
+    quarterly_return.save()
+
+
+def incomplete_rows(quarterly_return: QuarterlyReturn) -> list[tuple[int, str, str]]:
+    """Why the return cannot be submitted yet: (KPI id, field, message) per row not ready."""
+    readings = (
+        Reading.objects.filter(
+            kpi__contract=quarterly_return.contract, period=quarterly_return.period
+        )
+        .select_related("kpi", "period")
+        .prefetch_related("kpi__suspensions")
+        .order_by("kpi__service_area__position", "kpi__position", "kpi_id")
+    )
+    today = timezone.localdate()
+    problems = []
+    for reading in readings:
+        # A return is submitted once its quarter is over, so judge it as if it were.
+        status = reading.evaluate(max(today, reading.period.end_date + datetime.timedelta(1)))
+        if status.status == Status.MISSING:
+            message = "Enter a figure, or say why it was not measured"
+            problems.append((reading.kpi_id, "value", message))
+        elif not reading.commentary and misses_target(reading, today):
+            problems.append((reading.kpi_id, "commentary", COMMENTARY_MESSAGE))
+    return problems
+
+
+@transaction.atomic
+def submit_return(*, quarterly_return: QuarterlyReturn, user) -> QuarterlyReturn:
+    _require(can_enter_figures(user, quarterly_return.contract))
+    current = _locked_return(quarterly_return)
+    if current.is_locked:
+        raise ReturnLocked()
+    if current.state == ReturnState.SUBMITTED:
+        raise ValidationError("This return has already been submitted.")
+    problems = incomplete_rows(current)
+    if problems:
+        raise ReturnIncomplete(problems)
+    current.submitted_at, current.submitted_by = timezone.now(), user
+    _set_state(current, user, ReturnState.SUBMITTED, "Submitted for approval")
+    return current
+
+
+@transaction.atomic
+def approve_return(*, quarterly_return: QuarterlyReturn, user) -> QuarterlyReturn:
+    _require(can_approve(user, quarterly_return.contract))
+    current = _locked_return(quarterly_return)
+    if current.is_locked:
+        raise ValidationError("This return has already been approved.")
+    if current.state != ReturnState.SUBMITTED:
+        raise ValidationError("Only a submitted return can be approved.")
+    current.approved_at, current.approved_by = timezone.now(), user
+    _set_state(current, user, ReturnState.APPROVED, "Approved")
+    return current
+
+
+@transaction.atomic
+def reopen_return(*, quarterly_return: QuarterlyReturn, user, reason: str) -> QuarterlyReturn:
+    """Send an approved or submitted return back to draft, saying why."""
+    _require(can_approve(user, quarterly_return.contract))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the return is being reopened"})
+    current = _locked_return(quarterly_return)
+    if current.state == ReturnState.DRAFT:
+        raise ValidationError("This return is already open for changes.")
+    current.reopen_reason = reason
+    current.approved_at = current.approved_by = None
+    _set_state(current, user, ReturnState.DRAFT, f"Reopened: {reason}")
+    _add_missing_readings(contract=current.contract, period=current.period, user=user)
+    return current
+
+
+@transaction.atomic
+def record_suspension(
+    *,
+    kpi: Kpi,
+    first_quarter: datetime.date,
+    last_quarter: datetime.date | None,
+    reason: str,
+    user,
+) -> Suspension:
+    """Take a KPI out of the counts for a span of quarters that are not yet approved."""
+    _require(can_enter_figures(user, kpi.contract))
+    suspension = Suspension(
+        kpi=kpi, first_quarter=first_quarter, last_quarter=last_quarter, reason=reason.strip()
+    )
+    suspension.full_clean(validate_unique=False)
+    overlapping = kpi.suspensions.filter(first_quarter__lte=last_quarter or datetime.date.max)
+    overlapping = overlapping.exclude(last_quarter__lt=first_quarter)
+    if overlapping.exists():
+        raise ValidationError(
+            {"first_quarter": "This KPI is already suspended for part of that span."}
+        )
+    approved = QuarterlyReturn.objects.filter(
+        contract_id=kpi.contract_id,
+        state=ReturnState.APPROVED,
+        period__end_date__gte=first_quarter,
+    )
+    if last_quarter:
+        approved = approved.filter(period__end_date__lte=last_quarter)
+    locked = approved.select_related("period").order_by("period__end_date").first()
+    if locked:
+        raise ValidationError(
+            {
+                "first_quarter": f"The return for {locked.period.label} is approved and locked: "
+                "start the suspension after it, or ask a manager to reopen it."
+            }
+        )
+    suspension._history_user = user
+    suspension._change_reason = _short(f"Suspended: {suspension.reason}")
+    suspension.save()
+    return suspension
