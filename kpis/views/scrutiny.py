@@ -1,18 +1,67 @@
+"""The committee's overview pages: every contract at a glance, and one contract's scorecard."""
+
+from __future__ import annotations
+
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+
+from contracts.models import Contract
+from kpis.access import get_contract_for
+from kpis.choices import ReturnState
+from kpis.filters import QuarterForm
+from kpis.models import QuarterlyReturn, ReportingPeriod
+from kpis.scorecard import latest_counts, left_out, scorecard
+from kpis.summary import Counts
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "kpis/home.html")
+    today = timezone.localdate()
+    contracts = list(Contract.objects.visible_to(request.user).annotate(kpi_count=Count("kpis")))
+    returns = list(
+        QuarterlyReturn.objects.filter(contract__in=[c.pk for c in contracts])
+        .select_related("period")
+        .order_by("period__end_date")
+    )
+    latest: dict[int, QuarterlyReturn] = {}
+    for quarterly_return in returns:
+        latest[quarterly_return.contract_id] = quarterly_return
+    counts = latest_counts({c: r.period_id for c, r in latest.items()}, today)
+    overdue = {
+        r.pk for r in QuarterlyReturn.objects.overdue(today).filter(pk__in=[r.pk for r in returns])
+    }
+    by_code = {c.pk: c for c in contracts}
+    open_returns = [
+        (by_code[r.contract_id], r, r.pk in overdue)
+        for r in returns
+        if r.state != ReturnState.APPROVED
+    ]
+    rows = [(c, latest.get(c.pk), counts.get(c.pk, Counts())) for c in contracts]
+    return render(
+        request,
+        "kpis/home.html",
+        {"rows": rows, "open_returns": open_returns, "today": today},
+    )
 
 
 @login_required
 def contract_scorecard(request: HttpRequest, code: str) -> HttpResponse:
-    return render(request, "kpis/home.html")
-
-
-@login_required
-def kpi_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    return render(request, "kpis/home.html")
+    today = timezone.localdate()
+    contract = get_contract_for(request.user, code)
+    periods = list(ReportingPeriod.objects.for_contract(contract))
+    form = QuarterForm(request.GET or None, periods=periods)
+    shown = form.shown_periods
+    return render(
+        request,
+        "kpis/scorecard.html",
+        {
+            "contract": contract,
+            "form": form,
+            "periods": periods,
+            "card": scorecard(contract, shown, today),
+            "left_out": left_out(contract, shown, today),
+        },
+    )

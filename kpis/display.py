@@ -1,0 +1,77 @@
+"""How figures, targets and statuses read on screen, on paper and in downloads."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kpis.choices import Direction, Unit
+from kpis.status import Status
+
+# A symbol beside every status word, so that status never rests on colour alone.
+SYMBOLS = {
+    Status.MET: "✓",
+    Status.BELOW_TARGET: "✗",
+    Status.DETRIMENT: "⚠",
+    Status.FAILURE: "✖",
+    Status.SUSPENDED: "‖",
+    Status.NOT_MEASURED: "-",
+    Status.NOT_DUE: "·",
+    Status.MISSING: "?",
+}
+
+# Shown where a KPI has no reading at all for a quarter.
+NO_READING = "no_reading"
+
+
+def status_label(status: str | None) -> str:
+    if not status:
+        return ""
+    if status == NO_READING:
+        return "No reading"
+    return Status(status).label
+
+
+def status_symbol(status: str | None) -> str:
+    if not status or status == NO_READING:
+        return "?"
+    return SYMBOLS[Status(status)]
+
+
+def number(value: Decimal | None) -> str:
+    """95.8000 as 95.8, 100.0000 as 100."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def figure(value: Decimal | None, unit: str) -> str:
+    if value is None:
+        return ""
+    text = number(value)
+    if unit == Unit.PERCENT:
+        return f"{text}%"
+    if unit == Unit.DAYS:
+        return f"{text} day" if value == 1 else f"{text} days"
+    if unit == Unit.COUNT:
+        return f"{text} failure" if value == 1 else f"{text} failures"
+    return text
+
+
+def target(value: Decimal | None, unit: str, direction: str, strict: bool = False) -> str:
+    """A target with the comparison it asks for: '≥ 90%', '< 5%'."""
+    if value is None:
+        return "no target"
+    higher = direction == Direction.HIGHER
+    sign = {(True, True): ">", (True, False): "≥", (False, True): "<", (False, False): "≤"}[
+        (higher, strict)
+    ]
+    return f"{sign} {figure(value, unit)}"
+
+
+def threshold(value: Decimal | None, unit: str, direction: str) -> str:
+    """A detriment or failure threshold, reached inclusively on the worse side: '≤ 87%'."""
+    if value is None:
+        return "none"
+    sign = "≤" if direction == Direction.HIGHER else "≥"
+    return f"{sign} {figure(value, unit)}"

@@ -1,0 +1,127 @@
+"""KPIs down, quarters across: the report's Appendix B, built in a fixed number of queries.
+
+One query for the KPIs (with their suspensions prefetched) and one for every reading in the
+chosen quarters with its status worked out by the database, whatever the number of KPIs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from kpis import display
+from kpis.models import Kpi, Reading, ReportingPeriod, Suspension
+from kpis.status import Status
+
+
+@dataclass
+class Cell:
+    kpi: Kpi
+    period: ReportingPeriod
+    reading: Reading | None
+    status: str
+    would_have_been: str | None = None
+    suspension: Suspension | None = None
+
+    @property
+    def target_value(self) -> Decimal | None:
+        if self.reading is not None and self.reading.target_override is not None:
+            return self.reading.target_override
+        return self.kpi.target
+
+    @property
+    def target_text(self) -> str:
+        return display.target(
+            self.target_value, self.kpi.unit, self.kpi.direction, self.kpi.target_strict
+        )
+
+    @property
+    def figure_text(self) -> str:
+        if self.reading is None or self.reading.value is None:
+            return ""
+        return display.figure(self.reading.value, self.reading.unit or self.kpi.unit)
+
+    @property
+    def note(self) -> str:
+        """Why a cell has no countable figure, in words."""
+        reading = self.reading
+        if self.status == Status.SUSPENDED and self.suspension is not None:
+            return f"Suspended: {self.suspension.reason}"
+        if reading is None:
+            return "No reading recorded for this quarter."
+        if reading.not_measured_reason:
+            return f"Not measured: {reading.not_measured_reason}"
+        if self.status == Status.NOT_MEASURED and reading.value is not None:
+            if not reading.unit_matches:
+                return (
+                    f"Reported as {reading.get_unit_display().lower()}, not "
+                    f"{self.kpi.get_unit_display().lower()}: cannot be compared with the target."
+                )
+            return "No target in force: cannot be judged."
+        return ""
+
+    @property
+    def status_label(self) -> str:
+        return display.status_label(self.status)
+
+    @property
+    def commentary(self) -> str:
+        return self.reading.commentary if self.reading is not None else ""
+
+
+@dataclass
+class Row:
+    kpi: Kpi
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def reference_key(self) -> str:
+        # ICT KPIs are numbered 1..19: pad numbers so that 2 sorts before 10.
+        return re.sub(r"\d+", lambda m: m.group().zfill(6), self.kpi.reference.lower())
+
+    @property
+    def area_key(self) -> tuple[int, str]:
+        return (self.kpi.service_area.position, self.kpi.service_area.code)
+
+    def cell_for(self, period: ReportingPeriod) -> Cell:
+        return next(c for c in self.cells if c.period.pk == period.pk)
+
+
+def readings_with_status(
+    kpis: QuerySet, periods: Sequence[ReportingPeriod], today: datetime.date | None = None
+) -> QuerySet:
+    return (
+        Reading.objects.filter(kpi__in=kpis.values("pk"), period__in=[p.pk for p in periods])
+        .with_status(today)
+        .order_by()
+    )
+
+
+def build_grid(
+    kpis: QuerySet, periods: Sequence[ReportingPeriod], today: datetime.date | None = None
+) -> list[Row]:
+    kpi_list = list(kpis.select_related("service_area", "contract").prefetch_related("suspensions"))
+    found = {(r.kpi_id, r.period_id): r for r in readings_with_status(kpis, periods, today)}
+    rows = []
+    for kpi in kpi_list:
+        row = Row(kpi)
+        for period in periods:
+            reading = found.get((kpi.pk, period.pk))
+            suspension = next((s for s in kpi.suspensions.all() if s.covers(period)), None)
+            if reading is not None:
+                # Attach what is already loaded so that templates cause no further queries.
+                reading.kpi = kpi
+                reading.period = period
+                status, would = reading.status, reading.would_have_been
+            elif suspension is not None:
+                status, would = Status.SUSPENDED, None
+            else:
+                status, would = display.NO_READING, None
+            row.cells.append(Cell(kpi, period, reading, status, would, suspension))
+        rows.append(row)
+    return rows

@@ -1,0 +1,105 @@
+"""What the supplier reported beside what the figures give, with the KPIs behind each difference."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from contracts.models import Contract, ServiceArea
+from kpis import display
+from kpis.models import Kpi, PublishedSummary, Reading, ReportingPeriod
+from kpis.status import Status
+from kpis.summary import Counts, summarise_contract
+
+
+@dataclass
+class Comparison:
+    area: ServiceArea
+    period: ReportingPeriod
+    published: PublishedSummary
+    computed: Counts
+    # Readings of this area and quarter that are not a plain "met": what lies behind a difference.
+    behind: list[Reading] = field(default_factory=list)
+
+    @property
+    def differs(self) -> bool:
+        return (self.published.measured, self.published.met) != (
+            self.computed.measured,
+            self.computed.met,
+        )
+
+
+@dataclass
+class SuspendedKpi:
+    kpi: Kpi
+    quarters: int
+    would_have_been: list[tuple[str, int]]
+
+    @property
+    def summary(self) -> str:
+        parts = [
+            f"{display.status_label(status).lower()} in {n} of {self.quarters} quarters"
+            for status, n in self.would_have_been
+        ]
+        return "suspended: would have been " + ", ".join(parts)
+
+
+def compare(contract: Contract, today: datetime.date) -> list[Comparison]:
+    published = list(
+        PublishedSummary.objects.filter(service_area__contract=contract)
+        .select_related("service_area", "period")
+        .order_by("period__end_date", "service_area__position", "service_area__code")
+    )
+    periods = list({p.period_id: p.period for p in published}.values())
+    counts = summarise_contract(contract, periods, today)
+    behind: dict[tuple[int, int], list[Reading]] = defaultdict(list)
+    readings = (
+        Reading.objects.for_contract(contract)
+        .filter(period__in=[p.pk for p in periods])
+        .with_status(today)
+        .with_target()
+        .exclude(status=Status.MET)
+        .select_related("kpi__service_area", "period")
+        .order_by("kpi__service_area__position", "kpi__position", "kpi_id")
+    )
+    for reading in readings:
+        behind[(reading.kpi.service_area_id, reading.period_id)].append(reading)
+    return [
+        Comparison(
+            p.service_area,
+            p.period,
+            p,
+            counts.get((p.service_area_id, p.period_id), Counts()),
+            behind.get((p.service_area_id, p.period_id), []),
+        )
+        for p in published
+    ]
+
+
+def suspended_kpis(contract: Contract, today: datetime.date) -> list[SuspendedKpi]:
+    """Each suspended KPI with what its figures would have given over the contract's quarters."""
+    rows = (
+        Reading.objects.for_contract(contract)
+        .filter(period__in=ReportingPeriod.objects.for_contract(contract))
+        .with_status(today)
+        .filter(status=Status.SUSPENDED)
+        .values("kpi_id", "would_have_been")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    tally: dict[int, Counter] = defaultdict(Counter)
+    for row in rows:
+        tally[row["kpi_id"]][row["would_have_been"]] += row["n"]
+    kpis = Kpi.objects.filter(pk__in=list(tally)).in_report_order() if tally else []
+    order = list(Status)
+    return [
+        SuspendedKpi(
+            kpi,
+            sum(tally[kpi.pk].values()),
+            sorted(tally[kpi.pk].items(), key=lambda item: order.index(Status(item[0]))),
+        )
+        for kpi in kpis
+    ]

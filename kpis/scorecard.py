@@ -1,0 +1,112 @@
+"""Counts for the home page and the contract scorecard, counted by the database."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, Q
+
+from contracts.models import Contract, ServiceArea
+from kpis.models import Kpi, Reading, ReportingPeriod
+from kpis.status import Status
+from kpis.summary import Counts, summarise_contract
+
+
+@dataclass
+class AreaRow:
+    area: ServiceArea
+    cells: list[Counts]
+
+    @property
+    def total(self) -> Counts:
+        return sum(self.cells, Counts())
+
+
+@dataclass
+class Scorecard:
+    periods: list[ReportingPeriod]
+    rows: list[AreaRow]
+
+    @property
+    def period_totals(self) -> list[Counts]:
+        return [sum((r.cells[i] for r in self.rows), Counts()) for i in range(len(self.periods))]
+
+    @property
+    def total(self) -> Counts:
+        return sum(self.period_totals, Counts())
+
+
+def scorecard(
+    contract: Contract, periods: Sequence[ReportingPeriod], today: datetime.date
+) -> Scorecard:
+    counts = summarise_contract(contract, periods, today)
+    rows = [
+        AreaRow(area, [counts.get((area.pk, p.pk), Counts()) for p in periods])
+        for area in contract.service_areas.all()
+    ]
+    return Scorecard(list(periods), rows)
+
+
+def latest_counts(latest: dict[int, int], today: datetime.date) -> dict[int, Counts]:
+    """Counts for each contract's latest quarter, from {contract id: period id}, in one query."""
+    if not latest:
+        return {}
+    wanted = reduce(or_, (Q(kpi__contract_id=c, period_id=p) for c, p in latest.items()))
+    rows = (
+        Reading.objects.filter(wanted)
+        .with_status(today)
+        .values("kpi__contract_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[int, Counts] = defaultdict(Counts)
+    for row in rows:
+        counts[row["kpi__contract_id"]].add(row["status"], row["n"])
+    return counts
+
+
+@dataclass
+class Exception_:
+    """A KPI left out of the counts in some of the quarters shown, with why."""
+
+    kpi: Kpi
+    status: str
+    periods: list[ReportingPeriod] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+
+def left_out(
+    contract: Contract, periods: Sequence[ReportingPeriod], today: datetime.date
+) -> list[Exception_]:
+    """Suspended, not measured and missing KPIs in `periods`, as the report lists them in prose."""
+    readings = (
+        Reading.objects.for_contract(contract)
+        .filter(period__in=[p.pk for p in periods])
+        .with_status(today)
+        .filter(status__in=[Status.SUSPENDED, Status.NOT_MEASURED, Status.MISSING])
+        .select_related("kpi__service_area", "period")
+        .prefetch_related("kpi__suspensions")
+        .order_by("kpi__service_area__position", "kpi__position", "kpi_id", "period__end_date")
+    )
+    found: dict[tuple[int, str], Exception_] = {}
+    for reading in readings:
+        key = (reading.kpi_id, reading.status)
+        item = found.setdefault(key, Exception_(reading.kpi, reading.status))
+        item.periods.append(reading.period)
+        reason = ""
+        if reading.status == Status.SUSPENDED:
+            reason = next(
+                (s.reason for s in reading.kpi.suspensions.all() if s.covers(reading.period)), ""
+            )
+        elif reading.not_measured_reason:
+            reason = reading.not_measured_reason
+        elif reading.status == Status.NOT_MEASURED:
+            reason = "the figure is in another unit than the KPI's, or there is no target"
+        if reason and reason not in item.reasons:
+            item.reasons.append(reason)
+    return list(found.values())

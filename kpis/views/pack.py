@@ -1,0 +1,54 @@
+"""The committee pack: one printable page per contract and quarter."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from kpis.access import get_contract_for
+from kpis.grid import build_grid
+from kpis.models import Kpi, ReportingPeriod
+from kpis.scorecard import scorecard
+from kpis.status import Status
+
+# What the exceptions section leaves out: the plain hits, and quarters a KPI was not due.
+_NOT_EXCEPTIONS = {Status.MET, Status.NOT_DUE}
+
+
+@login_required
+def committee_pack(request: HttpRequest, code: str, quarter: str) -> HttpResponse:
+    today = timezone.localdate()
+    contract = get_contract_for(request.user, code)
+    try:
+        end_date = datetime.date.fromisoformat(quarter)
+    except ValueError:
+        raise Http404("No such quarter.") from None
+    periods = list(ReportingPeriod.objects.for_contract(contract))
+    period = next((p for p in periods if p.end_date == end_date), None)
+    if period is None:
+        raise Http404("This contract has no return for that quarter.")
+    # The financial year to date, as the report's Appendix B prints it.
+    year = [
+        p for p in periods if p.financial_year == period.financial_year and p.end_date <= end_date
+    ]
+    rows = build_grid(Kpi.objects.for_contract(contract).in_report_order(), year, today)
+    exceptions = [
+        (row.kpi, row.cells[-1]) for row in rows if row.cells[-1].status not in _NOT_EXCEPTIONS
+    ]
+    return render(
+        request,
+        "kpis/pack.html",
+        {
+            "contract": contract,
+            "period": period,
+            "year": year,
+            "rows": rows,
+            "card": scorecard(contract, year, today),
+            "exceptions": exceptions,
+            "with_thresholds": any(r.kpi.has_thresholds for r in rows),
+        },
+    )
