@@ -4,9 +4,11 @@ Local development needs nothing set: `make run` sets DEBUG and uses a SQLite fil
 sets DEBUG off, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; see README.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from serco_kpi.env import env_bool, env_int, env_list, env_str
@@ -38,12 +40,16 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "axes",
     "contracts",
     "kpis",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, before sessions or the database are touched.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -51,6 +57,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
+    # Innermost, so that a database failure in any view becomes the 503 page.
+    "serco_kpi.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "serco_kpi.urls"
@@ -97,6 +107,60 @@ COUNCIL_NAME = env_str("COUNCIL_NAME", "Peterborough City Council")
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# A shared council PC must not stay signed in after the browser is closed.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+
+# HTTPS: on whenever DEBUG is off. HTTPS_ONLY=0 is for a loopback trial without TLS only.
+HTTPS_ONLY = env_bool("HTTPS_ONLY", not DEBUG)
+# Behind a proxy or load balancer that terminates TLS and sets X-Forwarded-Proto. Never set it
+# when clients reach gunicorn directly: they could then claim to be on HTTPS.
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+# Load balancers probe over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = HTTPS_ONLY
+CSRF_COOKIE_SECURE = HTTPS_ONLY
+CSRF_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60) if HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy: everything from this site only. The one inline script (the
+# js-enabled class in base.html) carries the request's nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Sign-in throttling (django-axes): a username is locked out from an address after
+# LOGIN_FAILURE_LIMIT failures in a row, for LOGIN_LOCKOUT_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "serco_kpi.throttle.WebSignInThrottle",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Successful sign-ins are not logged row by row: the failures are what throttling needs.
+AXES_DISABLE_ACCESS_LOG = True
+if env_bool("BEHIND_TLS_PROXY", False):
+    # The client's address is the one the proxy appends to X-Forwarded-For.
+    AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -111,6 +175,21 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("govuk-frontend", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
 ]
+# Hashed, compressed static files need `collectstatic` first (make serve runs it), so they are
+# on by default only with DEBUG off; the test suite sets STATIC_MANIFEST=off in pyproject.toml.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "serco_kpi.storage.StaticStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Hashed names never change content, so browsers may keep them for a year.
+WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60 if STATIC_MANIFEST else 60
+# Without collected files, static files come straight from the app and node_modules folders.
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

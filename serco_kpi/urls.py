@@ -2,10 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from serco_kpi import health
+
 admin.site.site_header = "KPI tracker administration"
 admin.site.site_title = "KPI tracker admin"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # Sign-in and sign-out only: accounts are made by an administrator, and there is no email
     # set up for password resets.
@@ -13,3 +16,5 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("kpis.urls")),
 ]
+
+handler500 = health.handler500

@@ -1,0 +1,90 @@
+"""Production settings: refused without a secret key, and clean under `check --deploy`."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Only what a production deployment sets, so that nothing from the test run leaks in.
+PRODUCTION = {
+    "DEBUG": "0",
+    "ALLOWED_HOSTS": "kpi.example.gov.uk",
+    "CSRF_TRUSTED_ORIGINS": "https://kpi.example.gov.uk",
+    "DATABASE_URL": "postgres://kpi@db.example.internal:5432/kpi",
+    "DJANGO_SETTINGS_MODULE": "serco_kpi.settings",
+}
+
+
+def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "PYTHONPATH"}}
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**base, **PRODUCTION, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_it_refuses_to_start_without_a_secret_key():
+    result = _run(["-c", "import django; django.setup()"])
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_it_starts_with_a_secret_key():
+    result = _run(["-c", "import django; django.setup()"], SECRET_KEY=secrets.token_urlsafe(50))
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_it_passes_check_deploy_with_production_settings():
+    result = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        SECRET_KEY=secrets.token_urlsafe(50),
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_it_warns_check_deploy_when_https_is_turned_off():
+    """The check above can fail: without HTTPS the same settings do get warnings."""
+    result = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        SECRET_KEY=secrets.token_urlsafe(50),
+        HTTPS_ONLY="0",
+    )
+
+    assert result.returncode != 0
+    assert "SECURE_SSL_REDIRECT" in result.stdout + result.stderr
+
+
+def test_it_refuses_a_wildcard_allowed_host():
+    result = _run(
+        ["-c", "import django; django.setup()"],
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="*",
+    )
+
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must name the hosts" in result.stderr
+
+
+def test_it_refuses_a_switch_it_cannot_read():
+    result = _run(
+        ["-c", "import django; django.setup()"],
+        SECRET_KEY=secrets.token_urlsafe(50),
+        BEHIND_TLS_PROXY="perhaps",
+    )
+
+    assert result.returncode != 0
+    assert "BEHIND_TLS_PROXY must be true or false" in result.stderr
