@@ -160,14 +160,12 @@ def error_summary(forms_with_labels: list[tuple[forms.Form, str]]) -> list[Summa
     return summary
 
 
+def quarter_label(end: datetime.date) -> str:
+    return ReportingPeriod(end_date=end, **ReportingPeriod.fields_for(end)).long_label
+
+
 def quarter_choices(ends: list[datetime.date]) -> list[tuple[str, str]]:
-    return [
-        (
-            end.isoformat(),
-            ReportingPeriod(end_date=end, **ReportingPeriod.fields_for(end)).long_label,
-        )
-        for end in ends
-    ]
+    return [(end.isoformat(), quarter_label(end)) for end in ends]
 
 
 class StartReturnForm(forms.Form):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from kpis import views
+from kpis.views import returns, returns_workflow
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,4 +14,23 @@ urlpatterns = [
         name="reported_against_computed",
     ),
     path("contracts/<slug:code>/pack/<str:quarter>/", views.committee_pack, name="committee_pack"),
+    path("returns/", returns_workflow.my_returns, name="my_returns"),
+    path(
+        "contracts/<slug:code>/returns/start/", returns_workflow.return_start, name="return_start"
+    ),
+    path(
+        "contracts/<slug:code>/returns/<str:end_date>/",
+        returns.return_detail,
+        name="return_detail",
+    ),
+    path(
+        "contracts/<slug:code>/returns/<str:end_date>/reopen/",
+        returns_workflow.return_reopen,
+        name="return_reopen",
+    ),
+    path(
+        "contracts/<slug:code>/returns/<str:end_date>/suspensions/new/",
+        returns_workflow.suspension_new,
+        name="suspension_new",
+    ),
 ]

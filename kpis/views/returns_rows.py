@@ -1,0 +1,170 @@
+"""The rows of a quarterly return page: every KPI of the contract, grouped by service area."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.http import QueryDict
+
+from contracts.models import ServiceArea
+from kpis.choices import Direction, Unit
+from kpis.forms import ReturnRowForm, SummaryError, error_summary, figure_text
+from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension
+from kpis.status import Status
+
+_UNIT_SUFFIX = {Unit.PERCENT: "%", Unit.COUNT: " failures", Unit.DAYS: " days", Unit.SCORE: ""}
+
+
+def with_unit(value: Decimal | None, unit: str) -> str:
+    if value is None:
+        return ""
+    text = figure_text(value)
+    if unit == Unit.COUNT and value == 1:
+        return f"{text} failure"
+    return text + _UNIT_SUFFIX.get(unit, "")
+
+
+def target_text(kpi: Kpi, target: Decimal | None) -> str:
+    """The target in words, so that its direction is never left to be guessed."""
+    if target is None:
+        return "No target set"
+    higher = kpi.direction == Direction.HIGHER
+    if kpi.target_strict:
+        words = "more than" if higher else "less than"
+    else:
+        words = "at least" if higher else "at most"
+    return f"{words} {with_unit(target, kpi.unit)}"
+
+
+@dataclass
+class ReturnRow:
+    kpi: Kpi
+    reading: Reading
+    due: bool
+    suspension: Suspension | None
+    form: ReturnRowForm | None = None
+    conflict: Reading | None = None
+
+    @property
+    def target(self) -> str:
+        return target_text(self.kpi, self.reading.target)
+
+    @property
+    def thresholds(self) -> str:
+        parts = []
+        if self.kpi.detriment is not None:
+            parts.append(f"detriment at {with_unit(self.kpi.detriment, self.kpi.unit)}")
+        if self.kpi.failure is not None:
+            parts.append(f"failure at {with_unit(self.kpi.failure, self.kpi.unit)}")
+        return ", ".join(parts)
+
+    @property
+    def figure(self) -> str:
+        return with_unit(self.reading.value, self.reading.unit or self.kpi.unit)
+
+    @property
+    def status(self) -> Status | None:
+        """The stored status (computed by the database); none for a row not yet saved."""
+        value = getattr(self.reading, "status", None)
+        return Status(value) if value else None
+
+    @property
+    def would_have_been(self) -> Status | None:
+        value = getattr(self.reading, "would_have_been", None)
+        return Status(value) if value else None
+
+    @property
+    def unit_label(self) -> str:
+        return {Unit.PERCENT: "%", Unit.COUNT: "failures", Unit.DAYS: "days"}.get(self.kpi.unit, "")
+
+    @property
+    def conflict_figure(self) -> str:
+        if self.conflict is None:
+            return ""
+        return with_unit(self.conflict.value, self.kpi.unit)
+
+    @property
+    def conflict_target(self) -> str:
+        if self.conflict is None or self.conflict.target_override is None:
+            return ""
+        return with_unit(self.conflict.target_override, self.kpi.unit)
+
+
+@dataclass
+class AreaGroup:
+    area: ServiceArea
+    rows: list[ReturnRow] = field(default_factory=list)
+
+
+@dataclass
+class ReturnPage:
+    quarterly_return: QuarterlyReturn
+    groups: list[AreaGroup]
+    suspensions: list[Suspension]
+
+    @property
+    def rows(self) -> list[ReturnRow]:
+        return [row for group in self.groups for row in group.rows]
+
+    @property
+    def forms(self) -> list[ReturnRowForm]:
+        return [row.form for row in self.rows if row.form is not None]
+
+    def row_for(self, kpi_id: int) -> ReturnRow | None:
+        return next((row for row in self.rows if row.kpi.pk == kpi_id), None)
+
+    def all_valid(self) -> bool:
+        # Validate every form, not just up to the first bad one, so all errors are shown.
+        results = [form.is_valid() for form in self.forms]
+        return all(results)
+
+    def error_summary(self) -> list[SummaryError]:
+        return error_summary(
+            [(row.form, f"{row.kpi.reference}: ") for row in self.rows if row.form]
+        )
+
+    @property
+    def conflicts(self) -> list[ReturnRow]:
+        return [row for row in self.rows if row.conflict is not None]
+
+
+def build_page(
+    quarterly_return: QuarterlyReturn,
+    *,
+    today: datetime.date,
+    editable: bool,
+    set_targets: bool,
+    data: QueryDict | None = None,
+) -> ReturnPage:
+    """Every KPI of the contract with its reading in three queries, due KPIs first in each area."""
+    contract, period = quarterly_return.contract, quarterly_return.period
+    kpis = list(
+        Kpi.objects.for_contract(contract)
+        .in_report_order()
+        .select_related("service_area")
+        .prefetch_related("suspensions")
+    )
+    readings = {
+        r.kpi_id: r
+        for r in Reading.objects.filter(kpi__contract=contract, period=period).with_status(today)
+    }
+    groups: dict[int, AreaGroup] = {}
+    suspensions = []
+    for kpi in kpis:
+        kpi.contract = contract
+        reading = readings.get(kpi.pk) or Reading(kpi=kpi, period=period, unit=kpi.unit)
+        reading.kpi, reading.period = kpi, period
+        suspension = next((s for s in kpi.suspensions.all() if s.covers(period)), None)
+        if suspension:
+            suspension.kpi = kpi
+            suspensions.append(suspension)
+        row = ReturnRow(kpi=kpi, reading=reading, due=kpi.is_due(period), suspension=suspension)
+        if editable:
+            row.form = ReturnRowForm(data, reading=reading, set_targets=set_targets)
+        groups.setdefault(kpi.service_area_id, AreaGroup(kpi.service_area)).rows.append(row)
+    for group in groups.values():
+        # Stable sort: report order is kept within the due and the not-due KPIs.
+        group.rows.sort(key=lambda row: not row.due)
+    return ReturnPage(quarterly_return, list(groups.values()), suspensions)

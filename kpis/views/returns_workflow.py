@@ -1,0 +1,223 @@
+"""Around the return page: the officer's list of returns due, starting, reopening, suspending."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from contracts.models import Contract
+from contracts.roles import can_approve, can_enter_figures
+from kpis import services
+from kpis.access import get_contract_for, get_return_for
+from kpis.choices import ReturnState
+from kpis.forms import ReopenForm, StartReturnForm, SuspensionForm, error_summary, quarter_label
+from kpis.models import Kpi, QuarterlyReturn
+from kpis.models.period import quarter_end_for
+
+# How far back the list offers to start returns when a contract has none yet.
+FIRST_RETURN_LOOKBACK_QUARTERS = 8
+
+
+def _next_quarter_end(end: datetime.date) -> datetime.date:
+    return quarter_end_for(end + datetime.timedelta(days=1))
+
+
+def _quarters_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    ends, end = [], first
+    while end <= last:
+        ends.append(end)
+        end = _next_quarter_end(end)
+    return ends
+
+
+@dataclass
+class ContractDue:
+    contract: Contract
+    open_returns: list[QuarterlyReturn]
+    startable: list[datetime.date]
+    today: datetime.date
+
+    @property
+    def not_started(self) -> list[datetime.date]:
+        """Quarters that are over, with no return yet: due, or overdue."""
+        return [end for end in self.startable if end < self.today]
+
+    def is_overdue(self, end: datetime.date) -> bool:
+        return end < self.today - datetime.timedelta(days=settings.RETURN_OVERDUE_AFTER_DAYS)
+
+    def due_label(self, end: datetime.date) -> str:
+        if end >= self.today:
+            return f"Due after {end:%-d %B %Y}"
+        if self.is_overdue(end):
+            return f"Overdue: due since {end:%-d %B %Y}"
+        return f"Due since {end:%-d %B %Y}"
+
+    @property
+    def open_rows(self) -> list[tuple[QuarterlyReturn, str, bool]]:
+        return [
+            (r, self.due_label(r.period.end_date), self.is_overdue(r.period.end_date))
+            for r in self.open_returns
+        ]
+
+    @property
+    def start_form(self) -> StartReturnForm:
+        initial = {"end_date": self.startable[0].isoformat()} if self.startable else {}
+        return StartReturnForm(quarters=self.startable, initial=initial, prefix=self.contract.code)
+
+    @property
+    def first_not_started(self) -> dict | None:
+        if not self.not_started:
+            return None
+        end = self.not_started[0]
+        return {
+            "end": end,
+            "label": quarter_label(end),
+            "due": self.due_label(end),
+            "overdue": self.is_overdue(end),
+            "count": len(self.not_started),
+        }
+
+
+def _startable(contract: Contract, latest: datetime.date | None, today: datetime.date, held):
+    current = quarter_end_for(today)
+    if latest:
+        first = _next_quarter_end(latest)
+    else:
+        first = current
+        for _ in range(FIRST_RETURN_LOOKBACK_QUARTERS):
+            first = quarter_end_for(first.replace(day=1) - datetime.timedelta(days=80))
+    if contract.start_date:
+        first = max(first, quarter_end_for(contract.start_date))
+    return [end for end in _quarters_between(first, current) if end not in held]
+
+
+def _contracts_due(user, today: datetime.date) -> list[ContractDue]:
+    contracts = [c for c in Contract.objects.editable_by(user) if can_enter_figures(user, c)]
+    returns = QuarterlyReturn.objects.filter(contract__in=contracts).select_related("period")
+    latest = dict(
+        returns.values("contract_id")
+        .annotate(last=Max("period__end_date"))
+        .values_list("contract_id", "last")
+    )
+    open_returns: dict[int, list[QuarterlyReturn]] = {}
+    for quarterly_return in returns.exclude(state=ReturnState.APPROVED).order_by("period"):
+        open_returns.setdefault(quarterly_return.contract_id, []).append(quarterly_return)
+    due = []
+    for contract in contracts:
+        mine = open_returns.get(contract.pk, [])
+        held = {r.period.end_date for r in mine}
+        for quarterly_return in mine:
+            quarterly_return.contract = contract
+        startable = _startable(contract, latest.get(contract.pk), today, held)
+        due.append(ContractDue(contract, mine, startable, today))
+    return due
+
+
+@login_required
+def my_returns(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    context = {
+        "contracts_due": _contracts_due(request.user, today),
+        "today": today,
+        "overdue_after_days": settings.RETURN_OVERDUE_AFTER_DAYS,
+    }
+    return render(request, "kpis/returns/my_returns.html", context)
+
+
+@login_required
+@require_POST
+def return_start(request: HttpRequest, code: str) -> HttpResponse:
+    contract = get_contract_for(request.user, code)
+    if not can_enter_figures(request.user, contract):
+        raise PermissionDenied("You cannot start returns for this contract.")
+    today = timezone.localdate()
+    entry = next(d for d in _contracts_due(request.user, today) if d.contract.pk == contract.pk)
+    form = StartReturnForm(request.POST, quarters=entry.startable, prefix=contract.code)
+    if form.is_valid():
+        try:
+            quarterly_return = services.open_return(
+                contract=contract, end_date=form.cleaned_data["end_date"], user=request.user
+            )
+        except ValidationError as error:
+            form.add_error("end_date", error.messages[0])
+        else:
+            return redirect(
+                "return_detail", contract.code, quarterly_return.period.end_date.isoformat()
+            )
+    context = {"contract": contract, "form": form, "errors": error_summary([(form, "")])}
+    return render(request, "kpis/returns/start.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_reopen(request: HttpRequest, code: str, end_date: str) -> HttpResponse:
+    quarterly_return = get_return_for(request.user, code, end_date, for_edit=True)
+    if not can_approve(request.user, quarterly_return.contract):
+        raise PermissionDenied("Only a contract manager can reopen a return.")
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reopen_return(
+                quarterly_return=quarterly_return,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The return has been reopened for changes.")
+            return redirect("return_detail", code, quarterly_return.period.end_date.isoformat())
+    context = {
+        "quarterly_return": quarterly_return,
+        "contract": quarterly_return.contract,
+        "period": quarterly_return.period,
+        "form": form,
+        "errors": error_summary([(form, "")]),
+    }
+    return render(request, "kpis/returns/reopen.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suspension_new(request: HttpRequest, code: str, end_date: str) -> HttpResponse:
+    quarterly_return = get_return_for(request.user, code, end_date, for_edit=True)
+    contract, period = quarterly_return.contract, quarterly_return.period
+    kpis = list(Kpi.objects.for_contract(contract).in_report_order())
+    form = SuspensionForm(
+        request.POST or None, kpis=kpis, initial={"first_quarter": period.end_date.isoformat()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        kpi = form.kpis[data["kpi"]]
+        kpi.contract = contract
+        try:
+            services.record_suspension(
+                kpi=kpi,
+                first_quarter=data["first_quarter"],
+                last_quarter=data["last_quarter"],
+                reason=data["reason"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{kpi.reference} has been suspended.")
+            return redirect("return_detail", code, period.end_date.isoformat())
+    context = {
+        "quarterly_return": quarterly_return,
+        "contract": contract,
+        "period": period,
+        "form": form,
+        "errors": error_summary([(form, "")]),
+    }
+    return render(request, "kpis/returns/suspension_form.html", context)
