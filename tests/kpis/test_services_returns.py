@@ -1,0 +1,284 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from kpis import services
+from kpis.choices import Direction, Frequency, ReturnState, Unit
+from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension
+from kpis.services import RowEntry
+
+Q3 = datetime.date(2019, 12, 31)
+
+
+def _open(user, contract, end=Q3) -> QuarterlyReturn:
+    return services.open_return(contract=contract, end_date=end, user=user)
+
+
+def _entry(reading: Reading, value=None, reason="", commentary="", target=None) -> RowEntry:
+    return RowEntry(
+        kpi_id=reading.kpi_id,
+        version=reading.version,
+        value=None if value is None else Decimal(str(value)),
+        not_measured_reason=reason,
+        commentary=commentary,
+        target_override=None if target is None else Decimal(str(target)),
+    )
+
+
+def _reading(quarterly_return: QuarterlyReturn, reference: str) -> Reading:
+    return Reading.objects.select_related("kpi").get(
+        kpi__contract=quarterly_return.contract,
+        kpi__reference=reference,
+        period=quarterly_return.period,
+    )
+
+
+def _fill(quarterly_return: QuarterlyReturn) -> list[RowEntry]:
+    """A figure that meets its target for every KPI (or a reason where it has no target)."""
+    entries = []
+    readings = Reading.objects.filter(
+        kpi__contract=quarterly_return.contract, period=quarterly_return.period
+    ).select_related("kpi")
+    for reading in readings:
+        kpi = reading.kpi
+        if kpi.target is None:
+            entries.append(_entry(reading, reason="No survey"))
+        elif kpi.unit == Unit.PERCENT:
+            entries.append(_entry(reading, 100 if kpi.direction == Direction.HIGHER else 0))
+        else:
+            best = kpi.scale_max or kpi.target * 2 if kpi.direction == Direction.HIGHER else 0
+            entries.append(_entry(reading, best))
+    return entries
+
+
+def test_it_opens_a_return_with_an_empty_reading_per_kpi(officer, seed):
+    quarterly_return = _open(officer, seed["PSSP"])
+    readings = Reading.objects.filter(period=quarterly_return.period)
+    assert readings.count() == Kpi.objects.for_contract(seed["PSSP"]).count() == 22
+    assert all(r.value is None and r.unit == r.kpi.unit for r in readings)
+    assert Reading.history.filter(period=quarterly_return.period).count() == 22
+    assert quarterly_return.state == ReturnState.DRAFT
+    # Opening again changes nothing.
+    assert _open(officer, seed["PSSP"]).pk == quarterly_return.pk
+    assert readings.count() == 22
+
+
+def test_it_refuses_an_officer_of_another_contract(outsider, seed):
+    with pytest.raises(PermissionDenied):
+        _open(outsider, seed["PSSP"])
+    assert not QuarterlyReturn.objects.filter(period__end_date=Q3).exists()
+
+
+@pytest.mark.parametrize(
+    ("end", "message"),
+    [
+        (datetime.date(2019, 12, 30), "A quarter ends on"),
+        (datetime.date(2099, 12, 31), "has not started yet"),
+        (datetime.date(2009, 6, 30), "before the contract started"),
+    ],
+)
+def test_it_refuses_a_quarter_that_cannot_have_a_return(officer, seed, end, message):
+    with pytest.raises(ValidationError, match=message):
+        _open(officer, seed["ICT"], end)
+
+
+def test_it_saves_only_changed_rows_with_history_and_new_versions(officer, seed):
+    quarterly_return = _open(officer, seed["PSSP"])
+    reading = _reading(quarterly_return, "R&B-K-009a")
+    untouched = _reading(quarterly_return, "FS-K-002")
+    changed = services.save_return(
+        quarterly_return=quarterly_return,
+        user=officer,
+        entries=[_entry(reading, 99), _entry(untouched)],
+    )
+    assert [r.pk for r in changed] == [reading.pk]
+    reading.refresh_from_db()
+    assert reading.value == Decimal(99) and reading.version == 2
+    latest = reading.history.latest()
+    assert latest.history_user == officer
+    assert latest.history_change_reason == "Return for Dec-19 saved"
+    assert latest.value == Decimal(99)
+    untouched.refresh_from_db()
+    assert untouched.version == 1
+
+
+def test_it_saves_nothing_when_any_row_is_wrong(officer, seed):
+    quarterly_return = _open(officer, seed["PSSP"])
+    good = _reading(quarterly_return, "R&B-K-009a")
+    bad = _reading(quarterly_return, "FS-K-002")
+    with pytest.raises(services.ReturnInvalid) as refused:
+        services.save_return(
+            quarterly_return=quarterly_return,
+            user=officer,
+            entries=[_entry(good, 99), _entry(bad, 120)],
+        )
+    assert refused.value.row_errors == {
+        bad.kpi_id: {"value": "A percentage must be between 0 and 100."}
+    }
+    good.refresh_from_db()
+    assert good.value is None and good.version == 1
+
+
+def test_it_requires_commentary_on_a_figure_that_misses_its_target(officer, seed):
+    quarterly_return = _open(officer, seed["ICT"])
+    reading = _reading(quarterly_return, "1")
+    miss = reading.kpi.failure
+    with pytest.raises(services.ReturnInvalid) as refused:
+        services.save_return(
+            quarterly_return=quarterly_return, user=officer, entries=[_entry(reading, miss)]
+        )
+    assert refused.value.row_errors[reading.kpi_id] == {"commentary": services.COMMENTARY_MESSAGE}
+    services.save_return(
+        quarterly_return=quarterly_return,
+        user=officer,
+        entries=[_entry(reading, miss, commentary="Supplier short-staffed; plan agreed")],
+    )
+
+
+def test_it_keeps_the_first_save_when_two_people_edit_the_same_row(officer, manager, seed):
+    quarterly_return = _open(officer, seed["PSSP"])
+    seen = _reading(quarterly_return, "R&B-K-009a")
+    services.save_return(
+        quarterly_return=quarterly_return, user=manager, entries=[_entry(seen, 98)]
+    )
+    with pytest.raises(services.EditConflict) as conflict:
+        services.save_return(
+            quarterly_return=quarterly_return, user=officer, entries=[_entry(seen, 97)]
+        )
+    assert conflict.value.current[seen.kpi_id].value == Decimal(98)
+    seen.refresh_from_db()
+    assert seen.value == Decimal(98) and seen.version == 2
+
+
+def test_only_a_manager_sets_a_quarters_target(officer, manager, seed):
+    quarterly_return = _open(officer, seed["PSSP"])
+    reading = _reading(quarterly_return, "CS-K-002")
+    with pytest.raises(PermissionDenied):
+        services.save_return(
+            quarterly_return=quarterly_return,
+            user=officer,
+            entries=[_entry(reading, target=88)],
+            set_targets=True,
+        )
+    services.save_return(
+        quarterly_return=quarterly_return,
+        user=manager,
+        entries=[_entry(reading, target=88)],
+        set_targets=True,
+    )
+    reading.refresh_from_db()
+    assert reading.target_override == Decimal(88)
+
+
+def test_it_will_not_submit_a_return_with_missing_figures(officer, seed):
+    quarterly_return = _open(officer, seed["ICT"])
+    with pytest.raises(services.ReturnIncomplete) as refused:
+        services.submit_return(quarterly_return=quarterly_return, user=officer)
+    assert len(refused.value.problems) == Kpi.objects.for_contract(seed["ICT"]).count()
+    quarterly_return.refresh_from_db()
+    assert quarterly_return.state == ReturnState.DRAFT
+
+
+def test_it_locks_an_approved_return_and_reopens_it_with_a_reason(officer, manager, seed):
+    quarterly_return = _open(officer, seed["ICT"])
+    services.save_return(
+        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+    )
+    with pytest.raises(PermissionDenied):
+        services.approve_return(quarterly_return=quarterly_return, user=officer)
+    services.submit_return(quarterly_return=quarterly_return, user=officer)
+    services.approve_return(quarterly_return=quarterly_return, user=manager)
+    reading = _reading(quarterly_return, "1")
+    with pytest.raises(services.ReturnLocked):
+        services.save_return(
+            quarterly_return=quarterly_return, user=manager, entries=[_entry(reading, 1)]
+        )
+    with pytest.raises(services.ReturnLocked):
+        services.ensure_unlocked(reading)
+    with pytest.raises(ValidationError, match="Say why"):
+        services.reopen_return(quarterly_return=quarterly_return, user=manager, reason="  ")
+    reason = "Supplier corrected the March figure for KPI 1 after an audit. " * 3
+    services.reopen_return(quarterly_return=quarterly_return, user=manager, reason=reason)
+    services.ensure_unlocked(reading)
+    quarterly_return.refresh_from_db()
+    assert quarterly_return.state == ReturnState.DRAFT
+    assert quarterly_return.reopen_reason == reason.strip()
+    states = list(quarterly_return.history.order_by("history_date").values_list("state", flat=True))
+    assert states == ["draft", "submitted", "approved", "draft"]
+    latest = quarterly_return.history.latest()
+    assert latest.history_user == manager
+    assert latest.history_change_reason.startswith("Reopened: Supplier corrected")
+    assert len(latest.history_change_reason) <= 100
+
+
+def test_it_gives_a_new_kpi_a_row_in_open_returns_only(officer, seed):
+    quarterly_return = _open(officer, seed["PSSP"])
+    area = seed["PSSP"].service_areas.first()
+    kpi = Kpi.objects.create(
+        contract=seed["PSSP"],
+        service_area=area,
+        reference="NEW-1",
+        description="A KPI added later",
+        frequency=Frequency.QUARTERLY,
+        unit=Unit.DAYS,
+        direction=Direction.LOWER,
+        target=Decimal(5),
+    )
+    assert list(kpi.readings.values_list("period_id", flat=True)) == [quarterly_return.period_id]
+
+
+def test_it_records_a_suspension_with_history(officer, seed):
+    quarterly_return = _open(officer, seed["PSSP"])
+    kpi = _reading(quarterly_return, "R&B-K-009a").kpi
+    suspension = services.record_suspension(
+        kpi=kpi, first_quarter=Q3, last_quarter=None, reason="System replaced", user=officer
+    )
+    assert suspension.history.latest().history_user == officer
+    assert _reading(quarterly_return, "R&B-K-009a").evaluate().status == "suspended"
+
+
+def test_it_refuses_a_suspension_over_an_approved_quarter(officer, seed):
+    kpi = Kpi.objects.get(contract=seed["PSSP"], reference="R&B-K-009a")
+    with pytest.raises(ValidationError, match="approved and locked"):
+        services.record_suspension(
+            kpi=kpi,
+            first_quarter=datetime.date(2019, 9, 30),
+            last_quarter=None,
+            reason="Late",
+            user=officer,
+        )
+    assert not Suspension.objects.filter(kpi=kpi).exists()
+
+
+def test_it_saves_a_forty_kpi_return_in_a_bounded_number_of_queries(
+    officer, seed, django_assert_max_num_queries
+):
+    contract = seed["PSSP"]
+    area = contract.service_areas.first()
+    Kpi.objects.bulk_create(
+        Kpi(
+            contract=contract,
+            service_area=area,
+            reference=f"EXTRA-{n}",
+            description="Extra",
+            frequency=Frequency.QUARTERLY,
+            unit=Unit.PERCENT,
+            direction=Direction.HIGHER,
+            target=Decimal(90),
+        )
+        for n in range(18)
+    )
+    quarterly_return = _open(officer, contract)
+    entries = _fill(quarterly_return)
+    assert len(entries) == 40
+    quarterly_return = QuarterlyReturn.objects.select_related("contract", "period").get(
+        pk=quarterly_return.pk
+    )
+    with django_assert_max_num_queries(20):
+        changed = services.save_return(
+            quarterly_return=quarterly_return, user=officer, entries=entries
+        )
+    assert len(changed) == 40
+    assert Reading.history.filter(period=quarterly_return.period).count() == 80
