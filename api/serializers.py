@@ -1,0 +1,145 @@
+"""What the API says about each thing. Every field is read-only: the API never writes."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from contracts.models import Contract, ServiceArea
+from kpis.models import Kpi, Reading, ReportingPeriod
+from kpis.status import Status
+
+
+class ServiceAreaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceArea
+        fields = ["code", "name", "position"]
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    service_areas = ServiceAreaSerializer(many=True, read_only=True)
+    current_end_date = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The end date once extensions are counted."
+    )
+
+    class Meta:
+        model = Contract
+        fields = [
+            "code",
+            "name",
+            "authority",
+            "supplier",
+            "description",
+            "start_date",
+            "end_date",
+            "current_end_date",
+            "stated_kpi_count",
+            "service_areas",
+        ]
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True, help_text="As reports print it: Jun-18.")
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["end_date", "start_date", "financial_year", "quarter", "label"]
+
+
+class KpiSerializer(serializers.ModelSerializer):
+    contract = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    service_area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Kpi
+        fields = [
+            "id",
+            "contract",
+            "service_area",
+            "reference",
+            "description",
+            "frequency",
+            "unit",
+            "direction",
+            "target",
+            "target_strict",
+            "detriment",
+            "failure",
+            "scale_min",
+            "scale_max",
+            "notes",
+        ]
+
+
+class ReadingSerializer(serializers.ModelSerializer):
+    contract = serializers.CharField(source="kpi.contract.code", read_only=True)
+    service_area = serializers.CharField(source="kpi.service_area.code", read_only=True)
+    kpi_reference = serializers.CharField(source="kpi.reference", read_only=True)
+    quarter_end = serializers.DateField(source="period.end_date", read_only=True)
+    financial_year = serializers.IntegerField(source="period.financial_year", read_only=True)
+    quarter = serializers.IntegerField(source="period.quarter", read_only=True)
+    target = serializers.DecimalField(
+        source="target_in_force",
+        max_digits=12,
+        decimal_places=4,
+        read_only=True,
+        allow_null=True,
+        help_text="The target in force that quarter: the quarter's own, or the KPI's default.",
+    )
+    status = serializers.ChoiceField(choices=Status.choices, read_only=True)
+    would_have_been = serializers.ChoiceField(
+        choices=Status.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="For a suspended reading, the status it would have had.",
+    )
+
+    class Meta:
+        model = Reading
+        fields = [
+            "id",
+            "contract",
+            "service_area",
+            "kpi",
+            "kpi_reference",
+            "quarter_end",
+            "financial_year",
+            "quarter",
+            "value",
+            "unit",
+            "not_measured_reason",
+            "target",
+            "status",
+            "would_have_been",
+            "commentary",
+            "reported_as",
+            "updated_at",
+        ]
+
+
+class SummarySerializer(serializers.Serializer):
+    """One service area in one quarter: the counts computed from the figures, and those reported."""
+
+    contract = serializers.CharField()
+    service_area = serializers.CharField()
+    service_area_name = serializers.CharField()
+    quarter_end = serializers.DateField()
+    financial_year = serializers.IntegerField()
+    quarter = serializers.IntegerField()
+    measured = serializers.IntegerField()
+    met = serializers.IntegerField()
+    below_target = serializers.IntegerField()
+    detriment = serializers.IntegerField()
+    failure = serializers.IntegerField()
+    suspended = serializers.IntegerField()
+    not_measured = serializers.IntegerField()
+    not_due = serializers.IntegerField()
+    missing = serializers.IntegerField()
+    reported_measured = serializers.IntegerField(
+        allow_null=True, help_text="KPIs measured as the supplier's report gives it, if held."
+    )
+    reported_met = serializers.IntegerField(
+        allow_null=True, help_text="KPIs hit as the supplier's report gives it, if held."
+    )
+    differs_from_reported = serializers.BooleanField(
+        help_text="True where the reported counts are held and disagree with the computed ones."
+    )

@@ -1,0 +1,19 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from api import views
+
+router = DefaultRouter()
+router.register("contracts", views.ContractViewSet, basename="contract")
+router.register("periods", views.PeriodViewSet, basename="period")
+router.register("kpis", views.KpiViewSet, basename="kpi")
+router.register("readings", views.ReadingViewSet, basename="reading")
+
+app_name = "api"
+urlpatterns = [
+    path("summaries/", views.SummaryView.as_view(), name="summary-list"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]
