@@ -2,9 +2,11 @@ from django.urls import path
 
 from kpis import views
 from kpis.views import returns, returns_workflow
+from kpis.views.open_data import open_data_csv
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("open-data/readings.csv", open_data_csv, name="open_data_csv"),
     path("contracts/<slug:code>/", views.contract_scorecard, name="contract_scorecard"),
     path("contracts/<slug:code>/kpis/", views.kpi_table, name="kpi_table"),
     path("contracts/<slug:code>/kpis/<int:pk>/", views.kpi_detail, name="kpi_detail"),
