@@ -3,10 +3,10 @@
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 
 from contracts.models import Assignment, Contract
 from contracts.roles import Role
+from tests.seed_data import load_seed
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -30,8 +30,8 @@ def _user(django_user_model, username: str, role: Role | None, contracts=(), **e
 
 @pytest.fixture
 def seed(db):
-    """Both seed fixtures, loaded as `make run` loads them."""
-    call_command("loaddata", "peterborough_serco_2018_19", "hertfordshire_serco_2019", verbosity=0)
+    """Both seed fixtures, as `make run` loads them."""
+    load_seed()
     return {c.code: c for c in Contract.objects.all()}
 
 
