@@ -1,0 +1,262 @@
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.utils.html import escape
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kpis import services
+from kpis.choices import Direction, Frequency, ReturnState, Unit
+from kpis.models import Kpi, QuarterlyReturn, Reading
+
+Q3 = datetime.date(2019, 12, 31)
+URL = "/contracts/{code}/returns/2019-12-31/"
+
+
+def _open(user, contract) -> QuarterlyReturn:
+    return services.open_return(contract=contract, end_date=Q3, user=user)
+
+
+def _form_data(quarterly_return: QuarterlyReturn, **changes: dict) -> dict[str, str]:
+    """What the page would post unchanged, with `changes` by KPI reference applied."""
+    data = {}
+    readings = Reading.objects.filter(
+        kpi__contract=quarterly_return.contract, period=quarterly_return.period
+    ).select_related("kpi")
+    for reading in readings:
+        prefix = f"kpi-{reading.kpi_id}-"
+        row = {
+            "version": str(reading.version),
+            "value": "" if reading.value is None else f"{reading.value.normalize():f}",
+            "not_measured_reason": reading.not_measured_reason,
+            "commentary": reading.commentary,
+        }
+        row.update(changes.get(reading.kpi.reference, {}))
+        data.update({prefix + name: value for name, value in row.items()})
+    return data
+
+
+def _kpi_id(contract, reference: str) -> int:
+    return Kpi.objects.get(contract=contract, reference=reference).pk
+
+
+def test_it_lists_every_kpi_grouped_by_area_with_due_ones_first(client, officer, seed):
+    _open(officer, seed["PSSP"])
+    client.force_login(officer)
+    html = client.get(URL.format(code="PSSP")).content.decode()
+    references = re.findall(r'<h3 class="govuk-fieldset__heading">([^:]+):', html)
+    assert len(references) == 22
+    # FS-K-002 is annual: not due in the December quarter, so it comes last in its area.
+    fss = [r for r in references if r.startswith("FS-")]
+    assert fss[-1] == "FS-K-002"
+    assert "Not due this quarter (annual)" in html
+    assert "Additional time is required to populate the Customer Relationship System." in html
+
+
+def test_it_shows_each_error_linked_to_its_field_and_keeps_what_was_typed(client, officer, seed):
+    quarterly_return = _open(officer, seed["PSSP"])
+    client.force_login(officer)
+    good, bad = _kpi_id(seed["PSSP"], "R&B-K-009a"), _kpi_id(seed["PSSP"], "FS-K-002")
+    data = _form_data(
+        quarterly_return,
+        **{"R&B-K-009a": {"value": "99.5"}, "FS-K-002": {"value": "12o"}},
+    )
+    response = client.post(URL.format(code="PSSP"), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<h2 class="govuk-error-summary__title">There is a problem</h2>' in html
+    assert f'<a href="#id_kpi-{bad}-value">FS-K-002: Enter a number, like 95 or 2.5</a>' in html
+    assert f'id="id_kpi-{bad}-value" name="kpi-{bad}-value" type="text"' in html
+    assert 'value="12o"' in html and 'value="99.5"' in html
+    assert "<title>Error:" in html
+    assert Reading.objects.get(kpi_id=good, period__end_date=Q3).value is None
+
+
+@pytest.mark.parametrize(
+    ("reference", "typed", "message"),
+    [
+        ("R&B-K-009a", "101", "A percentage must be between 0 and 100."),
+        ("1", "1.5", "A number of failures must be a whole number, 0 or more."),
+        ("1", "-1", "A number of failures must be a whole number, 0 or more."),
+        ("R&B-K-009a", "1e-9", "Enter a number with no more than 4 decimal places"),
+    ],
+)
+def test_it_refuses_figures_outside_the_kpis_unit(client, officer, seed, reference, typed, message):
+    contract = seed["ICT"] if reference == "1" else seed["PSSP"]
+    quarterly_return = _open(officer, contract)
+    client.force_login(officer)
+    data = _form_data(quarterly_return, **{reference: {"value": typed}})
+    html = client.post(URL.format(code=contract.code), data).content.decode()
+    assert escape(f"{reference}: {message}") in html
+    assert not Reading.objects.filter(period__end_date=Q3, value__isnull=False).exists()
+
+
+def test_it_saves_and_shows_the_status(client, officer, seed):
+    quarterly_return = _open(officer, seed["ICT"])
+    client.force_login(officer)
+    data = _form_data(quarterly_return, **{"1": {"value": "0"}, "2": {"value": "5"}})
+    response = client.post(URL.format(code="ICT"), data)
+    assert response.status_code == 200
+    assert "Explain why the target was missed" in response.content.decode()
+    data["kpi-{}-commentary".format(_kpi_id(seed["ICT"], "2"))] = "Two outages; supplier plan"
+    response = client.post(URL.format(code="ICT"), data, follow=True)
+    html = response.content.decode()
+    assert "Saved: 2 KPIs changed." in html
+    assert '<strong class="app-status app-status--met">Met</strong>' in html
+    assert '<strong class="app-status app-status--failure">Failure</strong>' in html
+
+
+def test_the_second_of_two_sessions_sees_the_others_values_and_decides(officer, manager, seed):
+    quarterly_return = _open(officer, seed["PSSP"])
+    first, second = Client(), Client()
+    first.force_login(manager)
+    second.force_login(officer)
+    kpi_id = _kpi_id(seed["PSSP"], "R&B-K-009a")
+    seen = _form_data(quarterly_return)
+    first_data = {**seen, f"kpi-{kpi_id}-value": "97"}
+    assert first.post(URL.format(code="PSSP"), first_data).status_code == 302
+    second_data = {**seen, f"kpi-{kpi_id}-value": "96"}
+    response = second.post(URL.format(code="PSSP"), second_data)
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Nothing was saved: someone else changed this return" in html
+    assert "figure 97%" in html and 'value="96"' in html
+    assert Reading.objects.get(kpi_id=kpi_id, period__end_date=Q3).value == Decimal(97)
+    # The page now carries the current version, so saving again keeps the officer's figure.
+    version = re.search(rf'name="kpi-{kpi_id}-version" value="(\d+)"', html).group(1)
+    assert version == "2"
+    second_data[f"kpi-{kpi_id}-version"] = version
+    assert second.post(URL.format(code="PSSP"), second_data).status_code == 302
+    assert Reading.objects.get(kpi_id=kpi_id, period__end_date=Q3).value == Decimal(96)
+
+
+def test_it_refuses_an_edit_to_an_approved_return(client, manager, seed):
+    quarterly_return = _open(manager, seed["PSSP"])
+    data = _form_data(quarterly_return, **{"R&B-K-009a": {"value": "50"}})
+    QuarterlyReturn.objects.filter(pk=quarterly_return.pk).update(state=ReturnState.APPROVED)
+    client.force_login(manager)
+    response = client.post(URL.format(code="PSSP"), data)
+    assert response.status_code == 409
+    assert "approved and is locked" in response.content.decode()
+    assert 'name="kpi-' not in response.content.decode()
+    assert not Reading.objects.filter(period__end_date=Q3, value__isnull=False).exists()
+
+
+def test_it_submits_then_the_manager_approves(client, officer, manager, seed):
+    quarterly_return = _open(officer, seed["ICT"])
+    client.force_login(officer)
+    changes = {
+        kpi.reference: {"value": "0" if kpi.direction == Direction.LOWER else "100"}
+        for kpi in Kpi.objects.for_contract(seed["ICT"])
+    }
+    data = _form_data(quarterly_return, **changes)
+    response = client.post(URL.format(code="ICT"), {**data, "action": "submit"}, follow=True)
+    assert "submitted for approval" in response.content.decode()
+    client.force_login(manager)
+    data = _form_data(quarterly_return)
+    response = client.post(URL.format(code="ICT"), {**data, "action": "approve"}, follow=True)
+    assert "approved and is now locked" in response.content.decode()
+    quarterly_return.refresh_from_db()
+    assert quarterly_return.state == ReturnState.APPROVED
+    assert quarterly_return.approved_by == manager
+
+
+def test_submitting_an_incomplete_return_saves_the_figures_and_says_what_is_left(
+    client, officer, seed
+):
+    quarterly_return = _open(officer, seed["ICT"])
+    client.force_login(officer)
+    data = _form_data(quarterly_return, **{"1": {"value": "0"}})
+    response = client.post(URL.format(code="ICT"), {**data, "action": "submit"})
+    html = response.content.decode()
+    assert "cannot be submitted until these are done" in html
+    assert "2: Enter a figure, or say why it was not measured" in html
+    assert Reading.objects.get(kpi__reference="1", period__end_date=Q3).value == 0
+    quarterly_return.refresh_from_db()
+    assert quarterly_return.state == ReturnState.DRAFT
+
+
+def test_my_returns_shows_what_is_due(client, officer, seed):
+    _open(officer, seed["PSSP"])
+    client.force_login(officer)
+    html = client.get("/returns/").content.decode()
+    assert "2019/20 Q3 (to 31 December 2019)" in html
+    assert "Overdue" in html
+    assert "Not started: 2019/20 Q3 (to 31 December 2019)" in html  # ICT has no return yet
+
+
+def _bigger(contract, n: int) -> None:
+    area = contract.service_areas.first()
+    Kpi.objects.bulk_create(
+        Kpi(
+            contract=contract,
+            service_area=area,
+            reference=f"EXTRA-{i}",
+            description="Extra",
+            frequency=Frequency.QUARTERLY,
+            unit=Unit.DAYS,
+            direction=Direction.LOWER,
+            target=Decimal(5),
+        )
+        for i in range(n)
+    )
+
+
+@pytest.mark.parametrize("extra", [0, 15])
+def test_the_return_page_takes_the_same_queries_at_any_size(
+    client, officer, seed, extra, django_assert_num_queries
+):
+    _bigger(seed["PSSP"], extra)
+    quarterly_return = _open(officer, seed["PSSP"])
+    client.force_login(officer)
+    with django_assert_num_queries(9):
+        response = client.get(URL.format(code="PSSP"))
+    assert response.content.decode().count('class="govuk-fieldset"') == 22 + extra
+    data = _form_data(quarterly_return, **{"R&B-K-009a": {"value": "x"}})
+    with django_assert_num_queries(9):
+        assert client.post(URL.format(code="PSSP"), data).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 15])
+def test_my_returns_takes_the_same_queries_at_any_size(
+    client, officer, seed, extra, django_assert_num_queries
+):
+    _bigger(seed["PSSP"], extra)
+    _open(officer, seed["PSSP"])
+    client.force_login(officer)
+    with django_assert_num_queries(7):
+        assert client.get("/returns/").status_code == 200
+
+
+_TEXT = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30
+) | st.sampled_from(["", "NaN", "Infinity", "-0", "1e999999", "95%", "1,000", "0x10", " 5 "])
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(value=_TEXT, reason=_TEXT, commentary=_TEXT, target=_TEXT, version=_TEXT)
+def test_no_input_makes_the_return_page_fail(
+    manager_client, value, reason, commentary, target, version
+):
+    client, kpi_id = manager_client
+    data = {
+        f"kpi-{kpi_id}-value": value,
+        f"kpi-{kpi_id}-not_measured_reason": reason,
+        f"kpi-{kpi_id}-commentary": commentary,
+        f"kpi-{kpi_id}-target_override": target,
+        f"kpi-{kpi_id}-version": version,
+    }
+    response = client.post(URL.format(code="ICT"), data)
+    assert response.status_code in (200, 302, 409)
+
+
+@pytest.fixture
+def manager_client(manager, seed):
+    _open(manager, seed["ICT"])
+    client = Client()
+    client.force_login(manager)
+    return client, _kpi_id(seed["ICT"], "1")
