@@ -66,6 +66,8 @@ def compare(contract: Contract, today: datetime.date) -> list[Comparison]:
         .order_by("kpi__service_area__position", "kpi__position", "kpi_id")
     )
     for reading in readings:
+        # Every KPI here is the contract's: reuse it rather than fetch it once per link.
+        reading.kpi.contract = contract
         behind[(reading.kpi.service_area_id, reading.period_id)].append(reading)
     return [
         Comparison(
@@ -93,7 +95,9 @@ def suspended_kpis(contract: Contract, today: datetime.date) -> list[SuspendedKp
     tally: dict[int, Counter] = defaultdict(Counter)
     for row in rows:
         tally[row["kpi_id"]][row["would_have_been"]] += row["n"]
-    kpis = Kpi.objects.filter(pk__in=list(tally)).in_report_order() if tally else []
+    kpis = list(Kpi.objects.filter(pk__in=list(tally)).in_report_order()) if tally else []
+    for kpi in kpis:
+        kpi.contract = contract
     order = list(Status)
     return [
         SuspendedKpi(

@@ -95,6 +95,8 @@ def left_out(
     )
     found: dict[tuple[int, str], Exception_] = {}
     for reading in readings:
+        # Every KPI here is the contract's: reuse it rather than fetch it once per link.
+        reading.kpi.contract = contract
         key = (reading.kpi_id, reading.status)
         item = found.setdefault(key, Exception_(reading.kpi, reading.status))
         item.periods.append(reading.period)

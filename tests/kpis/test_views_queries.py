@@ -1,0 +1,39 @@
+"""Every scrutiny page runs the same number of queries however much data there is."""
+
+import pytest
+
+from kpis.models import Kpi
+from tests.kpis.growth import grow
+
+PAGES = {
+    "/": 6,
+    "/contracts/PSSP/": 8,
+    "/contracts/PSSP/kpis/": 8,
+    "/contracts/PSSP/kpis/?status=below_target&service_area=STS&frequency=monthly": 9,
+    "/contracts/PSSP/kpis/?_export=csv": 7,
+    "/contracts/PSSP/kpis/?_export=xlsx": 7,
+    "/contracts/PSSP/reported/": 8,
+    "/contracts/PSSP/pack/2019-03-31/": 9,
+    "kpi": 9,
+}
+
+
+def _check(client, django_assert_num_queries) -> None:
+    kpi_url = Kpi.objects.get(contract__code="PSSP", reference="R&B-K-009").get_absolute_url()
+    for url, expected in PAGES.items():
+        url = kpi_url if url == "kpi" else url
+        with django_assert_num_queries(expected):
+            response = client.get(url)
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("grown", [False, True], ids=["seed", "seed-plus-more"])
+def test_it_runs_a_fixed_number_of_queries(
+    client, committee_member, seed, django_assert_num_queries, grown
+):
+    if grown:
+        grow(seed["PSSP"])
+        grow(seed["ICT"])
+        assert Kpi.objects.for_contract(seed["PSSP"]).count() == 28
+    client.force_login(committee_member)
+    _check(client, django_assert_num_queries)
