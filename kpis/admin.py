@@ -3,6 +3,7 @@ from django.db.models import QuerySet
 from simple_history.admin import SimpleHistoryAdmin
 
 from kpis.models import Kpi, PublishedSummary, QuarterlyReturn, Reading, ReportingPeriod, Suspension
+from kpis.services import is_locked
 from kpis.status import Status
 
 
@@ -22,14 +23,16 @@ def _status_label(reading: Reading) -> str:
 def _is_locked(reading: Reading | None) -> bool:
     if reading is None or reading.pk is None:
         return False
-    return QuarterlyReturn.objects.filter(
-        contract_id=reading.kpi.contract_id, period_id=reading.period_id, state="approved"
-    ).exists()
+    return is_locked(contract_id=reading.kpi.contract_id, period_id=reading.period_id)
 
 
 class ReadingInline(admin.TabularInline):
+    """A KPI's readings at a glance. Each is changed on its own page, where locking applies."""
+
     model = Reading
     extra = 0
+    can_delete = False
+    show_change_link = True
     fields = [
         "period",
         "value",
@@ -39,8 +42,11 @@ class ReadingInline(admin.TabularInline):
         "computed_status",
         "commentary",
     ]
-    readonly_fields = ["computed_status"]
+    readonly_fields = fields
     ordering = ["period__end_date"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
     def get_queryset(self, request) -> QuerySet:
         return (

@@ -80,3 +80,10 @@ def test_it_shows_every_model_list_to_an_administrator(admin_client_seeded):
         "kpis/publishedsummary",
     ):
         assert admin_client_seeded.get(f"/admin/{path}/").status_code == 200, path
+
+
+def test_it_shows_a_kpis_readings_read_only_so_locks_cannot_be_bypassed(admin_client_seeded):
+    kpi = Kpi.objects.get(contract__code="PSSP", reference="R&B-K-009")
+    page = admin_client_seeded.get(f"/admin/kpis/kpi/{kpi.pk}/change/").content.decode()
+    assert "2.9600" in page or "2.96" in page
+    assert 'name="readings-0-value"' not in page
