@@ -1,0 +1,179 @@
+"""Reading an uploaded spreadsheet (Excel .xlsx or UTF-8 CSV) into rows of cells.
+
+Everything wrong with the file as a whole (empty, too big, not UTF-8, not a spreadsheet, wrong
+header) is a `FileProblem` with a message for the person who uploaded it; what is wrong with a
+single row is left to the preview, which knows the contract's KPIs.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+
+from openpyxl import load_workbook
+
+MAX_BYTES = 1_000_000
+# An .xlsx is a zip archive: refuse one that would unpack to far more than any template.
+MAX_UNPACKED_BYTES = 20_000_000
+MAX_ROWS = 2_000
+
+COLUMNS = [
+    "Contract",
+    "Quarter end",
+    "KPI reference",
+    "Description",
+    "Unit",
+    "Target",
+    "Figure",
+    "Not measured",
+    "Reason not measured",
+    "Commentary",
+]
+
+Cell = str | Decimal | None
+
+NOT_A_SPREADSHEET = (
+    "The file is not a spreadsheet that can be read. Upload the template saved as Excel "
+    "(.xlsx) or as CSV UTF-8 (.csv)."
+)
+
+
+class FileProblem(Exception):
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class RawRow:
+    line: int
+    cells: dict[str, Cell]
+
+
+def read_rows(content: bytes, filename: str) -> list[RawRow]:
+    """The file's rows after its header, each with its line (row) number in the file."""
+    if not content:
+        raise FileProblem("The file is empty.")
+    if len(content) > MAX_BYTES:
+        raise FileProblem(
+            f"The file is {len(content) / 1_000_000:.1f} MB: it must be smaller than "
+            f"{MAX_BYTES // 1_000_000} MB. Upload the template with one quarter's figures."
+        )
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        lines = _xlsx_lines(content)
+    elif name.endswith(".csv"):
+        lines = _csv_lines(content)
+    elif name.endswith(".xls"):
+        raise FileProblem(
+            "Older Excel files (.xls) cannot be read. Save it as Excel (.xlsx) or CSV UTF-8."
+        )
+    else:
+        raise FileProblem(NOT_A_SPREADSHEET)
+    return _rows_after_header(lines)
+
+
+def _csv_lines(content: bytes) -> list[list[Cell]]:
+    if content.startswith(b"PK\x03\x04"):
+        raise FileProblem(
+            "This is an Excel file with a .csv name. Upload it as .xlsx, or save it as CSV UTF-8."
+        )
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FileProblem(
+            f"The file is not UTF-8 text (byte {error.start + 1} cannot be read). In Excel, "
+            "choose Save As, then 'CSV UTF-8 (Comma delimited)'."
+        ) from None
+    if "\x00" in text:
+        raise FileProblem(NOT_A_SPREADSHEET)
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as error:
+        raise FileProblem(f"The CSV file cannot be read: {error}.") from None
+
+
+def _xlsx_lines(content: bytes) -> list[list[Cell]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise FileProblem("The spreadsheet is too large once unpacked.")
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except FileProblem:
+        raise
+    except Exception:
+        # openpyxl raises many kinds of error for a damaged or foreign file; all mean the same.
+        raise FileProblem(NOT_A_SPREADSHEET) from None
+    try:
+        sheet = book.worksheets[0]
+        lines = []
+        for row in sheet.iter_rows(values_only=True):
+            lines.append([_xlsx_cell(value) for value in row])
+            if len(lines) > MAX_ROWS + 1:
+                break
+        return lines
+    except Exception:
+        raise FileProblem(NOT_A_SPREADSHEET) from None
+    finally:
+        book.close()
+
+
+def _xlsx_cell(value: object) -> Cell:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        # Through str so that 0.1 stays 0.1 rather than its binary expansion.
+        return Decimal(str(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _is_blank(cell: Cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _rows_after_header(lines: list[list[Cell]]) -> list[RawRow]:
+    if not lines or all(_is_blank(c) for c in lines[0]):
+        if all(all(_is_blank(c) for c in line) for line in lines):
+            raise FileProblem("The file is empty.")
+        raise FileProblem(_header_message(lines[0] if lines else []))
+    header = lines[0]
+    while header and _is_blank(header[-1]):
+        header = header[:-1]
+    found = [str(c).strip().casefold() if c is not None else "" for c in header]
+    if found != [name.casefold() for name in COLUMNS]:
+        raise FileProblem(_header_message(header))
+    rows = []
+    for number, line in enumerate(lines[1:], start=2):
+        if all(_is_blank(c) for c in line):
+            continue
+        if any(not _is_blank(c) for c in line[len(COLUMNS) :]):
+            raise FileProblem(
+                f"Line {number} has more cells than the template's {len(COLUMNS)} columns."
+            )
+        padded = [*line[: len(COLUMNS)], *[None] * (len(COLUMNS) - len(line))]
+        rows.append(RawRow(line=number, cells=dict(zip(COLUMNS, padded, strict=True))))
+        if len(rows) > MAX_ROWS:
+            raise FileProblem(f"The file has more than {MAX_ROWS} rows of figures.")
+    if not rows:
+        raise FileProblem("The file has the template's header but no rows of figures.")
+    return rows
+
+
+def _header_message(header: list[Cell]) -> str:
+    shown = ", ".join(str(c).strip() for c in header if not _is_blank(c)) or "nothing"
+    return (
+        f"The first line must be the template's header: {', '.join(COLUMNS)}. "
+        f"It has: {shown[:300]}. Download the template again and copy the figures into it."
+    )

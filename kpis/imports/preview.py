@@ -1,0 +1,257 @@
+"""Row-by-row preview of an import: each row's new figure beside the current one, the status it
+would get, and every problem. Nothing here writes; `kpis.imports.write` does, through the return
+services, once the preview has no problems.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+
+from contracts.models import Contract
+from contracts.roles import can_enter_figures
+from kpis import services
+from kpis.imports.parse import Cell, FileProblem, RawRow, read_rows
+from kpis.models import Kpi, Reading, ReportingPeriod
+from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
+from kpis.models.reading import BOTH_MESSAGE
+from kpis.status import Status
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+YES = {"yes", "y", "true", "x", "1"}
+NO = {"", "no", "n", "false", "0"}
+REASON_LENGTH = Reading._meta.get_field("not_measured_reason").max_length
+# The database keeps 12 digits, 4 of them after the point.
+MAX_PLACES = 4
+MAX_WHOLE = Decimal(10) ** 8
+
+
+@dataclass
+class RowPreview:
+    line: int
+    reference: str
+    kpi: Kpi | None = None
+    current: Reading | None = None
+    value: Decimal | None = None
+    not_measured_reason: str = ""
+    commentary: str = ""
+    status: Status | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        if self.kpi is None:
+            return False
+        if self.current is None:
+            return self.value is not None or bool(self.not_measured_reason or self.commentary)
+        return (
+            self.current.value != self.value
+            or self.current.not_measured_reason != self.not_measured_reason
+            or self.current.commentary != self.commentary
+        )
+
+    def entry(self, version: int | None) -> services.RowEntry:
+        assert self.kpi is not None
+        return services.RowEntry(
+            kpi_id=self.kpi.pk,
+            version=version,
+            value=self.value,
+            not_measured_reason=self.not_measured_reason,
+            commentary=self.commentary,
+        )
+
+
+@dataclass
+class Preview:
+    contract: Contract
+    end_date: datetime.date
+    filename: str
+    file_problems: list[str] = field(default_factory=list)
+    rows: list[RowPreview] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_problems and not any(row.problems for row in self.rows)
+
+    @property
+    def problems(self) -> list[tuple[int | None, str]]:
+        """Every problem, as (line or None for the whole file, message), in file order."""
+        found: list[tuple[int | None, str]] = [(None, m) for m in self.file_problems]
+        for row in self.rows:
+            found.extend((row.line, m) for m in row.problems)
+        return found
+
+    @property
+    def changed_rows(self) -> list[RowPreview]:
+        return [row for row in self.rows if row.changed]
+
+    def versions(self) -> dict[str, int | None]:
+        """The version of each reading the preview compared with, to detect later edits."""
+        return {
+            str(row.kpi.pk): row.current.version if row.current else None
+            for row in self.changed_rows
+            if row.kpi
+        }
+
+
+def build_preview(
+    *,
+    contract: Contract,
+    end_date: datetime.date,
+    user,
+    content: bytes,
+    filename: str,
+    today: datetime.date,
+) -> Preview:
+    preview = Preview(contract=contract, end_date=end_date, filename=filename)
+    if not can_enter_figures(user, contract):
+        preview.file_problems.append("You cannot enter figures for this contract.")
+        return preview
+    if not is_quarter_end(end_date):
+        preview.file_problems.append(QUARTER_END_MESSAGE)
+        return preview
+    period = ReportingPeriod.objects.filter(end_date=end_date).first()
+    if period and services.is_locked(contract_id=contract.pk, period_id=period.pk):
+        preview.file_problems.append(services.LOCKED_MESSAGE)
+    try:
+        raw_rows = read_rows(content, filename)
+    except FileProblem as problem:
+        preview.file_problems.append(problem.message)
+        return preview
+    if period is None:
+        # The quarter is not held yet: judge against an unsaved one; the write creates it.
+        period = ReportingPeriod(end_date=end_date)
+        period.fill_derived_fields()
+    kpis = {
+        k.reference.casefold(): k
+        for k in Kpi.objects.for_contract(contract).prefetch_related("suspensions")
+    }
+    readings = Reading.objects.for_contract(contract).filter(period__end_date=end_date)
+    current = {r.kpi_id: r for r in readings}
+    seen: dict[int, int] = {}
+    for raw in raw_rows:
+        row = _row_preview(raw, contract=contract, end_date=end_date, kpis=kpis)
+        if row.kpi is not None:
+            if row.kpi.pk in seen:
+                first = seen[row.kpi.pk]
+                row.problems.insert(
+                    0, f"KPI {row.kpi.reference} is in the file twice: also on line {first}."
+                )
+            seen.setdefault(row.kpi.pk, row.line)
+            row.current = current.get(row.kpi.pk)
+            _judge(row, period, today)
+        preview.rows.append(row)
+    return preview
+
+
+def _text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, Decimal):
+        return format(cell.normalize(), "f")
+    text = str(cell).strip()
+    # Undo the apostrophe the template puts before text a spreadsheet would take for a formula.
+    if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
+        return text[1:]
+    return text
+
+
+def _row_preview(
+    raw: RawRow, *, contract: Contract, end_date: datetime.date, kpis: dict[str, Kpi]
+) -> RowPreview:
+    cells = raw.cells
+    row = RowPreview(line=raw.line, reference=_text(cells["KPI reference"]))
+    problems = row.problems
+    named = _text(cells["Contract"])
+    if named and named.casefold() != contract.code.casefold():
+        problems.append(f"This row is for contract {named}, not {contract.code}.")
+    quarter = _text(cells["Quarter end"])
+    if quarter and _parse_day(quarter) != end_date:
+        problems.append(f"This row is for the quarter ending {quarter}, not {end_date:%-d %B %Y}.")
+    if not row.reference:
+        problems.append("Give the KPI reference, as in the template.")
+    else:
+        row.kpi = kpis.get(row.reference.casefold())
+        if row.kpi is None:
+            problems.append(f"{contract.code} has no KPI with the reference {row.reference!r}.")
+    value, problem = _parse_figure(cells["Figure"], row.kpi)
+    if problem:
+        problems.append(problem)
+    row.value = value
+    flag = _text(cells["Not measured"]).casefold()
+    if flag not in YES | NO:
+        problems.append("In 'Not measured', write yes, or leave it empty.")
+    row.not_measured_reason = _text(cells["Reason not measured"])
+    row.commentary = _text(cells["Commentary"])
+    if flag in YES and not row.not_measured_reason:
+        problems.append("Give the reason it was not measured, such as 'no survey'.")
+    if (flag in YES or row.not_measured_reason) and _text(cells["Figure"]):
+        problems.append(BOTH_MESSAGE)
+    if len(row.not_measured_reason) > REASON_LENGTH:
+        problems.append(f"The reason not measured must be at most {REASON_LENGTH} characters.")
+    return row
+
+
+def _parse_day(text: str) -> datetime.date | None:
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def _parse_figure(cell: Cell, kpi: Kpi | None) -> tuple[Decimal | None, str]:
+    if isinstance(cell, Decimal):
+        value = cell
+    else:
+        text = _text(cell)
+        if not text:
+            return None, ""
+        number = text[:-1].strip() if text.endswith("%") else text
+        if not _NUMBER.fullmatch(number):
+            return None, (
+                f"{text[:40]!r} is not a number. Give the figure alone, such as 95.5, or leave "
+                "it empty and give the reason it was not measured."
+            )
+        value = Decimal(number)
+    if not value.is_finite():
+        return None, "The figure is not a number."
+    if abs(value) >= MAX_WHOLE:
+        return None, "The figure is too large."
+    if value != value.quantize(Decimal(1).scaleb(-MAX_PLACES), rounding="ROUND_DOWN"):
+        return None, f"Give the figure to at most {MAX_PLACES} decimal places."
+    return value, ""
+
+
+def _judge(row: RowPreview, period: ReportingPeriod, today: datetime.date) -> None:
+    """Apply the model's own rules to the row as it would be saved, and work out its status."""
+    assert row.kpi is not None
+    current = row.current
+    reading = Reading(
+        kpi=row.kpi,
+        period=period,
+        value=row.value,
+        not_measured_reason=row.not_measured_reason,
+        commentary=row.commentary,
+        unit=current.unit if current else row.kpi.unit,
+        target_override=current.target_override if current else None,
+    )
+    if not row.problems:
+        try:
+            reading.clean()
+        except ValidationError as error:
+            for messages in error.message_dict.values():
+                row.problems.extend(m for m in messages if m not in row.problems)
+    if row.problems:
+        return
+    row.status = reading.evaluate(today).status
+    if row.changed and not row.commentary and services.misses_target(reading, today):
+        row.problems.append(f"{services.COMMENTARY_MESSAGE}.")

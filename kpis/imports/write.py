@@ -1,0 +1,106 @@
+"""The one write of an import: open the quarter's return if need be and save the rows through
+`kpis.services.save_return`, which checks permission, the lock, each row and concurrent edits.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from contracts.models import Contract
+from kpis import services
+from kpis.imports.preview import Preview, build_preview
+from kpis.models import Reading
+
+CHANGE_REASON_LENGTH = 100
+
+
+class ImportRefused(Exception):
+    """The preview has problems; nothing was written."""
+
+
+class _Rollback(Exception):
+    pass
+
+
+def change_reason(filename: str) -> str:
+    reason = f"Imported from {' '.join(filename.split())}"
+    if len(reason) > CHANGE_REASON_LENGTH:
+        reason = reason[: CHANGE_REASON_LENGTH - 1] + "…"
+    return reason
+
+
+@transaction.atomic
+def import_readings(
+    *, preview: Preview, user, versions: dict[str, int | None] | None = None
+) -> list[Reading]:
+    """Write every changed row of `preview`, all or none; returns the readings written.
+
+    `versions` are those seen when the preview was shown (by KPI id); a row changed by someone
+    else since then makes the service raise `EditConflict`. The history of every reading written
+    names the user and the file.
+    """
+    if not preview.ok:
+        raise ImportRefused(preview.problems)
+    versions = preview.versions() if versions is None else versions
+    entries = [row.entry(versions.get(str(row.kpi.pk))) for row in preview.changed_rows]
+    quarterly_return = services.open_return(
+        contract=preview.contract, end_date=preview.end_date, user=user
+    )
+    if not entries:
+        return []
+    history = Reading.history.model
+    last = history.objects.order_by("-history_id").values_list("history_id", flat=True).first()
+    written = services.save_return(quarterly_return=quarterly_return, user=user, entries=entries)
+    history.objects.filter(
+        history_id__gt=last or 0, id__in=[r.pk for r in written], history_type="~"
+    ).update(history_change_reason=change_reason(preview.filename))
+    return written
+
+
+def check_write(*, preview: Preview, user) -> list[str]:
+    """Run the write and undo it: the service's own refusals, as messages, with nothing kept."""
+    try:
+        with transaction.atomic():
+            import_readings(preview=preview, user=user)
+            raise _Rollback
+    except _Rollback:
+        return []
+    except services.ReturnInvalid as error:
+        by_kpi = {row.kpi.pk: row.reference for row in preview.rows if row.kpi}
+        return [
+            f"{by_kpi.get(kpi_id, kpi_id)}: {message}"
+            for kpi_id, fields in error.row_errors.items()
+            for message in fields.values()
+        ]
+    except ValidationError as error:
+        return list(error.messages)
+    except PermissionDenied as error:
+        return [str(error)]
+    except services.EditConflict:
+        return ["Someone else changed these figures meanwhile. Upload the file again."]
+
+
+def prepare_import(
+    *,
+    contract: Contract,
+    end_date: datetime.date,
+    user,
+    content: bytes,
+    filename: str,
+    today: datetime.date,
+) -> Preview:
+    """The preview of a file, with the service's verdict on it once every row is sound."""
+    preview = build_preview(
+        contract=contract,
+        end_date=end_date,
+        user=user,
+        content=content,
+        filename=filename,
+        today=today,
+    )
+    if preview.ok:
+        preview.file_problems.extend(check_write(preview=preview, user=user))
+    return preview

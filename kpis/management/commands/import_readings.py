@@ -1,0 +1,82 @@
+import datetime
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from contracts.models import Contract
+from kpis.imports.parse import MAX_BYTES
+from kpis.imports.write import ImportRefused, import_readings, prepare_import
+from kpis.services import EditConflict
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a quarter's figures from a filled-in template (.xlsx or .csv), all or nothing. "
+        "Prints every problem with its line number and writes nothing if any row is wrong."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file", type=Path, help="The filled-in template.")
+        parser.add_argument("--contract", required=True, help="The contract's code, such as PSSP.")
+        parser.add_argument(
+            "--period", required=True, help="The quarter's last day, YYYY-MM-DD: 2018-06-30."
+        )
+        parser.add_argument(
+            "--user",
+            required=True,
+            help="Username the import is made as: their permissions apply and history names them.",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the file and show the changes only."
+        )
+
+    def handle(self, *args, file: Path, contract: str, period: str, user: str, **options) -> None:
+        found = Contract.objects.filter(code=contract).first()
+        if found is None:
+            raise CommandError(f"No contract has the code {contract!r}.")
+        try:
+            end_date = datetime.date.fromisoformat(period)
+        except ValueError:
+            raise CommandError(f"--period {period!r} is not a date such as 2018-06-30.") from None
+        person = get_user_model().objects.filter(username=user, is_active=True).first()
+        if person is None:
+            raise CommandError(f"No active user is called {user!r}.")
+        try:
+            with file.open("rb") as f:
+                content = f.read(MAX_BYTES + 1)
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+        preview = prepare_import(
+            contract=found,
+            end_date=end_date,
+            user=person,
+            content=content,
+            filename=file.name,
+            today=timezone.localdate(),
+        )
+        if not preview.ok:
+            for line, message in preview.problems:
+                where = f"line {line}" if line else file.name
+                self.stderr.write(f"{where}: {message}")
+            raise CommandError(f"{len(preview.problems)} problems: nothing was imported.")
+        for row in preview.changed_rows:
+            before = row.current.value if row.current else None
+            self.stdout.write(
+                f"line {row.line}: {row.reference}: {_shown(before)} -> "
+                f"{_shown(row.value) if row.value is not None else row.not_measured_reason or '-'}"
+                f" ({row.status.label if row.status else ''})"
+            )
+        if options["dry_run"]:
+            self.stdout.write(f"Dry run: {len(preview.changed_rows)} rows would change.")
+            return
+        try:
+            written = import_readings(preview=preview, user=person)
+        except (ImportRefused, EditConflict) as error:
+            raise CommandError(f"Nothing was imported: {error}") from None
+        self.stdout.write(f"Imported: {len(written)} readings changed.")
+
+
+def _shown(value) -> str:
+    return "-" if value is None else format(value.normalize(), "f")
