@@ -1,0 +1,123 @@
+"""A quarter's return from entry to approval, in a real browser, the officer using only the keys."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from kpis.choices import Direction, ReturnState, Unit
+from kpis.models import Kpi, QuarterlyReturn, Reading
+from tests.browser.conftest import assert_no_axe_violations
+
+RETURN = "/contracts/ICT/returns/2019-12-31/"
+
+
+def _focused_id(page: Page) -> str:
+    return page.evaluate("document.activeElement && document.activeElement.id")
+
+
+def _tab_to(page: Page, element_id: str, limit: int = 40) -> None:
+    """Press Tab until the element has focus, as a keyboard user would."""
+    for _ in range(limit):
+        if _focused_id(page) == element_id:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached #{element_id}; focus is on #{_focused_id(page)}")
+
+
+def _answer(kpi: Kpi) -> tuple[str, str]:
+    """A figure that meets the target, or a reason where the KPI has no target to meet."""
+    if kpi.target is None:
+        return "not_measured_reason", "Not reported this quarter"
+    if kpi.unit == Unit.SCORE:
+        return "value", "4"
+    if kpi.direction == Direction.LOWER:
+        return "value", "0"
+    return "value", "100"
+
+
+def test_an_officer_enters_a_quarter_and_the_manager_approves_it(
+    seed, officer, manager, committee_member, signed_in_page
+):
+    page = signed_in_page(officer)
+    page.goto("/returns/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My returns")
+    assert_no_axe_violations(page)
+
+    # Start the ICT return for the December 2019 quarter.
+    _tab_to(page, "id_ICT-end_date")
+    expect(page.locator("#id_ICT-end_date")).to_have_value("2019-12-31")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{RETURN}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Return for 2019/20 Q3 (to 31 December 2019)"
+    )
+    assert_no_axe_violations(page)
+
+    kpis = list(Kpi.objects.for_contract(seed["ICT"]).in_report_order())
+    bad = next(k for k in kpis if k.reference == "3")
+    page.keyboard.press("Tab")
+    for kpi in kpis:
+        field, text = _answer(kpi)
+        _tab_to(page, f"id_kpi-{kpi.pk}-{field}")
+        page.keyboard.type("120" if kpi == bad else text)
+    page.keyboard.press("Enter")  # Enter in a text box saves, the form's first button.
+
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("3: A percentage must be between 0 and 100.")
+    expect(page.locator(f"#id_kpi-{bad.pk}-value")).to_have_value("120")
+    expect(page.locator(f"#id_kpi-{kpis[0].pk}-value")).to_have_value("0")
+    assert not Reading.objects.filter(period__end_date="2019-12-31", value__isnull=False).exists()
+    assert_no_axe_violations(page)
+
+    # Follow the error's link to its field, correct it, and submit.
+    link = summary.get_by_role("link", name="3: A percentage must be between 0 and 100.")
+    link.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#id_kpi-{bad.pk}-value")).to_be_focused()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("95")
+    submit = page.get_by_role("button", name="Save and submit for approval")
+    for _ in range(200):
+        if page.evaluate("document.activeElement.textContent.trim()") == (
+            "Save and submit for approval"
+        ):
+            break
+        page.keyboard.press("Tab")
+    expect(submit).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Saved: 19 KPIs changed. The return has been submitted for approval."
+    )
+    assert_no_axe_violations(page)
+
+    # The manager approves it.
+    manager_page = signed_in_page(manager)
+    manager_page.goto(RETURN)
+    expect(manager_page.get_by_text("waiting for a contract manager to approve it")).to_be_visible()
+    assert_no_axe_violations(manager_page)
+    manager_page.get_by_role("button", name="Save and approve").click()
+    expect(manager_page.locator(".govuk-notification-banner")).to_contain_text(
+        "The return has been approved and is now locked."
+    )
+    assert QuarterlyReturn.objects.get(
+        contract__code="ICT", period__end_date="2019-12-31"
+    ).state == (ReturnState.APPROVED)
+    assert_no_axe_violations(manager_page)
+
+    # The officer's page, still open from before, tries one more change: refused.
+    page.locator(f"#id_kpi-{bad.pk}-value").fill("96")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("approved and is locked")
+    expect(page.locator(f"#id_kpi-{bad.pk}-value")).to_have_count(0)
+    assert Reading.objects.get(kpi=bad, period__end_date="2019-12-31").value == 95
+    assert_no_axe_violations(page)
+
+    # The committee sees the new quarter on the scorecard, and its figures in the return.
+    committee_page = signed_in_page(committee_member)
+    committee_page.goto("/contracts/ICT/")
+    expect(committee_page.locator("main")).to_contain_text("Dec-19")
+    committee_page.goto(RETURN)
+    expect(committee_page.locator("main")).to_contain_text("95%")
+    expect(committee_page.locator("main input")).to_have_count(0)
+    assert_no_axe_violations(committee_page)
