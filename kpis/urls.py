@@ -1,7 +1,7 @@
 from django.urls import path
 
 from kpis import views
-from kpis.views import returns, returns_workflow
+from kpis.views import imports, returns, returns_workflow
 from kpis.views.open_data import open_data_csv
 
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
         name="reported_against_computed",
     ),
     path("contracts/<slug:code>/pack/<str:quarter>/", views.committee_pack, name="committee_pack"),
+    path("contracts/<slug:code>/import/", imports.import_upload, name="import_upload"),
+    path("contracts/<slug:code>/import/template/", imports.import_template, name="import_template"),
+    path("contracts/<slug:code>/import/confirm/", imports.import_confirm, name="import_confirm"),
     path("returns/", returns_workflow.my_returns, name="my_returns"),
     path(
         "contracts/<slug:code>/returns/start/", returns_workflow.return_start, name="return_start"

@@ -79,7 +79,7 @@ def test_it_sends_back_a_downloaded_template_unchanged_as_no_change(seed, office
     pssp = seed["PSSP"]
     _import(pssp, officer, to_csv(rows_of(pssp)), "blank.csv")
     history = Reading.history.count()
-    preview, written = _import(pssp, officer, to_csv(rows_of(pssp)), "again.csv")
+    _, written = _import(pssp, officer, to_csv(rows_of(pssp)), "again.csv")
     assert written == []
     assert Reading.history.count() == history
 

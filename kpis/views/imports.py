@@ -1,0 +1,208 @@
+"""Importing a quarter's figures from a spreadsheet: template, upload and preview, confirm."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import secrets
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from contracts.models import Contract
+from contracts.roles import can_enter_figures, can_read_returns
+from kpis.access import get_contract_for
+from kpis.imports.parse import MAX_BYTES
+from kpis.imports.preview import Preview
+from kpis.imports.template import template_csv, template_filename, template_xlsx
+from kpis.imports.write import ImportRefused, import_readings, prepare_import
+from kpis.models import ReportingPeriod
+from kpis.models.period import quarter_end_for
+from kpis.services import EditConflict
+
+SESSION_KEY = "kpi-imports"
+RECENT_QUARTERS = 8
+
+
+def _contract_for_import(user, code: str) -> Contract:
+    """404 for those who may not see the contract's returns; 403 for readers who cannot edit."""
+    contract = get_contract_for(user, code)
+    if not can_read_returns(user, contract):
+        raise Http404("No such contract.")
+    if not can_enter_figures(user, contract):
+        raise PermissionDenied("You cannot enter figures for this contract.")
+    return contract
+
+
+def _quarter_choices(contract: Contract) -> list[tuple[str, str]]:
+    """Every quarter from the contract's first return (or the last two years) to this one."""
+    end = quarter_end_for(timezone.localdate())
+    held = ReportingPeriod.objects.for_contract(contract).values_list("end_date", flat=True)
+    first = min([*held[:1], end])
+    choices = []
+    for count in range(200):
+        period = ReportingPeriod(end_date=end)
+        period.fill_derived_fields()
+        choices.append((end.isoformat(), period.long_label))
+        if (end <= first and count >= RECENT_QUARTERS - 1) or end.year < 2000:
+            break
+        end = period.start_date - datetime.timedelta(days=1)
+    return choices
+
+
+class QuarterForm(forms.Form):
+    quarter = forms.ChoiceField(
+        label="Quarter", error_messages={"required": "Choose the quarter the figures are for"}
+    )
+
+    def __init__(self, *args, contract: Contract, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"].choices = _quarter_choices(contract)
+        self.fields["quarter"].error_messages["invalid_choice"] = "Choose a quarter from the list"
+
+
+class TemplateForm(QuarterForm):
+    format = forms.ChoiceField(
+        label="Format", choices=[("xlsx", "Excel (.xlsx)"), ("csv", "CSV")], initial="xlsx"
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        # Its fields sit on the same page as the upload form's: keep their ids apart.
+        kwargs.setdefault("auto_id", "template_%s")
+        super().__init__(*args, **kwargs)
+
+
+class UploadForm(QuarterForm):
+    file = forms.FileField(
+        label="Filled-in template",
+        help_text="Excel (.xlsx) or CSV UTF-8 (.csv), smaller than 1 MB.",
+        error_messages={"required": "Choose the file to import"},
+    )
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest, code: str) -> HttpResponse:
+    contract = _contract_for_import(request.user, code)
+    form = TemplateForm(request.GET or None, contract=contract)
+    if not form.is_valid():
+        return _start_page(request, contract, template_form=form, status=400)
+    end_date = datetime.date.fromisoformat(form.cleaned_data["quarter"])
+    if form.cleaned_data["format"] == "csv":
+        body: str | bytes = template_csv(contract, end_date)
+        content_type = "text/csv; charset=utf-8"
+    else:
+        body = template_xlsx(contract, end_date)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=content_type)
+    filename = template_filename(contract, end_date, form.cleaned_data["format"])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _start_page(
+    request: HttpRequest,
+    contract: Contract,
+    *,
+    template_form: TemplateForm | None = None,
+    upload_form: UploadForm | None = None,
+    preview: Preview | None = None,
+    token: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "contract": contract,
+        "template_form": template_form or TemplateForm(contract=contract),
+        "upload_form": upload_form or UploadForm(contract=contract),
+        "preview": preview,
+        "token": token,
+    }
+    return render(request, "imports/import.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest, code: str) -> HttpResponse:
+    contract = _contract_for_import(request.user, code)
+    if request.method == "GET":
+        return _start_page(request, contract)
+    form = UploadForm(request.POST, request.FILES, contract=contract)
+    if not form.is_valid():
+        return _start_page(request, contract, upload_form=form, status=400)
+    upload = form.cleaned_data["file"]
+    content = upload.read(MAX_BYTES + 1)
+    end_date = datetime.date.fromisoformat(form.cleaned_data["quarter"])
+    preview = prepare_import(
+        contract=contract,
+        end_date=end_date,
+        user=request.user,
+        content=content,
+        filename=upload.name,
+        today=timezone.localdate(),
+    )
+    if not preview.ok:
+        return _start_page(request, contract, upload_form=form, preview=preview, status=400)
+    token = _keep(request, contract, end_date, upload.name, content, preview)
+    return _start_page(request, contract, upload_form=form, preview=preview, token=token)
+
+
+def _keep(request, contract, end_date, filename, content, preview: Preview) -> str:
+    """Hold the file in the session until the user confirms: nothing is written before then."""
+    token = secrets.token_urlsafe(16)
+    # One pending import per user is enough; an older one is dropped.
+    request.session[SESSION_KEY] = {
+        token: {
+            "contract": contract.code,
+            "end_date": end_date.isoformat(),
+            "filename": filename,
+            "content": base64.b64encode(content).decode(),
+            "versions": preview.versions(),
+        }
+    }
+    return token
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, code: str) -> HttpResponse:
+    contract = _contract_for_import(request.user, code)
+    pending = request.session.get(SESSION_KEY, {}).get(request.POST.get("token", ""))
+    if not pending or pending["contract"] != contract.code:
+        messages.error(
+            request, "That import has expired or was already done. Upload the file again."
+        )
+        return redirect("import_upload", code=contract.code)
+    end_date = datetime.date.fromisoformat(pending["end_date"])
+    preview = prepare_import(
+        contract=contract,
+        end_date=end_date,
+        user=request.user,
+        content=base64.b64decode(pending["content"]),
+        filename=pending["filename"],
+        today=timezone.localdate(),
+    )
+    try:
+        written = import_readings(preview=preview, user=request.user, versions=pending["versions"])
+    except (ImportRefused, EditConflict):
+        if preview.ok:
+            preview.file_problems.append(
+                "Someone else changed some of these figures since your preview. "
+                "Nothing was imported: upload the file again to see the changes."
+            )
+        return _start_page(request, contract, preview=preview, status=409)
+    finally:
+        request.session.pop(SESSION_KEY, None)
+    count = len(written)
+    messages.success(
+        request,
+        f"Imported {pending['filename']}: {count} reading{'s' if count != 1 else ''} changed."
+        if count
+        else f"{pending['filename']} matches the figures held: nothing needed to change.",
+    )
+    return redirect("return_detail", code=contract.code, end_date=end_date.isoformat())
