@@ -34,7 +34,7 @@ def _upload(client, content: bytes, name: str, quarter=OPEN_QUARTER):
 def test_it_shows_the_import_page_to_an_assigned_officer(signed_in):
     response = signed_in.get(UPLOAD)
     assert response.status_code == 200
-    assert "Import a quarter’s figures" in response.content.decode()
+    assert "Check the file" in response.content.decode()
 
 
 @pytest.mark.parametrize(("who", "status"), [("committee", 403), ("outsider", 404)])
