@@ -6,6 +6,7 @@ Drawn on the server so that it prints, needs no JavaScript, and carries its own 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -38,9 +39,17 @@ def _bounds(cells: Sequence[Cell]) -> tuple[float, float]:
     return low, high
 
 
-def _ticks(low: float, high: float, count: int = 5) -> list[float]:
-    step = (high - low) / (count - 1)
-    return [low + step * i for i in range(count)]
+def _nice_step(span: float, count: int = 6) -> float:
+    """A round step (1, 2 or 5 times a power of ten) giving about `count` gridlines."""
+    raw = span / max(count - 1, 1)
+    power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+
+
+def _ticks(low: float, high: float) -> list[float]:
+    step = _nice_step(high - low)
+    first = math.ceil(low / step) * step
+    return [first + step * i for i in range(int((high - first) / step + 1e-9) + 1)]
 
 
 def _fmt(value: float) -> str:

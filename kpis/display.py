@@ -14,7 +14,7 @@ SYMBOLS = {
     Status.DETRIMENT: "⚠",
     Status.FAILURE: "✖",
     Status.SUSPENDED: "‖",
-    Status.NOT_MEASURED: "-",
+    Status.NOT_MEASURED: "○",
     Status.NOT_DUE: "·",
     Status.MISSING: "?",
 }

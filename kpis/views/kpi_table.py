@@ -40,6 +40,7 @@ def kpi_table(request: HttpRequest, code: str) -> HttpResponse:
             "filter": filters,
             "table": table,
             "shown": shown,
+            "shown_values": [p.end_date.isoformat() for p in shown],
             "downloads": DOWNLOADS,
         },
     )

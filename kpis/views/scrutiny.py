@@ -60,6 +60,7 @@ def contract_scorecard(request: HttpRequest, code: str) -> HttpResponse:
         {
             "contract": contract,
             "form": form,
+            "shown_values": [p.end_date.isoformat() for p in shown],
             "periods": periods,
             "card": scorecard(contract, shown, today),
             "left_out": left_out(contract, shown, today),
