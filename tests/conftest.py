@@ -22,7 +22,8 @@ def _user(django_user_model, username: str, role: Role | None, contracts=(), **e
         username=username, password=PASSWORD, first_name=username.title(), **extra
     )
     if role:
-        user.groups.add(Group.objects.get(name=role.value))
+        # get_or_create: a transactional test empties every table, the migrated groups too.
+        user.groups.add(Group.objects.get_or_create(name=role.value)[0])
     for contract in contracts:
         Assignment.objects.create(user=user, contract=contract)
     return user
