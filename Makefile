@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 DEMO_PASSWORD ?= scrutiny-demo-2026
 DEV := DEBUG=1
 
+.PHONY: serve backup restore bench loadtest faulttest
 .PHONY: install run test test-postgres lint format migrations-check check chromium
 
 install: $(VENV)/.installed node_modules/.installed
@@ -51,3 +52,42 @@ migrations-check: install
 
 check: lint migrations-check
 	$(DEV) $(PY) manage.py check
+
+# GOV.UK Frontend's package also holds its Sass and Nunjucks sources, which no page serves.
+STATIC_IGNORE := --ignore '*.scss' --ignore '*.njk' --ignore '*.md' --ignore 'components/*'
+
+# Production: DEBUG off, with SECRET_KEY, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS and DATABASE_URL set
+# (see README, "Deploying"). Refuses to start if `check --deploy` finds anything.
+serve: install
+	$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input --clear --verbosity 0 $(STATIC_IGNORE)
+	$(VENV)/bin/gunicorn --config serco_kpi/gunicorn.conf.py
+
+# PostgreSQL only. `make backup` writes backups/<database>-<time>.dump (or BACKUP=file);
+# `make restore BACKUP=file` loads one into DATABASE_URL's database, replacing what is there.
+BACKUP_DIR ?= backups
+backup:
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL to the PostgreSQL database to back up."; exit 1; }
+	@mkdir -p $(BACKUP_DIR)
+	pg_dump --format=custom --no-owner --no-privileges \
+		--file="$(or $(BACKUP),$(BACKUP_DIR)/$(notdir $(firstword $(subst ?, ,$(DATABASE_URL))))-$(shell date +%Y%m%d-%H%M%S).dump)" \
+		"$(DATABASE_URL)"
+
+restore:
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL to the PostgreSQL database to restore into."; exit 1; }
+	@test -f "$(BACKUP)" || { echo "Set BACKUP to the .dump file to restore."; exit 1; }
+	pg_restore --clean --if-exists --no-owner --no-privileges --exit-on-error --single-transaction \
+		--dbname="$(DATABASE_URL)" "$(BACKUP)"
+
+# Speed at three data sizes on PostgreSQL, printed as one JSON document (see README, "Speed").
+# BENCH_SIZES=small,medium,large picks sizes; large (a million readings) takes a few minutes.
+bench: install
+	$(PY) bench/run.py
+
+# One minute of 32 users reading and saving; faulttest restarts PostgreSQL in the middle.
+loadtest: install
+	$(PY) loadtest/run.py
+
+faulttest: install
+	$(PY) loadtest/run.py --restart-postgres

@@ -195,6 +195,12 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60 if STATIC_MANIFEST else 60
 # Without collected files, static files come straight from the app and node_modules folders.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# Source maps are fetched only by developer tools: compressing them doubles collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br"),
+    *("swf", "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4"),
+    *("mpeg", "mpg", "webm", "wmv", "map"),
+]
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
