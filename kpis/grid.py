@@ -47,6 +47,19 @@ class Cell:
         return display.figure(self.reading.value, self.reading.unit or self.kpi.unit)
 
     @property
+    def printed_as(self) -> str:
+        """The source's own text for the cell, where it says more than the figure does."""
+        reading = self.reading
+        if reading is None or not reading.reported_as:
+            return ""
+        try:
+            if reading.value is not None and Decimal(reading.reported_as) == reading.value:
+                return ""
+        except ArithmeticError:
+            pass
+        return reading.reported_as
+
+    @property
     def note(self) -> str:
         """Why a cell has no countable figure, in words."""
         reading = self.reading
