@@ -1,0 +1,286 @@
+"""`make bench`: query counts and latency of the main pages at three data sizes, on PostgreSQL.
+
+Builds the data in a database of its own (BENCH_DATABASE, default serco_kpi_bench, dropped and
+made again), growing it from one size to the next with `generate_demo_data`: every contract has
+40 KPIs over 50 quarters, so a contract's pages show the same amount at every size while the
+tables around them grow. For each size it measures, for every main page found by its URL name:
+
+- the number of queries, with the test client in this process;
+- the median and 95th-percentile latency of BENCH_REQUESTS sequential requests to gunicorn on
+  127.0.0.1, through the production middleware (HTTPS is what a TLS proxy would report);
+- the KPI table's requests per second with BENCH_CONCURRENCY clients for BENCH_SECONDS, beside a
+  floor page that returns a pre-rendered copy of the same table through the same middleware.
+
+Prints one JSON document. BENCH_SIZES=small,medium picks sizes (large is a million readings).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import world
+from bench.client import Http, change_one_figure, return_form, spread
+
+KPIS, QUARTERS = 40, 50
+SIZES = {"small": 5, "medium": 50, "large": 500}  # contracts: 10k, 100k and 1M readings
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 1) * 2 + 1)))
+LAST_QUARTER = datetime.date(2025, 3, 31)
+# Pages about one contract, whose speed must not depend on how many other contracts there are.
+CONTRACT_PAGES = {
+    "contract_scorecard",
+    "kpi_table",
+    "kpi_detail",
+    "committee_pack",
+    "reported_against_computed",
+    "return_detail",
+}
+QUERY_BUDGET, SAVE_BUDGET = 12, 20
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def pages(contract, officer, committee) -> tuple[dict[str, tuple[str, object]], list[str]]:
+    """Each main page's address and who reads it; the names of pages not (yet) in the app."""
+    from django.urls import NoReverseMatch, reverse
+
+    from kpis.models import QuarterlyReturn
+
+    kpi = contract.kpis.order_by("position").first()
+    latest = QuarterlyReturn.objects.filter(contract=contract).order_by("-period__end_date")[0]
+    end = latest.period.end_date.isoformat()
+    wanted = {
+        "home": ((), committee),
+        "contract_scorecard": ((contract.code,), committee),
+        "kpi_table": ((contract.code,), committee),
+        "kpi_detail": ((contract.code, kpi.pk), committee),
+        "committee_pack": ((contract.code, end), committee),
+        "reported_against_computed": ((contract.code,), committee),
+        "return_detail": ((contract.code, end), officer),
+        "my_returns": ((), officer),
+    }
+    found, absent = {}, []
+    for name, (args, user) in wanted.items():
+        try:
+            found[name] = (reverse(name, args=args), user)
+        except NoReverseMatch:
+            absent.append(name)
+    return found, absent
+
+
+def count_queries(url: str, user, method: str = "get", data=None) -> tuple[int, int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_X_FORWARDED_PROTO="https")
+    client.force_login(user)
+    if method == "get":
+        client.get(url, secure=True)  # warm caches (content types, permissions) first
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url, data, secure=True)
+    return len(queries), response.status_code
+
+
+def latency(http: Http, url: str) -> dict:
+    for _ in range(3):
+        http.get(url)
+    times, statuses = [], set()
+    for _ in range(REQUESTS):
+        response = http.get(url)
+        times.append(response.seconds * 1000)
+        statuses.add(response.status)
+    return {
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(percentile(times, 0.95), 1),
+        "statuses": sorted(statuses),
+    }
+
+
+def saves(http: Http, url: str, officer) -> dict:
+    """Saving the whole return (every KPI's row) with one figure changed, over HTTP."""
+    times, statuses = [], set()
+    fields: list = []
+    for number in range(max(5, REQUESTS // 2)):
+        fields = return_form(http.get(url).body.decode())
+        if not fields:
+            return {"absent": "the return page has no figures form for this user"}
+        _, changed = change_one_figure(fields, str(2 + number % 2))
+        response = http.post(url, changed)
+        times.append(response.seconds * 1000)
+        statuses.add(response.status)
+    _, changed = change_one_figure(fields, "4")
+    queries, status = count_queries(url, officer, "post", dict(changed))
+    rows = sum(1 for name, _ in fields if name.endswith("-version"))
+    return {
+        "url": url,
+        "kpis_in_return": rows,
+        "queries": queries,
+        "query_status": status,
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(percentile(times, 0.95), 1),
+        "statuses": sorted(statuses),
+    }
+
+
+def throughput(port: int, cookies: dict, url: str) -> dict:
+    counts, errors = [0] * CONCURRENCY, [0] * CONCURRENCY
+    deadline = time.monotonic() + SECONDS
+
+    def worker(index: int) -> None:
+        http = Http("127.0.0.1", port, dict(cookies))
+        while time.monotonic() < deadline:
+            if http.get(url).status == 200:
+                counts[index] += 1
+            else:
+                errors[index] += 1
+
+    started = time.monotonic()
+    spread(worker, CONCURRENCY)
+    elapsed = time.monotonic() - started
+    return {"requests_per_second": round(sum(counts) / elapsed, 1), "errors": sum(errors)}
+
+
+def measure_size(name: str, port: int, floor_file: Path) -> dict:
+    from contracts.models import Contract
+    from contracts.roles import Role
+    from kpis.models import Reading
+
+    contract = Contract.objects.get(code="DEMO0001")
+    committee = world.make_user("bench-committee", Role.COMMITTEE)
+    officer = world.make_user("bench-officer", Role.OFFICER, [contract])
+    found, absent = pages(contract, officer, committee)
+    sessions = {committee: world.session_cookie(committee), officer: world.session_cookie(officer)}
+    result: dict = {"readings": Reading.objects.count(), "pages": {}, "absent_pages": absent}
+    for page, (url, user) in found.items():
+        log(f"  {name}: {page}")
+        queries, status = count_queries(url, user)
+        http = Http("127.0.0.1", port, dict(sessions[user]))
+        result["pages"][page] = {"url": url, "queries": queries, "status": status}
+        result["pages"][page] |= latency(http, url)
+    if "return_detail" in found:
+        log(f"  {name}: saving the return")
+        url = found["return_detail"][0]
+        result["return_save"] = saves(
+            Http("127.0.0.1", port, dict(sessions[officer])), url, officer
+        )
+    if "kpi_table" in found:
+        log(f"  {name}: KPI table against the floor, {CONCURRENCY} clients")
+        url = found["kpi_table"][0]
+        if not floor_file.exists():
+            floor_file.write_bytes(Http("127.0.0.1", port, dict(sessions[committee])).get(url).body)
+        table = throughput(port, sessions[committee], url)
+        floor = throughput(port, sessions[committee], "/bench/floor/")
+        result["kpi_table_throughput"] = {
+            "kpi_table": table,
+            "floor": floor,
+            "ratio": round(table["requests_per_second"] / floor["requests_per_second"], 3),
+        }
+    return result
+
+
+def targets(sizes: dict) -> dict:
+    """The issue's targets, judged from the figures whatever they show."""
+    measured = [s for s in sizes.values() if s.get("pages")]
+    verdict: dict = {}
+    names = set().union(*(s["pages"] for s in measured)) if measured else set()
+    counts = {n: [s["pages"][n]["queries"] for s in measured if n in s["pages"]] for n in names}
+    verdict["queries_same_at_every_size"] = {n: len(set(c)) == 1 for n, c in counts.items()}
+    verdict[f"queries_at_most_{QUERY_BUDGET}"] = {
+        n: max(c) <= QUERY_BUDGET for n, c in counts.items()
+    }
+    if len(measured) >= 2:
+        first, last = measured[0]["pages"], measured[-1]["pages"]
+        growth = {
+            n: round(last[n]["median_ms"] / first[n]["median_ms"] - 1, 3)
+            for n in CONTRACT_PAGES
+            if n in first and n in last
+        }
+        verdict["contract_page_median_growth_smallest_to_largest"] = growth
+        verdict["growth_under_half"] = {n: g < 0.5 for n, g in growth.items()}
+    ratios = [s["kpi_table_throughput"]["ratio"] for s in measured if "kpi_table_throughput" in s]
+    if ratios:
+        verdict["kpi_table_at_least_half_the_floor"] = min(ratios) >= 0.5
+    save = [s["return_save"]["queries"] for s in measured if "queries" in s.get("return_save", {})]
+    if save:
+        verdict[f"save_at_most_{SAVE_BUDGET}_queries"] = max(save) <= SAVE_BUDGET
+    return verdict
+
+
+def main() -> None:
+    chosen = [s.strip() for s in os.environ.get("BENCH_SIZES", "small,medium,large").split(",")]
+    unknown = set(chosen) - set(SIZES)
+    if unknown:
+        sys.exit(f"BENCH_SIZES: unknown sizes {sorted(unknown)}; choose from {list(SIZES)}")
+    workdir = Path(tempfile.mkdtemp(prefix="serco-kpi-bench-"))
+    floor_file = workdir / "floor.html"
+    env = world.environment(str(floor_file))
+    log(f"Recreating database {world.DATABASE}")
+    world.recreate_database()
+    world.setup_django(env)
+    from django.core.management import call_command
+    from django.db import connection
+
+    from kpis import demo_data
+
+    call_command("migrate", verbosity=0)
+    port = world.free_port()
+    server = world.start_gunicorn(env, port, WORKERS, workdir / "gunicorn.log")
+    report: dict = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "postgresql": connection.cursor().connection.server_version,
+        },
+        "settings": {
+            "kpis_per_contract": KPIS,
+            "quarters": QUARTERS,
+            "gunicorn_workers": WORKERS,
+            "requests_per_page": REQUESTS,
+            "concurrency": CONCURRENCY,
+            "seconds_per_throughput_run": SECONDS,
+        },
+        "sizes": {},
+    }
+    try:
+        held = 0
+        for name in [s for s in SIZES if s in chosen]:
+            wanted = SIZES[name]
+            log(f"Generating {name}: {wanted} contracts")
+            started = time.monotonic()
+            demo_data.generate(
+                contracts=wanted - held, kpis=KPIS, quarters=QUARTERS, last_quarter=LAST_QUARTER
+            )
+            held = wanted
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+            generated = round(time.monotonic() - started, 1)
+            report["sizes"][name] = {"contracts": wanted, "generate_seconds": generated}
+            report["sizes"][name] |= measure_size(name, port, floor_file)
+    finally:
+        world.stop(server)
+    report["targets"] = targets(report["sizes"])
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
