@@ -118,22 +118,34 @@ def return_form(html: str) -> list[tuple[str, str]]:
     return []
 
 
-def change_one_figure(fields: list[tuple[str, str]], new: str) -> tuple[int, list]:
-    """The form with one measured figure set to `new`, and that figure's KPI id.
+def change_figures(
+    fields: list[tuple[str, str]], new: str, how_many: int = 1
+) -> tuple[list[int], list[tuple[str, str]]]:
+    """The form with the first `how_many` measured figures set to `new`, and their KPI ids.
 
     `new` must fit every unit (a small whole number does): a percentage, a count of failures,
     days, or a score on a 1 to 5 scale.
     """
     values = dict(fields)
+    replace: dict[str, str] = {}
+    kpis: list[int] = []
     for name, value in fields:
         match = FIGURE.match(name)
-        if match and value and not values.get(f"kpi-{match.group(1)}-not_measured_reason"):
-            # A figure that misses its target needs commentary.
-            commentary = f"kpi-{match.group(1)}-commentary"
-            replace = {name: new, commentary: values.get(commentary) or "Checked with supplier."}
+        if not match or not value or values.get(f"kpi-{match.group(1)}-not_measured_reason"):
+            continue
+        # A figure that misses its target needs commentary.
+        commentary = f"kpi-{match.group(1)}-commentary"
+        replace |= {name: new, commentary: values.get(commentary) or "Checked with supplier."}
+        kpis.append(int(match.group(1)))
+        if len(kpis) == how_many:
             changed = [(n, replace.get(n, v)) for n, v in fields]
-            return int(match.group(1)), [*changed, ("action", "save")]
-    raise ValueError("The return has no figure to change.")
+            return kpis, [*changed, ("action", "save")]
+    raise ValueError(f"The return has fewer than {how_many} figures to change.")
+
+
+def change_one_figure(fields: list[tuple[str, str]], new: str) -> tuple[int, list]:
+    kpis, changed = change_figures(fields, new, 1)
+    return kpis[0], changed
 
 
 def spread(worker, threads: int) -> None:
