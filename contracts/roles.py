@@ -68,6 +68,4 @@ def can_read_returns(user, contract) -> bool:
     """
     if not user.is_authenticated:
         return False
-    return (
-        user.is_superuser or has_role(user, Role.COMMITTEE) or can_enter_figures(user, contract)
-    )
+    return user.is_superuser or has_role(user, Role.COMMITTEE) or can_enter_figures(user, contract)
