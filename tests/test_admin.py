@@ -12,7 +12,11 @@ def admin_client_seeded(client, admin_user, seed):
 def test_it_lists_the_seed_contracts_in_the_admin(admin_client_seeded):
     response = admin_client_seeded.get("/admin/contracts/contract/")
     assert response.status_code == 200
-    for name in ("Peterborough Serco Strategic Partnership", "ICT Managed Service", "Hertfordshire"):
+    for name in (
+        "Peterborough Serco Strategic Partnership",
+        "ICT Managed Service",
+        "Hertfordshire",
+    ):
         assert name in response.content.decode()
 
 
@@ -40,7 +44,9 @@ def test_it_filters_readings_by_computed_status(admin_client_seeded):
 def test_it_refuses_changes_to_a_reading_of_an_approved_quarter(admin_client_seeded):
     reading = Reading.objects.get(kpi__reference="R&B-K-009", period__end_date="2018-06-30")
     url = f"/admin/kpis/reading/{reading.pk}/change/"
-    response = admin_client_seeded.post(url, {"kpi": reading.kpi_id, "period": reading.period_id, "value": "20"})
+    response = admin_client_seeded.post(
+        url, {"kpi": reading.kpi_id, "period": reading.period_id, "value": "20"}
+    )
     assert response.status_code == 403
     reading.refresh_from_db()
     assert str(reading.value.normalize()) == "2.96"
@@ -48,7 +54,9 @@ def test_it_refuses_changes_to_a_reading_of_an_approved_quarter(admin_client_see
 
 def test_it_refuses_a_bad_figure_with_the_fields_message(admin_client_seeded):
     QuarterlyReturn.objects.filter(contract__code="ICT").update(state="draft")
-    reading = Reading.objects.get(kpi__contract__code="ICT", kpi__reference="3", period__end_date="2018-06-30")
+    reading = Reading.objects.get(
+        kpi__contract__code="ICT", kpi__reference="3", period__end_date="2018-06-30"
+    )
     response = admin_client_seeded.post(
         f"/admin/kpis/reading/{reading.pk}/change/",
         {

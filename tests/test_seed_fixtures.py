@@ -44,7 +44,10 @@ def test_it_loads_hertfordshire_and_its_extension(seed):
     assert herts.authority == "Hertfordshire County Council"
     assert herts.service_areas.count() == 7
     extension = Extension.objects.get(contract=herts)
-    assert (extension.value, extension.guaranteed_savings) == (Decimal(48_000_000), Decimal(1_342_000))
+    assert (extension.value, extension.guaranteed_savings) == (
+        Decimal(48_000_000),
+        Decimal(1_342_000),
+    )
     assert herts.current_end_date.isoformat() == "2021-03-31"
 
 

@@ -13,7 +13,15 @@ def _export(command: str, code: str) -> list[list[str]]:
 
 def test_it_exports_every_reading_of_a_contract_with_its_status(seed):
     rows = _export("export_readings", "PSSP")
-    assert rows[0] == ["contract", "service_area", "kpi", "period_end", "target", "actual", "status"]
+    assert rows[0] == [
+        "contract",
+        "service_area",
+        "kpi",
+        "period_end",
+        "target",
+        "actual",
+        "status",
+    ]
     assert len(rows) == 1 + 22 * 6
     assert rows[1] == ["PSSP", "STS", "STS-K-009", "2018-06-30", "100", "100", "met"]
     by_cell = {(r[2], r[3]): r for r in rows[1:]}
