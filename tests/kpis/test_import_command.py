@@ -103,3 +103,24 @@ def test_it_explains_bad_arguments(seed, officer, tmp_path, args, message):
 def test_it_explains_a_missing_file(seed, officer, tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         _run(tmp_path / "absent.xlsx")
+
+
+def test_it_imports_as_the_administrator_when_no_user_is_named(seed, admin_user, tmp_path):
+    path = tmp_path / "ict.xlsx"
+    path.write_bytes(fill_xlsx(seed["ICT"], OPEN_QUARTER, {"3": 95}))
+    out = io.StringIO()
+    call_command(
+        "import_readings", str(path), "--contract=ICT", f"--period={OPEN_QUARTER}", stdout=out
+    )
+    held = Reading.objects.get(
+        kpi__contract__code="ICT", kpi__reference="3", period__end_date=OPEN_QUARTER
+    )
+    assert held.value == Decimal(95)
+    assert held.history.latest().history_user == admin_user
+
+
+def test_it_asks_who_imports_when_there_is_no_single_administrator(seed, tmp_path):
+    path = tmp_path / "ict.xlsx"
+    path.write_bytes(fill_xlsx(seed["ICT"], OPEN_QUARTER, {"3": 95}))
+    with pytest.raises(CommandError, match="--user USERNAME"):
+        call_command("import_readings", str(path), "--contract=ICT", f"--period={OPEN_QUARTER}")

@@ -25,8 +25,10 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--user",
-            required=True,
-            help="Username the import is made as: their permissions apply and history names them.",
+            help=(
+                "Username the import is made as: their permissions apply and history names them. "
+                "Defaults to the administrator, where there is exactly one."
+            ),
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and show the changes only."
@@ -40,9 +42,7 @@ class Command(BaseCommand):
             end_date = datetime.date.fromisoformat(period)
         except ValueError:
             raise CommandError(f"--period {period!r} is not a date such as 2018-06-30.") from None
-        person = get_user_model().objects.filter(username=user, is_active=True).first()
-        if person is None:
-            raise CommandError(f"No active user is called {user!r}.")
+        person = _importer(user)
         try:
             with file.open("rb") as f:
                 content = f.read(MAX_BYTES + 1)
@@ -76,6 +76,20 @@ class Command(BaseCommand):
         except (ImportRefused, EditConflict) as error:
             raise CommandError(f"Nothing was imported: {error}") from None
         self.stdout.write(f"Imported: {len(written)} readings changed.")
+
+
+def _importer(username: str | None):
+    """The user the import is made as; the command line is an administrator's tool."""
+    users = get_user_model().objects.filter(is_active=True)
+    if username:
+        person = users.filter(username=username).first()
+        if person is None:
+            raise CommandError(f"No active user is called {username!r}.")
+        return person
+    admins = list(users.filter(is_superuser=True)[:2])
+    if len(admins) != 1:
+        raise CommandError("Say who the import is made as: --user USERNAME.")
+    return admins[0]
 
 
 def _shown(value) -> str:
