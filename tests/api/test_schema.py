@@ -3,6 +3,8 @@ and every successful answer matches the schema."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
@@ -14,7 +16,19 @@ CHECKS = [schemathesis.checks.not_a_server_error, response_schema_conformance]
 
 
 @pytest.fixture
-def operations(db, settings) -> list:
+def wsgi_keeps_test_connection():
+    """Calls through WSGI would close the test's database connection after each request, as
+    Django does between real requests, and with it the test's transaction; the test client
+    stops that in the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def operations(db, settings, wsgi_keeps_test_connection) -> list:
     # Requests through WSGI name the host "localhost".
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
