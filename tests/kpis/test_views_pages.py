@@ -168,3 +168,9 @@ def test_it_lists_every_exception_in_the_committee_pack(committee_client):
     assert {"1", "2", "3", "8"} <= refs
     assert [p.label for p in response.context["year"]] == ["Jun-18", "Sep-18", "Dec-18", "Mar-19"]
     assert 'media="print"' in response.content.decode()
+
+
+def test_it_never_shows_template_comments_on_a_page(client, committee_member, seed):
+    client.force_login(committee_member)
+    page = client.get("/contracts/PSSP/").content.decode()
+    assert "{#" not in page and "MultipleChoiceField" not in page
