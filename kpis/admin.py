@@ -20,6 +20,11 @@ def _status_label(reading: Reading) -> str:
     return label
 
 
+def _with_status(readings: QuerySet) -> QuerySet:
+    # The status comes from the database, so a list of readings costs no query per row.
+    return readings.with_status().select_related("period", "kpi__contract")
+
+
 def _is_locked(reading: Reading | None) -> bool:
     if reading is None or reading.pk is None:
         return False
@@ -49,13 +54,7 @@ class ReadingInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request) -> QuerySet:
-        return (
-            super()
-            .get_queryset(request)
-            .with_status()
-            .select_related("period", "kpi__contract")
-            .prefetch_related("kpi__suspensions")
-        )
+        return _with_status(super().get_queryset(request))
 
     @admin.display(description="status")
     def computed_status(self, reading: Reading) -> str:
@@ -125,13 +124,7 @@ class ReadingAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["kpi"]
 
     def get_queryset(self, request) -> QuerySet:
-        return (
-            super()
-            .get_queryset(request)
-            .with_status()
-            .select_related("kpi__contract", "period")
-            .prefetch_related("kpi__suspensions")
-        )
+        return _with_status(super().get_queryset(request))
 
     def has_change_permission(self, request, obj=None) -> bool:
         # An approved quarter is locked here as everywhere: reopen the return to change it.

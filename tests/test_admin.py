@@ -95,3 +95,21 @@ def test_it_shows_a_kpis_readings_read_only_so_locks_cannot_be_bypassed(admin_cl
     page = admin_client_seeded.get(f"/admin/kpis/kpi/{kpi.pk}/change/").content.decode()
     assert "2.9600" in page or "2.96" in page
     assert 'name="readings-0-value"' not in page
+
+
+def test_it_lists_readings_in_the_same_number_of_queries_however_many(admin_client_seeded):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_area, make_contract, make_kpi, make_reading
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client_seeded.get("/admin/kpis/reading/").status_code == 200
+        return len(captured)
+
+    before = queries()
+    area = make_area(make_contract("MORE"))
+    for n in range(30):
+        make_reading(make_kpi(area, f"K-{n}"), "2024-06-30", 95)
+    assert queries() == before
