@@ -78,7 +78,7 @@ class ReadingSerializer(serializers.ModelSerializer):
     financial_year = serializers.IntegerField(source="period.financial_year", read_only=True)
     quarter = serializers.IntegerField(source="period.quarter", read_only=True)
     target = serializers.DecimalField(
-        source="target_in_force",
+        source="rule_target",
         max_digits=12,
         decimal_places=4,
         read_only=True,

@@ -74,7 +74,7 @@ class ReadingViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             Reading.objects.filter(kpi__contract__in=visible)
             .with_status(timezone.localdate())
-            .with_target()
+            .with_rule()
             .select_related("kpi__contract", "kpi__service_area", "period")
             .order_by(
                 "kpi__contract__code",

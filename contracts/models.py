@@ -102,6 +102,7 @@ class ServiceArea(models.Model):
     )
 
     objects = ServiceAreaManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["contract", "position", "code"]
@@ -252,6 +253,9 @@ class Assignment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
     )
+
+    # Who may edit which contract is itself worth a record of who changed it, when and why.
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

@@ -1,7 +1,9 @@
-"""The council's roles, held as Django groups (created by a migration), and what each may do.
+"""The council's roles, held as Django groups (created by a migration), and each user's part in a
+contract.
 
-Officers and managers act only on the contracts assigned to them; committee members read
-everything and change nothing; superusers (administrators) may do everything.
+Officers and managers act only on the contracts assigned to them; to every other contract they
+are readers like anyone else signed in. What each part may do, quarter state by quarter state, is
+the table in `kpis.permissions`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,16 @@ class Role(models.TextChoices):
     OFFICER = "Contract officers", "Contract officer"
     MANAGER = "Contract managers", "Contract manager"
     COMMITTEE = "Committee members", "Scrutiny committee member"
+
+
+class Part(models.TextChoices):
+    """What a user is to one contract: the rows of the permission table."""
+
+    ADMINISTRATOR = "administrator", "Administrator"
+    MANAGER = "manager", "Contract manager of the contract"
+    OFFICER = "officer", "Contract officer of the contract"
+    COMMITTEE = "committee", "Scrutiny committee member"
+    OTHER = "other", "Anyone else signed in (officers and managers of other contracts, too)"
 
 
 def has_role(user, role: Role) -> bool:
@@ -33,39 +45,36 @@ def assigned_contract_ids(user) -> set[int]:
     return user._assigned_contract_ids
 
 
-def _is_assigned(user, contract) -> bool:
-    return contract.pk in assigned_contract_ids(user)
-
-
-def can_enter_figures(user, contract) -> bool:
-    """Officers and managers enter figures for the contracts assigned to them."""
+def part_in(user, contract_id: int) -> Part | None:
+    """The user's part in a contract (by id), or None when not signed in."""
     if not user.is_authenticated:
-        return False
+        return None
     if user.is_superuser:
-        return True
-    if not (has_role(user, Role.OFFICER) or has_role(user, Role.MANAGER)):
-        return False
-    return _is_assigned(user, contract)
+        return Part.ADMINISTRATOR
+    if contract_id in assigned_contract_ids(user):
+        if has_role(user, Role.MANAGER):
+            return Part.MANAGER
+        if has_role(user, Role.OFFICER):
+            return Part.OFFICER
+    if has_role(user, Role.COMMITTEE):
+        return Part.COMMITTEE
+    return Part.OTHER
 
 
-def can_approve(user, contract) -> bool:
-    """Managers approve, reopen and set targets for the contracts assigned to them."""
+WORKERS = frozenset({Part.ADMINISTRATOR, Part.MANAGER, Part.OFFICER})
+
+
+def works_on(user, contract) -> bool:
+    """Whether the user enters or approves this contract's figures (and so sees its drafts)."""
+    return part_in(user, contract.pk) in WORKERS
+
+
+def contracts_worked_on(user) -> set[int] | None:
+    """Ids of the contracts whose work in progress the user sees; None means every contract."""
     if not user.is_authenticated:
-        return False
+        return set()
     if user.is_superuser:
-        return True
-    return has_role(user, Role.MANAGER) and _is_assigned(user, contract)
-
-
-can_set_targets = can_approve
-
-
-def can_read_returns(user, contract) -> bool:
-    """Returns are read by the committee and by those who work on the contract.
-
-    An officer looking after another council's contract is not shown this one's work in
-    progress: the pages answer 404 as if it did not exist.
-    """
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or has_role(user, Role.COMMITTEE) or can_enter_figures(user, contract)
+        return None
+    if not (has_role(user, Role.MANAGER) or has_role(user, Role.OFFICER)):
+        return set()
+    return assigned_contract_ids(user)

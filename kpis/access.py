@@ -14,8 +14,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from contracts.models import Contract
-from contracts.roles import can_enter_figures, can_read_returns
+from contracts.roles import Part, part_in
 from kpis.models import Kpi, QuarterlyReturn
+from kpis.permissions import Action, allowed, may_ever
 
 
 def get_contract_for(user, code: str) -> Contract:
@@ -29,25 +30,38 @@ def get_kpi_for(user, code: str, pk: int) -> Kpi:
     )
 
 
-def get_return_for(user, code: str, end_date: str, *, for_edit: bool) -> QuarterlyReturn:
+def get_return_for(user, code: str, end_date: str) -> QuarterlyReturn:
     """A contract's return for the quarter ending `end_date` (YYYY-MM-DD).
 
-    404 for anyone who may not read it, so that guessing addresses reveals nothing; 403 for a
-    reader (the committee, say) asking to change it.
+    404 for anyone who may not see its figures (the committee and other contracts' officers
+    before it is approved), so that guessing addresses reveals nothing. What the user may then
+    do with it is the permission table's to say.
     """
     try:
         end = datetime.date.fromisoformat(end_date)
     except ValueError:
         raise Http404("No such quarter.") from None
     contract = get_contract_for(user, code)
-    if not can_read_returns(user, contract):
-        raise Http404("No such return.")
-    if for_edit and not can_enter_figures(user, contract):
-        raise PermissionDenied("You cannot change this contract's returns.")
     quarterly_return = get_object_or_404(
         QuarterlyReturn.objects.select_related("period", "submitted_by", "approved_by"),
         contract=contract,
         period__end_date=end,
     )
+    if not allowed(user, Action.READ, contract.pk, quarterly_return.state):
+        raise Http404("No such return.")
     quarterly_return.contract = contract
     return quarterly_return
+
+
+def get_workable_contract_for(user, code: str, action: Action) -> Contract:
+    """A contract the user may take `action` on in some state of its returns.
+
+    Officers and managers of other contracts get a 404, as if it did not exist; the committee,
+    who read every contract, get a 403.
+    """
+    contract = get_contract_for(user, code)
+    if not may_ever(user, action, contract.pk):
+        if part_in(user, contract.pk) == Part.OTHER:
+            raise Http404("No such contract.")
+        raise PermissionDenied(f"You cannot {action.label[0].lower()}{action.label[1:]}.")
+    return contract

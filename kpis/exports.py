@@ -39,8 +39,8 @@ def safe_text(text: str) -> str:
 def reading_rows(contract: Contract, today: datetime.date | None = None) -> Iterator[list[str]]:
     readings = (
         Reading.objects.for_contract(contract)
+        .with_rule()
         .with_status(today)
-        .with_target()
         .select_related("kpi__service_area", "period")
         .order_by(
             "kpi__service_area__position",
@@ -56,7 +56,7 @@ def reading_rows(contract: Contract, today: datetime.date | None = None) -> Iter
             safe_text(r.kpi.service_area.code),
             safe_text(r.kpi.reference),
             r.period.end_date.isoformat(),
-            plain_number(r.target_in_force),
+            plain_number(r.rule_target),
             plain_number(r.value),
             r.status,
         ]

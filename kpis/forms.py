@@ -184,6 +184,8 @@ class StartReturnForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
+    """The reason a manager gives for reopening an approved return or returning a submitted one."""
+
     reason = forms.CharField(
         label="Why is the return being reopened?",
         max_length=2000,
@@ -193,6 +195,13 @@ class ReopenForm(forms.Form):
             "max_length": "Keep the reason to 2,000 characters or fewer",
         },
     )
+
+    def __init__(self, *args, action: str = "reopen", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if action == "send_back":
+            field = self.fields["reason"]
+            field.label = "What must the officer correct?"
+            field.error_messages["required"] = "Say why the return is being returned"
 
 
 class QuarterEndField(forms.DateField):

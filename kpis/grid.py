@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 
 from kpis import display
 from kpis.models import Kpi, Reading, ReportingPeriod, Suspension
-from kpis.status import Status
+from kpis.status import Rule, Status
 
 
 @dataclass
@@ -29,16 +29,19 @@ class Cell:
     suspension: Suspension | None = None
 
     @property
+    def rule(self) -> Rule:
+        """The target and thresholds this quarter is judged by."""
+        override = self.reading.target_override if self.reading is not None else None
+        return self.kpi.rule_for(self.period.end_date, override)
+
+    @property
     def target_value(self) -> Decimal | None:
-        if self.reading is not None and self.reading.target_override is not None:
-            return self.reading.target_override
-        return self.kpi.target
+        return self.rule.target
 
     @property
     def target_text(self) -> str:
-        return display.target(
-            self.target_value, self.kpi.unit, self.kpi.direction, self.kpi.target_strict
-        )
+        rule = self.rule
+        return display.target(rule.target, self.kpi.unit, self.kpi.direction, rule.strict)
 
     @property
     def figure_text(self) -> str:
@@ -118,7 +121,11 @@ def readings_with_status(
 def build_grid(
     kpis: QuerySet, periods: Sequence[ReportingPeriod], today: datetime.date | None = None
 ) -> list[Row]:
-    kpi_list = list(kpis.select_related("service_area", "contract").prefetch_related("suspensions"))
+    kpi_list = list(
+        kpis.select_related("service_area", "contract").prefetch_related(
+            "suspensions", "rule_changes"
+        )
+    )
     found = {(r.kpi_id, r.period_id): r for r in readings_with_status(kpis, periods, today)}
     rows = []
     for kpi in kpi_list:

@@ -54,8 +54,8 @@ def open_data_readings(today: datetime.date) -> Iterable[Reading]:
         contract=OuterRef("kpi__contract"), period=OuterRef("period")
     ).values("state")[:1]
     return (
-        Reading.objects.with_status(today)
-        .with_target()
+        Reading.objects.with_rule()
+        .with_status(today)
         .annotate(return_state=Subquery(return_state))
         .select_related("kpi__contract", "kpi__service_area", "period")
         .order_by(
@@ -91,10 +91,10 @@ def open_data_rows(today: datetime.date | None = None) -> Iterator[list[str]]:
             str(period.quarter),
             period.start_date.isoformat(),
             period.end_date.isoformat(),
-            plain_number(r.target_in_force),
-            "yes" if kpi.target_strict else "no",
-            plain_number(kpi.detriment),
-            plain_number(kpi.failure),
+            plain_number(r.rule_target),
+            "yes" if r.rule_strict else "no",
+            plain_number(r.rule_detriment),
+            plain_number(r.rule_failure),
             plain_number(r.value),
             r.unit or kpi.unit,
             safe_text(r.not_measured_reason),

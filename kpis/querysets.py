@@ -10,16 +10,44 @@ import datetime
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kpis.choices import Direction, Frequency
 from kpis.status import Status
 
-_TARGET = Coalesce(F("target_override"), F("kpi__target"))
 _HIGHER = Q(kpi__direction=Direction.HIGHER)
 _LOWER = Q(kpi__direction=Direction.LOWER)
+RULE_FIELDS = ("target", "target_strict", "detriment", "failure")
+
+
+def _rule_field(name: str) -> Case:
+    """One part of the rule that judges a reading's quarter (`Kpi.rule_for` in SQL).
+
+    Most KPIs never change their rule, and the flag spares them the look-up; for the others the
+    first change after the quarter holds the rule the quarter was judged by.
+    """
+    RuleChange = apps.get_model("kpis", "RuleChange")
+    later = RuleChange.objects.filter(
+        kpi=OuterRef("kpi"), effective_from__gt=OuterRef("period__end_date")
+    ).order_by("effective_from")
+    field = RuleChange._meta.get_field(f"previous_{name}")
+    return Case(
+        When(kpi__rule_changed=False, then=F(f"kpi__{name}")),
+        When(Exists(later), then=Subquery(later.values(field.name)[:1], output_field=field)),
+        default=F(f"kpi__{name}"),
+        output_field=field,
+    )
+
+
+def _rule_aliases() -> dict:
+    return {
+        "rule_target": Coalesce(F("target_override"), _rule_field("target")),
+        "rule_strict": _rule_field("target_strict"),
+        "rule_detriment": _rule_field("detriment"),
+        "rule_failure": _rule_field("failure"),
+    }
 
 
 def _status(value: Status) -> Value:
@@ -27,20 +55,20 @@ def _status(value: Status) -> Value:
 
 
 def _figure_status() -> Case:
-    strict = Q(kpi__target_strict=True)
-    meets = (_HIGHER & ((strict & Q(value__gt=_TARGET)) | (~strict & Q(value__gte=_TARGET)))) | (
-        _LOWER & ((strict & Q(value__lt=_TARGET)) | (~strict & Q(value__lte=_TARGET)))
+    # Refers to the aliases of `_rule_aliases`, which `with_status` sets first.
+    target = F("rule_target")
+    strict = Q(rule_strict=True)
+    meets = (_HIGHER & ((strict & Q(value__gt=target)) | (~strict & Q(value__gte=target)))) | (
+        _LOWER & ((strict & Q(value__lt=target)) | (~strict & Q(value__lte=target)))
     )
     # A comparison with a threshold that is not set is never true, as in Python.
-    reaches_failure = (_HIGHER & Q(value__lte=F("kpi__failure"))) | (
-        _LOWER & Q(value__gte=F("kpi__failure"))
+    reaches_failure = (_HIGHER & Q(value__lte=F("rule_failure"))) | (
+        _LOWER & Q(value__gte=F("rule_failure"))
     )
-    reaches_detriment = (_HIGHER & Q(value__lte=F("kpi__detriment"))) | (
-        _LOWER & Q(value__gte=F("kpi__detriment"))
+    reaches_detriment = (_HIGHER & Q(value__lte=F("rule_detriment"))) | (
+        _LOWER & Q(value__gte=F("rule_detriment"))
     )
-    not_comparable = (~Q(unit="") & ~Q(unit=F("kpi__unit"))) | Q(
-        target_override__isnull=True, kpi__target__isnull=True
-    )
+    not_comparable = (~Q(unit="") & ~Q(unit=F("kpi__unit"))) | Q(rule_target__isnull=True)
     return Case(
         When(not_comparable, then=_status(Status.NOT_MEASURED)),
         When(meets, then=_status(Status.MET)),
@@ -82,7 +110,9 @@ class ReadingQuerySet(models.QuerySet):
         """Annotate `status`, and `would_have_been` for suspended readings."""
         today = today or timezone.localdate()
         unsuspended = _unsuspended_status(today)
-        return self.alias(is_suspended=suspended_expression()).annotate(
+        # The rule may already be annotated by `with_rule`, to be shown as well as used.
+        rule = {k: v for k, v in _rule_aliases().items() if k not in self.query.annotations}
+        return self.alias(**rule, is_suspended=suspended_expression()).annotate(
             status=Case(
                 When(is_suspended=True, then=_status(Status.SUSPENDED)),
                 default=unsuspended,
@@ -95,5 +125,7 @@ class ReadingQuerySet(models.QuerySet):
             ),
         )
 
-    def with_target(self) -> ReadingQuerySet:
-        return self.annotate(target_in_force=_TARGET)
+    def with_rule(self) -> ReadingQuerySet:
+        """Annotate the target and thresholds that judge each reading's quarter (before
+        `with_status`, which then uses them)."""
+        return self.annotate(**_rule_aliases())

@@ -59,8 +59,8 @@ def compare(contract: Contract, today: datetime.date) -> list[Comparison]:
     readings = (
         Reading.objects.for_contract(contract)
         .filter(period__in=[p.pk for p in periods])
+        .with_rule()
         .with_status(today)
-        .with_target()
         .exclude(status=Status.MET)
         .select_related("kpi__service_area", "period")
         .order_by("kpi__service_area__position", "kpi__position", "kpi_id")

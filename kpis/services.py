@@ -1,7 +1,8 @@
-"""Writes to quarterly returns: open, save, submit, approve, reopen, suspend.
+"""Writes to quarterly returns: open, save, submit, approve, send back, reopen.
 
-Every function is keyword-only and atomic, and checks who is asking, the lock and the input before
-it writes anything, so that a refused change leaves no trace. Admin pages and importers call
+Every function is keyword-only and atomic, and asks the permission table (`kpis.permissions`)
+about the return's state as re-read under a row lock, then checks the input, before it writes
+anything, so that a refused change leaves no trace. Admin pages and importers call
 `ensure_unlocked` before they change a reading.
 """
 
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -20,25 +21,14 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from contracts.models import Contract
-from contracts.roles import can_approve, can_enter_figures, can_set_targets
 from kpis.choices import ReturnState
-from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod, Suspension
+from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end, quarter_end_for
+from kpis.permissions import Action, require
 from kpis.status import MEASURED, Status
 
-LOCKED_MESSAGE = (
-    "This quarter's return has been approved and is locked. "
-    "A contract manager must reopen it, giving a reason, before anything can change."
-)
 COMMENTARY_MESSAGE = "Explain why the target was missed and what is being done about it"
-# simple_history keeps a change reason of at most 100 characters.
-CHANGE_REASON_LENGTH = 100
 READING_FIELDS = ["value", "not_measured_reason", "commentary", "target_override"]
-
-
-class ReturnLocked(ValidationError):
-    def __init__(self) -> None:
-        super().__init__(LOCKED_MESSAGE, code="locked")
 
 
 class ReturnInvalid(ValidationError):
@@ -77,11 +67,8 @@ class RowEntry:
     target_override: Decimal | None = None
 
 
-def _short(reason: str) -> str:
-    reason = " ".join(reason.split())
-    if len(reason) <= CHANGE_REASON_LENGTH:
-        return reason
-    return reason[: CHANGE_REASON_LENGTH - 1] + "…"
+def return_for(*, contract_id: int, period_id: int) -> QuarterlyReturn | None:
+    return QuarterlyReturn.objects.filter(contract_id=contract_id, period_id=period_id).first()
 
 
 def is_locked(*, contract_id: int, period_id: int) -> bool:
@@ -90,8 +77,8 @@ def is_locked(*, contract_id: int, period_id: int) -> bool:
     ).exists()
 
 
-def ensure_unlocked(reading: Reading) -> None:
-    """Refuse any change to a reading in an approved quarter (raises `ReturnLocked`).
+def ensure_editable(reading: Reading, user) -> None:
+    """Refuse a change to a reading unless its quarter's return lets `user` edit it.
 
     Checks where the reading is now and, for a stored one, where it was: moving a reading out
     of a locked quarter is a change to that quarter too.
@@ -102,22 +89,15 @@ def ensure_unlocked(reading: Reading) -> None:
     for kpi_id, period_id in places:
         if not (kpi_id and period_id):
             continue
-        contract_id = Kpi.objects.filter(pk=kpi_id).values("contract_id")[:1]
-        if QuarterlyReturn.objects.filter(
-            contract_id__in=contract_id, period_id=period_id, state=ReturnState.APPROVED
-        ).exists():
-            raise ReturnLocked()
+        contract_id = Kpi.objects.filter(pk=kpi_id).values_list("contract_id", flat=True).get()
+        quarterly_return = return_for(contract_id=contract_id, period_id=period_id)
+        require(user, Action.EDIT, quarterly_return, contract_id=contract_id)
 
 
 def misses_target(reading: Reading, today: datetime.date | None = None) -> bool:
     """True when the reading's figure is judged and falls short of the target in force."""
     status = reading.evaluate(today).status
     return status in MEASURED and status != Status.MET
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied("You cannot change this contract's returns.")
 
 
 def _add_missing_readings(*, contract: Contract, period: ReportingPeriod, user) -> list[Reading]:
@@ -134,7 +114,7 @@ def _add_missing_readings(*, contract: Contract, period: ReportingPeriod, user) 
 @transaction.atomic
 def open_return(*, contract: Contract, end_date: datetime.date, user) -> QuarterlyReturn:
     """The contract's return for the quarter ending `end_date`, created with a row per KPI."""
-    _require(can_enter_figures(user, contract))
+    require(user, Action.START, contract_id=contract.pk)
     if not is_quarter_end(end_date):
         raise ValidationError({"end_date": QUARTER_END_MESSAGE})
     if end_date > quarter_end_for(timezone.localdate()):
@@ -148,7 +128,7 @@ def open_return(*, contract: Contract, end_date: datetime.date, user) -> Quarter
         quarterly_return._history_user = user
         quarterly_return._change_reason = "Return opened"
         quarterly_return.save()
-    if not quarterly_return.is_locked:
+    if quarterly_return.state == ReturnState.DRAFT:
         _add_missing_readings(contract=contract, period=period, user=user)
     return quarterly_return
 
@@ -209,18 +189,19 @@ def save_return(
     user,
     entries: Sequence[RowEntry],
     set_targets: bool = False,
+    reason: str = "",
 ) -> list[Reading]:
     """Write the rows that changed, all or none. Returns the readings written.
 
-    Raises `ReturnLocked` for an approved return, `ReturnInvalid` when any row is wrong, and
+    Raises `ReturnLocked` for a return that is not a draft (approved, or submitted and frozen),
+    `ReturnInvalid` when any row is wrong, and
     `EditConflict` when a row the user changed was saved by someone else since they read it.
     """
     contract = quarterly_return.contract
-    _require(can_enter_figures(user, contract))
+    current = _locked_return(quarterly_return)
+    require(user, Action.EDIT, current)
     if set_targets:
-        _require(can_set_targets(user, contract))
-    if _locked_return(quarterly_return).is_locked:
-        raise ReturnLocked()
+        require(user, Action.SET_TARGETS, current)
     period = quarterly_return.period
     _add_missing_readings(contract=contract, period=period, user=user)
     readings = {
@@ -228,7 +209,7 @@ def save_return(
         for r in Reading.objects.filter(kpi__contract=contract, period=period)
         .select_for_update(of=("self",))
         .select_related("kpi", "period")
-        .prefetch_related("kpi__suspensions")
+        .prefetch_related("kpi__suspensions", "kpi__rule_changes")
     }
     errors: dict[int, dict[str, str]] = {}
     conflicts: dict[int, Reading] = {}
@@ -267,7 +248,7 @@ def save_return(
             Reading,
             [*READING_FIELDS, "version", "updated_at"],
             default_user=user,
-            default_change_reason=f"Return for {period.label} saved",
+            default_change_reason=reason or f"Return for {period.label} saved",
         )
     return changed
 
@@ -275,7 +256,7 @@ def save_return(
 def _set_state(quarterly_return: QuarterlyReturn, user, state: str, reason: str) -> None:
     quarterly_return.state = state
     quarterly_return._history_user = user
-    quarterly_return._change_reason = _short(reason)
+    quarterly_return._change_reason = reason
     quarterly_return.save()
 
 
@@ -283,10 +264,10 @@ def incomplete_rows(quarterly_return: QuarterlyReturn) -> list[tuple[int, str, s
     """Why the return cannot be submitted yet: (KPI id, field, message) per row not ready."""
     readings = (
         Reading.objects.filter(
-            kpi__contract=quarterly_return.contract, period=quarterly_return.period
+            kpi__contract_id=quarterly_return.contract_id, period=quarterly_return.period_id
         )
         .select_related("kpi", "period")
-        .prefetch_related("kpi__suspensions")
+        .prefetch_related("kpi__suspensions", "kpi__rule_changes")
         .order_by("kpi__service_area__position", "kpi__position", "kpi_id")
     )
     today = timezone.localdate()
@@ -302,17 +283,22 @@ def incomplete_rows(quarterly_return: QuarterlyReturn) -> list[tuple[int, str, s
     return problems
 
 
-@transaction.atomic
-def submit_return(*, quarterly_return: QuarterlyReturn, user) -> QuarterlyReturn:
-    _require(can_enter_figures(user, quarterly_return.contract))
-    current = _locked_return(quarterly_return)
-    if current.is_locked:
-        raise ReturnLocked()
-    if current.state == ReturnState.SUBMITTED:
-        raise ValidationError("This return has already been submitted.")
-    problems = incomplete_rows(current)
+def _ensure_complete(quarterly_return: QuarterlyReturn) -> None:
+    # Rows are added first, so that a KPI new since the return was opened is counted missing.
+    _add_missing_readings(
+        contract=quarterly_return.contract, period=quarterly_return.period, user=None
+    )
+    problems = incomplete_rows(quarterly_return)
     if problems:
         raise ReturnIncomplete(problems)
+
+
+@transaction.atomic
+def submit_return(*, quarterly_return: QuarterlyReturn, user) -> QuarterlyReturn:
+    """Send a draft for approval; from now on its figures are frozen."""
+    current = _locked_return(quarterly_return)
+    require(user, Action.SUBMIT, current)
+    _ensure_complete(current)
     current.submitted_at, current.submitted_by = timezone.now(), user
     _set_state(current, user, ReturnState.SUBMITTED, "Submitted for approval")
     return current
@@ -320,71 +306,38 @@ def submit_return(*, quarterly_return: QuarterlyReturn, user) -> QuarterlyReturn
 
 @transaction.atomic
 def approve_return(*, quarterly_return: QuarterlyReturn, user) -> QuarterlyReturn:
-    _require(can_approve(user, quarterly_return.contract))
+    """Lock a submitted return, after the same checks as submitting it."""
     current = _locked_return(quarterly_return)
-    if current.is_locked:
-        raise ValidationError("This return has already been approved.")
-    if current.state != ReturnState.SUBMITTED:
-        raise ValidationError("Only a submitted return can be approved.")
+    require(user, Action.APPROVE, current)
+    _ensure_complete(current)
     current.approved_at, current.approved_by = timezone.now(), user
     _set_state(current, user, ReturnState.APPROVED, "Approved")
     return current
 
 
-@transaction.atomic
-def reopen_return(*, quarterly_return: QuarterlyReturn, user, reason: str) -> QuarterlyReturn:
-    """Send an approved or submitted return back to draft, saying why."""
-    _require(can_approve(user, quarterly_return.contract))
+def _back_to_draft(
+    quarterly_return: QuarterlyReturn, user, action: Action, reason: str, verb: str
+) -> QuarterlyReturn:
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the return is being reopened"})
+        raise ValidationError({"reason": f"Say why the return is being {verb}"})
     current = _locked_return(quarterly_return)
-    if current.state == ReturnState.DRAFT:
-        raise ValidationError("This return is already open for changes.")
+    require(user, action, current)
     current.reopen_reason = reason
+    current.submitted_at = current.submitted_by = None
     current.approved_at = current.approved_by = None
-    _set_state(current, user, ReturnState.DRAFT, f"Reopened: {reason}")
+    _set_state(current, user, ReturnState.DRAFT, f"{verb.capitalize()}: {reason}")
     _add_missing_readings(contract=current.contract, period=current.period, user=user)
     return current
 
 
 @transaction.atomic
-def record_suspension(
-    *,
-    kpi: Kpi,
-    first_quarter: datetime.date,
-    last_quarter: datetime.date | None,
-    reason: str,
-    user,
-) -> Suspension:
-    """Take a KPI out of the counts for a span of quarters that are not yet approved."""
-    _require(can_enter_figures(user, kpi.contract))
-    suspension = Suspension(
-        kpi=kpi, first_quarter=first_quarter, last_quarter=last_quarter, reason=reason.strip()
-    )
-    suspension.full_clean(validate_unique=False)
-    overlapping = kpi.suspensions.filter(first_quarter__lte=last_quarter or datetime.date.max)
-    overlapping = overlapping.exclude(last_quarter__lt=first_quarter)
-    if overlapping.exists():
-        raise ValidationError(
-            {"first_quarter": "This KPI is already suspended for part of that span."}
-        )
-    approved = QuarterlyReturn.objects.filter(
-        contract_id=kpi.contract_id,
-        state=ReturnState.APPROVED,
-        period__end_date__gte=first_quarter,
-    )
-    if last_quarter:
-        approved = approved.filter(period__end_date__lte=last_quarter)
-    locked = approved.select_related("period").order_by("period__end_date").first()
-    if locked:
-        raise ValidationError(
-            {
-                "first_quarter": f"The return for {locked.period.label} is approved and locked: "
-                "start the suspension after it, or ask a manager to reopen it."
-            }
-        )
-    suspension._history_user = user
-    suspension._change_reason = _short(f"Suspended: {suspension.reason}")
-    suspension.save()
-    return suspension
+def send_back_return(*, quarterly_return: QuarterlyReturn, user, reason: str) -> QuarterlyReturn:
+    """Return a submitted return to its officers as a draft, saying what to correct."""
+    return _back_to_draft(quarterly_return, user, Action.SEND_BACK, reason, "returned")
+
+
+@transaction.atomic
+def reopen_return(*, quarterly_return: QuarterlyReturn, user, reason: str) -> QuarterlyReturn:
+    """Unlock an approved return for changes, saying why."""
+    return _back_to_draft(quarterly_return, user, Action.REOPEN, reason, "reopened")

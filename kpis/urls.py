@@ -34,6 +34,11 @@ urlpatterns = [
         name="return_reopen",
     ),
     path(
+        "contracts/<slug:code>/returns/<str:end_date>/send-back/",
+        returns_workflow.return_send_back,
+        name="return_send_back",
+    ),
+    path(
         "contracts/<slug:code>/returns/<str:end_date>/suspensions/new/",
         returns_workflow.suspension_new,
         name="suspension_new",

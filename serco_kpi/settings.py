@@ -209,6 +209,13 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 # Days after a quarter ends before its return counts as overdue.
 RETURN_OVERDUE_AFTER_DAYS = env_int("RETURN_OVERDUE_AFTER_DAYS", 30)
 
+# History keeps every reason in full (a reopening's, an admin change's), not cut at 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Whoever submitted a return may not approve it, so that every approved quarter has had a second
+# pair of eyes. A council with a single contract manager may turn this off.
+ALLOW_SELF_APPROVAL = env_bool("ALLOW_SELF_APPROVAL", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

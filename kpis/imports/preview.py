@@ -13,12 +13,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from contracts.models import Contract
-from contracts.roles import can_enter_figures
 from kpis import services
 from kpis.imports.parse import Cell, FileProblem, RawRow, read_rows
 from kpis.models import Kpi, Reading, ReportingPeriod
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
 from kpis.models.reading import BOTH_MESSAGE
+from kpis.permissions import Action, may_ever, refusal
 from kpis.status import Status
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -108,15 +108,16 @@ def build_preview(
     today: datetime.date,
 ) -> Preview:
     preview = Preview(contract=contract, end_date=end_date, filename=filename)
-    if not can_enter_figures(user, contract):
+    if not may_ever(user, Action.EDIT, contract.pk):
         preview.file_problems.append("You cannot enter figures for this contract.")
         return preview
     if not is_quarter_end(end_date):
         preview.file_problems.append(QUARTER_END_MESSAGE)
         return preview
     period = ReportingPeriod.objects.filter(end_date=end_date).first()
-    if period and services.is_locked(contract_id=contract.pk, period_id=period.pk):
-        preview.file_problems.append(services.LOCKED_MESSAGE)
+    quarterly_return = period and services.return_for(contract_id=contract.pk, period_id=period.pk)
+    if quarterly_return and (reason := refusal(user, Action.EDIT, quarterly_return)):
+        preview.file_problems.append(reason)
     try:
         raw_rows = read_rows(content, filename)
     except FileProblem as problem:
@@ -128,7 +129,7 @@ def build_preview(
         period.fill_derived_fields()
     kpis = {
         k.reference.casefold(): k
-        for k in Kpi.objects.for_contract(contract).prefetch_related("suspensions")
+        for k in Kpi.objects.for_contract(contract).prefetch_related("suspensions", "rule_changes")
     }
     readings = Reading.objects.for_contract(contract).filter(period__end_date=end_date)
     current = {r.kpi_id: r for r in readings}

@@ -21,7 +21,7 @@ from kpis.models import Kpi, Reading
 
 
 def template_rows(contract: Contract, end_date: datetime.date) -> list[list[str]]:
-    kpis = Kpi.objects.for_contract(contract).in_report_order()
+    kpis = Kpi.objects.for_contract(contract).in_report_order().prefetch_related("rule_changes")
     readings = {
         r.kpi_id: r
         for r in Reading.objects.for_contract(contract).filter(period__end_date=end_date)
@@ -29,7 +29,8 @@ def template_rows(contract: Contract, end_date: datetime.date) -> list[list[str]
     rows = []
     for kpi in kpis:
         reading = readings.get(kpi.pk)
-        target = reading.target if reading else kpi.target
+        rule = kpi.rule_for(end_date, reading.target_override if reading else None)
+        target = rule.target
         rows.append(
             [
                 contract.code,
@@ -37,7 +38,7 @@ def template_rows(contract: Contract, end_date: datetime.date) -> list[list[str]
                 kpi.reference,
                 kpi.description,
                 kpi.get_unit_display(),
-                ("< " if kpi.target_strict else "") + plain_number(target) if target else "",
+                ("< " if rule.strict else "") + plain_number(target) if target else "",
                 plain_number(reading.value) if reading else "",
                 "yes" if reading and reading.not_measured_reason else "",
                 reading.not_measured_reason if reading else "",

@@ -14,8 +14,6 @@ from kpis import services
 from kpis.imports.preview import Preview, build_preview
 from kpis.models import Reading
 
-CHANGE_REASON_LENGTH = 100
-
 
 class ImportRefused(Exception):
     """The preview has problems; nothing was written."""
@@ -26,10 +24,7 @@ class _Rollback(Exception):
 
 
 def change_reason(filename: str) -> str:
-    reason = f"Imported from {' '.join(filename.split())}"
-    if len(reason) > CHANGE_REASON_LENGTH:
-        reason = reason[: CHANGE_REASON_LENGTH - 1] + "…"
-    return reason
+    return f"Imported from {' '.join(filename.split())}"
 
 
 @transaction.atomic
@@ -51,13 +46,12 @@ def import_readings(
     )
     if not entries:
         return []
-    history = Reading.history.model
-    last = history.objects.order_by("-history_id").values_list("history_id", flat=True).first()
-    written = services.save_return(quarterly_return=quarterly_return, user=user, entries=entries)
-    history.objects.filter(
-        history_id__gt=last or 0, id__in=[r.pk for r in written], history_type="~"
-    ).update(history_change_reason=change_reason(preview.filename))
-    return written
+    return services.save_return(
+        quarterly_return=quarterly_return,
+        user=user,
+        entries=entries,
+        reason=change_reason(preview.filename),
+    )
 
 
 def check_write(*, preview: Preview, user) -> list[str]:

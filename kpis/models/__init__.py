@@ -3,6 +3,7 @@ from kpis.models.period import ReportingPeriod
 from kpis.models.published import PublishedSummary
 from kpis.models.reading import Reading
 from kpis.models.returns import QuarterlyReturn
+from kpis.models.rule_change import RuleChange
 from kpis.models.suspension import Suspension
 
 __all__ = [
@@ -11,5 +12,6 @@ __all__ = [
     "QuarterlyReturn",
     "Reading",
     "ReportingPeriod",
+    "RuleChange",
     "Suspension",
 ]

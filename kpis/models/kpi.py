@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -86,6 +88,12 @@ class Kpi(models.Model):
     scale_max = models.DecimalField(
         max_digits=12, decimal_places=4, null=True, blank=True, help_text="Highest score possible."
     )
+    rule_changed = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Set once the target or thresholds have changed from a quarter on, so that "
+        "quarters before the change are judged by the earlier rule.",
+    )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within its area.")
     notes = models.TextField(
         blank=True, help_text="Anything odd in the source: misprints, changes of unit."
@@ -135,7 +143,7 @@ class Kpi(models.Model):
         return self.detriment is not None or self.failure is not None
 
     def rule(self, target: Decimal | None = None) -> Rule:
-        """The rule for a quarter, with that quarter's target if it overrides the default."""
+        """The rule in force now, with a quarter's own target if it overrides the default."""
         return Rule(
             direction=self.direction,
             target=self.target if target is None else target,
@@ -143,6 +151,18 @@ class Kpi(models.Model):
             detriment=self.detriment,
             failure=self.failure,
         )
+
+    def rule_for(self, end_date: datetime.date, target: Decimal | None = None) -> Rule:
+        """The rule that judges the quarter ending `end_date`.
+
+        A quarter before a change of target or thresholds keeps the rule it was judged by: the
+        one that change replaced. Prefetch `rule_changes` when asking for many KPIs.
+        """
+        later = next((c for c in self.rule_changes.all() if c.effective_from > end_date), None)
+        if later is None:
+            return self.rule(target)
+        rule = later.previous_rule(self.direction)
+        return rule if target is None else dataclasses.replace(rule, target=target)
 
     def is_due(self, period) -> bool:
         """Annual KPIs fall due at the year end; the others every quarter."""

@@ -5,6 +5,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 from django.db.models import F, Q
 
 QUARTER_END_MONTHS = {6: 1, 9: 2, 12: 3, 3: 4}
@@ -54,6 +55,7 @@ class ReportingPeriod(models.Model):
     quarter = models.PositiveSmallIntegerField(editable=False)
 
     objects = ReportingPeriodManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["end_date"]

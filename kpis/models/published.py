@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 from django.db.models import F, Q
 
 from contracts.models import ServiceArea
@@ -34,6 +35,7 @@ class PublishedSummary(models.Model):
     source = models.CharField(max_length=300, blank=True)
 
     objects = PublishedSummaryManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "published summaries"

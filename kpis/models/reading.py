@@ -104,9 +104,14 @@ class Reading(models.Model):
     natural_key.dependencies = ["kpis.kpi", "kpis.reportingperiod"]
 
     @property
+    def rule(self):
+        """The target and thresholds that judge this quarter."""
+        return self.kpi.rule_for(self.period.end_date, self.target_override)
+
+    @property
     def target(self) -> Decimal | None:
         """The target in force this quarter."""
-        return self.target_override if self.target_override is not None else self.kpi.target
+        return self.rule.target
 
     @property
     def unit_matches(self) -> bool:
@@ -116,10 +121,11 @@ class Reading(models.Model):
         return any(s.covers(self.period) for s in self.kpi.suspensions.all())
 
     def evaluate(self, today: datetime.date | None = None) -> Evaluation:
-        """This reading's status. Prefetch `kpi__suspensions` when evaluating many."""
+        """This reading's status. Prefetch `kpi__suspensions` and `kpi__rule_changes` when
+        evaluating many."""
         today = today or timezone.localdate()
         return evaluate(
-            rule=self.kpi.rule(self.target_override),
+            rule=self.rule,
             value=self.value,
             not_measured_reason=self.not_measured_reason,
             unit_matches=self.unit_matches,

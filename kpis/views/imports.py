@@ -9,21 +9,20 @@ import secrets
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contracts.models import Contract
-from contracts.roles import can_enter_figures, can_read_returns
-from kpis.access import get_contract_for
+from kpis.access import get_workable_contract_for
 from kpis.imports.parse import MAX_BYTES
 from kpis.imports.preview import Preview
 from kpis.imports.template import template_csv, template_filename, template_xlsx
 from kpis.imports.write import ImportRefused, import_readings, prepare_import
 from kpis.models import ReportingPeriod
 from kpis.models.period import quarter_end_for
+from kpis.permissions import Action
 from kpis.services import EditConflict
 
 SESSION_KEY = "kpi-imports"
@@ -31,13 +30,8 @@ RECENT_QUARTERS = 8
 
 
 def _contract_for_import(user, code: str) -> Contract:
-    """404 for those who may not see the contract's returns; 403 for readers who cannot edit."""
-    contract = get_contract_for(user, code)
-    if not can_read_returns(user, contract):
-        raise Http404("No such contract.")
-    if not can_enter_figures(user, contract):
-        raise PermissionDenied("You cannot enter figures for this contract.")
-    return contract
+    """404 for other contracts' officers; 403 for readers who cannot edit."""
+    return get_workable_contract_for(user, code, Action.EDIT)
 
 
 def _quarter_choices(contract: Contract) -> list[tuple[str, str]]:

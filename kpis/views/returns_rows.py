@@ -12,7 +12,7 @@ from contracts.models import ServiceArea
 from kpis.choices import Direction, Unit
 from kpis.forms import ReturnRowForm, SummaryError, error_summary, figure_text
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension
-from kpis.status import Status
+from kpis.status import Rule, Status
 
 _UNIT_SUFFIX = {Unit.PERCENT: "%", Unit.COUNT: " failures", Unit.DAYS: " days", Unit.SCORE: ""}
 
@@ -26,12 +26,13 @@ def with_unit(value: Decimal | None, unit: str) -> str:
     return text + _UNIT_SUFFIX.get(unit, "")
 
 
-def target_text(kpi: Kpi, target: Decimal | None) -> str:
+def target_text(kpi: Kpi, rule: Rule) -> str:
     """The target in words, so that its direction is never left to be guessed."""
+    target = rule.target
     if target is None:
         return "No target set"
     higher = kpi.direction == Direction.HIGHER
-    if kpi.target_strict:
+    if rule.strict:
         words = "more than" if higher else "less than"
     else:
         words = "at least" if higher else "at most"
@@ -49,15 +50,15 @@ class ReturnRow:
 
     @property
     def target(self) -> str:
-        return target_text(self.kpi, self.reading.target)
+        return target_text(self.kpi, self.reading.rule)
 
     @property
     def thresholds(self) -> str:
-        parts = []
-        if self.kpi.detriment is not None:
-            parts.append(f"detriment at {with_unit(self.kpi.detriment, self.kpi.unit)}")
-        if self.kpi.failure is not None:
-            parts.append(f"failure at {with_unit(self.kpi.failure, self.kpi.unit)}")
+        rule, parts = self.reading.rule, []
+        if rule.detriment is not None:
+            parts.append(f"detriment at {with_unit(rule.detriment, self.kpi.unit)}")
+        if rule.failure is not None:
+            parts.append(f"failure at {with_unit(rule.failure, self.kpi.unit)}")
         return ", ".join(parts)
 
     @property
@@ -144,7 +145,7 @@ def build_page(
         Kpi.objects.for_contract(contract)
         .in_report_order()
         .select_related("service_area")
-        .prefetch_related("suspensions")
+        .prefetch_related("suspensions", "rule_changes")
     )
     readings = {
         r.kpi_id: r

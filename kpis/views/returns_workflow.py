@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from contracts.models import Contract
-from contracts.roles import can_approve, can_enter_figures
-from kpis import services
-from kpis.access import get_contract_for, get_return_for
+from contracts.roles import works_on
+from kpis import decisions, services
+from kpis.access import get_return_for, get_workable_contract_for
 from kpis.choices import ReturnState
 from kpis.forms import ReopenForm, StartReturnForm, SuspensionForm, error_summary, quarter_label
 from kpis.models import Kpi, QuarterlyReturn
 from kpis.models.period import quarter_end_for
+from kpis.permissions import Action, may_ever, refusal
 
 # How far back the list offers to start returns when a contract has none yet.
 FIRST_RETURN_LOOKBACK_QUARTERS = 8
@@ -102,7 +103,7 @@ def _startable(contract: Contract, latest: datetime.date | None, today: datetime
 
 
 def _contracts_due(user, today: datetime.date) -> list[ContractDue]:
-    contracts = [c for c in Contract.objects.editable_by(user) if can_enter_figures(user, c)]
+    contracts = [c for c in Contract.objects.editable_by(user) if works_on(user, c)]
     returns = QuarterlyReturn.objects.filter(contract__in=contracts).select_related("period")
     latest = dict(
         returns.values("contract_id")
@@ -137,9 +138,7 @@ def my_returns(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def return_start(request: HttpRequest, code: str) -> HttpResponse:
-    contract = get_contract_for(request.user, code)
-    if not can_enter_figures(request.user, contract):
-        raise PermissionDenied("You cannot start returns for this contract.")
+    contract = get_workable_contract_for(request.user, code, Action.START)
     today = timezone.localdate()
     entry = next(d for d in _contracts_due(request.user, today) if d.contract.pk == contract.pk)
     form = StartReturnForm(request.POST, quarters=entry.startable, prefix=contract.code)
@@ -158,16 +157,27 @@ def return_start(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "kpis/returns/start.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def return_reopen(request: HttpRequest, code: str, end_date: str) -> HttpResponse:
-    quarterly_return = get_return_for(request.user, code, end_date, for_edit=True)
-    if not can_approve(request.user, quarterly_return.contract):
-        raise PermissionDenied("Only a contract manager can reopen a return.")
-    form = ReopenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+# What a manager's "with a reason" actions do: the service, the page's words.
+_BACK_TO_DRAFT = {
+    Action.REOPEN: (services.reopen_return, "Reopen", "reopened for changes"),
+    Action.SEND_BACK: (
+        services.send_back_return,
+        "Return to the officer",
+        "returned to the officer",
+    ),
+}
+
+
+def _back_to_draft(request: HttpRequest, code: str, end_date: str, action: Action):
+    quarterly_return = get_return_for(request.user, code, end_date)
+    service, verb, done = _BACK_TO_DRAFT[action]
+    if not may_ever(request.user, action, quarterly_return.contract_id):
+        raise PermissionDenied(f"Only a contract manager can do this: {action.label.lower()}.")
+    form = ReopenForm(request.POST or None, action=action)
+    refused = refusal(request.user, action, quarterly_return)
+    if not refused and request.method == "POST" and form.is_valid():
         try:
-            services.reopen_return(
+            service(
                 quarterly_return=quarterly_return,
                 user=request.user,
                 reason=form.cleaned_data["reason"],
@@ -175,23 +185,41 @@ def return_reopen(request: HttpRequest, code: str, end_date: str) -> HttpRespons
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "The return has been reopened for changes.")
+            messages.success(request, f"The return has been {done}.")
             return redirect("return_detail", code, quarterly_return.period.end_date.isoformat())
     context = {
         "quarterly_return": quarterly_return,
         "contract": quarterly_return.contract,
         "period": quarterly_return.period,
         "form": form,
-        "errors": error_summary([(form, "")]),
+        "verb": verb,
+        "action": action,
+        "refusal": refused,
+        "errors": [] if refused else error_summary([(form, "")]),
     }
-    return render(request, "kpis/returns/reopen.html", context)
+    status = 409 if refused and request.method == "POST" else 200
+    return render(request, "kpis/returns/reopen.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_reopen(request: HttpRequest, code: str, end_date: str) -> HttpResponse:
+    return _back_to_draft(request, code, end_date, Action.REOPEN)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_send_back(request: HttpRequest, code: str, end_date: str) -> HttpResponse:
+    return _back_to_draft(request, code, end_date, Action.SEND_BACK)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def suspension_new(request: HttpRequest, code: str, end_date: str) -> HttpResponse:
-    quarterly_return = get_return_for(request.user, code, end_date, for_edit=True)
+    quarterly_return = get_return_for(request.user, code, end_date)
     contract, period = quarterly_return.contract, quarterly_return.period
+    if not may_ever(request.user, Action.SUSPEND, contract.pk):
+        raise PermissionDenied("Only a contract manager can suspend a KPI.")
     kpis = list(Kpi.objects.for_contract(contract).in_report_order())
     form = SuspensionForm(
         request.POST or None, kpis=kpis, initial={"first_quarter": period.end_date.isoformat()}
@@ -201,7 +229,7 @@ def suspension_new(request: HttpRequest, code: str, end_date: str) -> HttpRespon
         kpi = form.kpis[data["kpi"]]
         kpi.contract = contract
         try:
-            services.record_suspension(
+            decisions.record_suspension(
                 kpi=kpi,
                 first_quarter=data["first_quarter"],
                 last_quarter=data["last_quarter"],

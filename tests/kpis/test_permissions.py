@@ -17,27 +17,38 @@ def _suspension(seed):
     return {"kpi": str(kpi.pk), "first_quarter": "2019-12-31", "reason": "System replaced"}
 
 
-# url, method, data builder, then the expected status for each role in ROLES order.
+# url, method, data builder, then the expected status for each role in ROLES order, with the
+# return submitted (by nobody in particular) and so frozen. The committee and other contracts'
+# officers do not see a return before it is approved; officers cannot reopen, return or suspend.
 MATRIX = [
     ("/returns/", "get", None, [302, 200, 200, 200, 200, 200]),
     (
         "/contracts/PSSP/returns/start/",
         "post",
         lambda seed: {"PSSP-end_date": "2020-03-31"},
-        [302, 302, 302, 403, 403, 302],
+        [302, 302, 302, 403, 404, 302],
     ),
-    (RETURN, "get", None, [302, 200, 200, 200, 404, 200]),
-    (RETURN, "post", lambda seed: {}, [302, 302, 302, 403, 404, 302]),
+    (RETURN, "get", None, [302, 200, 200, 404, 404, 200]),
+    (RETURN, "post", lambda seed: {}, [302, 409, 409, 404, 404, 409]),
+    # Approving runs the submission's checks again: this return's figures are all missing.
+    (RETURN, "post", lambda seed: {"action": "approve"}, [302, 403, 409, 404, 404, 409]),
     (RETURN, "put", None, [302, 405, 405, 405, 405, 405]),
-    (RETURN + "reopen/", "get", None, [302, 403, 200, 403, 404, 200]),
+    (RETURN + "reopen/", "get", None, [302, 403, 200, 404, 404, 200]),
     (
         RETURN + "reopen/",
         "post",
         lambda seed: {"reason": "Figures to correct"},
-        [302, 403, 302, 403, 404, 302],
+        [302, 403, 409, 404, 404, 409],
     ),
-    (RETURN + "suspensions/new/", "get", None, [302, 200, 200, 403, 404, 200]),
-    (RETURN + "suspensions/new/", "post", _suspension, [302, 302, 302, 403, 404, 302]),
+    (RETURN + "send-back/", "get", None, [302, 403, 200, 404, 404, 200]),
+    (
+        RETURN + "send-back/",
+        "post",
+        lambda seed: {"reason": "Figures to correct"},
+        [302, 403, 302, 404, 404, 302],
+    ),
+    (RETURN + "suspensions/new/", "get", None, [302, 403, 200, 404, 404, 200]),
+    (RETURN + "suspensions/new/", "post", _suspension, [302, 403, 302, 404, 404, 302]),
     ("/contracts/PSSP/returns/2019-12-32/", "get", None, [302, 404, 404, 404, 404, 404]),
     ("/contracts/PSSP/returns/2020-03-31/", "get", None, [302, 404, 404, 404, 404, 404]),
     ("/contracts/NOPE/returns/2019-12-31/", "get", None, [302, 404, 404, 404, 404, 404]),
@@ -70,7 +81,7 @@ def test_an_officer_cannot_reach_another_contracts_return_by_guessing(
 ):
     services.open_return(contract=seed["HERTS"], end_date=datetime.date(2019, 3, 31), user=outsider)
     client.force_login(officer)
-    for path in ["", "reopen/", "suspensions/new/"]:
+    for path in ["", "reopen/", "send-back/", "suspensions/new/"]:
         url = f"/contracts/HERTS/returns/2019-03-31/{path}"
         assert client.get(url).status_code == 404
         assert client.post(url, {"reason": "x"}).status_code == 404

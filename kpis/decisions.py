@@ -1,0 +1,148 @@
+"""A manager's contractual decisions about KPIs: suspensions and changes of target or thresholds.
+
+Neither may reach into an approved quarter: the quarter must be reopened first, with a reason, so
+that nothing the committee has been shown changes without a record of who and why. Keyword-only,
+atomic, and checked before anything is written, as in `kpis.services`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from kpis.choices import ReturnState
+from kpis.models import Kpi, QuarterlyReturn, RuleChange, Suspension
+from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
+from kpis.permissions import Action, require
+
+Span = tuple[datetime.date, datetime.date | None]
+
+
+def _covers(span: Span | None, end_date: datetime.date) -> bool:
+    if span is None:
+        return False
+    first, last = span
+    return first <= end_date and (last is None or end_date <= last)
+
+
+def approved_quarter_touched(
+    contract_id: int, before: Span | None, after: Span | None
+) -> QuarterlyReturn | None:
+    """The first approved quarter whose suspension would change from `before` to `after`."""
+    approved = (
+        QuarterlyReturn.objects.filter(contract_id=contract_id, state=ReturnState.APPROVED)
+        .select_related("period")
+        .order_by("period__end_date")
+    )
+    for quarterly_return in approved:
+        end = quarterly_return.period.end_date
+        if _covers(before, end) != _covers(after, end):
+            return quarterly_return
+    return None
+
+
+def locked_message(quarterly_return: QuarterlyReturn, what: str) -> str:
+    return (
+        f"The return for {quarterly_return.period.label} is approved and locked, so {what} "
+        "cannot reach into it: choose a later quarter, or ask a manager to reopen that return "
+        "with a reason first."
+    )
+
+
+@transaction.atomic
+def record_suspension(
+    *,
+    kpi: Kpi,
+    first_quarter: datetime.date,
+    last_quarter: datetime.date | None,
+    reason: str,
+    user,
+) -> Suspension:
+    """Take a KPI out of the counts for a span of quarters, none of them approved."""
+    require(user, Action.SUSPEND, contract_id=kpi.contract_id)
+    suspension = Suspension(
+        kpi=kpi, first_quarter=first_quarter, last_quarter=last_quarter, reason=reason.strip()
+    )
+    suspension.full_clean(validate_unique=False)
+    overlapping = kpi.suspensions.filter(first_quarter__lte=last_quarter or datetime.date.max)
+    overlapping = overlapping.exclude(last_quarter__lt=first_quarter)
+    if overlapping.exists():
+        raise ValidationError(
+            {"first_quarter": "This KPI is already suspended for part of that span."}
+        )
+    locked = approved_quarter_touched(kpi.contract_id, None, (first_quarter, last_quarter))
+    if locked:
+        raise ValidationError({"first_quarter": locked_message(locked, "a suspension")})
+    suspension._history_user = user
+    suspension._change_reason = f"Suspended: {suspension.reason}"
+    suspension.save()
+    return suspension
+
+
+@transaction.atomic
+def change_rule(
+    *,
+    kpi: Kpi,
+    effective_from: datetime.date | None,
+    target: Decimal | None,
+    target_strict: bool,
+    detriment: Decimal | None,
+    failure: Decimal | None,
+    reason: str,
+    user,
+) -> Kpi:
+    """Give a KPI a new target and thresholds from the quarter ending `effective_from` on.
+
+    Quarters before it keep the rule they were judged by. With no quarter named, the new rule
+    judges every quarter, which is allowed only while none of the contract's is approved.
+    """
+    require(user, Action.CHANGE_RULES, contract_id=kpi.contract_id)
+    reason = reason.strip()
+    errors: dict[str, str] = {}
+    if not reason:
+        errors["reason"] = "Say why the target or thresholds are changing"
+    if effective_from and not is_quarter_end(effective_from):
+        errors["effective_from"] = QUARTER_END_MESSAGE
+    approved = QuarterlyReturn.objects.filter(
+        contract_id=kpi.contract_id, state=ReturnState.APPROVED
+    ).select_related("period")
+    if effective_from:
+        approved = approved.filter(period__end_date__gte=effective_from)
+    locked = approved.order_by("period__end_date").first()
+    if locked:
+        errors["effective_from"] = locked_message(locked, "a change of target or thresholds")
+    previous = kpi.rule_for(effective_from - datetime.timedelta(days=1)) if effective_from else None
+    kpi.target, kpi.target_strict = target, target_strict
+    kpi.detriment, kpi.failure = detriment, failure
+    try:
+        kpi.full_clean()
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    changes = RuleChange.objects.filter(kpi=kpi)
+    if effective_from is None:
+        changes.delete()
+        kpi.rule_changed = False
+    else:
+        changes.filter(effective_from__gte=effective_from).delete()
+        RuleChange.objects.create(
+            kpi=kpi,
+            effective_from=effective_from,
+            previous_target=previous.target,
+            previous_target_strict=previous.strict,
+            previous_detriment=previous.detriment,
+            previous_failure=previous.failure,
+            reason=reason,
+            changed_by=user,
+        )
+        kpi.rule_changed = True
+    kpi._history_user = user
+    kpi._change_reason = reason
+    kpi.save()
+    # The prefetched changes, if any, are stale now.
+    getattr(kpi, "_prefetched_objects_cache", {}).pop("rule_changes", None)
+    return kpi

@@ -1,0 +1,181 @@
+"""Who may do what to a contract's quarter: one table of part x action x state.
+
+Views, services, the admin, imports and the API ask `allowed` or `refusal`; nothing else decides.
+README's "Who does what" is printed from this table (`manage.py permissions_table`) and a test
+keeps the two the same.
+
+A user's part in a contract comes from `contracts.roles.part_in`: officers and managers count as
+such only on the contracts assigned to them. The state is that of the quarter's return, or
+`NO_RETURN` before one is started.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+
+from contracts.roles import Part, part_in
+from kpis.choices import ReturnState
+
+
+class Action(models.TextChoices):
+    READ = "read", "See the figures and commentary"
+    START = "start", "Start the quarter's return"
+    EDIT = "edit", "Enter and correct figures, reasons and commentary (also by import)"
+    SET_TARGETS = "set_targets", "Set the quarter's own targets"
+    SUBMIT = "submit", "Submit the return for approval"
+    APPROVE = "approve", "Approve the return, which locks the quarter"
+    SEND_BACK = "send_back", "Return it to the officer, with a reason"
+    REOPEN = "reopen", "Reopen the approved quarter, with a reason"
+    SUSPEND = "suspend", "Suspend a KPI for the quarter, with a reason"
+    CHANGE_RULES = "change_rules", "Change a KPI's target or thresholds from the quarter on"
+
+
+NO_RETURN = "none"
+STATES = (NO_RETURN, ReturnState.DRAFT, ReturnState.SUBMITTED, ReturnState.APPROVED)
+STATE_LABELS = {
+    NO_RETURN: "not started",
+    ReturnState.DRAFT: "draft",
+    ReturnState.SUBMITTED: "submitted",
+    ReturnState.APPROVED: "approved",
+}
+
+_ADMIN, _MANAGER, _OFFICER = Part.ADMINISTRATOR, Part.MANAGER, Part.OFFICER
+WORKERS = frozenset({_ADMIN, _MANAGER, _OFFICER})
+MANAGERS = frozenset({_ADMIN, _MANAGER})
+EVERYONE = frozenset(Part)
+NOBODY: frozenset[Part] = frozenset()
+
+
+def _by_state(
+    not_started: frozenset[Part],
+    draft: frozenset[Part],
+    submitted: frozenset[Part],
+    approved: frozenset[Part],
+) -> dict[str, frozenset[Part]]:
+    return dict(zip(STATES, (not_started, draft, submitted, approved), strict=True))
+
+
+# Suspensions and rule changes are a manager's contractual decisions; none reaches into an
+# approved quarter, which must be reopened first.
+# fmt: off
+TABLE: dict[Action, dict[str, frozenset[Part]]] = {
+    #                                not started  draft    submitted  approved
+    Action.READ:           _by_state(WORKERS,     WORKERS, WORKERS,   EVERYONE),
+    Action.START:          _by_state(WORKERS,     NOBODY,  NOBODY,    NOBODY),
+    Action.EDIT:           _by_state(NOBODY,      WORKERS, NOBODY,    NOBODY),
+    Action.SET_TARGETS:    _by_state(NOBODY,      MANAGERS, NOBODY,   NOBODY),
+    Action.SUBMIT:         _by_state(NOBODY,      WORKERS, NOBODY,    NOBODY),
+    Action.APPROVE:        _by_state(NOBODY,      NOBODY,  MANAGERS,  NOBODY),
+    Action.SEND_BACK:      _by_state(NOBODY,      NOBODY,  MANAGERS,  NOBODY),
+    Action.REOPEN:         _by_state(NOBODY,      NOBODY,  NOBODY,    MANAGERS),
+    Action.SUSPEND:        _by_state(MANAGERS,    MANAGERS, MANAGERS, NOBODY),
+    Action.CHANGE_RULES:   _by_state(MANAGERS,    MANAGERS, MANAGERS, NOBODY),
+}
+# fmt: on
+
+LOCKED_MESSAGE = (
+    "This quarter's return has been approved and is locked. "
+    "A contract manager must reopen it, giving a reason, before anything can change."
+)
+# Why an action is refused in a state where nobody may take it, whoever asks.
+_STATE_REASONS = {
+    ReturnState.APPROVED: LOCKED_MESSAGE,
+    ReturnState.SUBMITTED: (
+        "This return has been submitted and is waiting for approval: its figures are frozen. "
+        "A contract manager can approve it or return it to the officer with a reason."
+    ),
+    ReturnState.DRAFT: "This return is still a draft: it must be submitted first.",
+    NO_RETURN: "This quarter's return has not been started.",
+}
+SELF_APPROVAL_REASON = (
+    "You submitted this return, so someone else must approve it: "
+    "approval is a second person's check of the figures."
+)
+
+
+def state_of(quarterly_return) -> str:
+    return quarterly_return.state if quarterly_return is not None else NO_RETURN
+
+
+def allowed(user, action: Action, contract_id: int, state: str) -> bool:
+    """Whether the table lets this user take `action` on a contract's quarter in `state`."""
+    part = part_in(user, contract_id)
+    return part is not None and part in TABLE[action][state]
+
+
+def may_ever(user, action: Action, contract_id: int) -> bool:
+    """Whether the user's part lets them take `action` in some state of the return."""
+    part = part_in(user, contract_id)
+    return any(part in TABLE[action][state] for state in STATES)
+
+
+def refusal(user, action: Action, quarterly_return=None, *, contract_id: int | None = None) -> str:
+    """Why `user` may not take `action` on this return now, in words; '' when they may.
+
+    Beyond the table, whoever submitted a return does not approve it, unless the council has
+    only one manager and turns the rule off (`ALLOW_SELF_APPROVAL`).
+    """
+    if contract_id is None:
+        contract_id = quarterly_return.contract_id
+    state = state_of(quarterly_return)
+    if not allowed(user, action, contract_id, state):
+        if may_ever(user, action, contract_id):
+            return _STATE_REASONS[state]
+        return f"You cannot {Action(action).label[0].lower()}{Action(action).label[1:]}."
+    if (
+        action == Action.APPROVE
+        and not settings.ALLOW_SELF_APPROVAL
+        and quarterly_return.submitted_by_id == user.pk
+    ):
+        return SELF_APPROVAL_REASON
+    return ""
+
+
+class ReturnLocked(ValidationError):
+    """Refused in the return's present state: approved and locked, submitted and frozen, or
+    submitted by the person now asking to approve it."""
+
+    def __init__(self, message: str = LOCKED_MESSAGE) -> None:
+        super().__init__(message, code="locked")
+
+
+def require(user, action: Action, quarterly_return=None, *, contract_id=None) -> None:
+    """Refuse unless the table lets `user` take `action` now.
+
+    Someone whose part never allows the action gets `PermissionDenied`; someone whose part does,
+    but not in the return's present state (or not on a return they submitted themselves), gets
+    `ReturnLocked`, which pages show beside what was typed.
+    """
+    reason = refusal(user, action, quarterly_return, contract_id=contract_id)
+    if not reason:
+        return
+    if may_ever(user, action, contract_id or quarterly_return.contract_id):
+        raise ReturnLocked(reason)
+    raise PermissionDenied(reason)
+
+
+def markdown_table() -> str:
+    """The table as README prints it: one line per action, the parts allowed in each state."""
+    short = {
+        Part.ADMINISTRATOR: "administrator",
+        Part.MANAGER: "manager",
+        Part.OFFICER: "officer",
+        Part.COMMITTEE: "committee",
+        Part.OTHER: "anyone signed in",
+    }
+    lines = [
+        "| action | " + " | ".join(STATE_LABELS[s] for s in STATES) + " |",
+        "| --- |" + " --- |" * len(STATES),
+    ]
+    for action, by_state in TABLE.items():
+        cells = []
+        for state in STATES:
+            parts = by_state[state]
+            if parts == EVERYONE:
+                cells.append("everyone")
+            else:
+                cells.append(", ".join(short[p] for p in Part if p in parts) or "-")
+        lines.append(f"| {action.label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
