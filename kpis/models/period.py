@@ -5,8 +5,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from simple_history.models import HistoricalRecords
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 QUARTER_END_MONTHS = {6: 1, 9: 2, 12: 3, 3: 4}
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from simple_history.models import HistoricalRecords
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from contracts.models import ServiceArea
 from kpis.models.period import ReportingPeriod

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from kpis import decisions, services, permissions
+from kpis import decisions, permissions, services
 from kpis.choices import Direction, Frequency, ReturnState, Unit
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension
 from kpis.services import RowEntry
