@@ -16,7 +16,7 @@ from django.db import transaction
 from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, RuleChange, Suspension
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
-from kpis.permissions import Action, require
+from kpis.permissions import Action, ReturnLocked, allowed, require
 
 Span = tuple[datetime.date, datetime.date | None]
 
@@ -74,8 +74,8 @@ def record_suspension(
             {"first_quarter": "This KPI is already suspended for part of that span."}
         )
     locked = approved_quarter_touched(kpi.contract_id, None, (first_quarter, last_quarter))
-    if locked:
-        raise ValidationError({"first_quarter": locked_message(locked, "a suspension")})
+    if locked and not allowed(user, Action.SUSPEND, kpi.contract_id, locked.state):
+        raise ReturnLocked(locked_message(locked, "a suspension"))
     suspension._history_user = user
     suspension._change_reason = f"Suspended: {suspension.reason}"
     suspension.save()
@@ -112,8 +112,8 @@ def change_rule(
     if effective_from:
         approved = approved.filter(period__end_date__gte=effective_from)
     locked = approved.order_by("period__end_date").first()
-    if locked:
-        errors["effective_from"] = locked_message(locked, "a change of target or thresholds")
+    if locked and not allowed(user, Action.CHANGE_RULES, kpi.contract_id, locked.state):
+        raise ReturnLocked(locked_message(locked, "a change of target or thresholds"))
     previous = kpi.rule_for(effective_from - datetime.timedelta(days=1)) if effective_from else None
     kpi.target, kpi.target_strict = target, target_strict
     kpi.detriment, kpi.failure = detriment, failure

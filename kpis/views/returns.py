@@ -31,7 +31,7 @@ def _render(request: HttpRequest, page: ReturnPage, *, status: int = 200, **extr
         "quarterly_return": quarterly_return,
         "contract": contract,
         "period": quarterly_return.period,
-        "editable": bool(page.forms),
+        "editable": bool(page.forms) and not extra.get("frozen"),
         "set_targets": any(row.form and row.form.set_targets for row in page.rows),
         "can_submit": not refused[Action.SUBMIT],
         "can_approve": not refused[Action.APPROVE],
@@ -64,10 +64,18 @@ def _page(request: HttpRequest, quarterly_return: QuarterlyReturn, data=None) ->
 def _refused(request: HttpRequest, quarterly_return, reason: str) -> HttpResponse:
     """Nothing changed, and the page says why; what was typed is shown again where it can be."""
     quarterly_return.refresh_from_db()
-    page = _page(request, quarterly_return, data=request.POST)
-    if page.forms:
-        page.all_valid()
-    return _render(request, page, status=409, refusal=reason)
+    if request.POST.get("action", "save") not in {"save", "submit"}:
+        return _render(request, _page(request, quarterly_return), status=409, refusal=reason)
+    # What was typed comes back, in a form that can no longer be sent, so nothing is lost.
+    page = build_page(
+        quarterly_return,
+        today=timezone.localdate(),
+        editable=True,
+        set_targets=False,
+        data=request.POST,
+    )
+    page.all_valid()
+    return _render(request, page, status=409, refusal=reason, frozen=True)
 
 
 @login_required

@@ -140,8 +140,12 @@ def test_it_refuses_an_edit_to_an_approved_return(client, manager, seed):
     client.force_login(manager)
     response = client.post(URL.format(code="PSSP"), data)
     assert response.status_code == 409
-    assert "approved and is locked" in response.content.decode()
-    assert 'name="kpi-' not in response.content.decode()
+    html = response.content.decode()
+    assert "approved and is locked" in html
+    # What was typed comes back, in a form that cannot be sent.
+    assert '<fieldset class="govuk-fieldset" disabled>' in html
+    assert 'value="50"' in html.split("can no longer be sent")[1]
+    assert 'name="action"' not in html
     assert not Reading.objects.filter(period__end_date=Q3, value__isnull=False).exists()
 
 

@@ -1,0 +1,173 @@
+"""The permission table, walked whole: every part, action and state, through the services
+themselves (so that the views are not the only guard) and against README's copy."""
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from kpis import decisions, services
+from kpis.access import get_return_for
+from kpis.choices import ReturnState
+from kpis.models import Kpi, QuarterlyReturn, Reading
+from kpis.permissions import (
+    NO_RETURN,
+    STATES,
+    TABLE,
+    Action,
+    ReturnLocked,
+    allowed,
+    markdown_table,
+)
+from tests.kpis.test_services_returns import Q3, _entry, _fill
+
+# Written out by hand from the issue and README, independently of kpis/permissions.py.
+# Rows: action; columns: not started, draft, submitted, approved; O officer and M manager of the
+# contract, A administrator, C committee, X an officer of another contract.
+EXPECTED = """
+read         | OMA   | OMA   | OMA   | OMACX
+start        | OMA   | -     | -     | -
+edit         | -     | OMA   | -     | -
+set_targets  | -     | MA    | -     | -
+submit       | -     | OMA   | -     | -
+approve      | -     | -     | MA    | -
+send_back    | -     | -     | MA    | -
+reopen       | -     | -     | -     | MA
+suspend      | MA    | MA    | MA    | -
+change_rules | MA    | MA    | MA    | -
+"""
+LETTERS = {
+    "O": "officer",
+    "M": "manager",
+    "A": "admin_user",
+    "C": "committee_member",
+    "X": "outsider",
+}
+
+
+def _expected() -> dict[tuple[str, str, str], bool]:
+    expected = {}
+    for line in EXPECTED.strip().splitlines():
+        action, *cells = (cell.strip() for cell in line.split("|"))
+        for state, cell in zip(STATES, cells, strict=True):
+            for letter, role in LETTERS.items():
+                expected[(action, state, role)] = letter in cell
+    return expected
+
+
+CASES = [
+    pytest.param(action, state, role, allowed, id=f"{role} {action} {state}")
+    for (action, state, role), allowed in _expected().items()
+]
+
+
+def test_the_table_covers_every_action_and_state():
+    assert set(TABLE) == set(Action)
+    assert all(set(row) == set(STATES) for row in TABLE.values())
+
+
+def _in_state(contract, state: str, manager) -> QuarterlyReturn | None:
+    if state == NO_RETURN:
+        return None
+    quarterly_return = services.open_return(contract=contract, end_date=Q3, user=manager)
+    services.save_return(
+        quarterly_return=quarterly_return, user=manager, entries=_fill(quarterly_return)
+    )
+    QuarterlyReturn.objects.filter(pk=quarterly_return.pk).update(state=state)
+    quarterly_return.refresh_from_db()
+    quarterly_return.contract = contract
+    return quarterly_return
+
+
+def _attempt(action: str, user, contract, quarterly_return) -> None:
+    """Ask the service (or, to read, the access helper) to take `action` as `user`."""
+    kpi = Kpi.objects.get(contract=contract, reference="R&B-K-009")
+    if action == Action.READ:
+        if quarterly_return is None:
+            # No page to read yet: the table alone says who will see it once started.
+            if not allowed(user, action, contract.pk, NO_RETURN):
+                raise PermissionDenied("Not a reader of work in progress.")
+            return
+        try:
+            get_return_for(user, contract.code, Q3.isoformat())
+        except Http404 as error:
+            raise PermissionDenied(str(error)) from None
+    elif action == Action.START:
+        if quarterly_return is not None:
+            raise PermissionDenied("Already started: opening it again creates nothing.")
+        services.open_return(contract=contract, end_date=Q3, user=user)
+    elif action in (Action.EDIT, Action.SET_TARGETS):
+        if quarterly_return is None:
+            raise PermissionDenied("No return to edit.")
+        reading = Reading.objects.get(kpi=kpi, period=quarterly_return.period)
+        services.save_return(
+            quarterly_return=quarterly_return,
+            user=user,
+            entries=[_entry(reading, 15, target=12 if action == Action.SET_TARGETS else None)],
+            set_targets=action == Action.SET_TARGETS,
+        )
+    elif action in (Action.SUBMIT, Action.APPROVE, Action.SEND_BACK, Action.REOPEN):
+        if quarterly_return is None:
+            raise PermissionDenied("No return.")
+        service = {
+            Action.SUBMIT: services.submit_return,
+            Action.APPROVE: services.approve_return,
+        }.get(action)
+        if service:
+            service(quarterly_return=quarterly_return, user=user)
+        else:
+            service = {
+                Action.SEND_BACK: services.send_back_return,
+                Action.REOPEN: services.reopen_return,
+            }[action]
+            service(quarterly_return=quarterly_return, user=user, reason="A reason")
+    elif action == Action.SUSPEND:
+        decisions.record_suspension(
+            kpi=kpi, first_quarter=Q3, last_quarter=Q3, reason="System replaced", user=user
+        )
+    elif action == Action.CHANGE_RULES:
+        decisions.change_rule(
+            kpi=kpi,
+            effective_from=Q3,
+            target=Decimal(12),
+            target_strict=False,
+            detriment=None,
+            failure=None,
+            reason="Renegotiated",
+            user=user,
+        )
+
+
+@pytest.mark.parametrize(("action", "state", "role", "allowed"), CASES)
+def test_each_service_obeys_the_table(request, seed, manager, action, state, role, allowed):
+    user = request.getfixturevalue(role)
+    quarterly_return = _in_state(seed["PSSP"], state, manager)
+    if allowed:
+        _attempt(action, user, seed["PSSP"], quarterly_return)
+    else:
+        with pytest.raises((PermissionDenied, ReturnLocked)):
+            _attempt(action, user, seed["PSSP"], quarterly_return)
+
+
+def test_a_refusal_changes_nothing(seed, manager, officer):
+    quarterly_return = _in_state(seed["PSSP"], ReturnState.APPROVED, manager)
+    before = list(Reading.objects.filter(period=quarterly_return.period).values())
+    for action in (Action.EDIT, Action.SUSPEND, Action.CHANGE_RULES):
+        with pytest.raises((PermissionDenied, ReturnLocked, ValidationError)):
+            _attempt(action, manager, seed["PSSP"], quarterly_return)
+    assert list(Reading.objects.filter(period=quarterly_return.period).values()) == before
+    assert not Kpi.objects.get(contract=seed["PSSP"], reference="R&B-K-009").rule_changed
+
+
+def test_readme_prints_the_table():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert markdown_table() in readme, "Run `python manage.py permissions_table` into README."
+
+
+def test_an_unapproved_return_is_read_only_by_those_who_work_on_it(seed, manager, committee_member):
+    _in_state(seed["PSSP"], ReturnState.DRAFT, manager)
+    with pytest.raises(Http404):
+        get_return_for(committee_member, "PSSP", datetime.date(2019, 12, 31).isoformat())
