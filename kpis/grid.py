@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from kpis import display
-from kpis.models import Kpi, Reading, ReportingPeriod, Suspension
+from kpis.models import Kpi, Reading, ReportingPeriod, RuleChange, Suspension
 from kpis.status import Rule, Status
 
 
@@ -123,7 +123,8 @@ def build_grid(
 ) -> list[Row]:
     kpi_list = list(
         kpis.select_related("service_area", "contract").prefetch_related(
-            "suspensions", "rule_changes"
+            "suspensions",
+            Prefetch("rule_changes", RuleChange.objects.select_related("changed_by")),
         )
     )
     found = {(r.kpi_id, r.period_id): r for r in readings_with_status(kpis, periods, today)}

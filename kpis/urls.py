@@ -1,7 +1,7 @@
 from django.urls import path
 
 from kpis import views
-from kpis.views import imports, returns, returns_workflow
+from kpis.views import imports, returns, returns_workflow, rules
 from kpis.views.open_data import open_data_csv
 
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("contracts/<slug:code>/", views.contract_scorecard, name="contract_scorecard"),
     path("contracts/<slug:code>/kpis/", views.kpi_table, name="kpi_table"),
     path("contracts/<slug:code>/kpis/<int:pk>/", views.kpi_detail, name="kpi_detail"),
+    path("contracts/<slug:code>/kpis/<int:pk>/rule/", rules.rule_change, name="rule_change"),
     path(
         "contracts/<slug:code>/reported/",
         views.reported_against_computed,

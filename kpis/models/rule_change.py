@@ -44,6 +44,14 @@ class RuleChange(models.Model):
     def __str__(self) -> str:
         return f"{self.kpi} rule from {self.effective_from:%b-%y}"
 
+    @property
+    def quarter_label(self) -> str:
+        from kpis.models.period import ReportingPeriod
+
+        period = ReportingPeriod(end_date=self.effective_from)
+        period.fill_derived_fields()
+        return period.long_label
+
     def previous_rule(self, direction: str) -> Rule:
         return Rule(
             direction=direction,

@@ -2,16 +2,48 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from kpis import display
 from kpis.access import get_kpi_for
 from kpis.charts import describe, trend_svg
 from kpis.grid import build_grid
 from kpis.history import kpi_history
-from kpis.models import Kpi, ReportingPeriod
+from kpis.models import Kpi, ReportingPeriod, RuleChange
+from kpis.permissions import Action, may_ever
+from kpis.status import Rule
+
+
+@dataclass
+class RuleChangeLine:
+    change: RuleChange
+    before: str
+    after: str
+
+
+def _rule_text(kpi: Kpi, rule: Rule) -> str:
+    parts = [display.target(rule.target, kpi.unit, kpi.direction, rule.strict) or "no target"]
+    if rule.detriment is not None:
+        parts.append(f"detriment {display.threshold(rule.detriment, kpi.unit, kpi.direction)}")
+    if rule.failure is not None:
+        parts.append(f"failure {display.threshold(rule.failure, kpi.unit, kpi.direction)}")
+    return ", ".join(parts)
+
+
+def rule_changes(kpi: Kpi) -> list[RuleChangeLine]:
+    """Each change of target or thresholds with the rule before and after it, newest first."""
+    changes = list(kpi.rule_changes.all())
+    lines = []
+    for i, change in enumerate(changes):
+        after = changes[i + 1].previous_rule(kpi.direction) if i + 1 < len(changes) else kpi.rule()
+        before = _rule_text(kpi, change.previous_rule(kpi.direction))
+        lines.append(RuleChangeLine(change, before, _rule_text(kpi, after)))
+    return lines[::-1]
 
 
 @login_required
@@ -32,6 +64,8 @@ def kpi_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "chart": trend_svg(cells),
             "chart_text": describe(cells) if cells else "",
             "suspensions": list(kpi.suspensions.all()),
+            "rule_changes": rule_changes(kpi),
+            "can_change_rule": may_ever(request.user, Action.CHANGE_RULES, kpi.contract_id),
             "history": kpi_history(kpi),
         },
     )

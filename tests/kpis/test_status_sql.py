@@ -5,7 +5,7 @@ import random
 from decimal import Decimal
 
 from kpis.choices import Direction, Frequency, Unit
-from kpis.models import Reading, Suspension
+from kpis.models import Reading, RuleChange, Suspension
 from kpis.status import Status
 from tests.factories import make_area, make_contract, make_kpi, period
 
@@ -72,6 +72,25 @@ def _random_reading(rng: random.Random, kpi, end: str) -> Reading:
     )
 
 
+def _random_rule_change(rng: random.Random, kpi) -> None:
+    """Quarters before a random one judged by a different, earlier rule (or by none)."""
+    step = Decimal(1 if kpi.direction == Direction.HIGHER else -1)
+    target = Decimal(rng.choice([2, 10, 60, 85, 92]))
+    detriment = target - step * rng.randint(1, 3) if rng.random() < 0.6 else None
+    failure = detriment - step * rng.randint(1, 3) if detriment and rng.random() < 0.6 else None
+    RuleChange.objects.create(
+        kpi=kpi,
+        effective_from=rng.choice(QUARTER_ENDS[1:]),
+        previous_target=None if rng.random() < 0.1 else target,
+        previous_target_strict=rng.random() < 0.3,
+        previous_detriment=detriment,
+        previous_failure=failure,
+        reason="Renegotiated",
+    )
+    kpi.rule_changed = True
+    kpi.save(update_fields=["rule_changed"])
+
+
 def test_it_computes_the_same_status_in_sql_as_in_python(db):
     rng = random.Random(20181231)
     area = make_area(make_contract())
@@ -88,11 +107,14 @@ def test_it_computes_the_same_status_in_sql_as_in_python(db):
     for reading in readings:
         reading.full_clean()
     Reading.objects.bulk_create(readings)
+    for kpi in kpis:
+        if rng.random() < 0.3:
+            _random_rule_change(rng, kpi)
 
     annotated = (
         Reading.objects.with_status(TODAY)
         .select_related("kpi", "period")
-        .prefetch_related("kpi__suspensions")
+        .prefetch_related("kpi__suspensions", "kpi__rule_changes")
     )
     seen = set()
     for reading in annotated:

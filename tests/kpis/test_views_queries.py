@@ -16,7 +16,8 @@ PAGES = {
     "/contracts/PSSP/kpis/?_export=xlsx": 8,
     "/contracts/PSSP/reported/": 8,
     "/contracts/PSSP/pack/2019-03-31/": 10,
-    "kpi": 10,
+    # Also the reader's groups and assignments, to offer a manager the change of target.
+    "kpi": 12,
 }
 
 

@@ -1,0 +1,61 @@
+"""A manager changes a KPI's target or thresholds from a quarter on."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from kpis import decisions
+from kpis.access import get_kpi_for
+from kpis.choices import ReturnState
+from kpis.forms import error_summary
+from kpis.models import QuarterlyReturn
+from kpis.models.period import quarter_end_for
+from kpis.permissions import Action, may_ever
+from kpis.rule_form import RuleChangeForm
+
+
+def _first_open_quarter(contract) -> datetime.date | None:
+    """The quarter after the contract's last approved one: the earliest a change can start."""
+    last = (
+        QuarterlyReturn.objects.filter(contract=contract, state=ReturnState.APPROVED)
+        .order_by("-period__end_date")
+        .values_list("period__end_date", flat=True)
+        .first()
+    )
+    return quarter_end_for(last + datetime.timedelta(days=1)) if last else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_change(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    kpi = get_kpi_for(request.user, code, pk)
+    if not may_ever(request.user, Action.CHANGE_RULES, kpi.contract_id):
+        raise PermissionDenied("Only a contract manager can change a KPI's target.")
+    suggested = _first_open_quarter(kpi.contract)
+    form = RuleChangeForm.for_kpi(kpi, request.POST or None, suggested=suggested)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decisions.change_rule(kpi=kpi, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, f"The target of {kpi.reference} has been changed.")
+            return redirect(kpi)
+    context = {
+        "contract": kpi.contract,
+        "kpi": kpi,
+        "form": form,
+        "errors": error_summary([(form, "")]),
+    }
+    return render(request, "kpis/rule_change.html", context)
