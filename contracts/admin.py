@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from contracts.admin_reasons import ReasonAdmin
 from contracts.models import Assignment, Budget, Contract, Extension, ServiceArea
 from kpis.models import Kpi
 
@@ -15,7 +16,21 @@ class KpiInline(admin.TabularInline):
     model = Kpi
     extra = 0
     fields = ["reference", "service_area", "frequency", "unit", "direction", "target"]
+    # A target changes from a named quarter, on the KPI's own page, so that approved quarters
+    # keep the rule they were judged by.
+    readonly_fields = ["target"]
     show_change_link = True
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once a quarter is approved, its KPIs' measures are part of the record.
+        if obj is not None and obj.has_approved_quarter:
+            return ["frequency", "unit", "direction", "target"]
+        return self.readonly_fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # Without its measure a KPI cannot be added here; add it on the KPI page instead.
+        locked = obj is not None and obj.has_approved_quarter
+        return super().has_add_permission(request, obj) and not locked
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -46,7 +61,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(SimpleHistoryAdmin):
+class ContractAdmin(ReasonAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "authority", "supplier", "start_date", "end_date", "kpi_count"]
     list_filter = ["authority", "supplier"]
     search_fields = ["code", "name", "authority", "supplier"]
@@ -63,7 +78,7 @@ class ContractAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ServiceArea)
-class ServiceAreaAdmin(admin.ModelAdmin):
+class ServiceAreaAdmin(ReasonAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "contract", "position"]
     list_filter = ["contract"]
     search_fields = ["code", "name", "contract__code"]
@@ -71,14 +86,14 @@ class ServiceAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Extension)
-class ExtensionAdmin(SimpleHistoryAdmin):
+class ExtensionAdmin(ReasonAdmin, SimpleHistoryAdmin):
     list_display = ["contract", "start_date", "end_date", "value", "guaranteed_savings"]
     list_filter = ["contract"]
     list_select_related = ["contract"]
 
 
 @admin.register(Budget)
-class BudgetAdmin(SimpleHistoryAdmin):
+class BudgetAdmin(ReasonAdmin, SimpleHistoryAdmin):
     list_display = [
         "contract",
         "year_label",
@@ -94,7 +109,7 @@ class BudgetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ReasonAdmin, SimpleHistoryAdmin):
     list_display = ["user", "contract"]
     list_filter = ["contract"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "contract__code"]

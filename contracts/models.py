@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 
@@ -74,6 +75,11 @@ class Contract(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("contract_scorecard", args=[self.code])
+
+    @cached_property
+    def has_approved_quarter(self) -> bool:
+        # Returns are the kpis app's; asked by name so that this app does not import it.
+        return self.returns.filter(state="approved").exists()
 
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date <= self.start_date:

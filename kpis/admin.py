@@ -1,9 +1,27 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from simple_history.admin import SimpleHistoryAdmin
 
-from kpis.models import Kpi, PublishedSummary, QuarterlyReturn, Reading, ReportingPeriod, Suspension
-from kpis.services import is_locked
+from contracts.admin_reasons import ReasonAdmin
+from kpis import decisions, services
+from kpis.admin_forms import (
+    TRANSITIONS,
+    KpiAdminForm,
+    QuarterlyReturnAdminForm,
+    ReadingAdminForm,
+    SuspensionAdminForm,
+)
+from kpis.choices import ReturnState
+from kpis.models import (
+    Kpi,
+    PublishedSummary,
+    QuarterlyReturn,
+    Reading,
+    ReportingPeriod,
+    RuleChange,
+    Suspension,
+)
+from kpis.permissions import Action, refusal
 from kpis.status import Status
 
 
@@ -25,10 +43,14 @@ def _with_status(readings: QuerySet) -> QuerySet:
     return readings.with_status().select_related("period", "kpi__contract")
 
 
-def _is_locked(reading: Reading | None) -> bool:
+def _edit_refusal(request, reading: Reading | None) -> str:
+    """Why this reading cannot be changed now (its quarter's state), or ''."""
     if reading is None or reading.pk is None:
-        return False
-    return is_locked(contract_id=reading.kpi.contract_id, period_id=reading.period_id)
+        return ""
+    quarterly_return = services.return_for(
+        contract_id=reading.kpi.contract_id, period_id=reading.period_id
+    )
+    return refusal(request.user, Action.EDIT, quarterly_return, contract_id=reading.kpi.contract_id)
 
 
 class ReadingInline(admin.TabularInline):
@@ -62,12 +84,36 @@ class ReadingInline(admin.TabularInline):
 
 
 class SuspensionInline(admin.TabularInline):
+    """Shown here; recorded and changed on their own page, where the approval rule applies."""
+
     model = Suspension
     extra = 0
+    fields = ["first_quarter", "last_quarter", "reason"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RuleChangeInline(admin.TabularInline):
+    """Earlier rules, kept so that past quarters are judged as they were; never edited."""
+
+    model = RuleChange
+    extra = 0
+    fields = ["effective_from", "previous_target", "previous_detriment", "previous_failure"]
+    fields += ["reason", "changed_by", "changed_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Kpi)
-class KpiAdmin(SimpleHistoryAdmin):
+class KpiAdmin(ReasonAdmin, SimpleHistoryAdmin):
+    form = KpiAdminForm
     list_display = [
         "reference",
         "short_description",
@@ -83,13 +129,43 @@ class KpiAdmin(SimpleHistoryAdmin):
     list_filter = ["contract", "service_area", "frequency", "unit", "direction"]
     search_fields = ["reference", "description", "contract__code"]
     list_select_related = ["contract", "service_area"]
-    inlines = [SuspensionInline, ReadingInline]
+    inlines = [SuspensionInline, RuleChangeInline, ReadingInline]
     fieldsets = [
         (None, {"fields": ["contract", "service_area", "reference", "description", "position"]}),
         ("Measure", {"fields": ["frequency", "unit", "direction", "scale_min", "scale_max"]}),
-        ("Target and thresholds", {"fields": ["target", "target_strict", "detriment", "failure"]}),
+        (
+            "Target and thresholds",
+            {"fields": ["target", "target_strict", "detriment", "failure", "rules_from"]},
+        ),
         (None, {"fields": ["notes"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if (
+            obj
+            and obj.readings.filter(
+                period__returns__contract=obj.contract_id,
+                period__returns__state=ReturnState.APPROVED,
+            ).exists()
+        ):
+            # Approved quarters were judged in this unit and direction: a new KPI is needed.
+            readonly += ["contract", "frequency", "unit", "direction"]
+        return readonly
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not form.rule_changed:
+            return super().save_model(request, obj, form, change)
+        decisions.change_rule(
+            kpi=obj,
+            effective_from=form.cleaned_data.get("rules_from"),
+            target=obj.target,
+            target_strict=obj.target_strict,
+            detriment=obj.detriment,
+            failure=obj.failure,
+            reason=form.reason,
+            user=request.user,
+        )
 
     @admin.display(description="description")
     def short_description(self, kpi: Kpi) -> str:
@@ -108,7 +184,8 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Reading)
-class ReadingAdmin(SimpleHistoryAdmin):
+class ReadingAdmin(ReasonAdmin, SimpleHistoryAdmin):
+    form = ReadingAdminForm
     list_display = [
         "kpi",
         "period",
@@ -127,11 +204,18 @@ class ReadingAdmin(SimpleHistoryAdmin):
         return _with_status(super().get_queryset(request))
 
     def has_change_permission(self, request, obj=None) -> bool:
-        # An approved quarter is locked here as everywhere: reopen the return to change it.
-        return super().has_change_permission(request, obj) and not _is_locked(obj)
+        # Only a draft quarter is edited, here as on the return page.
+        return super().has_change_permission(request, obj) and not _edit_refusal(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return super().has_delete_permission(request, obj) and not _is_locked(obj)
+        return super().has_delete_permission(request, obj) and not _edit_refusal(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        reading = self.get_object(request, object_id)
+        reason = _edit_refusal(request, reading)
+        if reason and request.method == "GET":
+            messages.warning(request, f"Shown read-only. {reason}")
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="status")
     def computed_status(self, reading: Reading) -> str:
@@ -139,30 +223,101 @@ class ReadingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Suspension)
-class SuspensionAdmin(SimpleHistoryAdmin):
+class SuspensionAdmin(ReasonAdmin, SimpleHistoryAdmin):
+    form = SuspensionAdminForm
     list_display = ["kpi", "first_quarter", "last_quarter", "reason"]
     list_filter = ["kpi__contract"]
     search_fields = ["kpi__reference", "reason"]
     list_select_related = ["kpi__contract"]
     autocomplete_fields = ["kpi"]
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is None:
+            return super().has_delete_permission(request, obj)
+        span = (obj.first_quarter, obj.last_quarter)
+        touched = decisions.approved_quarter_touched(obj.kpi.contract_id, span, None)
+        return super().has_delete_permission(request, obj) and touched is None
+
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(ReasonAdmin, SimpleHistoryAdmin):
     list_display = ["label", "end_date", "financial_year", "quarter"]
     list_filter = ["financial_year", "quarter"]
     search_fields = ["end_date"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A quarter with returns is part of the record: its dates never move.
+        if obj and obj.returns.exists():
+            return ["end_date"]
+        return []
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not (obj and obj.returns.exists())
+
 
 @admin.register(QuarterlyReturn)
-class QuarterlyReturnAdmin(SimpleHistoryAdmin):
+class QuarterlyReturnAdmin(ReasonAdmin, SimpleHistoryAdmin):
+    form = QuarterlyReturnAdminForm
     list_display = ["contract", "period", "state", "submitted_at", "approved_at", "approved_by"]
     list_filter = ["state", "contract", "period"]
     list_select_related = ["contract", "period", "approved_by"]
 
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["contract", "period", "change_reason"]
+        return [*self.get_readonly_fields(request, obj), "transition", "change_reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [
+            *("contract", "period", "state", "submitted_by", "submitted_at"),
+            *("approved_by", "approved_at", "reopen_reason"),
+        ]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Only a draft may go; an approved or submitted quarter is part of the record.
+        allowed = obj is None or obj.state == ReturnState.DRAFT
+        return super().has_delete_permission(request, obj) and allowed
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            return super().save_model(request, obj, form, change)
+        key = form.cleaned_data.get("transition") or ""
+        action = TRANSITIONS[key][1]
+        if action is None:
+            return None
+        if action == Action.SUBMIT:
+            services.submit_return(quarterly_return=obj, user=request.user)
+        elif action == Action.APPROVE:
+            services.approve_return(quarterly_return=obj, user=request.user)
+        elif action == Action.SEND_BACK:
+            services.send_back_return(quarterly_return=obj, user=request.user, reason=form.reason)
+        else:
+            services.reopen_return(quarterly_return=obj, user=request.user, reason=form.reason)
+        return None
+
 
 @admin.register(PublishedSummary)
-class PublishedSummaryAdmin(admin.ModelAdmin):
+class PublishedSummaryAdmin(ReasonAdmin, SimpleHistoryAdmin):
     list_display = ["service_area", "period", "measured", "met", "source"]
     list_filter = ["service_area__contract", "period"]
     list_select_related = ["service_area__contract", "period"]
+
+
+@admin.register(RuleChange)
+class RuleChangeAdmin(admin.ModelAdmin):
+    """Read-only: a rule changes through the KPI, from a named quarter."""
+
+    list_display = ["kpi", "effective_from", "previous_target", "reason", "changed_by"]
+    list_filter = ["kpi__contract"]
+    list_select_related = ["kpi__contract", "changed_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -82,6 +82,20 @@ def record_suspension(
     return suspension
 
 
+def first_locked_quarter(
+    contract_id: int, effective_from: datetime.date | None, user
+) -> QuarterlyReturn | None:
+    """The first quarter from `effective_from` on (every quarter, without one) whose state
+    forbids a change of rule, or None."""
+    returns = QuarterlyReturn.objects.filter(contract_id=contract_id).select_related("period")
+    if effective_from:
+        returns = returns.filter(period__end_date__gte=effective_from)
+    for quarterly_return in returns.order_by("period__end_date"):
+        if not allowed(user, Action.CHANGE_RULES, contract_id, quarterly_return.state):
+            return quarterly_return
+    return None
+
+
 @transaction.atomic
 def change_rule(
     *,
@@ -106,15 +120,13 @@ def change_rule(
         errors["reason"] = "Say why the target or thresholds are changing"
     if effective_from and not is_quarter_end(effective_from):
         errors["effective_from"] = QUARTER_END_MESSAGE
-    approved = QuarterlyReturn.objects.filter(
-        contract_id=kpi.contract_id, state=ReturnState.APPROVED
-    ).select_related("period")
-    if effective_from:
-        approved = approved.filter(period__end_date__gte=effective_from)
-    locked = approved.order_by("period__end_date").first()
-    if locked and not allowed(user, Action.CHANGE_RULES, kpi.contract_id, locked.state):
+    locked = first_locked_quarter(kpi.contract_id, effective_from, user)
+    if locked:
         raise ReturnLocked(locked_message(locked, "a change of target or thresholds"))
-    previous = kpi.rule_for(effective_from - datetime.timedelta(days=1)) if effective_from else None
+    # As stored, not as the caller may already have edited it (the admin form does).
+    stored = Kpi.objects.select_for_update().get(pk=kpi.pk)
+    day_before = effective_from - datetime.timedelta(days=1) if effective_from else None
+    previous = stored.rule_for(day_before) if day_before else None
     kpi.target, kpi.target_strict = target, target_strict
     kpi.detriment, kpi.failure = detriment, failure
     try:

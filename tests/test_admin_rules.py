@@ -1,0 +1,191 @@
+"""The admin obeys the rules the pages obey: nothing inside an approved quarter changes, a return's
+state moves only through its actions, a target changes from a named quarter, and every change
+says why."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from contracts.models import Assignment, Budget, ServiceArea
+from kpis.choices import ReturnState
+from kpis.models import Kpi, QuarterlyReturn, Reading, RuleChange, Suspension
+from kpis.status import Status
+from tests.admin_forms import form_data
+
+LONG_REASON = "The supplier's audit found the March figure double counted. " * 4
+
+
+@pytest.fixture
+def admin(client, admin_user, seed):
+    client.force_login(admin_user)
+    return client
+
+
+def _kpi(reference="R&B-K-009") -> Kpi:
+    return Kpi.objects.get(contract__code="PSSP", reference=reference)
+
+
+def _error_text(response) -> str:
+    return response.content.decode()
+
+
+def test_it_asks_for_a_reason_for_every_change_and_keeps_it_in_full(admin, seed):
+    area = ServiceArea.objects.get(contract=seed["PSSP"], code="STS")
+    url = f"/admin/contracts/servicearea/{area.pk}/change/"
+    data = form_data(admin, url, name="Shared Transactional Services (renamed)")
+    response = admin.post(url, data)
+    assert response.status_code == 200
+    assert "Say why you are making this change." in _error_text(response)
+    area.refresh_from_db()
+    assert area.name == "Shared Transactional Services"
+    admin.post(url, {**data, "change_reason": LONG_REASON})
+    area.refresh_from_db()
+    assert area.name.endswith("(renamed)")
+    assert area.history.latest().history_change_reason == LONG_REASON.strip()
+
+
+@pytest.mark.parametrize(
+    ("path", "model"),
+    [("contracts/assignment", Assignment), ("contracts/budget", Budget)],
+)
+def test_assignments_and_budgets_keep_who_and_why(admin, admin_user, manager, seed, path, model):
+    obj = model.objects.filter(contract=seed["PSSP"]).first()
+    url = f"/admin/{path}/{obj.pk}/change/"
+    admin.post(url, form_data(admin, url, change_reason="Annual review"))
+    record = obj.history.latest()
+    assert (record.history_user, record.history_change_reason) == (admin_user, "Annual review")
+
+
+def test_it_refuses_a_suspension_that_reaches_into_an_approved_quarter(admin):
+    kpi = _kpi()
+    response = admin.post(
+        "/admin/kpis/suspension/add/",
+        {
+            "kpi": kpi.pk,
+            "first_quarter": "2019-06-30",
+            "last_quarter": "",
+            "reason": "System replaced",
+            "change_reason": "Agreed at the contract meeting",
+        },
+    )
+    assert response.status_code == 200
+    assert "is approved and locked" in _error_text(response)
+    assert not Suspension.objects.filter(kpi=kpi).exists()
+
+
+def test_it_refuses_ending_a_suspension_early_inside_approved_quarters(admin):
+    suspension = Suspension.objects.get(kpi__reference="BS-K-002")
+    url = f"/admin/kpis/suspension/{suspension.pk}/change/"
+    data = form_data(admin, url, last_quarter="2018-09-30", change_reason="Ended")
+    response = admin.post(url, data)
+    assert "is approved and locked" in _error_text(response)
+    suspension.refresh_from_db()
+    assert suspension.last_quarter is None
+    # Nor can it be deleted: approved quarters were counted with it.
+    assert (
+        admin.post(f"/admin/kpis/suspension/{suspension.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+
+
+def test_it_refuses_a_reading_added_to_an_approved_quarter(admin, seed):
+    kpi = Kpi.objects.create(
+        contract=seed["PSSP"],
+        service_area=ServiceArea.objects.get(contract=seed["PSSP"], code="STS"),
+        reference="NEW-1",
+        description="Added later",
+        frequency="quarterly",
+        unit="percent",
+        direction="higher",
+        target=Decimal(90),
+    )
+    period = QuarterlyReturn.objects.get(contract=seed["PSSP"], period__end_date="2019-09-30")
+    response = admin.post(
+        "/admin/kpis/reading/add/",
+        {
+            "kpi": kpi.pk,
+            "period": period.period_id,
+            "value": "95",
+            "unit": "percent",
+            "change_reason": "Late figure",
+        },
+    )
+    assert response.status_code == 200
+    assert "approved and is locked" in _error_text(response)
+    assert not Reading.objects.filter(kpi=kpi).exists()
+
+
+def test_a_returns_state_is_no_free_field_and_moves_only_by_its_actions(admin, seed, admin_user):
+    quarterly_return = QuarterlyReturn.objects.get(
+        contract=seed["ICT"], period__end_date="2019-09-30"
+    )
+    url = f"/admin/kpis/quarterlyreturn/{quarterly_return.pk}/change/"
+    data = form_data(admin, url)
+    assert "state" not in data
+    # Approving an approved return is refused with the reason.
+    response = admin.post(url, {**data, "transition": "approve", "change_reason": "x"})
+    assert "This cannot" in _error_text(response) or "approved" in _error_text(response)
+    # A posted state is ignored.
+    admin.post(url, {**data, "state": "draft", "change_reason": "Trying"})
+    quarterly_return.refresh_from_db()
+    assert quarterly_return.state == ReturnState.APPROVED
+    # Reopening goes through the action, with the reason kept in full.
+    admin.post(url, {**data, "transition": "reopen", "change_reason": LONG_REASON})
+    quarterly_return.refresh_from_db()
+    assert quarterly_return.state == ReturnState.DRAFT
+    assert quarterly_return.reopen_reason == LONG_REASON.strip()
+    latest = quarterly_return.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (
+        admin_user,
+        f"Reopened: {LONG_REASON.strip()}",
+    )
+
+
+def test_an_approved_return_cannot_be_deleted(admin, seed):
+    quarterly_return = QuarterlyReturn.objects.filter(contract=seed["ICT"]).first()
+    response = admin.post(
+        f"/admin/kpis/quarterlyreturn/{quarterly_return.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert QuarterlyReturn.objects.filter(pk=quarterly_return.pk).exists()
+
+
+@pytest.mark.parametrize("rules_from", ["", "2019-09-30"])
+def test_a_target_change_cannot_reach_into_an_approved_quarter(admin, rules_from):
+    kpi = _kpi()
+    url = f"/admin/kpis/kpi/{kpi.pk}/change/"
+    data = form_data(admin, url, target="2", rules_from=rules_from, change_reason="Renegotiated")
+    response = admin.post(url, data)
+    assert response.status_code == 200
+    assert "is approved and locked" in _error_text(response)
+    kpi.refresh_from_db()
+    assert kpi.target == 14
+
+
+def test_a_target_change_from_a_later_quarter_leaves_approved_statuses_alone(admin):
+    kpi = _kpi()
+    url = f"/admin/kpis/kpi/{kpi.pk}/change/"
+    data = form_data(admin, url, target="2", rules_from="2019-12-31", change_reason="Renegotiated")
+    response = admin.post(url, data)
+    assert response.status_code == 302, _error_text(response)
+    kpi.refresh_from_db()
+    assert kpi.target == 2
+    change = RuleChange.objects.get(kpi=kpi)
+    assert (change.effective_from, change.previous_target) == (
+        datetime.date(2019, 12, 31),
+        Decimal(14),
+    )
+    statuses = dict(
+        Reading.objects.filter(kpi=kpi).with_status().values_list("period__end_date", "status")
+    )
+    # Appendix B: 2.96, 3.50 and 8.00 against 14, still below target.
+    assert statuses[datetime.date(2018, 6, 30)] == Status.BELOW_TARGET
+    assert statuses[datetime.date(2018, 12, 31)] == Status.BELOW_TARGET
+    assert kpi.history.latest().history_change_reason == "Renegotiated"
+
+
+def test_the_unit_and_direction_of_a_kpi_with_approved_quarters_are_read_only(admin):
+    kpi = _kpi()
+    data = form_data(admin, f"/admin/kpis/kpi/{kpi.pk}/change/")
+    assert "unit" not in data and "direction" not in data and "frequency" not in data
