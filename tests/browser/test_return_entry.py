@@ -77,6 +77,9 @@ def test_an_officer_enters_a_quarter_and_the_manager_approves_it(
     expect(page.locator(f"#id_kpi-{bad.pk}-value")).to_be_focused()
     page.keyboard.press("Control+A")
     page.keyboard.type("95")
+    # A second window on the same return, left open while it is submitted and approved.
+    other = signed_in_page(officer)
+    other.goto(RETURN)
     submit = page.get_by_role("button", name="Save and submit for approval")
     for _ in range(200):
         if page.evaluate("document.activeElement.textContent.trim()") == (
@@ -96,7 +99,7 @@ def test_an_officer_enters_a_quarter_and_the_manager_approves_it(
     manager_page.goto(RETURN)
     expect(manager_page.get_by_text("waiting for a contract manager to approve it")).to_be_visible()
     assert_no_axe_violations(manager_page)
-    manager_page.get_by_role("button", name="Save and approve").click()
+    manager_page.get_by_role("button", name="Approve and lock this return").click()
     expect(manager_page.locator(".govuk-notification-banner")).to_contain_text(
         "The return has been approved and is now locked."
     )
@@ -105,13 +108,16 @@ def test_an_officer_enters_a_quarter_and_the_manager_approves_it(
     ).state == (ReturnState.APPROVED)
     assert_no_axe_violations(manager_page)
 
-    # The officer's page, still open from before, tries one more change: refused.
-    page.locator(f"#id_kpi-{bad.pk}-value").fill("96")
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("approved and is locked")
-    expect(page.locator(f"#id_kpi-{bad.pk}-value")).to_have_count(0)
+    # The officer's other window, still open from before, tries one more change: refused.
+    other.locator(f"#id_kpi-{bad.pk}-value").fill("96")
+    other.get_by_role("button", name="Save", exact=True).click()
+    expect(other.locator(".govuk-error-summary")).to_contain_text("approved and is locked")
+    # What was typed comes back, in a form that can no longer be sent.
+    expect(other.locator(f"#id_kpi-{bad.pk}-value")).to_have_value("96")
+    expect(other.locator(f"#id_kpi-{bad.pk}-value")).to_be_disabled()
+    expect(other.get_by_role("button", name="Save", exact=True)).to_have_count(0)
     assert Reading.objects.get(kpi=bad, period__end_date="2019-12-31").value == 95
-    assert_no_axe_violations(page)
+    assert_no_axe_violations(other)
 
     # The committee sees the new quarter on the scorecard, and its figures in the return.
     committee_page = signed_in_page(committee_member)

@@ -167,3 +167,12 @@ def test_a_save_after_the_return_was_submitted_elsewhere_is_refused_and_keeps_wh
     submitted_value = reading.value
     reading.refresh_from_db()
     assert reading.value == submitted_value
+
+
+def test_the_return_page_says_why_the_approve_button_is_missing(client, manager, seed):
+    _submitted(manager, seed["ICT"])
+    client.force_login(manager)
+    html = client.get(f"/contracts/ICT/returns/{Q3.isoformat()}/").content.decode()
+    assert "Approve and lock this return" not in html
+    assert SELF_APPROVAL_REASON.split(",")[0] in html
+    assert "Return it to the officer" in html
