@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 
 from kpis.models import Kpi, Reading, ReportingPeriod
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
-from kpis.services import COMMENTARY_MESSAGE, RowEntry, misses_target
+from kpis.services import RowEntry, misses_target
 
 NUMBER_MESSAGES = {
     "invalid": "Enter a number, like 95 or 2.5",
@@ -110,8 +110,8 @@ class ReturnRowForm(forms.Form):
                 if field in self.fields:
                     self.add_error(field, messages[0])
             return data
-        if not data.get("commentary", "").strip() and misses_target(candidate):
-            self.add_error("commentary", COMMENTARY_MESSAGE)
+        # Kept for the page to list as a to-do: commentary is required on submission only.
+        self.misses_target = misses_target(candidate)
         return data
 
     def entry(self) -> RowEntry:

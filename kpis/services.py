@@ -177,9 +177,16 @@ def _apply(reading: Reading, entry: RowEntry, with_target: bool) -> dict[str, st
         reading.clean()
     except ValidationError as error:
         return {field: messages[0] for field, messages in error.message_dict.items()}
-    if not reading.commentary and misses_target(reading):
-        return {"commentary": COMMENTARY_MESSAGE}
+    # Commentary on a miss is asked for on submission (`incomplete_rows`), not on every save.
     return {}
+
+
+@dataclass
+class DraftSaved:
+    """What a draft save wrote, and the rows it left out with their problems by field."""
+
+    written: list[Reading]
+    problems: dict[int, dict[str, str]]
 
 
 @transaction.atomic
@@ -197,6 +204,33 @@ def save_return(
     `ReturnInvalid` when any row is wrong, and
     `EditConflict` when a row the user changed was saved by someone else since they read it.
     """
+    saved = _save_rows(quarterly_return, user, entries, set_targets, reason, keep_valid=False)
+    return saved.written
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    quarterly_return: QuarterlyReturn,
+    user,
+    entries: Sequence[RowEntry],
+    set_targets: bool = False,
+) -> DraftSaved:
+    """Write every valid row that changed and leave out the others, so that one mistyped figure
+    costs no other work. Conflicts still stop the whole save (`EditConflict`): the user must see
+    the other person's figures before choosing."""
+    return _save_rows(quarterly_return, user, entries, set_targets, "", keep_valid=True)
+
+
+def _save_rows(
+    quarterly_return: QuarterlyReturn,
+    user,
+    entries: Sequence[RowEntry],
+    set_targets: bool,
+    reason: str,
+    *,
+    keep_valid: bool,
+) -> DraftSaved:
     contract = quarterly_return.contract
     current = _locked_return(quarterly_return)
     require(user, Action.EDIT, current)
@@ -233,8 +267,9 @@ def save_return(
         problems = _apply(reading, entry, set_targets)
         if problems:
             errors[entry.kpi_id] = problems
-        changed.append(reading)
-    if errors:
+        else:
+            changed.append(reading)
+    if errors and not keep_valid:
         raise ReturnInvalid(errors)
     if conflicts:
         raise EditConflict(conflicts)
@@ -250,7 +285,7 @@ def save_return(
             default_user=user,
             default_change_reason=reason or f"Return for {period.label} saved",
         )
-    return changed
+    return DraftSaved(changed, errors)
 
 
 def _set_state(quarterly_return: QuarterlyReturn, user, state: str, reason: str) -> None:

@@ -35,6 +35,11 @@ urlpatterns = [
         name="return_reopen",
     ),
     path(
+        "contracts/<slug:code>/returns/<str:end_date>/check/",
+        returns.return_check,
+        name="return_check",
+    ),
+    path(
         "contracts/<slug:code>/returns/<str:end_date>/send-back/",
         returns_workflow.return_send_back,
         name="return_send_back",

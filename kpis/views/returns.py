@@ -94,24 +94,18 @@ def return_detail(request: HttpRequest, code: str, end_date: str) -> HttpRespons
     if reason := refusal(request.user, Action.EDIT, quarterly_return):
         return _refused(request, quarterly_return, reason)
     page = _page(request, quarterly_return, data=request.POST)
-    if not page.all_valid():
-        return _render(request, page)
+    page.all_valid()
+    valid = [form for form in page.forms if not form.errors]
     try:
-        changed = services.save_return(
+        saved = services.save_draft(
             quarterly_return=quarterly_return,
             user=request.user,
-            entries=[form.entry() for form in page.forms],
+            entries=[form.entry() for form in valid],
             set_targets=any(form.set_targets for form in page.forms),
         )
     except ReturnLocked as error:
         # The return changed state (approved, returned, reopened) while the page was open.
         return _refused(request, quarterly_return, error.message)
-    except services.ReturnInvalid as error:
-        for kpi_id, problems in error.row_errors.items():
-            row = page.row_for(kpi_id)
-            if row and row.form:
-                row.form.add_problems(problems)
-        return _render(request, page)
     except services.EditConflict as conflict:
         for kpi_id, current in conflict.current.items():
             row = page.row_for(kpi_id)
@@ -119,36 +113,57 @@ def return_detail(request: HttpRequest, code: str, end_date: str) -> HttpRespons
                 row.conflict = current
                 row.form.take_version(current.version)
         return _render(request, page, status=409)
-    saved = f"Saved: {len(changed)} {'KPI' if len(changed) == 1 else 'KPIs'} changed."
-    if action == "save":
-        messages.success(request, saved)
-        return redirect(request.path)
-    return _submit(request, quarterly_return, saved)
+    changed = len(saved.written)
+    done = f"Saved: {changed} {'KPI' if changed == 1 else 'KPIs'} changed."
+    left_out = {form.kpi.pk for form in page.forms if form.errors} | set(saved.problems)
+    if not left_out:
+        if action == "save":
+            messages.success(request, done)
+            return redirect(request.path)
+        return _submit(request, quarterly_return, done)
+    if saved.written:
+        # Shown again as typed, with what was saved now stored (new statuses and versions).
+        page = _page(request, quarterly_return, data=request.POST)
+        page.all_valid()
+    written = {reading.kpi_id for reading in saved.written}
+    for row in page.rows:
+        if row.form and row.kpi.pk in written:
+            row.form.take_version(row.reading.version)
+        if row.form and row.kpi.pk in saved.problems:
+            row.form.add_problems(saved.problems[row.kpi.pk])
+    not_saved = len(left_out)
+    note = (
+        f"{done} {not_saved} {'KPI was' if not_saved == 1 else 'KPIs were'} not saved: "
+        "correct them below and save again."
+    )
+    if action == "submit":
+        note += " The return has not been submitted."
+    return _render(request, page, refusal=note)
 
 
 def _submit(request: HttpRequest, quarterly_return: QuarterlyReturn, saved: str) -> HttpResponse:
-    """Submit a return whose figures have just been saved."""
-    try:
-        services.submit_return(quarterly_return=quarterly_return, user=request.user)
-    except services.ReturnIncomplete as error:
-        # Shown again as typed, but with statuses and versions as just saved.
-        page = _page(request, quarterly_return, data=request.POST)
-        page.all_valid()
-        for row in page.rows:
-            if row.form and row.reading.pk:
-                row.form.take_version(row.reading.version)
-        for kpi_id, field, message in error.problems:
-            row = page.row_for(kpi_id)
-            if row and row.form:
-                row.form.add_error(field, message)
-        return _render(
-            request, page, refusal=f"{saved} The return cannot be submitted until these are done."
+    """After saving: on to check the answers, or back to what is left to do."""
+    problems = services.incomplete_rows(quarterly_return)
+    if not problems:
+        messages.success(request, f"{saved} Check your answers, then submit.")
+        return redirect(
+            "return_check",
+            quarterly_return.contract.code,
+            request.resolver_match.kwargs["end_date"],
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(request.path)
-    messages.success(request, f"{saved} The return has been submitted for approval.")
-    return redirect(request.path)
+    # Shown again as typed, but with statuses and versions as just saved.
+    page = _page(request, quarterly_return, data=request.POST)
+    page.all_valid()
+    for row in page.rows:
+        if row.form and row.reading.pk:
+            row.form.take_version(row.reading.version)
+    for kpi_id, field, message in problems:
+        row = page.row_for(kpi_id)
+        if row and row.form:
+            row.form.add_error(field, message)
+    return _render(
+        request, page, refusal=f"{saved} The return cannot be submitted until these are done."
+    )
 
 
 def _approve(request: HttpRequest, quarterly_return: QuarterlyReturn) -> HttpResponse:
@@ -168,3 +183,37 @@ def _approve(request: HttpRequest, quarterly_return: QuarterlyReturn) -> HttpRes
         return _refused(request, quarterly_return, " ".join(error.messages))
     messages.success(request, "The return has been approved and is now locked.")
     return redirect(request.path)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_check(request: HttpRequest, code: str, end_date: str) -> HttpResponse:
+    """Check your answers: every figure and its status as saved, then submit."""
+    quarterly_return = get_return_for(request.user, code, end_date)
+    if not may_ever(request.user, Action.SUBMIT, quarterly_return.contract_id):
+        raise PermissionDenied("You cannot submit this contract's returns.")
+    page = build_page(
+        quarterly_return, today=timezone.localdate(), editable=False, set_targets=False
+    )
+    refused = refusal(request.user, Action.SUBMIT, quarterly_return)
+    status = 200
+    if request.method == "POST" and not refused:
+        try:
+            services.submit_return(quarterly_return=quarterly_return, user=request.user)
+        except services.ReturnIncomplete:
+            status = 409
+        except ValidationError as error:
+            refused, status = " ".join(error.messages), 409
+        else:
+            messages.success(request, "The return has been submitted for approval.")
+            return redirect("return_detail", code, end_date)
+    elif request.method == "POST":
+        status = 409
+    context = {
+        "page": page,
+        "quarterly_return": quarterly_return,
+        "contract": quarterly_return.contract,
+        "period": quarterly_return.period,
+        "refusal": refused,
+    }
+    return render(request, "kpis/returns/check.html", context, status=status)

@@ -77,6 +77,23 @@ class ReturnRow:
         return Status(value) if value else None
 
     @property
+    def unanswered(self) -> bool:
+        """Due, not suspended, and neither a figure nor a reason: blocks submission."""
+        reading = self.reading
+        return (
+            self.due
+            and self.suspension is None
+            and reading.value is None
+            and not reading.not_measured_reason
+        )
+
+    @property
+    def needs_commentary(self) -> bool:
+        """A missed target with no explanation yet: blocks submission."""
+        missed = {Status.BELOW_TARGET, Status.DETRIMENT, Status.FAILURE}
+        return self.status in missed and not self.reading.commentary
+
+    @property
     def unit_label(self) -> str:
         return {Unit.PERCENT: "%", Unit.COUNT: "failures", Unit.DAYS: "days"}.get(self.kpi.unit, "")
 
@@ -125,6 +142,26 @@ class ReturnPage:
         return error_summary(
             [(row.form, f"{row.kpi.reference}: ") for row in self.rows if row.form]
         )
+
+    @property
+    def unanswered(self) -> list[ReturnRow]:
+        return [row for row in self.rows if row.unanswered]
+
+    @property
+    def needs_commentary(self) -> list[ReturnRow]:
+        return [row for row in self.rows if row.needs_commentary]
+
+    @property
+    def answered_count(self) -> int:
+        return sum(1 for row in self.rows if row.due and not row.unanswered)
+
+    @property
+    def due_count(self) -> int:
+        return sum(1 for row in self.rows if row.due)
+
+    @property
+    def ready(self) -> bool:
+        return not self.unanswered and not self.needs_commentary
 
     @property
     def conflicts(self) -> list[ReturnRow]:

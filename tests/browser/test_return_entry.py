@@ -67,7 +67,12 @@ def test_an_officer_enters_a_quarter_and_the_manager_approves_it(
     expect(summary).to_contain_text("3: A percentage must be between 0 and 100.")
     expect(page.locator(f"#id_kpi-{bad.pk}-value")).to_have_value("120")
     expect(page.locator(f"#id_kpi-{kpis[0].pk}-value")).to_have_value("0")
-    assert not Reading.objects.filter(period__end_date="2019-12-31", value__isnull=False).exists()
+    # The good figures were kept; only the bad one waits to be corrected.
+    assert not Reading.objects.filter(kpi=bad, period__end_date="2019-12-31").exclude(value=None)
+    figures = sum(1 for kpi in kpis if kpi != bad and _answer(kpi)[0] == "value")
+    assert Reading.objects.filter(period__end_date="2019-12-31").exclude(value=None).count() == (
+        figures
+    )
     assert_no_axe_violations(page)
 
     # Follow the error's link to its field, correct it, and submit.
@@ -80,19 +85,24 @@ def test_an_officer_enters_a_quarter_and_the_manager_approves_it(
     # A second window on the same return, left open while it is submitted and approved.
     other = signed_in_page(officer)
     other.goto(RETURN)
-    submit = page.get_by_role("button", name="Save and submit for approval")
+    submit = page.get_by_role("button", name="Save and check your answers")
     for _ in range(200):
         if page.evaluate("document.activeElement.textContent.trim()") == (
-            "Save and submit for approval"
+            "Save and check your answers"
         ):
             break
         page.keyboard.press("Tab")
     expect(submit).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
-        "Saved: 19 KPIs changed. The return has been submitted for approval."
+        "Saved: 1 KPI changed. Check your answers, then submit."
     )
     assert_no_axe_violations(page)
+    page.get_by_role("button", name="Submit for approval").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "The return has been submitted for approval."
+    )
 
     # The manager approves it.
     manager_page = signed_in_page(manager)

@@ -72,7 +72,9 @@ def test_it_shows_each_error_linked_to_its_field_and_keeps_what_was_typed(client
     assert f'id="id_kpi-{bad}-value" name="kpi-{bad}-value" type="text"' in html
     assert 'value="12o"' in html and 'value="99.5"' in html
     assert "<title>Error:" in html
-    assert Reading.objects.get(kpi_id=good, period__end_date=Q3).value is None
+    # The good figure is kept; the banner says what was saved and what was not.
+    assert "Saved: 1 KPI changed. 1 KPI was not saved: correct them below" in html
+    assert Reading.objects.get(kpi_id=good, period__end_date=Q3).value == Decimal("99.5")
 
 
 @pytest.mark.parametrize(
@@ -98,13 +100,11 @@ def test_it_saves_and_shows_the_status(client, officer, seed):
     quarterly_return = _open(officer, seed["ICT"])
     client.force_login(officer)
     data = _form_data(quarterly_return, **{"1": {"value": "0"}, "2": {"value": "5"}})
-    response = client.post(URL.format(code="ICT"), data)
-    assert response.status_code == 200
-    assert "Explain why the target was missed" in response.content.decode()
-    data["kpi-{}-commentary".format(_kpi_id(seed["ICT"], "2"))] = "Two outages; supplier plan"
     response = client.post(URL.format(code="ICT"), data, follow=True)
     html = response.content.decode()
     assert "Saved: 2 KPIs changed." in html
+    # A missed target's commentary is a to-do before submitting, not a reason to lose the save.
+    assert "Explain why the target was missed" in html
     assert '<strong class="app-status app-status--met">Met</strong>' in html
     assert '<strong class="app-status app-status--failure">Failure</strong>' in html
 
@@ -158,6 +158,13 @@ def test_it_submits_then_the_manager_approves(client, officer, manager, seed):
     }
     data = _form_data(quarterly_return, **changes)
     response = client.post(URL.format(code="ICT"), {**data, "action": "submit"}, follow=True)
+    html = response.content.decode()
+    # Check your answers: every figure as saved, then submit.
+    assert "Check your answers before submitting" in html
+    assert html.count("app-status--met") == 17
+    quarterly_return.refresh_from_db()
+    assert quarterly_return.state == ReturnState.DRAFT
+    response = client.post(URL.format(code="ICT") + "check/", follow=True)
     assert "submitted for approval" in response.content.decode()
     client.force_login(manager)
     data = _form_data(quarterly_return)
@@ -220,7 +227,8 @@ def test_the_return_page_takes_the_same_queries_at_any_size(
         response = client.get(URL.format(code="PSSP"))
     assert response.content.decode().count('class="govuk-fieldset"') == 22 + extra
     data = _form_data(quarterly_return, **{"R&B-K-009a": {"value": "x"}})
-    with django_assert_num_queries(10):
+    # The page, and the draft save of the other rows (which finds nothing changed).
+    with django_assert_num_queries(17):
         assert client.post(URL.format(code="PSSP"), data).status_code == 200
 
 

@@ -121,20 +121,30 @@ def test_it_saves_nothing_when_any_row_is_wrong(officer, seed):
     assert good.value is None and good.version == 1
 
 
-def test_it_requires_commentary_on_a_figure_that_misses_its_target(officer, seed):
+def test_it_asks_for_commentary_on_a_miss_before_submission_not_on_each_save(officer, seed):
     quarterly_return = _open(officer, seed["ICT"])
     reading = _reading(quarterly_return, "1")
     miss = reading.kpi.failure
-    with pytest.raises(services.ReturnInvalid) as refused:
-        services.save_return(
-            quarterly_return=quarterly_return, user=officer, entries=[_entry(reading, miss)]
-        )
-    assert refused.value.row_errors[reading.kpi_id] == {"commentary": services.COMMENTARY_MESSAGE}
     services.save_return(
+        quarterly_return=quarterly_return, user=officer, entries=[_entry(reading, miss)]
+    )
+    problems = services.incomplete_rows(quarterly_return)
+    assert (reading.kpi_id, "commentary", services.COMMENTARY_MESSAGE) in problems
+
+
+def test_a_draft_save_keeps_the_valid_rows_and_reports_the_others(officer, seed):
+    quarterly_return = _open(officer, seed["PSSP"])
+    good, bad = _reading(quarterly_return, "R&B-K-009a"), _reading(quarterly_return, "PAY-K-001")
+    saved = services.save_draft(
         quarterly_return=quarterly_return,
         user=officer,
-        entries=[_entry(reading, miss, commentary="Supplier short-staffed; plan agreed")],
+        entries=[_entry(good, 99), _entry(bad, 120)],
     )
+    assert [r.kpi_id for r in saved.written] == [good.kpi_id]
+    assert saved.problems == {bad.kpi_id: {"value": "A percentage must be between 0 and 100."}}
+    good.refresh_from_db()
+    bad.refresh_from_db()
+    assert (good.value, bad.value) == (99, None)
 
 
 def test_it_keeps_the_first_save_when_two_people_edit_the_same_row(officer, manager, seed):
