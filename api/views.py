@@ -64,7 +64,8 @@ class KpiViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ReadingViewSet(viewsets.ReadOnlyModelViewSet):
-    """One KPI in one quarter: the figure or the reason there is none, and its status today."""
+    """One KPI in one quarter of an approved return: the figure or the reason there is none, and
+    its status today. Quarters still being worked on are not served."""
 
     serializer_class = ReadingSerializer
     filterset_class = ReadingFilter
@@ -73,6 +74,7 @@ class ReadingViewSet(viewsets.ReadOnlyModelViewSet):
         visible = Contract.objects.visible_to(self.request.user)
         return (
             Reading.objects.filter(kpi__contract__in=visible)
+            .readable_by(None)
             .with_status(timezone.localdate())
             .with_rule()
             .select_related("kpi__contract", "kpi__service_area", "period")
@@ -90,6 +92,7 @@ class SummaryView(generics.GenericAPIView):
     """KPIs measured and hit per service area and quarter, beside the counts the supplier reported.
 
     Counts follow the status rules: only met, below target, detriment and failure are measured.
+    Only approved quarters are counted.
     """
 
     serializer_class = SummarySerializer
@@ -97,7 +100,7 @@ class SummaryView(generics.GenericAPIView):
 
     def get_queryset(self) -> QuerySet[Reading]:
         visible = Contract.objects.visible_to(self.request.user)
-        return Reading.objects.filter(kpi__contract__in=visible)
+        return Reading.objects.filter(kpi__contract__in=visible).readable_by(None)
 
     @extend_schema(responses=SummarySerializer(many=True))
     def get(self, request: Request) -> Response:

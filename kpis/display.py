@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kpis.choices import Direction, Unit
+from kpis.choices import Direction, ReturnState, Unit
 from kpis.status import Status
 
 # A symbol beside every status word, so that status never rests on colour alone.
@@ -22,18 +22,39 @@ SYMBOLS = {
 # Shown where a KPI has no reading at all for a quarter.
 NO_READING = "no_reading"
 
+# Shown instead of a status where the reader may not see a quarter's figures yet, by the state
+# of its return: (label, symbol).
+IN_PROGRESS = {
+    "not_started": ("Not started", "\u2013"),
+    "in_progress": ("In progress", "…"),
+    "awaiting_approval": ("Awaiting approval", "⧗"),
+}
+_IN_PROGRESS_BY_STATE = {
+    ReturnState.DRAFT: "in_progress",
+    ReturnState.SUBMITTED: "awaiting_approval",
+}
+
+
+def in_progress_status(return_state: str | None) -> str:
+    """The stand-in status for a quarter whose figures are not shown, from its return's state."""
+    return _IN_PROGRESS_BY_STATE.get(return_state, "not_started")
+
 
 def status_label(status: str | None) -> str:
     if not status:
         return ""
     if status == NO_READING:
         return "No reading"
+    if status in IN_PROGRESS:
+        return IN_PROGRESS[status][0]
     return Status(status).label
 
 
 def status_symbol(status: str | None) -> str:
     if not status or status == NO_READING:
         return "?"
+    if status in IN_PROGRESS:
+        return IN_PROGRESS[status][1]
     return SYMBOLS[Status(status)]
 
 

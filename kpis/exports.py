@@ -1,6 +1,7 @@
 """The CSV exports that committee papers and open-data publication rely on.
 
-Their headers are a stable interface: add columns only at the end, never rename.
+Their headers are a stable interface: add columns only at the end, never rename. Like everything
+that leaves the app, they hold approved quarters only.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def safe_text(text: str) -> str:
 def reading_rows(contract: Contract, today: datetime.date | None = None) -> Iterator[list[str]]:
     readings = (
         Reading.objects.for_contract(contract)
+        .readable_by(None)
         .with_rule()
         .with_status(today)
         .select_related("kpi__service_area", "period")
@@ -65,7 +67,7 @@ def reading_rows(contract: Contract, today: datetime.date | None = None) -> Iter
 def summary_rows(contract: Contract, today: datetime.date | None = None) -> Iterator[list[str]]:
     periods = list(ReportingPeriod.objects.filter(readings__kpi__contract=contract).distinct())
     areas = list(contract.service_areas.all())
-    counts = summarise(Reading.objects.for_contract(contract), periods, today)
+    counts = summarise(Reading.objects.for_contract(contract).readable_by(None), periods, today)
     for area in areas:
         for period in periods:
             c = counts.get((area.pk, period.pk))

@@ -13,6 +13,7 @@ from contracts.models import Contract
 from kpis.choices import Frequency
 from kpis.models import Kpi, Reading, ReportingPeriod
 from kpis.status import Status
+from kpis.visibility import Sight
 
 DEFAULT_QUARTERS = 4
 
@@ -85,10 +86,12 @@ class KpiFilter(django_filters.FilterSet):
         contract: Contract,
         periods: Sequence[ReportingPeriod],
         today: datetime.date,
+        sight: Sight,
         **kwargs,
     ) -> None:
         self.periods = list(periods)
         self.today = today
+        self.sight = sight
         queryset = Kpi.objects.for_contract(contract).in_report_order()
         super().__init__(data, queryset=queryset, **kwargs)
         self.filters["service_area"].queryset = contract.service_areas.all()
@@ -102,10 +105,10 @@ class KpiFilter(django_filters.FilterSet):
         return _picked(self.form, self.periods) if self.is_bound else default_quarters(self.periods)
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Only quarters whose figures the reader sees: a status must not leak a hidden figure.
+        readable = self.sight.shown(self.shown_periods)
         matching = (
-            Reading.objects.filter(
-                kpi=OuterRef("pk"), period__in=[p.pk for p in self.shown_periods]
-            )
+            Reading.objects.filter(kpi=OuterRef("pk"), period__in=[p.pk for p in readable])
             .with_status(self.today)
             .filter(status=value)
         )

@@ -2,6 +2,9 @@
 
 One query for the KPIs (with their suspensions prefetched) and one for every reading in the
 chosen quarters with its status worked out by the database, whatever the number of KPIs.
+
+A quarter whose figures the reader may not see (`kpis.visibility`) is never read: its cells say
+how far its return has got instead.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from django.db.models import Prefetch, QuerySet
 from kpis import display
 from kpis.models import Kpi, Reading, ReportingPeriod, RuleChange, Suspension
 from kpis.status import Rule, Status
+from kpis.visibility import Sight
 
 
 @dataclass
@@ -27,6 +31,8 @@ class Cell:
     status: str
     would_have_been: str | None = None
     suspension: Suspension | None = None
+    # Figures of a quarter not yet approved, shown to those working on the contract.
+    is_draft: bool = False
 
     @property
     def rule(self) -> Rule:
@@ -63,9 +69,15 @@ class Cell:
         return reading.reported_as
 
     @property
+    def is_hidden(self) -> bool:
+        return self.status in display.IN_PROGRESS
+
+    @property
     def note(self) -> str:
         """Why a cell has no countable figure, in words."""
         reading = self.reading
+        if self.is_hidden:
+            return "Figures are shown once a contract manager approves the return."
         if self.status == Status.SUSPENDED and self.suspension is not None:
             return f"Suspended: {self.suspension.reason}"
         if reading is None:
@@ -119,7 +131,11 @@ def readings_with_status(
 
 
 def build_grid(
-    kpis: QuerySet, periods: Sequence[ReportingPeriod], today: datetime.date | None = None
+    kpis: QuerySet,
+    periods: Sequence[ReportingPeriod],
+    today: datetime.date | None = None,
+    *,
+    sight: Sight,
 ) -> list[Row]:
     kpi_list = list(
         kpis.select_related("service_area", "contract").prefetch_related(
@@ -127,11 +143,16 @@ def build_grid(
             Prefetch("rule_changes", RuleChange.objects.select_related("changed_by")),
         )
     )
-    found = {(r.kpi_id, r.period_id): r for r in readings_with_status(kpis, periods, today)}
+    shown = sight.shown(periods)
+    found = {(r.kpi_id, r.period_id): r for r in readings_with_status(kpis, shown, today)}
     rows = []
     for kpi in kpi_list:
         row = Row(kpi)
         for period in periods:
+            if not sight.shows(period):
+                status = display.in_progress_status(period.return_state)
+                row.cells.append(Cell(kpi, period, None, status))
+                continue
             reading = found.get((kpi.pk, period.pk))
             suspension = next((s for s in kpi.suspensions.all() if s.covers(period)), None)
             if reading is not None:
@@ -143,6 +164,7 @@ def build_grid(
                 status, would = Status.SUSPENDED, None
             else:
                 status, would = display.NO_READING, None
-            row.cells.append(Cell(kpi, period, reading, status, would, suspension))
+            draft = sight.is_draft(period)
+            row.cells.append(Cell(kpi, period, reading, status, would, suspension, draft))
         rows.append(row)
     return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kpis.models import Kpi, Reading
@@ -35,11 +36,12 @@ def _field_names(model) -> set[str]:
     return {f.name for f in model._meta.concrete_fields}
 
 
-def kpi_history(kpi: Kpi) -> list[Change]:
-    """Changes to the KPI and to its readings, newest first, in two queries."""
+def kpi_history(kpi: Kpi, periods: Iterable) -> list[Change]:
+    """Changes to the KPI and to its readings in `periods` (the quarters whose figures the reader
+    may see), newest first, in two queries."""
     kpi_records = list(kpi.history.select_related("history_user").order_by("history_date"))
     reading_records = list(
-        Reading.history.filter(kpi_id=kpi.pk)
+        Reading.history.filter(kpi_id=kpi.pk, period_id__in=[p.pk for p in periods])
         .select_related("history_user", "period")
         .order_by("history_date")
     )

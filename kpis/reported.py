@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count
@@ -20,12 +21,15 @@ class Comparison:
     area: ServiceArea
     period: ReportingPeriod
     published: PublishedSummary
-    computed: Counts
+    # None while the quarter's figures are not shown to the reader (not yet approved).
+    computed: Counts | None
     # Readings of this area and quarter that are not a plain "met": what lies behind a difference.
     behind: list[Reading] = field(default_factory=list)
 
     @property
     def differs(self) -> bool:
+        if self.computed is None:
+            return False
         return (self.published.measured, self.published.met) != (
             self.computed.measured,
             self.computed.met,
@@ -47,13 +51,20 @@ class SuspendedKpi:
         return "suspended: would have been " + ", ".join(parts)
 
 
-def compare(contract: Contract, today: datetime.date) -> list[Comparison]:
+def compare(
+    contract: Contract, today: datetime.date, *, readable: Sequence[ReportingPeriod]
+) -> list[Comparison]:
+    """Published against computed counts; computed only for the `readable` quarters, those whose
+    figures the reader sees."""
     published = list(
         PublishedSummary.objects.filter(service_area__contract=contract)
         .select_related("service_area", "period")
         .order_by("period__end_date", "service_area__position", "service_area__code")
     )
-    periods = list({p.period_id: p.period for p in published}.values())
+    readable_ids = {p.pk for p in readable}
+    periods = [
+        p for p in {p.period_id: p.period for p in published}.values() if p.pk in readable_ids
+    ]
     counts = summarise_contract(contract, periods, today)
     behind: dict[tuple[int, int], list[Reading]] = defaultdict(list)
     readings = (
@@ -74,18 +85,22 @@ def compare(contract: Contract, today: datetime.date) -> list[Comparison]:
             p.service_area,
             p.period,
             p,
-            counts.get((p.service_area_id, p.period_id), Counts()),
+            counts.get((p.service_area_id, p.period_id), Counts())
+            if p.period_id in readable_ids
+            else None,
             behind.get((p.service_area_id, p.period_id), []),
         )
         for p in published
     ]
 
 
-def suspended_kpis(contract: Contract, today: datetime.date) -> list[SuspendedKpi]:
-    """Each suspended KPI with what its figures would have given over the contract's quarters."""
+def suspended_kpis(
+    contract: Contract, today: datetime.date, *, readable: Sequence[ReportingPeriod]
+) -> list[SuspendedKpi]:
+    """Each suspended KPI with what its figures would have given over the `readable` quarters."""
     rows = (
         Reading.objects.for_contract(contract)
-        .filter(period__in=ReportingPeriod.objects.for_contract(contract))
+        .filter(period__in=[p.pk for p in readable])
         .with_status(today)
         .filter(status=Status.SUSPENDED)
         .values("kpi_id", "would_have_been")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
@@ -12,44 +12,73 @@ from operator import or_
 from django.db.models import Count, Q
 
 from contracts.models import Contract, ServiceArea
+from kpis import display
 from kpis.models import Kpi, Reading, ReportingPeriod
 from kpis.status import Status
 from kpis.summary import Counts, summarise_contract
+from kpis.visibility import Sight
+
+
+def _sum(cells: Iterable[Counts | None]) -> Counts:
+    return sum((c for c in cells if c is not None), Counts())
 
 
 @dataclass
 class AreaRow:
     area: ServiceArea
-    cells: list[Counts]
+    # None for a quarter whose figures the reader does not see.
+    cells: list[Counts | None]
 
     @property
     def total(self) -> Counts:
-        return sum(self.cells, Counts())
+        return _sum(self.cells)
 
 
 @dataclass
 class Scorecard:
     periods: list[ReportingPeriod]
     rows: list[AreaRow]
+    # Per period: None when shown, else the stand-in status (`display.IN_PROGRESS`).
+    hidden: list[str | None] = field(default_factory=list)
+    drafts: list[bool] = field(default_factory=list)
 
     @property
-    def period_totals(self) -> list[Counts]:
-        return [sum((r.cells[i] for r in self.rows), Counts()) for i in range(len(self.periods))]
+    def columns(self) -> list[tuple[ReportingPeriod, str | None, bool]]:
+        return list(zip(self.periods, self.hidden, self.drafts, strict=True))
+
+    @property
+    def period_totals(self) -> list[Counts | None]:
+        return [
+            None if self.hidden[i] else _sum(r.cells[i] for r in self.rows)
+            for i in range(len(self.periods))
+        ]
 
     @property
     def total(self) -> Counts:
-        return sum(self.period_totals, Counts())
+        return _sum(self.period_totals)
+
+    @property
+    def any_hidden(self) -> bool:
+        return any(self.hidden)
 
 
 def scorecard(
-    contract: Contract, periods: Sequence[ReportingPeriod], today: datetime.date
+    contract: Contract, periods: Sequence[ReportingPeriod], today: datetime.date, *, sight: Sight
 ) -> Scorecard:
-    counts = summarise_contract(contract, periods, today)
+    """Counts per service area and quarter; "all quarters" totals count the shown ones only."""
+    shown = {p.pk for p in sight.shown(periods)}
+    counts = summarise_contract(contract, [p for p in periods if p.pk in shown], today)
     rows = [
-        AreaRow(area, [counts.get((area.pk, p.pk), Counts()) for p in periods])
+        AreaRow(
+            area,
+            [counts.get((area.pk, p.pk), Counts()) if p.pk in shown else None for p in periods],
+        )
         for area in contract.service_areas.all()
     ]
-    return Scorecard(list(periods), rows)
+    hidden = [
+        None if p.pk in shown else display.in_progress_status(p.return_state) for p in periods
+    ]
+    return Scorecard(list(periods), rows, hidden, [sight.is_draft(p) for p in periods])
 
 
 def latest_counts(latest: dict[int, int], today: datetime.date) -> dict[int, Counts]:
@@ -81,12 +110,12 @@ class Exception_:
 
 
 def left_out(
-    contract: Contract, periods: Sequence[ReportingPeriod], today: datetime.date
+    contract: Contract, periods: Sequence[ReportingPeriod], today: datetime.date, *, sight: Sight
 ) -> list[Exception_]:
     """Suspended, not measured and missing KPIs in `periods`, as the report lists them in prose."""
     readings = (
         Reading.objects.for_contract(contract)
-        .filter(period__in=[p.pk for p in periods])
+        .filter(period__in=[p.pk for p in sight.shown(periods)])
         .with_status(today)
         .filter(status__in=[Status.SUSPENDED, Status.NOT_MEASURED, Status.MISSING])
         .select_related("kpi__service_area", "period")

@@ -3,6 +3,8 @@
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from contracts.models import Assignment, Contract
 from contracts.roles import Role
@@ -62,3 +64,16 @@ def admin_user(django_user_model, db):
     return django_user_model.objects.create_superuser(
         username="admin", password=PASSWORD, email="admin@example.org"
     )
+
+
+@pytest.fixture
+def client_for():
+    """An API client signed in by token as `user`, the way a machine client calls."""
+
+    def make(user) -> APIClient:
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make

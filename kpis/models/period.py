@@ -29,8 +29,13 @@ class ReportingPeriodQuerySet(models.QuerySet):
         return self.filter(end_date__lt=day)
 
     def for_contract(self, contract) -> ReportingPeriodQuerySet:
-        """The quarters a contract has a return for, oldest first."""
-        return self.filter(returns__contract=contract).order_by("end_date")
+        """The quarters a contract has a return for, oldest first, with the return's state as
+        `return_state` (which `kpis.visibility.Sight` reads)."""
+        return (
+            self.filter(returns__contract=contract)
+            .annotate(return_state=F("returns__state"))
+            .order_by("end_date")
+        )
 
 
 class ReportingPeriodManager(models.Manager.from_queryset(ReportingPeriodQuerySet)):

@@ -30,6 +30,12 @@ def status_tag(status: str | None, would_have_been: str | None = None) -> str:
 
 
 @register.filter
+def progress_status(quarterly_return) -> str:
+    """The status a quarter shows while its return is not approved."""
+    return display.in_progress_status(quarterly_return.state)
+
+
+@register.filter
 def status_label(status: str | None) -> str:
     return display.status_label(status)
 

@@ -17,6 +17,7 @@ from kpis.history import kpi_history
 from kpis.models import Kpi, ReportingPeriod, RuleChange
 from kpis.permissions import Action, may_ever
 from kpis.status import Rule
+from kpis.visibility import Sight
 
 
 @dataclass
@@ -51,7 +52,8 @@ def kpi_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     today = timezone.localdate()
     kpi = get_kpi_for(request.user, code, pk)
     periods = list(ReportingPeriod.objects.for_contract(kpi.contract))
-    rows = build_grid(Kpi.objects.filter(pk=kpi.pk), periods, today)
+    sight = Sight.of(request.user, kpi.contract)
+    rows = build_grid(Kpi.objects.filter(pk=kpi.pk), periods, today, sight=sight)
     cells = rows[0].cells if rows else []
     kpi = rows[0].kpi if rows else kpi
     return render(
@@ -66,6 +68,6 @@ def kpi_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "suspensions": list(kpi.suspensions.all()),
             "rule_changes": rule_changes(kpi),
             "can_change_rule": may_ever(request.user, Action.CHANGE_RULES, kpi.contract_id),
-            "history": kpi_history(kpi),
+            "history": kpi_history(kpi, sight.shown(periods)),
         },
     )

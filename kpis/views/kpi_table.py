@@ -13,6 +13,7 @@ from kpis.filters import KpiFilter
 from kpis.grid import build_grid
 from kpis.models import ReportingPeriod
 from kpis.tables import KpiTable, SafeTableExport
+from kpis.visibility import PUBLIC, Sight
 
 DOWNLOADS = {"csv": "CSV", "xlsx": "Excel"}
 
@@ -22,13 +23,17 @@ def kpi_table(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     contract = get_contract_for(request.user, code)
     periods = list(ReportingPeriod.objects.for_contract(contract))
-    filters = KpiFilter(request.GET or None, contract=contract, periods=periods, today=today)
+    download = request.GET.get("_export")
+    # Downloads leave the app, so they carry approved figures only, whoever asks.
+    sight = PUBLIC if download in DOWNLOADS else Sight.of(request.user, contract)
+    filters = KpiFilter(
+        request.GET or None, contract=contract, periods=periods, today=today, sight=sight
+    )
     shown = filters.shown_periods
-    rows = build_grid(filters.qs, shown, today)
+    rows = build_grid(filters.qs, shown, today, sight=sight)
     table = KpiTable(rows, shown, with_thresholds=any(r.kpi.has_thresholds for r in rows))
     RequestConfig(request, paginate=False).configure(table)
 
-    download = request.GET.get("_export")
     if download in DOWNLOADS:
         export = SafeTableExport(download, table, dataset_kwargs={"title": f"{contract.code} KPIs"})
         return export.response(filename=f"{contract.code}-kpi-performance.{download}")
@@ -42,5 +47,6 @@ def kpi_table(request: HttpRequest, code: str) -> HttpResponse:
             "shown": shown,
             "shown_values": [p.end_date.isoformat() for p in shown],
             "downloads": DOWNLOADS,
+            "shows_drafts": sight.any_draft(shown),
         },
     )

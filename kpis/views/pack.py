@@ -9,11 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from kpis import display
 from kpis.access import get_contract_for
 from kpis.grid import build_grid
 from kpis.models import Kpi, ReportingPeriod
 from kpis.scorecard import scorecard
 from kpis.status import Status
+from kpis.visibility import PUBLIC
 
 # What the exceptions section leaves out: the plain hits, and quarters a KPI was not due.
 _NOT_EXCEPTIONS = {Status.MET, Status.NOT_DUE}
@@ -35,9 +37,15 @@ def committee_pack(request: HttpRequest, code: str, quarter: str) -> HttpRespons
     year = [
         p for p in periods if p.financial_year == period.financial_year and p.end_date <= end_date
     ]
-    rows = build_grid(Kpi.objects.for_contract(contract).in_report_order(), year, today)
+    # A pack is what the committee is shown: approved quarters only, whoever prints it.
+    rows = build_grid(
+        Kpi.objects.for_contract(contract).in_report_order(), year, today, sight=PUBLIC
+    )
+    approved = PUBLIC.shows(period)
     exceptions = [
-        (row.kpi, row.cells[-1]) for row in rows if row.cells[-1].status not in _NOT_EXCEPTIONS
+        (row.kpi, row.cells[-1])
+        for row in rows
+        if approved and row.cells[-1].status not in _NOT_EXCEPTIONS
     ]
     return render(
         request,
@@ -47,7 +55,9 @@ def committee_pack(request: HttpRequest, code: str, quarter: str) -> HttpRespons
             "period": period,
             "year": year,
             "rows": rows,
-            "card": scorecard(contract, year, today),
+            "card": scorecard(contract, year, today, sight=PUBLIC),
+            "approved": approved,
+            "progress": display.in_progress_status(period.return_state),
             "exceptions": exceptions,
             "with_thresholds": any(r.kpi.has_thresholds for r in rows),
         },

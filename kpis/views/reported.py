@@ -8,14 +8,19 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from kpis.access import get_contract_for
+from kpis.models import ReportingPeriod
 from kpis.reported import compare, suspended_kpis
+from kpis.visibility import Sight
 
 
 @login_required
 def reported_against_computed(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     contract = get_contract_for(request.user, code)
-    comparisons = compare(contract, today)
+    readable = Sight.of(request.user, contract).shown(
+        ReportingPeriod.objects.for_contract(contract)
+    )
+    comparisons = compare(contract, today, readable=readable)
     return render(
         request,
         "kpis/reported.html",
@@ -23,6 +28,6 @@ def reported_against_computed(request: HttpRequest, code: str) -> HttpResponse:
             "contract": contract,
             "comparisons": comparisons,
             "differences": [c for c in comparisons if c.differs],
-            "suspended": suspended_kpis(contract, today),
+            "suspended": suspended_kpis(contract, today, readable=readable),
         },
     )

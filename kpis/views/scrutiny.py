@@ -13,8 +13,10 @@ from kpis.access import get_contract_for
 from kpis.choices import ReturnState
 from kpis.filters import QuarterForm
 from kpis.models import QuarterlyReturn, ReportingPeriod
+from kpis.permissions import Action, allowed
 from kpis.scorecard import latest_counts, left_out, scorecard
 from kpis.summary import Counts
+from kpis.visibility import PUBLIC_STATES, Sight
 
 
 @login_required
@@ -26,20 +28,35 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("period")
         .order_by("period__end_date")
     )
+    # The headline is the latest quarter everyone may read; a later return still being worked
+    # on is shown as such, never with its figures.
     latest: dict[int, QuarterlyReturn] = {}
+    in_progress: dict[int, QuarterlyReturn] = {}
     for quarterly_return in returns:
-        latest[quarterly_return.contract_id] = quarterly_return
+        contract_id = quarterly_return.contract_id
+        if quarterly_return.state in PUBLIC_STATES:
+            latest[contract_id] = quarterly_return
+            in_progress.pop(contract_id, None)
+        else:
+            in_progress[contract_id] = quarterly_return
     counts = latest_counts({c: r.period_id for c, r in latest.items()}, today)
     overdue = {
         r.pk for r in QuarterlyReturn.objects.overdue(today).filter(pk__in=[r.pk for r in returns])
     }
     by_code = {c.pk: c for c in contracts}
     open_returns = [
-        (by_code[r.contract_id], r, r.pk in overdue)
+        (
+            by_code[r.contract_id],
+            r,
+            r.pk in overdue,
+            allowed(request.user, Action.READ, r.contract_id, r.state),
+        )
         for r in returns
         if r.state != ReturnState.APPROVED
     ]
-    rows = [(c, latest.get(c.pk), counts.get(c.pk, Counts())) for c in contracts]
+    rows = [
+        (c, latest.get(c.pk), counts.get(c.pk, Counts()), in_progress.get(c.pk)) for c in contracts
+    ]
     return render(
         request,
         "kpis/home.html",
@@ -54,6 +71,7 @@ def contract_scorecard(request: HttpRequest, code: str) -> HttpResponse:
     periods = list(ReportingPeriod.objects.for_contract(contract))
     form = QuarterForm(request.GET or None, periods=periods)
     shown = form.shown_periods
+    sight = Sight.of(request.user, contract)
     return render(
         request,
         "kpis/scorecard.html",
@@ -62,7 +80,7 @@ def contract_scorecard(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "shown_values": [p.end_date.isoformat() for p in shown],
             "periods": periods,
-            "card": scorecard(contract, shown, today),
-            "left_out": left_out(contract, shown, today),
+            "card": scorecard(contract, shown, today, sight=sight),
+            "left_out": left_out(contract, shown, today, sight=sight),
         },
     )

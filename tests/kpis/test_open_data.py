@@ -5,7 +5,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-from kpis.models import Kpi, Reading, ReportingPeriod
+from contracts.models import Contract
+from kpis.choices import ReturnState
+from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod
 from kpis.open_data import OPEN_DATA_HEADER
 from tests.conftest import PASSWORD
 
@@ -97,6 +99,10 @@ def more_open_data(seed):
     def add(quarters: int) -> None:
         for i in range(quarters):
             period = ReportingPeriod.objects.for_date(datetime.date(2021 + i, 9, 30))
+            for contract in Contract.objects.all():
+                QuarterlyReturn.objects.create(
+                    contract=contract, period=period, state=ReturnState.APPROVED
+                )
             Reading.objects.bulk_create(
                 Reading(kpi=k, period=period, value=1, unit=k.unit) for k in Kpi.objects.all()
             )
