@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -11,13 +9,7 @@ from kpis.choices import ReturnState
 from kpis.models.period import ReportingPeriod
 
 
-class QuarterlyReturnQuerySet(models.QuerySet):
-    def overdue(self, today: datetime.date) -> QuarterlyReturnQuerySet:
-        cutoff = today - datetime.timedelta(days=settings.RETURN_OVERDUE_AFTER_DAYS)
-        return self.exclude(state=ReturnState.APPROVED).filter(period__end_date__lt=cutoff)
-
-
-class QuarterlyReturnManager(models.Manager.from_queryset(QuarterlyReturnQuerySet)):
+class QuarterlyReturnManager(models.Manager):
     def get_by_natural_key(self, contract_code: str, end_date: str) -> QuarterlyReturn:
         return self.get(contract__code=contract_code, period__end_date=end_date)
 

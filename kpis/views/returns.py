@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from kpis import services
+from kpis import due, services
 from kpis.access import get_return_for
 from kpis.models import QuarterlyReturn
 from kpis.permissions import Action, ReturnLocked, may_ever, refusal
@@ -31,6 +31,7 @@ def _render(request: HttpRequest, page: ReturnPage, *, status: int = 200, **extr
         "quarterly_return": quarterly_return,
         "contract": contract,
         "period": quarterly_return.period,
+        "due": due.quarter_for(quarterly_return, timezone.localdate()),
         "editable": bool(page.forms) and not extra.get("frozen"),
         "set_targets": any(row.form and row.form.set_targets for row in page.rows),
         "can_submit": not refused[Action.SUBMIT],

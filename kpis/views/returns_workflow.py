@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,111 +16,38 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from contracts.models import Contract
 from contracts.roles import works_on
-from kpis import decisions, services
+from kpis import decisions, due, services
 from kpis.access import get_return_for, get_workable_contract_for
-from kpis.choices import ReturnState
-from kpis.forms import ReopenForm, StartReturnForm, SuspensionForm, error_summary, quarter_label
-from kpis.models import Kpi, QuarterlyReturn
-from kpis.models.period import quarter_end_for
+from kpis.forms import ReopenForm, StartReturnForm, SuspensionForm, error_summary
+from kpis.models import Kpi
 from kpis.permissions import Action, may_ever, refusal
-
-# How far back the list offers to start returns when a contract has none yet.
-FIRST_RETURN_LOOKBACK_QUARTERS = 8
-
-
-def _next_quarter_end(end: datetime.date) -> datetime.date:
-    return quarter_end_for(end + datetime.timedelta(days=1))
-
-
-def _quarters_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    ends, end = [], first
-    while end <= last:
-        ends.append(end)
-        end = _next_quarter_end(end)
-    return ends
 
 
 @dataclass
 class ContractDue:
+    """One contract's quarters that need attention, and the quarters that can be started."""
+
     contract: Contract
-    open_returns: list[QuarterlyReturn]
+    quarters: list[due.QuarterDue]
     startable: list[datetime.date]
-    today: datetime.date
-
-    @property
-    def not_started(self) -> list[datetime.date]:
-        """Quarters that are over, with no return yet: due, or overdue."""
-        return [end for end in self.startable if end < self.today]
-
-    def is_overdue(self, end: datetime.date) -> bool:
-        return end < self.today - datetime.timedelta(days=settings.RETURN_OVERDUE_AFTER_DAYS)
-
-    def due_label(self, end: datetime.date) -> str:
-        if end >= self.today:
-            return f"Due after {end:%-d %B %Y}"
-        if self.is_overdue(end):
-            return f"Overdue: due since {end:%-d %B %Y}"
-        return f"Due since {end:%-d %B %Y}"
-
-    @property
-    def open_rows(self) -> list[tuple[QuarterlyReturn, str, bool]]:
-        return [
-            (r, self.due_label(r.period.end_date), self.is_overdue(r.period.end_date))
-            for r in self.open_returns
-        ]
 
     @property
     def start_form(self) -> StartReturnForm:
         initial = {"end_date": self.startable[0].isoformat()} if self.startable else {}
         return StartReturnForm(quarters=self.startable, initial=initial, prefix=self.contract.code)
 
-    @property
-    def first_not_started(self) -> dict | None:
-        if not self.not_started:
-            return None
-        end = self.not_started[0]
-        return {
-            "end": end,
-            "label": quarter_label(end),
-            "due": self.due_label(end),
-            "overdue": self.is_overdue(end),
-            "count": len(self.not_started),
-        }
-
-
-def _startable(contract: Contract, latest: datetime.date | None, today: datetime.date, held):
-    current = quarter_end_for(today)
-    if latest:
-        first = _next_quarter_end(latest)
-    else:
-        first = current
-        for _ in range(FIRST_RETURN_LOOKBACK_QUARTERS):
-            first = quarter_end_for(first.replace(day=1) - datetime.timedelta(days=80))
-    if contract.start_date:
-        first = max(first, quarter_end_for(contract.start_date))
-    return [end for end in _quarters_between(first, current) if end not in held]
-
 
 def _contracts_due(user, today: datetime.date) -> list[ContractDue]:
     contracts = [c for c in Contract.objects.editable_by(user) if works_on(user, c)]
-    returns = QuarterlyReturn.objects.filter(contract__in=contracts).select_related("period")
-    latest = dict(
-        returns.values("contract_id")
-        .annotate(last=Max("period__end_date"))
-        .values_list("contract_id", "last")
-    )
-    open_returns: dict[int, list[QuarterlyReturn]] = {}
-    for quarterly_return in returns.exclude(state=ReturnState.APPROVED).order_by("period"):
-        open_returns.setdefault(quarterly_return.contract_id, []).append(quarterly_return)
-    due = []
-    for contract in contracts:
-        mine = open_returns.get(contract.pk, [])
-        held = {r.period.end_date for r in mine}
-        for quarterly_return in mine:
-            quarterly_return.contract = contract
-        startable = _startable(contract, latest.get(contract.pk), today, held)
-        due.append(ContractDue(contract, mine, startable, today))
-    return due
+    quarters = due.quarters_for(contracts, today)
+    return [
+        ContractDue(
+            contract,
+            [q for q in quarters if q.contract.pk == contract.pk],
+            due.startable(contract, quarters, today),
+        )
+        for contract in contracts
+    ]
 
 
 @login_required

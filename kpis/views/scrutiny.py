@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -9,8 +10,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from contracts.models import Contract
+from contracts.roles import contracts_worked_on
+from kpis import due
 from kpis.access import get_contract_for
-from kpis.choices import ReturnState
 from kpis.filters import QuarterForm
 from kpis.models import QuarterlyReturn, ReportingPeriod
 from kpis.permissions import Action, allowed
@@ -40,27 +42,28 @@ def home(request: HttpRequest) -> HttpResponse:
         else:
             in_progress[contract_id] = quarterly_return
     counts = latest_counts({c: r.period_id for c, r in latest.items()}, today)
-    overdue = {
-        r.pk for r in QuarterlyReturn.objects.overdue(today).filter(pk__in=[r.pk for r in returns])
-    }
-    by_code = {c.pk: c for c in contracts}
-    open_returns = [
-        (
-            by_code[r.contract_id],
-            r,
-            r.pk in overdue,
-            allowed(request.user, Action.READ, r.contract_id, r.state),
+    # Officers and managers see the returns they act on; readers, every contract's.
+    worked = contracts_worked_on(request.user)
+    acted_on = [c for c in contracts if not worked or c.pk in worked]
+    quarters = due.quarters_for(
+        acted_on, today, [r for r in returns if r.contract_id in {c.pk for c in acted_on}]
+    )
+    for q in quarters:
+        q.can_open = q.quarterly_return is not None and allowed(
+            request.user, Action.READ, q.contract.pk, q.state
         )
-        for r in returns
-        if r.state != ReturnState.APPROVED
-    ]
     rows = [
         (c, latest.get(c.pk), counts.get(c.pk, Counts()), in_progress.get(c.pk)) for c in contracts
     ]
     return render(
         request,
         "kpis/home.html",
-        {"rows": rows, "open_returns": open_returns, "today": today},
+        {
+            "rows": rows,
+            "quarters": quarters,
+            "today": today,
+            "overdue_after_days": settings.RETURN_OVERDUE_AFTER_DAYS,
+        },
     )
 
 

@@ -10,7 +10,8 @@ from tests.kpis.growth import grow
 # contract read the reader's groups and assignments (two queries); downloads and packs, which show
 # approved quarters to everyone, do not.
 PAGES = {
-    "/": 6,
+    # Home: the contracts, returns, latest counts, extensions (when each contract ends) and groups.
+    "/": 7,
     "/contracts/PSSP/": 10,
     "/contracts/PSSP/kpis/": 11,
     "/contracts/PSSP/kpis/?status=below_target&service_area=STS&frequency=monthly": 12,

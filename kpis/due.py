@@ -1,0 +1,190 @@
+"""When a contract's quarterly returns are due and overdue: one definition for the home page,
+"My returns", the return page and the reminders.
+
+A return is due when its quarter ends and overdue `RETURN_OVERDUE_AFTER_DAYS` later, until it is
+submitted; then it awaits a manager's approval. Every quarter that has ended since the contract's
+first return (or, with none yet, the last `FIRST_RETURN_LOOKBACK_QUARTERS`) stays in view until
+approved, whatever later quarters hold; quarters after the contract's end are never due.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.db.models import prefetch_related_objects
+
+from contracts.models import Contract
+from kpis.choices import ReturnState
+from kpis.models import QuarterlyReturn, ReportingPeriod
+from kpis.models.period import quarter_end_for
+
+FIRST_RETURN_LOOKBACK_QUARTERS = 8
+# Approved returns stay listed this long after approval, so that nobody wonders where they went.
+RECENTLY_APPROVED_DAYS = 30
+
+
+class Stage(models.TextChoices):
+    IN_PROGRESS = "in_progress", "Quarter in progress"
+    DUE = "due", "Due"
+    OVERDUE = "overdue", "Overdue"
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+    APPROVED = "approved", "Approved"
+
+
+def overdue_after() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.RETURN_OVERDUE_AFTER_DAYS)
+
+
+def _day(date: datetime.date) -> str:
+    return f"{date:%-d %B %Y}"
+
+
+@dataclass
+class QuarterDue:
+    """One contract's quarter as a piece of work: its return (if started) and where it stands."""
+
+    contract: Contract
+    end: datetime.date
+    quarterly_return: QuarterlyReturn | None
+    today: datetime.date
+    # Whether the reader may open the return (pages listing other people's work set it).
+    can_open: bool = True
+
+    @property
+    def long_label(self) -> str:
+        return ReportingPeriod(end_date=self.end, **ReportingPeriod.fields_for(self.end)).long_label
+
+    @property
+    def overdue_from(self) -> datetime.date:
+        return self.end + overdue_after()
+
+    @property
+    def state(self) -> str:
+        return self.quarterly_return.state if self.quarterly_return else ""
+
+    @property
+    def stage(self) -> Stage:
+        if self.state == ReturnState.APPROVED:
+            return Stage.APPROVED
+        if self.state == ReturnState.SUBMITTED:
+            return Stage.AWAITING_APPROVAL
+        if self.end >= self.today:
+            return Stage.IN_PROGRESS
+        if self.today > self.overdue_from:
+            return Stage.OVERDUE
+        return Stage.DUE
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.stage == Stage.OVERDUE
+
+    @property
+    def state_label(self) -> str:
+        return self.quarterly_return.get_state_display() if self.quarterly_return else "Not started"
+
+    @property
+    def label(self) -> str:
+        """Where the return stands, with its dates, in words."""
+        stage = self.stage
+        r = self.quarterly_return
+        if stage == Stage.APPROVED:
+            return f"Approved on {_day(r.approved_at)}" if r.approved_at else "Approved"
+        if stage == Stage.AWAITING_APPROVAL:
+            since = f" since {_day(r.submitted_at)}" if r.submitted_at else ""
+            return f"Submitted{since}: awaiting a manager's approval"
+        if stage == Stage.IN_PROGRESS:
+            return f"Due when the quarter ends on {_day(self.end)}"
+        if stage == Stage.OVERDUE:
+            days = (self.today - self.end).days
+            return f"Overdue: due {_day(self.end)}, {days} days ago"
+        return f"Due now: overdue after {_day(self.overdue_from)}"
+
+    @property
+    def needs_officer(self) -> bool:
+        return self.stage in (Stage.DUE, Stage.OVERDUE)
+
+
+def _next_end(end: datetime.date) -> datetime.date:
+    return quarter_end_for(end + datetime.timedelta(days=1))
+
+
+def _first_end(contract: Contract, earliest: datetime.date | None, today) -> datetime.date:
+    if earliest is not None:
+        first = earliest
+    else:
+        first = quarter_end_for(today)
+        for _ in range(FIRST_RETURN_LOOKBACK_QUARTERS):
+            first = quarter_end_for(first.replace(day=1) - datetime.timedelta(days=80))
+    if contract.start_date:
+        first = max(first, quarter_end_for(contract.start_date))
+    return first
+
+
+def _last_end(contract: Contract, today: datetime.date) -> datetime.date:
+    last = quarter_end_for(today)
+    end = contract.current_end_date
+    return min(last, quarter_end_for(end)) if end else last
+
+
+def quarters_for(
+    contracts: Iterable[Contract],
+    today: datetime.date,
+    returns: Iterable[QuarterlyReturn] | None = None,
+) -> list[QuarterDue]:
+    """Every quarter of `contracts` that needs someone's attention, oldest first per contract:
+    ended and not approved, started early, or approved within the last few weeks.
+
+    Two queries whatever the number of contracts: the returns (unless the caller has them, with
+    their periods), and the extensions that say when each contract ends.
+    """
+    contracts = list(contracts)
+    prefetch_related_objects(contracts, "extensions")
+    if returns is None:
+        returns = QuarterlyReturn.objects.filter(contract__in=contracts).select_related("period")
+    by_contract: dict[int, dict[datetime.date, QuarterlyReturn]] = {c.pk: {} for c in contracts}
+    for r in returns:
+        by_contract[r.contract_id][r.period.end_date] = r
+    recent = today - datetime.timedelta(days=RECENTLY_APPROVED_DAYS)
+    found = []
+    for contract in contracts:
+        held = by_contract[contract.pk]
+        end = _first_end(contract, min(held, default=None), today)
+        last = _last_end(contract, today)
+        while end <= last:
+            r = held.get(end)
+            if r is not None:
+                r.contract = contract
+            item = QuarterDue(contract, end, r, today)
+            stage = item.stage
+            keep = (
+                stage in (Stage.DUE, Stage.OVERDUE, Stage.AWAITING_APPROVAL)
+                or (stage == Stage.IN_PROGRESS and r is not None)
+                or (stage == Stage.APPROVED and r.approved_at and r.approved_at.date() >= recent)
+            )
+            if keep:
+                found.append(item)
+            end = _next_end(end)
+    return found
+
+
+def quarter_for(quarterly_return: QuarterlyReturn, today: datetime.date) -> QuarterDue:
+    return QuarterDue(
+        quarterly_return.contract, quarterly_return.period.end_date, quarterly_return, today
+    )
+
+
+def startable(
+    contract: Contract, items: Iterable[QuarterDue], today: datetime.date
+) -> list[datetime.date]:
+    """The contract's quarters that may be started: those listed without a return, and the
+    current one; the quarter just ended first, as it is the one an officer most often starts."""
+    items = [i for i in items if i.contract.pk == contract.pk]
+    ends = [i.end for i in items if i.quarterly_return is None]
+    current = quarter_end_for(today)
+    if current <= _last_end(contract, today) and all(i.end != current for i in items):
+        ends.append(current)
+    return sorted(ends, key=lambda end: (end >= today, -end.toordinal()))

@@ -1,0 +1,128 @@
+"""One definition of due and overdue, and the three pages that show it agreeing.
+
+The seed holds approved returns up to 2019/20 Q2 (to 30 September 2019); returns are overdue 30
+days after their quarter ends (the default `RETURN_OVERDUE_AFTER_DAYS`).
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from kpis import due, services
+from kpis.due import Stage
+from kpis.models import QuarterlyReturn, ReportingPeriod
+
+Q3 = datetime.date(2019, 12, 31)
+Q4 = datetime.date(2020, 3, 31)
+TODAY = datetime.date(2020, 5, 15)
+
+
+def _quarter(end, today, state=None, **fields):
+    period = ReportingPeriod(end_date=end, **ReportingPeriod.fields_for(end))
+    r = QuarterlyReturn(period=period, state=state, **fields) if state else None
+    return due.QuarterDue(None, end, r, today)
+
+
+@pytest.mark.parametrize(
+    ("today", "stage"),
+    [
+        (datetime.date(2019, 12, 30), Stage.IN_PROGRESS),
+        (Q3, Stage.IN_PROGRESS),
+        (datetime.date(2020, 1, 1), Stage.DUE),
+        (datetime.date(2020, 1, 30), Stage.DUE),
+        (datetime.date(2020, 1, 31), Stage.OVERDUE),
+    ],
+)
+def test_it_makes_a_return_due_when_its_quarter_ends_and_overdue_30_days_on(today, stage):
+    assert _quarter(Q3, today).stage == stage
+    assert _quarter(Q3, today, "draft").stage == stage
+
+
+def test_it_says_where_a_return_stands_in_words():
+    assert _quarter(Q3, datetime.date(2020, 2, 23)).label == (
+        "Overdue: due 31 December 2019, 54 days ago"
+    )
+    assert _quarter(Q3, datetime.date(2020, 1, 2)).label == (
+        "Due now: overdue after 30 January 2020"
+    )
+    assert _quarter(Q3, Q3).label == "Due when the quarter ends on 31 December 2019"
+    submitted = _quarter(Q3, TODAY, "submitted")
+    assert submitted.stage == Stage.AWAITING_APPROVAL and not submitted.is_overdue
+    assert submitted.label == "Submitted: awaiting a manager's approval"
+
+
+def _stages(contract, today=TODAY) -> dict[datetime.date, str]:
+    return {q.end: q.stage for q in due.quarters_for([contract], today)}
+
+
+def test_it_keeps_a_quarter_with_no_return_in_view_when_a_later_one_is_started(officer, seed):
+    assert _stages(seed["PSSP"]) == {Q3: Stage.OVERDUE, Q4: Stage.OVERDUE}
+    services.open_return(contract=seed["PSSP"], end_date=Q4, user=officer)
+    assert _stages(seed["PSSP"]) == {Q3: Stage.OVERDUE, Q4: Stage.OVERDUE}
+    items = due.quarters_for([seed["PSSP"]], TODAY)
+    assert [q.state_label for q in items] == ["Not started", "Draft"]
+
+
+def test_it_shows_submitted_as_awaiting_approval_and_recent_approvals(officer, manager, seed):
+    from tests.kpis.test_services_returns import _fill
+
+    quarterly_return = services.open_return(contract=seed["ICT"], end_date=Q3, user=officer)
+    services.save_return(
+        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+    )
+    services.submit_return(quarterly_return=quarterly_return, user=officer)
+    assert _stages(seed["ICT"])[Q3] == Stage.AWAITING_APPROVAL
+    services.approve_return(quarterly_return=quarterly_return, user=manager)
+    today = timezone.localdate()
+    assert _stages(seed["ICT"], today)[Q3] == Stage.APPROVED
+    later = today + datetime.timedelta(days=due.RECENTLY_APPROVED_DAYS + 1)
+    assert Q3 not in _stages(seed["ICT"], later)
+
+
+def test_it_offers_the_quarter_just_ended_first(seed):
+    items = due.quarters_for([seed["PSSP"]], TODAY)
+    assert due.startable(seed["PSSP"], items, TODAY) == [Q4, Q3, datetime.date(2020, 6, 30)]
+
+
+def test_it_lists_nothing_after_the_contract_ends(seed):
+    contract = seed["PSSP"]
+    contract.end_date = datetime.date(2020, 1, 15)
+    contract.extensions.all().delete()
+    assert _stages(contract) == {Q3: Stage.OVERDUE, Q4: Stage.OVERDUE}
+    contract.end_date = datetime.date(2019, 11, 1)
+    assert _stages(contract) == {Q3: Stage.OVERDUE}
+
+
+def test_home_my_returns_and_the_return_page_agree(client, officer, manager, seed, monkeypatch):
+    """One set of returns, three pages, the same words for each quarter."""
+    from tests.kpis.test_services_returns import _fill
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args: TODAY)
+    draft = services.open_return(contract=seed["PSSP"], end_date=Q4, user=officer)
+    submitted = services.open_return(contract=seed["ICT"], end_date=Q3, user=officer)
+    services.save_return(quarterly_return=submitted, user=officer, entries=_fill(submitted))
+    services.submit_return(quarterly_return=submitted, user=officer)
+    expected = {
+        ("PSSP", Q3): "Overdue: due 31 December 2019, 136 days ago",
+        ("PSSP", Q4): "Overdue: due 31 March 2020, 45 days ago",
+        ("ICT", Q3): "Submitted since",
+        ("ICT", Q4): "Overdue: due 31 March 2020, 45 days ago",
+    }
+    client.force_login(officer)
+    home = client.get("/").content.decode()
+    mine = client.get("/returns/").content.decode()
+    for text in expected.values():
+        assert text in home and text in mine, text
+    assert home.count("Overdue</strong>") == mine.count("Overdue</strong>") == 3
+    assert "Awaiting approval</strong>" in home and "Awaiting approval</strong>" in mine
+    assert "Not started" in home and "Not started" in mine
+    for quarterly_return, text in ((draft, expected[("PSSP", Q4)]), (submitted, "Submitted")):
+        page = client.get(
+            f"/contracts/{quarterly_return.contract.code}/returns/{quarterly_return.period.end_date}/"
+        ).content.decode()
+        assert text in page
+    assert "Overdue</strong>" not in client.get(f"/contracts/ICT/returns/{Q3}/").content.decode()
+    # The manager's home page says the same of the same returns.
+    client.force_login(manager)
+    assert all(text in client.get("/").content.decode() for text in expected.values())
