@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "contracts",
     "kpis",
+    "reminders",
     "api",
 ]
 
@@ -208,6 +209,22 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
 # Days after a quarter ends before its return counts as overdue.
 RETURN_OVERDUE_AFTER_DAYS = env_int("RETURN_OVERDUE_AFTER_DAYS", 30)
+
+# Reminders (`manage.py send_return_reminders`): SMTP in production, the console in development.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kpi-returns@localhost")
+# The address people reach the site at, for the links in emails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # History keeps every reason in full (a reopening's, an admin change's), not cut at 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

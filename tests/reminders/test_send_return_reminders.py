@@ -1,0 +1,103 @@
+"""Reminders by email: officers hear of returns due and overdue, managers of those awaiting
+approval, once a day for each return and stage however often the command runs."""
+
+import datetime
+import io
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from kpis import services
+from reminders.models import ReminderSent
+from tests.kpis.test_services_returns import _fill
+
+Q3 = datetime.date(2019, 12, 31)
+TODAY = datetime.date(2020, 1, 10)
+
+
+@pytest.fixture
+def on_day(monkeypatch):
+    def set_day(day: datetime.date) -> None:
+        monkeypatch.setattr(timezone, "localdate", lambda *args: day)
+
+    set_day(TODAY)
+    return set_day
+
+
+@pytest.fixture
+def people(officer, manager):
+    officer.email = "officer@example.org"
+    officer.save()
+    manager.email = "manager@example.org"
+    manager.save()
+    return officer, manager
+
+
+def _run() -> str:
+    out = io.StringIO()
+    call_command("send_return_reminders", stdout=out)
+    return out.getvalue()
+
+
+def test_it_tells_officers_what_is_due_and_managers_what_awaits_approval(
+    seed, people, on_day, settings
+):
+    officer, _manager = people
+    settings.SITE_URL = "https://kpi.example.gov.uk"
+    submitted = services.open_return(contract=seed["ICT"], end_date=Q3, user=officer)
+    services.save_return(quarterly_return=submitted, user=officer, entries=_fill(submitted))
+    services.submit_return(quarterly_return=submitted, user=officer)
+
+    printed = _run()
+
+    assert len(mail.outbox) == 2
+    to_officer = next(m for m in mail.outbox if m.to == ["officer@example.org"])
+    assert to_officer.subject == "KPI returns: 1 due"
+    assert "Peterborough Serco Strategic Partnership (PSSP), 2019/20 Q3" in to_officer.body
+    assert "Due now: overdue after 30 January 2020" in to_officer.body
+    assert "https://kpi.example.gov.uk/returns/" in to_officer.body
+    assert "ICT" not in to_officer.body  # submitted: the officer's part is done
+    to_manager = next(m for m in mail.outbox if m.to == ["manager@example.org"])
+    assert to_manager.subject == "KPI returns: 1 awaiting approval"
+    assert "https://kpi.example.gov.uk/contracts/ICT/returns/2019-12-31/" in to_manager.body
+    assert "officer: sent to officer@example.org: PSSP 2019/20 Q3" in printed
+    assert "manager: sent to manager@example.org: ICT 2019/20 Q3" in printed
+    assert ReminderSent.objects.count() == 2
+
+
+def test_it_sends_nothing_twice_on_the_same_day_and_again_the_next(seed, people, on_day):
+    _run()
+    assert len(mail.outbox) == 1
+    assert _run() == "No reminders to send today.\n"
+    assert len(mail.outbox) == 1
+    on_day(TODAY + datetime.timedelta(days=1))
+    _run()
+    assert len(mail.outbox) == 2
+
+
+def test_it_reminds_again_the_same_day_when_a_return_becomes_overdue(seed, people, on_day):
+    on_day(datetime.date(2020, 1, 30))
+    _run()
+    assert mail.outbox[-1].subject == "KPI returns: 2 due"  # PSSP and ICT
+    on_day(datetime.date(2020, 1, 31))
+    _run()
+    assert mail.outbox[-1].subject == "KPI returns: 2 overdue"
+    assert "Overdue: due 31 December 2019, 31 days ago" in mail.outbox[-1].body
+
+
+def test_it_says_who_could_not_be_emailed(seed, officer, on_day):
+    printed = _run()
+    assert "officer: not sent: no email address" in printed
+    assert not mail.outbox and not ReminderSent.objects.exists()
+
+
+def test_it_records_nothing_when_sending_fails(seed, people, on_day, settings, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP server down")
+
+    monkeypatch.setattr("reminders.sending.send_mail", refuse)
+    with pytest.raises(ConnectionRefusedError):
+        _run()
+    assert not ReminderSent.objects.exists()
