@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
-from django.views.defaults import server_error
 
 from serco_kpi.middleware import DATABASE_DOWN, service_unavailable
 
@@ -34,4 +35,6 @@ def handler500(request: HttpRequest) -> HttpResponse:
     """
     if isinstance(sys.exc_info()[1], DATABASE_DOWN):
         return service_unavailable(request)
-    return server_error(request)
+    # Rendered without the request: its context processors might be what failed.
+    body = render_to_string("500.html", {"council_name": settings.COUNCIL_NAME})
+    return HttpResponseServerError(body)
