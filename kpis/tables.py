@@ -22,6 +22,10 @@ from kpis.models import ReportingPeriod
 
 _CELL = {"class": "govuk-table__cell"}
 _HEADER = {"class": "govuk-table__header"}
+_NARROW_HIDE = {
+    "th": {"class": "govuk-table__header app-narrow-hide", "scope": "col"},
+    "td": {"class": "govuk-table__cell app-narrow-hide"},
+}
 _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
@@ -69,15 +73,23 @@ class KpiTable(tables.Table):
         verbose_name="KPI",
         order_by="reference_key",
     )
+    # On a phone these give way to the figures; the KPI's page holds them all.
     service_area = tables.Column(
-        accessor="kpi__service_area__code", verbose_name="Service area", order_by="area_key"
+        accessor="kpi__service_area__code",
+        verbose_name="Service area",
+        order_by="area_key",
+        attrs=_NARROW_HIDE,
     )
-    description = tables.Column(accessor="kpi__description", verbose_name="Description")
-    frequency = tables.Column(accessor="kpi__get_frequency_display", verbose_name="Frequency")
+    description = tables.Column(
+        accessor="kpi__description", verbose_name="Description", attrs=_NARROW_HIDE
+    )
+    frequency = tables.Column(
+        accessor="kpi__get_frequency_display", verbose_name="Frequency", attrs=_NARROW_HIDE
+    )
 
     class Meta:
         attrs = {
-            "class": "govuk-table app-table--compact",
+            "class": "govuk-table app-table--compact app-table--sticky-first",
             "thead": {"class": "govuk-table__head"},
             "tbody": {"class": "govuk-table__body"},
             "th": {**_HEADER, "scope": "col"},

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from django.db import DatabaseError, connection
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache

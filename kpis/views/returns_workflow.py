@@ -30,6 +30,7 @@ class ContractDue:
     contract: Contract
     quarters: list[due.QuarterDue]
     startable: list[datetime.date]
+    may_start: bool
 
     @property
     def start_form(self) -> StartReturnForm:
@@ -45,6 +46,7 @@ def _contracts_due(user, today: datetime.date) -> list[ContractDue]:
             contract,
             [q for q in quarters if q.contract.pk == contract.pk],
             due.startable(contract, quarters, today),
+            may_ever(user, Action.START, contract.pk),
         )
         for contract in contracts
     ]
