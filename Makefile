@@ -16,6 +16,20 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
+# Production: the runtime dependencies only, without the test and lint tools of the dev extra.
+.PHONY: install-runtime
+install-runtime: $(VENV)/.runtime node_modules/.runtime
+
+$(VENV)/.runtime: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+node_modules/.runtime: package.json package-lock.json
+	npm ci --omit=dev --no-audit --no-fund
+	touch $@
+
 # GOV.UK Frontend (served as static files) and axe-core (for the accessibility tests).
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -58,7 +72,7 @@ STATIC_IGNORE := --ignore '*.scss' --ignore '*.njk' --ignore '*.md' --ignore 'co
 
 # Production: DEBUG off, with SECRET_KEY, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS and DATABASE_URL set
 # (see README, "Deploying"). Refuses to start if `check --deploy` finds anything.
-serve: install
+serve: install-runtime
 	$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input --clear --verbosity 0 $(STATIC_IGNORE)

@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from simple_history.admin import SimpleHistoryAdmin
 
+from contracts.admin_inputs import KeyChoicesMixin, guard
 from contracts.admin_reasons import ReasonAdmin
 from contracts.models import Assignment, Budget, Contract, Extension, ServiceArea
 from kpis.models import Kpi
@@ -54,7 +57,7 @@ class BudgetInline(admin.TabularInline):
     fields = ["financial_year", "council_budget", "reserve_contribution", "actual_outturn"]
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(KeyChoicesMixin, admin.TabularInline):
     model = Assignment
     extra = 0
     autocomplete_fields = ["user"]
@@ -105,7 +108,16 @@ class BudgetAdmin(ReasonAdmin, SimpleHistoryAdmin):
     ]
     list_filter = ["contract", "financial_year"]
     list_select_related = ["contract"]
-    readonly_fields = ["revised_budget", "variance"]
+    readonly_fields = ["revised", "variance_shown"]
+
+    # Shown on the form while it is being filled in, so "-" until both figures are there.
+    @admin.display(description="Revised budget")
+    def revised(self, budget: Budget):
+        return "-" if budget.revised_budget is None else budget.revised_budget
+
+    @admin.display(description="Variance")
+    def variance_shown(self, budget: Budget):
+        return "-" if budget.variance is None else budget.variance
 
 
 @admin.register(Assignment)
@@ -115,3 +127,9 @@ class AssignmentAdmin(ReasonAdmin, SimpleHistoryAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "contract__code"]
     list_select_related = ["user", "contract"]
     autocomplete_fields = ["user"]
+
+
+# Django's own pages for sign-in accounts and groups, with choice fields that never raise.
+for _model, _admin in ((User, UserAdmin), (Group, GroupAdmin)):
+    admin.site.unregister(_model)
+    admin.site.register(_model, guard(_admin))

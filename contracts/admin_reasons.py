@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
+from contracts.admin_inputs import KeyChoicesMixin
+
 REASON_FIELD = "change_reason"
 
 
@@ -25,7 +27,7 @@ class ReasonForm(forms.ModelForm):
         return self.cleaned_data.get(REASON_FIELD, "").strip()
 
 
-class ReasonAdmin(admin.ModelAdmin):
+class ReasonAdmin(KeyChoicesMixin, admin.ModelAdmin):
     """A model admin whose every save, and every save of its inlines, carries a reason."""
 
     form = ReasonForm

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -238,18 +240,28 @@ class Budget(models.Model):
 
     natural_key.dependencies = ["contracts.contract"]
 
+    # The derived figures are None while an input is missing (an admin form being filled in,
+    # or sent back with a bad value), so that every page can show them as "-".
+
     @property
-    def year_label(self) -> str:
+    def year_label(self) -> str | None:
+        if self.financial_year is None:
+            return None
         return f"{self.financial_year}/{(self.financial_year + 1) % 100:02d}"
 
     @property
-    def revised_budget(self):
+    def revised_budget(self) -> Decimal | None:
+        if self.council_budget is None or self.reserve_contribution is None:
+            return None
         return self.council_budget + self.reserve_contribution
 
     @property
-    def variance(self):
+    def variance(self) -> Decimal | None:
         """Outturn less revised budget: positive is an overspend."""
-        return self.actual_outturn - self.revised_budget
+        revised = self.revised_budget
+        if self.actual_outturn is None or revised is None:
+            return None
+        return self.actual_outturn - revised
 
 
 class Assignment(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
+from django.conf import settings
 from django.http import HttpRequest
 
 
@@ -26,3 +27,19 @@ class WebSignInThrottle(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address sign-in throttling is keyed on: the client's, not the proxy's.
+
+    Each proxy in front of gunicorn appends the address it was reached from to X-Forwarded-For,
+    so with PROXY_COUNT proxies the client's address is that many entries from the right.
+    Anything further left was written by the client and can be anything, so it is never read.
+    Without a proxy (PROXY_COUNT 0), or with fewer entries than proxies, it is REMOTE_ADDR.
+    """
+    count = settings.PROXY_COUNT
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [address for address in forwarded if address]
+    if count and len(forwarded) >= count:
+        return forwarded[-count]
+    return request.META.get("REMOTE_ADDR")

@@ -16,6 +16,8 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
+from kpis.imports.xlsx_limits import MAX_COLUMNS, TooBig, check_xlsx_size
+
 MAX_BYTES = 1_000_000
 # An .xlsx is a zip archive: refuse one that would unpack to far more than any template.
 MAX_UNPACKED_BYTES = 20_000_000
@@ -54,15 +56,15 @@ class RawRow:
     cells: dict[str, Cell]
 
 
-def read_rows(content: bytes, filename: str) -> list[RawRow]:
-    """The file's rows after its header, each with its line (row) number in the file."""
+def read_rows(content: bytes, filename: str, size: int | None = None) -> list[RawRow]:
+    """The file's rows after its header, each with its line (row) number in the file.
+
+    `size` is the whole file's, for callers that read no more of a big file than the limit.
+    """
     if not content:
         raise FileProblem("The file is empty.")
-    if len(content) > MAX_BYTES:
-        raise FileProblem(
-            f"The file is {len(content) / 1_000_000:.1f} MB: it must be smaller than "
-            f"{MAX_BYTES // 1_000_000} MB. Upload the template with one quarter's figures."
-        )
+    if len(content) > MAX_BYTES or (size or 0) > MAX_BYTES:
+        raise FileProblem(too_big_message(max(len(content), size or 0)))
     name = filename.lower()
     if name.endswith(".xlsx"):
         lines = _xlsx_lines(content)
@@ -75,6 +77,15 @@ def read_rows(content: bytes, filename: str) -> list[RawRow]:
     else:
         raise FileProblem(NOT_A_SPREADSHEET)
     return _rows_after_header(lines)
+
+
+def too_big_message(size: int) -> str:
+    # Whole MB below 10 MB would round 1.04 MB down to the limit itself: keep a decimal there.
+    shown = f"{size / 1_000_000:.1f}" if size < 10_000_000 else f"{size / 1_000_000:.0f}"
+    return (
+        f"The file is {shown} MB: it must be smaller than {MAX_BYTES // 1_000_000} MB. "
+        "Upload the template with one quarter's figures."
+    )
 
 
 def _csv_lines(content: bytes) -> list[list[Cell]]:
@@ -102,16 +113,25 @@ def _xlsx_lines(content: bytes) -> list[list[Cell]]:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
                 raise FileProblem("The spreadsheet is too large once unpacked.")
+            check_xlsx_size(archive)
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except FileProblem:
         raise
+    except TooBig as problem:
+        raise FileProblem(
+            f"The spreadsheet is far bigger than the template: {problem}. The template has "
+            f"{len(COLUMNS)} columns and room for {MAX_ROWS:,} rows of figures: copy the "
+            "figures into a fresh template and upload that."
+        ) from None
     except Exception:
         # openpyxl raises many kinds of error for a damaged or foreign file; all mean the same.
         raise FileProblem(NOT_A_SPREADSHEET) from None
     try:
         sheet = book.worksheets[0]
         lines = []
-        for row in sheet.iter_rows(values_only=True):
+        # Never wider than the limit, whatever the sheet's own dimension says.
+        width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
+        for row in sheet.iter_rows(max_col=width, values_only=True):
             lines.append([_xlsx_cell(value) for value in row])
             if len(lines) > MAX_ROWS + 1:
                 break

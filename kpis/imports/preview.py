@@ -106,6 +106,7 @@ def build_preview(
     content: bytes,
     filename: str,
     today: datetime.date,
+    size: int | None = None,
 ) -> Preview:
     preview = Preview(contract=contract, end_date=end_date, filename=filename)
     if not may_ever(user, Action.EDIT, contract.pk):
@@ -119,7 +120,7 @@ def build_preview(
     if quarterly_return and (reason := refusal(user, Action.EDIT, quarterly_return)):
         preview.file_problems.append(reason)
     try:
-        raw_rows = read_rows(content, filename)
+        raw_rows = read_rows(content, filename, size)
     except FileProblem as problem:
         preview.file_problems.append(problem.message)
         return preview

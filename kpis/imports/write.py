@@ -85,6 +85,7 @@ def prepare_import(
     content: bytes,
     filename: str,
     today: datetime.date,
+    size: int | None = None,
 ) -> Preview:
     """The preview of a file, with the service's verdict on it once every row is sound."""
     preview = build_preview(
@@ -94,6 +95,7 @@ def prepare_import(
         content=content,
         filename=filename,
         today=today,
+        size=size,
     )
     if preview.ok:
         preview.file_problems.extend(check_write(preview=preview, user=user))

@@ -139,6 +139,7 @@ def import_upload(request: HttpRequest, code: str) -> HttpResponse:
         content=content,
         filename=upload.name,
         today=timezone.localdate(),
+        size=upload.size,
     )
     if not preview.ok:
         return _start_page(request, contract, upload_form=form, preview=preview, status=400)

@@ -55,8 +55,8 @@ def test_it_never_writes(seed, admin_user, client_for, method):
     assert getattr(client, method)("/api/v1/readings/", {"value": 1}).status_code == 405
 
 
-def test_it_serves_the_schema_and_docs_without_sign_in(db):
-    client = APIClient()
+def test_it_serves_the_schema_and_docs_to_a_signed_in_client(committee_member, client_for):
+    client = client_for(committee_member)
     assert client.get("/api/v1/schema/").status_code == 200
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200

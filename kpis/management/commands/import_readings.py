@@ -1,4 +1,5 @@
 import datetime
+import os
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         try:
             with file.open("rb") as f:
                 content = f.read(MAX_BYTES + 1)
+                size = os.fstat(f.fileno()).st_size
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         preview = prepare_import(
@@ -55,6 +57,7 @@ class Command(BaseCommand):
             content=content,
             filename=file.name,
             today=timezone.localdate(),
+            size=size,
         )
         if not preview.ok:
             for line, message in preview.problems:
