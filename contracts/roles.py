@@ -51,11 +51,12 @@ def part_in(user, contract_id: int) -> Part | None:
         return None
     if user.is_superuser:
         return Part.ADMINISTRATOR
-    if contract_id in assigned_contract_ids(user):
+    # Only officers and managers have assignments that matter: others are spared the look-up.
+    works = has_role(user, Role.MANAGER) or has_role(user, Role.OFFICER)
+    if works and contract_id in assigned_contract_ids(user):
         if has_role(user, Role.MANAGER):
             return Part.MANAGER
-        if has_role(user, Role.OFFICER):
-            return Part.OFFICER
+        return Part.OFFICER
     if has_role(user, Role.COMMITTEE):
         return Part.COMMITTEE
     return Part.OTHER

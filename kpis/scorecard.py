@@ -85,7 +85,14 @@ def latest_counts(latest: dict[int, int], today: datetime.date) -> dict[int, Cou
     """Counts for each contract's latest quarter, from {contract id: period id}, in one query."""
     if not latest:
         return {}
-    wanted = reduce(or_, (Q(kpi__contract_id=c, period_id=p) for c, p in latest.items()))
+    # One branch per quarter, not per contract: the database then reads each quarter's readings
+    # through the period index instead of testing every branch on every row.
+    by_period: dict[int, list[int]] = defaultdict(list)
+    for contract_id, period_id in latest.items():
+        by_period[period_id].append(contract_id)
+    wanted = reduce(
+        or_, (Q(period_id=p, kpi__contract_id__in=cs) for p, cs in sorted(by_period.items()))
+    )
     rows = (
         Reading.objects.filter(wanted)
         .with_status(today)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,13 +21,40 @@ from kpis.scorecard import latest_counts, left_out, scorecard
 from kpis.summary import Counts
 from kpis.visibility import PUBLIC_STATES, Sight
 
+CONTRACTS_PER_PAGE = 50
+
+
+def _contracts_page(request: HttpRequest, query: str):
+    contracts = Contract.objects.visible_to(request.user)
+    if query:
+        contracts = contracts.filter(
+            Q(name__icontains=query)
+            | Q(code__icontains=query)
+            | Q(supplier__icontains=query)
+            | Q(authority__icontains=query)
+        )
+    contracts = contracts.annotate(kpi_count=Count("kpis")).order_by("authority", "name", "pk")
+    return Paginator(contracts, CONTRACTS_PER_PAGE).get_page(request.GET.get("page"))
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    contracts = list(Contract.objects.visible_to(request.user).annotate(kpi_count=Count("kpis")))
+    query = request.GET.get("q", "").strip()[:100]
+    page = _contracts_page(request, query)
+    contracts = list(page.object_list)
+    # The returns panel: officers and managers see every contract they act on, whatever the
+    # page; readers and administrators, the contracts on this page.
+    worked = contracts_worked_on(request.user)
+    acted_on = contracts
+    if worked:
+        on_page = {c.pk for c in contracts}
+        acted_on = [c for c in contracts if c.pk in worked]
+        if not worked <= on_page:
+            acted_on = list(Contract.objects.filter(pk__in=worked).order_by("authority", "name"))
+    wanted = {c.pk for c in contracts} | {c.pk for c in acted_on}
     returns = list(
-        QuarterlyReturn.objects.filter(contract__in=[c.pk for c in contracts])
+        QuarterlyReturn.objects.filter(contract__in=wanted)
         .select_related("period")
         .order_by("period__end_date")
     )
@@ -41,13 +69,11 @@ def home(request: HttpRequest) -> HttpResponse:
             in_progress.pop(contract_id, None)
         else:
             in_progress[contract_id] = quarterly_return
-    counts = latest_counts({c: r.period_id for c, r in latest.items()}, today)
-    # Officers and managers see the returns they act on; readers, every contract's.
-    worked = contracts_worked_on(request.user)
-    acted_on = [c for c in contracts if not worked or c.pk in worked]
-    quarters = due.quarters_for(
-        acted_on, today, [r for r in returns if r.contract_id in {c.pk for c in acted_on}]
+    counts = latest_counts(
+        {c.pk: latest[c.pk].period_id for c in contracts if c.pk in latest}, today
     )
+    acted_ids = {c.pk for c in acted_on}
+    quarters = due.quarters_for(acted_on, today, [r for r in returns if r.contract_id in acted_ids])
     for q in quarters:
         q.can_open = q.quarterly_return is not None and allowed(
             request.user, Action.READ, q.contract.pk, q.state
@@ -60,7 +86,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "kpis/home.html",
         {
             "rows": rows,
+            "page": page,
+            "query": query,
             "quarters": quarters,
+            "panel_is_yours": bool(worked),
             "today": today,
             "overdue_after_days": settings.RETURN_OVERDUE_AFTER_DAYS,
         },
