@@ -20,6 +20,7 @@ from kpis.models import (
     ReportingPeriod,
     RuleChange,
     Suspension,
+    SuspensionRequest,
 )
 from kpis.permissions import Action, refusal
 from kpis.status import Status
@@ -320,4 +321,19 @@ class RuleChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SuspensionRequest)
+class SuspensionRequestAdmin(SimpleHistoryAdmin):
+    """Officers' requests and managers' decisions, read only: decided on the request's page."""
+
+    list_display = ["kpi", "first_quarter", "last_quarter", "state", "requested_by", "decided_by"]
+    list_filter = ["state", "kpi__contract"]
+    list_select_related = ["kpi", "requested_by", "decided_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -1,4 +1,5 @@
-"""A manager's contractual decisions about KPIs: suspensions and changes of target or thresholds.
+"""A manager's contractual decisions about KPIs: suspensions (granted on an officer's request or
+directly) and changes of target or thresholds.
 
 Neither may reach into an approved quarter: the quarter must be reopened first, with a reason, so
 that nothing the committee has been shown changes without a record of who and why. Keyword-only,
@@ -12,9 +13,10 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from kpis.choices import ReturnState
-from kpis.models import Kpi, QuarterlyReturn, RuleChange, Suspension
+from kpis.models import Kpi, QuarterlyReturn, RuleChange, Suspension, SuspensionRequest
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
 from kpis.permissions import Action, ReturnLocked, allowed, require
 
@@ -158,3 +160,77 @@ def change_rule(
     # The prefetched changes, if any, are stale now.
     getattr(kpi, "_prefetched_objects_cache", {}).pop("rule_changes", None)
     return kpi
+
+
+@transaction.atomic
+def ask_for_suspension(
+    *,
+    kpi: Kpi,
+    first_quarter: datetime.date,
+    last_quarter: datetime.date | None,
+    reason: str,
+    user,
+    quarterly_return: QuarterlyReturn | None = None,
+) -> SuspensionRequest:
+    """An officer's request that a manager suspend a KPI; nothing changes until one grants it."""
+    require(user, Action.ASK_SUSPENSION, quarterly_return, contract_id=kpi.contract_id)
+    # The same checks as the suspension it asks for, so that a manager can grant it as it is.
+    Suspension(
+        kpi=kpi, first_quarter=first_quarter, last_quarter=last_quarter, reason=reason.strip()
+    ).full_clean(validate_unique=False)
+    asked = SuspensionRequest(
+        kpi=kpi,
+        first_quarter=first_quarter,
+        last_quarter=last_quarter,
+        reason=reason.strip(),
+        requested_by=user,
+    )
+    asked._history_user = user
+    asked.save()
+    return asked
+
+
+def _pending(asked: SuspensionRequest) -> SuspensionRequest:
+    fresh = SuspensionRequest.objects.select_for_update().select_related("kpi").get(pk=asked.pk)
+    if not fresh.is_pending:
+        raise ValidationError(
+            f"This request was already {fresh.get_state_display().lower()}: nothing was changed."
+        )
+    return fresh
+
+
+@transaction.atomic
+def grant_suspension(*, asked: SuspensionRequest, user) -> Suspension:
+    """Suspend the KPI as asked: a manager's decision, under the same rules as any suspension."""
+    require(user, Action.SUSPEND, contract_id=asked.kpi.contract_id)
+    asked = _pending(asked)
+    suspension = record_suspension(
+        kpi=asked.kpi,
+        first_quarter=asked.first_quarter,
+        last_quarter=asked.last_quarter,
+        reason=asked.reason,
+        user=user,
+    )
+    _decide(asked, user, SuspensionRequest.State.GRANTED, suspension=suspension)
+    return suspension
+
+
+@transaction.atomic
+def decline_suspension(*, asked: SuspensionRequest, user, note: str) -> SuspensionRequest:
+    require(user, Action.SUSPEND, contract_id=asked.kpi.contract_id)
+    if not note.strip():
+        raise ValidationError({"note": "Say why the request is declined."})
+    asked = _pending(asked)
+    _decide(asked, user, SuspensionRequest.State.DECLINED, note=note.strip())
+    return asked
+
+
+def _decide(asked, user, state, *, suspension=None, note: str = "") -> None:
+    asked.state = state
+    asked.decided_by = user
+    asked.decided_at = timezone.now()
+    asked.suspension = suspension
+    asked.decision_note = note
+    asked._history_user = user
+    asked._change_reason = note or f"{state.label} by a manager"
+    asked.save()

@@ -29,6 +29,7 @@ class Action(models.TextChoices):
     SEND_BACK = "send_back", "Return it to the officer, with a reason"
     REOPEN = "reopen", "Reopen the approved quarter, with a reason"
     SUSPEND = "suspend", "Suspend a KPI for the quarter, with a reason"
+    ASK_SUSPENSION = "ask_suspension", "Ask a manager to suspend a KPI, with a reason"
     CHANGE_RULES = "change_rules", "Change a KPI's target or thresholds from the quarter on"
 
 
@@ -57,8 +58,8 @@ def _by_state(
     return dict(zip(STATES, (not_started, draft, submitted, approved), strict=True))
 
 
-# Suspensions and rule changes are a manager's contractual decisions; none reaches into an
-# approved quarter, which must be reopened first.
+# Suspensions and rule changes are a manager's contractual decisions (officers may ask for a
+# suspension, never grant one); none reaches into an approved quarter, which must be reopened first.
 # fmt: off
 TABLE: dict[Action, dict[str, frozenset[Part]]] = {
     #                                not started  draft    submitted  approved
@@ -71,6 +72,7 @@ TABLE: dict[Action, dict[str, frozenset[Part]]] = {
     Action.SEND_BACK:      _by_state(NOBODY,      NOBODY,  MANAGERS,  NOBODY),
     Action.REOPEN:         _by_state(NOBODY,      NOBODY,  NOBODY,    MANAGERS),
     Action.SUSPEND:        _by_state(MANAGERS,    MANAGERS, MANAGERS, NOBODY),
+    Action.ASK_SUSPENSION: _by_state(WORKERS,     WORKERS, WORKERS,   NOBODY),
     Action.CHANGE_RULES:   _by_state(MANAGERS,    MANAGERS, MANAGERS, NOBODY),
 }
 # fmt: on

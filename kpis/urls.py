@@ -1,7 +1,7 @@
 from django.urls import path
 
 from kpis import views
-from kpis.views import imports, returns, returns_workflow, rules
+from kpis.views import imports, returns, returns_workflow, rules, suspensions
 from kpis.views.open_data import open_data_csv
 
 urlpatterns = [
@@ -46,7 +46,12 @@ urlpatterns = [
     ),
     path(
         "contracts/<slug:code>/returns/<str:end_date>/suspensions/new/",
-        returns_workflow.suspension_new,
+        suspensions.suspension_new,
         name="suspension_new",
+    ),
+    path(
+        "contracts/<slug:code>/suspension-requests/<int:pk>/",
+        suspensions.suspension_request,
+        name="suspension_request",
     ),
 ]

@@ -4,7 +4,7 @@ from kpis.models.published import PublishedSummary
 from kpis.models.reading import Reading
 from kpis.models.returns import QuarterlyReturn
 from kpis.models.rule_change import RuleChange
-from kpis.models.suspension import Suspension
+from kpis.models.suspension import Suspension, SuspensionRequest
 
 __all__ = [
     "Kpi",
@@ -14,4 +14,5 @@ __all__ = [
     "ReportingPeriod",
     "RuleChange",
     "Suspension",
+    "SuspensionRequest",
 ]

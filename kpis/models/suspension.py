@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -72,3 +73,49 @@ class Suspension(models.Model):
             errors["reason"] = "Say why the KPI is suspended."
         if errors:
             raise ValidationError(errors)
+
+
+class SuspensionRequest(models.Model):
+    """An officer's request that a manager suspend a KPI: officers may ask, never grant."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for a manager"
+        GRANTED = "granted", "Granted"
+        DECLINED = "declined", "Declined"
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="suspension_requests")
+    first_quarter = models.DateField()
+    last_quarter = models.DateField(null=True, blank=True)
+    reason = models.TextField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True, help_text="Why it was declined.")
+    suspension = models.ForeignKey(
+        Suspension, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="suspension_request_has_reason",
+                violation_error_message="Say why the KPI should be suspended.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request to suspend {self.kpi} from {self.first_quarter:%b-%y}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING

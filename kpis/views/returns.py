@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from kpis import due, services
 from kpis.access import get_return_for
-from kpis.models import QuarterlyReturn
+from kpis.models import QuarterlyReturn, SuspensionRequest
 from kpis.permissions import Action, ReturnLocked, may_ever, refusal
 from kpis.views.returns_rows import ReturnPage, build_page
 
@@ -44,6 +44,15 @@ def _render(request: HttpRequest, page: ReturnPage, *, status: int = 200, **extr
         else "",
         "can_suspend": may_ever(user, Action.SUSPEND, contract.pk)
         and not quarterly_return.is_locked,
+        "can_ask_suspension": not refusal(user, Action.ASK_SUSPENSION, quarterly_return)
+        and not may_ever(user, Action.SUSPEND, contract.pk),
+        "suspension_requests": list(
+            SuspensionRequest.objects.filter(
+                kpi__contract=contract, state=SuspensionRequest.State.PENDING
+            ).select_related("kpi", "requested_by")
+        )
+        if may_ever(user, Action.ASK_SUSPENSION, contract.pk)
+        else [],
         "error_summary": page.error_summary() if page.forms else [],
         **extra,
     }

@@ -1,4 +1,4 @@
-"""Around the return page: the officer's list of returns due, starting, reopening, suspending."""
+"""Around the return page: the officer's list of returns due, starting, returning, reopening."""
 
 from __future__ import annotations
 
@@ -16,10 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from contracts.models import Contract
 from contracts.roles import works_on
-from kpis import decisions, due, services
+from kpis import due, services
 from kpis.access import get_return_for, get_workable_contract_for
-from kpis.forms import ReopenForm, StartReturnForm, SuspensionForm, error_summary
-from kpis.models import Kpi
+from kpis.forms import ReopenForm, StartReturnForm, error_summary
 from kpis.permissions import Action, may_ever, refusal
 
 
@@ -139,41 +138,3 @@ def return_reopen(request: HttpRequest, code: str, end_date: str) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def return_send_back(request: HttpRequest, code: str, end_date: str) -> HttpResponse:
     return _back_to_draft(request, code, end_date, Action.SEND_BACK)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def suspension_new(request: HttpRequest, code: str, end_date: str) -> HttpResponse:
-    quarterly_return = get_return_for(request.user, code, end_date)
-    contract, period = quarterly_return.contract, quarterly_return.period
-    if not may_ever(request.user, Action.SUSPEND, contract.pk):
-        raise PermissionDenied("Only a contract manager can suspend a KPI.")
-    kpis = list(Kpi.objects.for_contract(contract).in_report_order())
-    form = SuspensionForm(
-        request.POST or None, kpis=kpis, initial={"first_quarter": period.end_date.isoformat()}
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        kpi = form.kpis[data["kpi"]]
-        kpi.contract = contract
-        try:
-            decisions.record_suspension(
-                kpi=kpi,
-                first_quarter=data["first_quarter"],
-                last_quarter=data["last_quarter"],
-                reason=data["reason"],
-                user=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"{kpi.reference} has been suspended.")
-            return redirect("return_detail", code, period.end_date.isoformat())
-    context = {
-        "quarterly_return": quarterly_return,
-        "contract": contract,
-        "period": period,
-        "form": form,
-        "errors": error_summary([(form, "")]),
-    }
-    return render(request, "kpis/returns/suspension_form.html", context)

@@ -37,6 +37,7 @@ approve      | -     | -     | MA    | -
 send_back    | -     | -     | MA    | -
 reopen       | -     | -     | -     | MA
 suspend      | MA    | MA    | MA    | -
+ask_suspension | OMA | OMA   | OMA   | -
 change_rules | MA    | MA    | MA    | -
 """
 LETTERS = {
@@ -127,6 +128,15 @@ def _attempt(action: str, user, contract, quarterly_return) -> None:
     elif action == Action.SUSPEND:
         decisions.record_suspension(
             kpi=kpi, first_quarter=Q3, last_quarter=Q3, reason="System replaced", user=user
+        )
+    elif action == Action.ASK_SUSPENSION:
+        decisions.ask_for_suspension(
+            kpi=kpi,
+            first_quarter=Q3,
+            last_quarter=None,
+            reason="System replaced",
+            user=user,
+            quarterly_return=quarterly_return,
         )
     elif action == Action.CHANGE_RULES:
         decisions.change_rule(

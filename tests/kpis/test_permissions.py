@@ -19,7 +19,8 @@ def _suspension(seed):
 
 # url, method, data builder, then the expected status for each role in ROLES order, with the
 # return submitted (by nobody in particular) and so frozen. The committee and other contracts'
-# officers do not see a return before it is approved; officers cannot reopen, return or suspend.
+# officers do not see a return before it is approved; officers cannot reopen, return or suspend,
+# only ask for a suspension.
 MATRIX = [
     ("/returns/", "get", None, [302, 200, 200, 200, 200, 200]),
     (
@@ -47,8 +48,8 @@ MATRIX = [
         lambda seed: {"reason": "Figures to correct"},
         [302, 403, 302, 404, 404, 302],
     ),
-    (RETURN + "suspensions/new/", "get", None, [302, 403, 200, 404, 404, 200]),
-    (RETURN + "suspensions/new/", "post", _suspension, [302, 403, 302, 404, 404, 302]),
+    (RETURN + "suspensions/new/", "get", None, [302, 200, 200, 404, 404, 200]),
+    (RETURN + "suspensions/new/", "post", _suspension, [302, 302, 302, 404, 404, 302]),
     ("/contracts/PSSP/returns/2019-12-32/", "get", None, [302, 404, 404, 404, 404, 404]),
     ("/contracts/PSSP/returns/2020-03-31/", "get", None, [302, 404, 404, 404, 404, 404]),
     ("/contracts/NOPE/returns/2019-12-31/", "get", None, [302, 404, 404, 404, 404, 404]),

@@ -1,0 +1,117 @@
+"""Suspensions from the return page: a manager records one; an officer asks, and a manager grants
+or declines the request with a reason."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from kpis import decisions
+from kpis.access import get_contract_for, get_return_for
+from kpis.forms import SuspensionForm, error_summary
+from kpis.models import Kpi, SuspensionRequest
+from kpis.permissions import Action, may_ever
+
+
+class DeclineForm(forms.Form):
+    note = forms.CharField(
+        label="Why is the request declined?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Say why the request is declined",
+            "max_length": "Keep the reason to 2,000 characters or fewer",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suspension_new(request: HttpRequest, code: str, end_date: str) -> HttpResponse:
+    quarterly_return = get_return_for(request.user, code, end_date)
+    contract, period = quarterly_return.contract, quarterly_return.period
+    decides = may_ever(request.user, Action.SUSPEND, contract.pk)
+    if not decides and not may_ever(request.user, Action.ASK_SUSPENSION, contract.pk):
+        raise PermissionDenied("Only the contract's officers and managers deal with suspensions.")
+    kpis = list(Kpi.objects.for_contract(contract).in_report_order())
+    form = SuspensionForm(
+        request.POST or None, kpis=kpis, initial={"first_quarter": period.end_date.isoformat()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        kpi = form.kpis[data["kpi"]]
+        kpi.contract = contract
+        span = {
+            "kpi": kpi,
+            "first_quarter": data["first_quarter"],
+            "last_quarter": data["last_quarter"],
+            "reason": data["reason"],
+            "user": request.user,
+        }
+        try:
+            if decides:
+                decisions.record_suspension(**span)
+            else:
+                decisions.ask_for_suspension(**span, quarterly_return=quarterly_return)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            done = "has been suspended" if decides else ": your request has gone to a manager"
+            messages.success(request, f"{kpi.reference} {done}.".replace(" :", ":"))
+            return redirect("return_detail", code, period.end_date.isoformat())
+    context = {
+        "quarterly_return": quarterly_return,
+        "contract": contract,
+        "period": period,
+        "form": form,
+        "decides": decides,
+        "errors": error_summary([(form, "")]),
+    }
+    return render(request, "kpis/returns/suspension_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suspension_request(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """One request, for the officers and managers of its contract; managers decide it here."""
+    contract = get_contract_for(request.user, code)
+    if not may_ever(request.user, Action.ASK_SUSPENSION, contract.pk):
+        raise PermissionDenied("Only the contract's officers and managers see its requests.")
+    asked = get_object_or_404(
+        SuspensionRequest.objects.select_related("kpi", "requested_by", "decided_by"),
+        pk=pk,
+        kpi__contract=contract,
+    )
+    decides = may_ever(request.user, Action.SUSPEND, contract.pk)
+    form = DeclineForm(request.POST if request.POST.get("decision") == "decline" else None)
+    if request.method == "POST":
+        if not decides:
+            raise PermissionDenied("Only a contract manager can grant or decline a request.")
+        try:
+            if request.POST.get("decision") == "grant":
+                decisions.grant_suspension(asked=asked, user=request.user)
+                messages.success(request, f"{asked.kpi.reference} has been suspended as asked.")
+                return redirect("suspension_request", code, pk)
+            if form.is_valid():
+                decisions.decline_suspension(
+                    asked=asked, user=request.user, note=form.cleaned_data["note"]
+                )
+                messages.success(request, "The request has been declined.")
+                return redirect("suspension_request", code, pk)
+        except ValidationError as error:
+            form.add_error(None, ValidationError(error.messages))
+        asked.refresh_from_db()
+    context = {
+        "contract": contract,
+        "asked": asked,
+        "decides": decides and asked.is_pending,
+        "form": form,
+        "errors": error_summary([(form, "")]),
+    }
+    status = 200 if not form.errors else 400
+    return render(request, "kpis/suspension_request.html", context, status=status)

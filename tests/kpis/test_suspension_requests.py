@@ -1,0 +1,111 @@
+"""Officers ask for a suspension; only a manager grants it (recording the suspension) or declines
+it with a reason, and a decided request cannot be decided again."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from kpis import decisions, services
+from kpis.models import Kpi, Suspension, SuspensionRequest
+from tests.kpis.test_services_returns import Q3
+
+RETURN = "/contracts/PSSP/returns/2019-12-31/"
+
+
+@pytest.fixture
+def draft(officer, seed):
+    return services.open_return(contract=seed["PSSP"], end_date=Q3, user=officer)
+
+
+@pytest.fixture
+def kpi(seed):
+    return Kpi.objects.get(contract=seed["PSSP"], reference="R&B-K-009")
+
+
+def _ask(client, kpi, **extra):
+    data = {"kpi": kpi.pk, "first_quarter": "2019-12-31", "reason": "System replaced", **extra}
+    return client.post(f"{RETURN}suspensions/new/", data)
+
+
+def test_an_officer_asks_and_nothing_is_suspended_until_a_manager_grants(
+    client, officer, manager, draft, kpi
+):
+    client.force_login(officer)
+    page = client.get(RETURN).content.decode()
+    assert "Ask for a KPI to be suspended" in page and "Record a suspension" not in page
+    response = _ask(client, kpi)
+    assert response.status_code == 302
+    asked = SuspensionRequest.objects.get()
+    assert asked.is_pending and asked.requested_by == officer
+    assert not Suspension.objects.filter(kpi=kpi).exists()
+    # The officer sees the request but cannot decide it.
+    url = f"/contracts/PSSP/suspension-requests/{asked.pk}/"
+    assert "Suspend R&amp;B-K-009 as asked" not in client.get(url).content.decode()
+    assert client.post(url, {"decision": "grant"}).status_code == 403
+
+    client.force_login(manager)
+    assert "R&amp;B-K-009, from Dec-19" in client.get(RETURN).content.decode()
+    assert client.post(url, {"decision": "grant"}).status_code == 302
+    asked.refresh_from_db()
+    assert asked.state == SuspensionRequest.State.GRANTED and asked.decided_by == manager
+    suspension = Suspension.objects.get(kpi=kpi)
+    assert asked.suspension == suspension and suspension.reason == "System replaced"
+    # Granting again changes nothing, and says why.
+    with pytest.raises(ValidationError, match="already granted"):
+        decisions.grant_suspension(asked=asked, user=manager)
+
+
+def test_a_manager_declines_with_a_reason(client, officer, manager, draft, kpi):
+    asked = decisions.ask_for_suspension(
+        kpi=kpi, first_quarter=Q3, last_quarter=None, reason="Why not", user=officer
+    )
+    client.force_login(manager)
+    url = f"/contracts/PSSP/suspension-requests/{asked.pk}/"
+    refused = client.post(url, {"decision": "decline", "note": ""})
+    assert refused.status_code == 400
+    assert "Say why the request is declined" in refused.content.decode()
+    assert client.post(url, {"decision": "decline", "note": "Contract says no"}).status_code == 302
+    asked.refresh_from_db()
+    assert asked.state == SuspensionRequest.State.DECLINED
+    assert asked.decision_note == "Contract says no"
+    assert not Suspension.objects.filter(kpi=kpi).exists()
+    client.force_login(officer)
+    assert "Contract says no" in client.get(url).content.decode()
+
+
+def test_a_request_is_checked_as_the_suspension_it_asks_for(client, officer, draft, kpi):
+    client.force_login(officer)
+    response = _ask(client, kpi, first_quarter="2019-12-30")
+    assert response.status_code == 200
+    assert "A quarter ends on 30 June" in response.content.decode()
+    assert not SuspensionRequest.objects.exists()
+
+
+def test_granting_never_reaches_into_an_approved_quarter(officer, manager, draft, kpi):
+    asked = decisions.ask_for_suspension(
+        kpi=kpi,
+        first_quarter=datetime.date(2019, 9, 30),
+        last_quarter=None,
+        reason="Backdated",
+        user=officer,
+    )
+    with pytest.raises(ValidationError, match="approved and locked"):
+        decisions.grant_suspension(asked=asked, user=manager)
+    asked.refresh_from_db()
+    assert asked.is_pending and not Suspension.objects.filter(kpi=kpi).exists()
+
+
+@pytest.mark.parametrize("reader", ["committee_member", "outsider"])
+def test_readers_neither_ask_nor_see_requests(request, client, officer, kpi, draft, reader):
+    asked = decisions.ask_for_suspension(
+        kpi=kpi, first_quarter=Q3, last_quarter=None, reason="Asked", user=officer
+    )
+    user = request.getfixturevalue(reader)
+    with pytest.raises(PermissionDenied):
+        decisions.ask_for_suspension(
+            kpi=kpi, first_quarter=Q3, last_quarter=None, reason="Asked", user=user
+        )
+    client.force_login(user)
+    response = client.get(f"/contracts/PSSP/suspension-requests/{asked.pk}/")
+    assert response.status_code in (403, 404)
