@@ -8,25 +8,140 @@ from django.core.management import call_command
 from contracts.models import Contract
 from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod
-from kpis.open_data import OPEN_DATA_HEADER
 from tests.conftest import PASSWORD
+
+# The published interface, as README lists it: scripts and dashboards read these columns by
+# position as well as by name. Columns are only ever added at the end.
+PUBLISHED_HEADER = [
+    "authority", "supplier", "contract_code", "contract_name", "service_area_code",
+    "service_area_name", "kpi_reference", "kpi_description", "frequency", "unit", "direction",
+    "financial_year", "quarter", "period_start", "period_end", "target", "target_strict",
+    "detriment_threshold", "failure_threshold", "figure", "figure_unit", "not_measured_reason",
+    "status", "would_have_been", "return_state", "commentary", "last_updated",
+]  # fmt: skip
+CHANGED = "The published interface changed: "
+
+# Every reading's last change is set to this moment, 09:30 UTC, which is 10:30 in London (BST).
+UPDATED = datetime.datetime(2019, 10, 14, 9, 30, tzinfo=datetime.UTC)
+LAST_UPDATED = "2019-10-14T10:30:00+01:00"
+
+# Rows checked column by column against Appendix B of the seed report (and section 4.3 for the
+# commentary and reasons). Columns after period_end: target, strict, detriment, failure, figure,
+# figure unit, not measured reason, status, would have been, return state, commentary.
+GOLDEN = [
+    # "9 Call answering (within 20 seconds) 80% 77% 74% ... Mar-19 80%": exactly on the target.
+    [
+        "Peterborough City Council", "Serco Limited", "ICT", "ICT Managed Service", "ICT",
+        "ICT Managed Service", "9", "Call answering (within 20 seconds)", "monthly", "percent",
+        "higher", "2018/19", "4", "2019-01-01", "2019-03-31", "80", "no", "77", "74", "80",
+        "percent", "", "met", "", "approved", "",
+    ],
+    # "10 Call abandoned rate < 5% ... Jun-18 2%": a strict target, lower is better.
+    [
+        "Peterborough City Council", "Serco Limited", "ICT", "ICT Managed Service", "ICT",
+        "ICT Managed Service", "10", "Call abandoned rate", "monthly", "percent", "lower",
+        "2018/19", "1", "2018-04-01", "2018-06-30", "5", "yes", "", "", "2", "percent", "", "met",
+        "", "approved", "",
+    ],
+    # "R&B-K-009 Debt recovery - Parking M 14.00 2.96": below a target without thresholds.
+    [
+        "Peterborough City Council", "Serco Limited", "PSSP",
+        "Peterborough Serco Strategic Partnership", "STS", "Shared Transactional Services",
+        "R&B-K-009", "Debt recovery - Parking", "monthly", "percent", "higher", "2018/19", "1",
+        "2018-04-01", "2018-06-30", "14", "no", "", "", "2.96", "percent", "", "below_target", "",
+        "approved", "",
+    ],
+    # "3 ... 90% 87% 84% ... Mar-19 86%": past the detriment threshold, short of failure; 4.4
+    # explains March's misses by the new incident logging system.
+    [
+        "Peterborough City Council", "Serco Limited", "ICT", "ICT Managed Service", "ICT",
+        "ICT Managed Service", "3", "Resolution of severity 3 incidents (2 business days)",
+        "monthly", "percent", "higher", "2018/19", "4", "2019-01-01", "2019-03-31", "90", "no",
+        "87", "84", "86", "percent", "", "detriment", "", "approved",
+        "A new incident logging system was implemented in March; the council agreed to mitigate "
+        "any failures within the month while the transition took place.",
+    ],
+    # "11 First point of contact fix 50% 46% 42% ... Jun-19 38%": reaches the failure threshold.
+    [
+        "Peterborough City Council", "Serco Limited", "ICT", "ICT Managed Service", "ICT",
+        "ICT Managed Service", "11", "First point of contact fix", "monthly", "percent", "higher",
+        "2019/20", "1", "2019-04-01", "2019-06-30", "50", "no", "46", "42", "38", "percent", "",
+        "failure", "", "approved", "",
+    ],
+    # "CS-K-002 % of telephone calls answered M 83.00 80.00 86.00 81.00 88.00 85.00": Dec-18's
+    # own target of 88 (the default is 83); suspended, but 85 would have been below target.
+    [
+        "Peterborough City Council", "Serco Limited", "PSSP",
+        "Peterborough Serco Strategic Partnership", "CS", "Customer Services", "CS-K-002",
+        "% of telephone calls answered", "monthly", "percent", "higher", "2018/19", "3",
+        "2018-10-01", "2018-12-31", "88", "no", "", "", "85", "percent", "", "suspended",
+        "below_target", "approved", "",
+    ],
+    # "BS-K-002 ... 97.00 Suspended": no figure after Jun-18, so it would have been missing.
+    [
+        "Peterborough City Council", "Serco Limited", "PSSP",
+        "Peterborough Serco Strategic Partnership", "BS", "Business Support", "BS-K-002",
+        "Business support tasks completed to deadline", "monthly", "percent", "higher", "2018/19",
+        "2", "2018-07-01", "2018-09-30", "97", "no", "", "", "", "percent", "", "suspended",
+        "missing", "approved", "",
+    ],
+    # "FS-K-002 ... M 90.00 Not measurable no call received", and 4.3: "no priority 1 calls".
+    [
+        "Peterborough City Council", "Serco Limited", "PSSP",
+        "Peterborough Serco Strategic Partnership", "FSS", "Financial Systems Support", "FS-K-002",
+        "Within the working hours 09:00am and 17:00pm Monday to Friday (excl public holidays) "
+        "to respond to all priority 1 calls within 1 hour",
+        "monthly", "percent", "higher", "2018/19", "1", "2018-04-01", "2018-06-30", "90", "no", "",
+        "", "", "percent", "No call received", "not_measured", "", "approved",
+        "No priority 1 calls were raised in respect of this service.",
+    ],
+    # "15 ... 0 failures 1 failure 2 failures ... Mar-19 100%": a percentage for a count of
+    # failures, kept as printed and not judged.
+    [
+        "Peterborough City Council", "Serco Limited", "ICT", "ICT Managed Service", "ICT",
+        "ICT Managed Service", "15", "Network availability of individual primary Council Premises",
+        "monthly", "count", "lower", "2018/19", "4", "2019-01-01", "2019-03-31", "0", "no", "1",
+        "2", "100", "percent", "", "not_measured", "", "approved", "",
+    ],
+]  # fmt: skip
 
 
 def _rows(text: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_it_keeps_the_published_header_stable():
-    # Changing this list breaks every script that reads the publication: add only at the end.
-    assert OPEN_DATA_HEADER[:5] == [
-        "authority",
-        "supplier",
-        "contract_code",
-        "contract_name",
-        "service_area_code",
-    ]
-    assert OPEN_DATA_HEADER[-3:] == ["return_state", "commentary", "last_updated"]
-    assert len(OPEN_DATA_HEADER) == 27
+def _published(seed) -> str:
+    Reading.objects.update(updated_at=UPDATED)
+    out = io.StringIO()
+    call_command("export_open_data", stdout=out)
+    return out.getvalue()
+
+
+def test_it_keeps_the_published_header(seed):
+    first_line = _published(seed).split("\r\n")[0]
+    assert next(csv.reader([first_line])) == PUBLISHED_HEADER, (
+        CHANGED + "the open-data header is not the one README publishes; columns may only be "
+        "added at the end, and README and this test updated with them"
+    )
+
+
+def test_it_writes_the_golden_rows_column_by_column(seed):
+    rows = list(csv.reader(io.StringIO(_published(seed))))[1:]
+    by_cell = {(r[2], r[6], r[14]): r for r in rows}
+    for golden in GOLDEN:
+        row = by_cell[golden[2], golden[6], golden[14]]
+        assert row == [*golden, LAST_UPDATED], (
+            CHANGED + f"the {golden[2]} {golden[6]} row of {golden[14]} is not the one checked "
+            "by hand against the seed report"
+        )
+
+
+def test_it_writes_one_crlf_line_per_approved_reading(seed):
+    text = _published(seed)
+    # 22 PSSP KPIs and 19 ICT KPIs over six quarters: 132 + 114 rows, and the header.
+    assert text.count("\r\n") == 1 + 246
+    assert text.endswith("\r\n")
+    assert "\n" not in text.replace("\r\n", "")
 
 
 def test_it_streams_every_reading_to_a_signed_in_user(client, committee_member, seed):
@@ -37,29 +152,12 @@ def test_it_streams_every_reading_to_a_signed_in_user(client, committee_member, 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     text = b"".join(response.streaming_content).decode()
-    assert text.splitlines()[0] == ",".join(OPEN_DATA_HEADER)
+    assert text.split("\r\n")[0] == ",".join(PUBLISHED_HEADER)
     rows = _rows(text)
     assert len(rows) == Reading.objects.count()
     suspended = [r for r in rows if r["status"] == "suspended"]
     assert suspended
     assert all(r["would_have_been"] for r in suspended)
-
-
-def test_it_writes_figures_as_plain_numbers_with_the_target_in_force(seed):
-    out = io.StringIO()
-    call_command("export_open_data", stdout=out)
-    rows = _rows(out.getvalue())
-    reading = Reading.objects.filter(value__isnull=False, target_override__isnull=False).first()
-    row = next(
-        r
-        for r in rows
-        if r["kpi_reference"] == reading.kpi.reference
-        and r["contract_code"] == reading.kpi.contract.code
-        and r["period_end"] == reading.period.end_date.isoformat()
-    )
-    assert row["figure"] == format(reading.value.normalize(), "f")
-    assert row["target"] == format(reading.target_override.normalize(), "f")
-    assert row["financial_year"] == "2018/19"
 
 
 def test_it_writes_the_file_named_on_the_command_line(seed, tmp_path):

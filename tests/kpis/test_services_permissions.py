@@ -1,0 +1,91 @@
+"""The return services refuse readers themselves, whatever the views check first.
+
+tests/kpis/test_permission_table.py walks the table through `save_return` and the state changes;
+this module adds the entry points it does not call (`save_draft`, which the return page uses,
+and `ensure_editable`, which the admin uses) and pins that a committee member or another
+contract's officer is refused outright, never told the return is merely locked, and that a
+refusal writes nothing.
+"""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from kpis import services
+from kpis.choices import ReturnState
+from kpis.models import QuarterlyReturn, Reading
+from kpis.permissions import ReturnLocked
+from tests.kpis.test_services_returns import Q3, _entry, _fill, _reading
+
+READERS = ["committee_member", "outsider"]
+
+
+@pytest.fixture
+def draft(seed, officer):
+    quarterly_return = services.open_return(contract=seed["PSSP"], end_date=Q3, user=officer)
+    services.save_return(
+        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+    )
+    return quarterly_return
+
+
+def _in(quarterly_return: QuarterlyReturn, state: str) -> QuarterlyReturn:
+    QuarterlyReturn.objects.filter(pk=quarterly_return.pk).update(state=state)
+    quarterly_return.refresh_from_db()
+    return quarterly_return
+
+
+def _snapshot(quarterly_return: QuarterlyReturn):
+    readings = Reading.objects.filter(period=quarterly_return.period).order_by("pk")
+    return list(readings.values()), QuarterlyReturn.objects.get(pk=quarterly_return.pk).state
+
+
+def _refused(call) -> None:
+    # Not ReturnLocked: a reader is not someone who could edit once the return is in draft.
+    with pytest.raises(PermissionDenied) as caught:
+        call()
+    assert not isinstance(caught.value, ReturnLocked)
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_it_refuses_a_reader_a_draft_save(request, draft, role):
+    user = request.getfixturevalue(role)
+    reading = _reading(draft, "R&B-K-009")
+    before = _snapshot(draft)
+    _refused(
+        lambda: services.save_draft(quarterly_return=draft, user=user, entries=[_entry(reading, 1)])
+    )
+    _refused(
+        lambda: services.save_return(
+            quarterly_return=draft, user=user, entries=[_entry(reading, 1)]
+        )
+    )
+    assert _snapshot(draft) == before
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_it_refuses_a_reader_a_change_to_a_reading(request, draft, role):
+    user = request.getfixturevalue(role)
+    reading = _reading(draft, "R&B-K-009")
+    reading.value = 1
+    _refused(lambda: services.ensure_editable(reading, user))
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_it_refuses_a_reader_every_step_of_the_return(request, draft, role):
+    user = request.getfixturevalue(role)
+    before = _snapshot(draft)
+    _refused(lambda: services.submit_return(quarterly_return=draft, user=user))
+    submitted = _in(draft, ReturnState.SUBMITTED)
+    _refused(lambda: services.approve_return(quarterly_return=submitted, user=user))
+    _refused(lambda: services.send_back_return(quarterly_return=submitted, user=user, reason="No"))
+    approved = _in(draft, ReturnState.APPROVED)
+    _refused(lambda: services.reopen_return(quarterly_return=approved, user=user, reason="No"))
+    assert _snapshot(approved)[0] == before[0]
+    assert _snapshot(approved)[1] == ReturnState.APPROVED
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_it_refuses_a_reader_the_start_of_a_return(request, seed, role):
+    user = request.getfixturevalue(role)
+    _refused(lambda: services.open_return(contract=seed["PSSP"], end_date=Q3, user=user))
+    assert not QuarterlyReturn.objects.filter(contract=seed["PSSP"], period__end_date=Q3).exists()
