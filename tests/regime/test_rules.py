@@ -147,3 +147,12 @@ def test_the_year_cap_cuts_later_quarters(dues, cap, expected):
         credits.append(credit)
     apply_year_cap(credits)
     assert [c.due for c in credits] == [D(e) for e in expected]
+
+
+def test_readme_s_worked_example():
+    scheme = Scheme(Basis.FIXED, D(1000), quarter_cap=D(1500), year_cap=D(2000))
+    q1 = quarter_credit(0, [TWO, ONE], scheme, None)
+    q2 = quarter_credit(1, [RELIEVED], scheme, None)
+    q3 = quarter_credit(2, [TWO], scheme, None)
+    apply_year_cap([q1, q2, q3])
+    assert [q.due for q in (q1, q2, q3)] == [D(1500), D(0), D(500)]
