@@ -143,3 +143,39 @@ class SummarySerializer(serializers.Serializer):
     differs_from_reported = serializers.BooleanField(
         help_text="True where the reported counts are held and disagree with the computed ones."
     )
+
+
+class ServiceFailureSerializer(serializers.Serializer):
+    contract = serializers.CharField()
+    kpi_reference = serializers.CharField()
+    quarter_end = serializers.DateField()
+    reason = serializers.ChoiceField(
+        choices=["failure", "detriment"],
+        help_text="failure: at the failure threshold; detriment: made of detriments.",
+    )
+    quarters = serializers.ListField(
+        child=serializers.DateField(), help_text="The quarters that make it a failure."
+    )
+    weight = serializers.DecimalField(max_digits=6, decimal_places=2)
+    relieved = serializers.BooleanField()
+    relief_reason = serializers.CharField(allow_blank=True)
+
+
+class CreditSerializer(serializers.Serializer):
+    contract = serializers.CharField()
+    quarter_end = serializers.DateField()
+    financial_year = serializers.IntegerField()
+    quarter = serializers.IntegerField()
+    service_failures = serializers.IntegerField()
+    relieved = serializers.IntegerField()
+    credit_due = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Null when it cannot be worked out (see problem).",
+    )
+    problem = serializers.CharField(allow_blank=True)
+    capped_by = serializers.ListField(child=serializers.CharField())
+    credit_applied = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    due_but_not_applied = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    persistent_failures = serializers.ListField(child=serializers.CharField())

@@ -13,6 +13,12 @@ router.register("readings", views.ReadingViewSet, basename="reading")
 app_name = "api"
 urlpatterns = [
     path("summaries/", views.SummaryView.as_view(), name="summary-list"),
+    path(
+        "contracts/<slug:code>/failures/",
+        views.ServiceFailureView.as_view(),
+        name="contract-failures",
+    ),
+    path("contracts/<slug:code>/credits/", views.CreditView.as_view(), name="contract-credits"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, viewsets
@@ -12,14 +13,17 @@ from rest_framework.response import Response
 from api.filters import KpiFilter, ReadingFilter, SummaryFilter
 from api.serializers import (
     ContractSerializer,
+    CreditSerializer,
     KpiSerializer,
     PeriodSerializer,
     ReadingSerializer,
+    ServiceFailureSerializer,
     SummarySerializer,
 )
 from contracts.models import Contract, ServiceArea
 from kpis.models import Kpi, PublishedSummary, Reading, ReportingPeriod
 from kpis.summary import summarise
+from regime.ledger import regime_for
 
 
 class ContractViewSet(viewsets.ReadOnlyModelViewSet):
@@ -148,3 +152,73 @@ def _summary_row(area: ServiceArea, period: ReportingPeriod, counts, published) 
         (published.measured, published.met) != (counts.measured, counts.met)
     )
     return row
+
+
+class _RegimeView(generics.GenericAPIView):
+    """Rows worked out from one contract's approved quarters by `regime.ledger`."""
+
+    def get_queryset(self) -> QuerySet[Contract]:
+        return Contract.objects.visible_to(self.request.user)
+
+    def rows(self, regime) -> list[dict]:
+        raise NotImplementedError
+
+    def get(self, request: Request, code: str) -> Response:
+        contract = get_object_or_404(self.get_queryset(), code=code)
+        rows = self.rows(regime_for(contract, timezone.localdate()))
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class ServiceFailureView(_RegimeView):
+    """A contract's service failures in approved quarters, oldest first, with any relief."""
+
+    serializer_class = ServiceFailureSerializer
+
+    @extend_schema(responses=ServiceFailureSerializer(many=True))
+    def get(self, request: Request, code: str) -> Response:
+        return super().get(request, code)
+
+    def rows(self, regime) -> list[dict]:
+        return [
+            {
+                "contract": regime.contract.code,
+                "kpi_reference": f.kpi.reference,
+                "quarter_end": f.period.end_date,
+                "reason": f.reason,
+                "quarters": [p.end_date for p in f.periods],
+                "weight": f.weight,
+                "relieved": f.relief is not None,
+                "relief_reason": f.relief.reason if f.relief else "",
+            }
+            for f in regime.failures
+        ]
+
+
+class CreditView(_RegimeView):
+    """A contract's service credits due and applied, per approved quarter, oldest first."""
+
+    serializer_class = CreditSerializer
+
+    @extend_schema(responses=CreditSerializer(many=True))
+    def get(self, request: Request, code: str) -> Response:
+        return super().get(request, code)
+
+    def rows(self, regime) -> list[dict]:
+        return [
+            {
+                "contract": regime.contract.code,
+                "quarter_end": q.period.end_date,
+                "financial_year": q.period.financial_year,
+                "quarter": q.period.quarter,
+                "service_failures": len(q.failures),
+                "relieved": len(q.failures) - q.unrelieved,
+                "credit_due": q.due,
+                "problem": q.credit.problem,
+                "capped_by": q.credit.capped,
+                "credit_applied": q.applied_amount,
+                "due_but_not_applied": q.difference,
+                "persistent_failures": [e.kpi.reference for e in q.escalations],
+            }
+            for q in regime.quarters
+        ]

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "contracts",
     "kpis",
     "reminders",
+    "regime",
     "api",
 ]
 

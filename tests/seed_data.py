@@ -17,8 +17,13 @@ from kpis.models import (
     ReportingPeriod,
     Suspension,
 )
+from regime.models import Relief
 
-SEED_FIXTURES = ["peterborough_serco_2018_19", "hertfordshire_serco_2019"]
+SEED_FIXTURES = [
+    "peterborough_serco_2018_19",
+    "hertfordshire_serco_2019",
+    "peterborough_regime_2018_19",
+]
 # In an order in which every row's foreign keys already exist.
 SEED_MODELS = [
     Contract,
@@ -31,6 +36,7 @@ SEED_MODELS = [
     Reading,
     QuarterlyReturn,
     PublishedSummary,
+    Relief,
 ]
 _rows: list[tuple[type, list[dict]]] | None = None
 

@@ -11,6 +11,10 @@ URLS = {
     "/api/v1/readings/?status=met&contract=PSSP": 3,
     # token, periods, counts, service areas, published counts
     "/api/v1/summaries/": 5,
+    # token, contract, then the regime: quarters, settings, readings, schemes, charges, credits
+    # applied and reliefs
+    "/api/v1/contracts/ICT/failures/": 9,
+    "/api/v1/contracts/ICT/credits/": 9,
 }
 
 

@@ -22,6 +22,7 @@ from kpis.permissions import (
     allowed,
     markdown_table,
 )
+from regime.services import record_relief
 from tests.kpis.test_services_returns import Q3, _entry, _fill
 
 # Written out by hand from the issue and README, independently of kpis/permissions.py.
@@ -39,6 +40,7 @@ reopen       | -     | -     | -     | MA
 suspend      | MA    | MA    | MA    | -
 ask_suspension | OMA | OMA   | OMA   | -
 change_rules | MA    | MA    | MA    | -
+relieve      | -     | -     | -     | MA
 """
 LETTERS = {
     "O": "officer",
@@ -149,6 +151,11 @@ def _attempt(action: str, user, contract, quarterly_return) -> None:
             reason="Renegotiated",
             user=user,
         )
+    elif action == Action.RELIEVE:
+        if quarterly_return is None:
+            raise PermissionDenied("No return.")
+        Reading.objects.filter(kpi=kpi, period=quarterly_return.period).update(value=0)
+        record_relief(kpi=kpi, end_date=Q3, reason="Agreed mitigation", user=user)
 
 
 @pytest.mark.parametrize(("action", "state", "role", "allowed"), CASES)

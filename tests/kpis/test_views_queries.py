@@ -13,13 +13,16 @@ PAGES = {
     # Home: the count and page of contracts, returns, latest counts, extensions (when each
     # contract ends) and groups.
     "/": 8,
-    "/contracts/PSSP/": 9,
+    # The scorecard adds the term and money: extensions and budgets.
+    "/contracts/PSSP/": 11,
     "/contracts/PSSP/kpis/": 10,
     "/contracts/PSSP/kpis/?status=below_target&service_area=STS&frequency=monthly": 11,
     "/contracts/PSSP/kpis/?_export=csv": 8,
     "/contracts/PSSP/kpis/?_export=xlsx": 8,
     "/contracts/PSSP/reported/": 10,
-    "/contracts/PSSP/pack/2019-03-31/": 10,
+    # The pack adds its regime section: quarters, settings, readings, schemes, charges, credits
+    # applied, reliefs and the year's budget (8).
+    "/contracts/PSSP/pack/2019-03-31/": 18,
     # Also the reader's groups, to offer a manager the change of target.
     "kpi": 11,
 }

@@ -3,7 +3,11 @@ from django.core.management.base import BaseCommand
 
 from contracts.models import Contract
 
-SEED_FIXTURES = ["peterborough_serco_2018_19", "hertfordshire_serco_2019"]
+SEED_FIXTURES = [
+    "peterborough_serco_2018_19",
+    "hertfordshire_serco_2019",
+    "peterborough_regime_2018_19",
+]
 
 
 class Command(BaseCommand):

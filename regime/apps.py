@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RegimeConfig(AppConfig):
+    name = "regime"
+    verbose_name = "Performance regime"

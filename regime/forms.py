@@ -1,0 +1,40 @@
+"""A manager's relief of a KPI's failure in an approved quarter."""
+
+from __future__ import annotations
+
+from django import forms
+
+from kpis.forms import QuarterEndField
+from kpis.models import Kpi
+
+
+class ReliefForm(forms.Form):
+    kpi = forms.TypedChoiceField(
+        label="KPI",
+        coerce=int,
+        error_messages={
+            "required": "Choose the KPI whose failure is relieved",
+            "invalid_choice": "Choose one of the KPIs listed",
+        },
+    )
+    quarter = QuarterEndField(
+        label="Quarter",
+        help_text="The quarter's last day, like 2019-03-31. The quarter must be approved.",
+        error_messages={"required": "Enter the quarter of the failure"},
+    )
+    reason = forms.CharField(
+        label="Why is the failure relieved?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Say why the failure is relieved",
+            "max_length": "Keep the reason to 2,000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, kpis: list[Kpi], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kpis = {kpi.pk: kpi for kpi in kpis}
+        self.fields["kpi"].choices = [("", "Choose a KPI")] + [
+            (kpi.pk, f"{kpi.reference}: {kpi.description[:80]}") for kpi in kpis
+        ]

@@ -1,0 +1,241 @@
+"""A contract's regime worked out from the database: its service failures, reliefs, credits due
+and applied, and persistent failures, quarter by quarter and year by year.
+
+Only approved quarters count (`kpis.visibility.PUBLIC`), whoever asks: failures and credits are
+what the committee is shown. The rules themselves are `regime.rules`; this module only fetches,
+in a fixed number of queries however many KPIs and quarters there are.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from contracts.models import Contract
+from kpis.models import Kpi, Reading, ReportingPeriod
+from kpis.visibility import PUBLIC
+from regime import rules
+from regime.models import AppliedCredit, CreditScheme, QuarterCharge, RegimeSettings, Relief
+
+DEFAULT_RULES = rules.FailureRules()
+
+
+@dataclass
+class FailureRow:
+    kpi: Kpi
+    period: ReportingPeriod
+    reading: Reading
+    reason: str  # "failure" or "detriment"
+    periods: list[ReportingPeriod]
+    weight: Decimal
+    relief: Relief | None = None
+
+
+@dataclass
+class EscalationRow:
+    kpi: Kpi
+    period: ReportingPeriod
+    kind: str  # "misses" or "failures"
+    periods: list[ReportingPeriod]
+
+    @property
+    def explanation(self) -> str:
+        n = len(self.periods)
+        if self.kind == "misses":
+            return f"missed its target {n} quarters running"
+        return f"{n} service failures within a year"
+
+
+@dataclass
+class QuarterRow:
+    period: ReportingPeriod
+    failures: list[FailureRow] = field(default_factory=list)
+    reliefs: list[Relief] = field(default_factory=list)
+    escalations: list[EscalationRow] = field(default_factory=list)
+    credit: rules.QuarterCredit | None = None
+    scheme: CreditScheme | None = None
+    charge: Decimal | None = None
+    applied: AppliedCredit | None = None
+
+    @property
+    def due(self) -> Decimal | None:
+        return self.credit.due if self.credit else None
+
+    @property
+    def applied_amount(self) -> Decimal | None:
+        return self.applied.amount if self.applied else None
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Credit due less credit applied: positive is credit not yet taken."""
+        return _difference(self.due, self.applied_amount)
+
+    @property
+    def unrelieved(self) -> int:
+        return sum(1 for f in self.failures if f.relief is None)
+
+
+@dataclass
+class YearRow:
+    financial_year: int
+    quarters: list[QuarterRow]
+
+    @property
+    def label(self) -> str:
+        return f"{self.financial_year}/{(self.financial_year + 1) % 100:02d}"
+
+    @property
+    def failures(self) -> int:
+        return sum(len(q.failures) for q in self.quarters)
+
+    @property
+    def relieved(self) -> int:
+        return sum(len(q.failures) - q.unrelieved for q in self.quarters)
+
+    @property
+    def due(self) -> Decimal | None:
+        return _total(q.due for q in self.quarters)
+
+    @property
+    def applied_amount(self) -> Decimal | None:
+        applied = [q.applied_amount for q in self.quarters if q.applied is not None]
+        return sum(applied, Decimal(0)) if applied else None
+
+    @property
+    def difference(self) -> Decimal | None:
+        return _difference(self.due, self.applied_amount)
+
+
+def _total(values) -> Decimal | None:
+    total = Decimal(0)
+    for value in values:
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+def _difference(due: Decimal | None, applied: Decimal | None) -> Decimal | None:
+    if due is None:
+        return None
+    return due - (applied or Decimal(0))
+
+
+@dataclass
+class Regime:
+    contract: Contract
+    rules: rules.FailureRules
+    quarters: list[QuarterRow]
+    years: list[YearRow]
+    schemes: list[CreditScheme]
+
+    def quarter(self, end_date: datetime.date) -> QuarterRow | None:
+        return next((q for q in self.quarters if q.period.end_date == end_date), None)
+
+    def year(self, financial_year: int) -> YearRow | None:
+        return next((y for y in self.years if y.financial_year == financial_year), None)
+
+    @property
+    def failures(self) -> list[FailureRow]:
+        return [f for q in self.quarters for f in q.failures]
+
+    @property
+    def escalations(self) -> list[EscalationRow]:
+        return [e for q in self.quarters for e in q.escalations]
+
+
+def _index(period: ReportingPeriod) -> int:
+    return rules.quarter_index(period.financial_year, period.quarter)
+
+
+def regime_for(contract: Contract, today: datetime.date | None = None) -> Regime:
+    """The contract's regime over its approved quarters, oldest first."""
+    today = today or timezone.localdate()
+    periods = PUBLIC.shown(ReportingPeriod.objects.for_contract(contract))
+    settings = RegimeSettings.objects.filter(contract=contract).first()
+    failure_rules = settings.rules if settings else DEFAULT_RULES
+    readings = (
+        Reading.objects.for_contract(contract)
+        .readable_by(None)
+        .with_status(today)
+        .select_related("kpi__credit_weight", "period")
+        .order_by("kpi_id", "period__end_date")
+    )
+    schemes = list(CreditScheme.objects.filter(contract=contract).order_by("effective_from"))
+    charges = {c.period_id: c.amount for c in QuarterCharge.objects.filter(contract=contract)}
+    applied = {a.period_id: a for a in AppliedCredit.objects.filter(contract=contract)}
+    reliefs = {
+        (r.kpi_id, r.period_id): r
+        for r in Relief.objects.filter(kpi__contract=contract).select_related(
+            "kpi", "period", "recorded_by"
+        )
+    }
+
+    rows = {p.pk: QuarterRow(period=p) for p in periods}
+    by_index = {_index(p): p for p in periods}
+    by_kpi: dict[int, list[Reading]] = defaultdict(list)
+    for reading in readings:
+        if reading.period_id in rows:
+            by_kpi[reading.kpi_id].append(reading)
+    for series in by_kpi.values():
+        kpi = series[0].kpi
+        kpi.contract = contract  # for its address, without a query per KPI
+        weight = getattr(getattr(kpi, "credit_weight", None), "weight", None)
+        weight = Decimal(1) if weight is None else weight
+        at = {_index(r.period): r for r in series}
+        quarters = [rules.Quarter(_index(r.period), r.status) for r in series]
+        failures = rules.service_failures(quarters, failure_rules)
+        for failure in failures:
+            reading = at[failure.index]
+            rows[reading.period_id].failures.append(
+                FailureRow(
+                    kpi=kpi,
+                    period=reading.period,
+                    reading=reading,
+                    reason=failure.reason,
+                    periods=[by_index[i] for i in failure.quarters],
+                    weight=weight,
+                    relief=reliefs.get((kpi.pk, reading.period_id)),
+                )
+            )
+        for escalation in rules.escalations(quarters, failures, failure_rules):
+            period = by_index[escalation.index]
+            rows[period.pk].escalations.append(
+                EscalationRow(
+                    kpi, period, escalation.kind, [by_index[i] for i in escalation.quarters]
+                )
+            )
+    for relief in reliefs.values():
+        relief.kpi.contract = contract
+        if relief.period_id in rows:
+            rows[relief.period_id].reliefs.append(relief)
+
+    quarter_rows = [rows[p.pk] for p in periods]
+    for row in quarter_rows:
+        row.scheme = next(
+            (s for s in reversed(schemes) if s.effective_from <= row.period.end_date), None
+        )
+        row.charge = charges.get(row.period.pk)
+        row.applied = applied.get(row.period.pk)
+        row.failures.sort(key=lambda f: (f.kpi.position, f.kpi.pk))
+        row.reliefs.sort(key=lambda r: (r.kpi.position, r.kpi.pk))
+        credited = [rules.Credited(f.weight, f.relief is not None) for f in row.failures]
+        row.credit = rules.quarter_credit(
+            _index(row.period), credited, row.scheme.scheme if row.scheme else None, row.charge
+        )
+    years: dict[int, list[QuarterRow]] = defaultdict(list)
+    for row in quarter_rows:
+        years[row.period.financial_year].append(row)
+    for year_rows in years.values():
+        rules.apply_year_cap([r.credit for r in year_rows])
+    return Regime(
+        contract=contract,
+        rules=failure_rules,
+        quarters=quarter_rows,
+        years=[YearRow(y, q) for y, q in sorted(years.items())],
+        schemes=schemes,
+    )

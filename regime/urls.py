@@ -1,0 +1,8 @@
+from django.urls import path
+
+from regime import views
+
+urlpatterns = [
+    path("contracts/<slug:code>/regime/", views.regime_page, name="regime"),
+    path("contracts/<slug:code>/regime/relief/", views.relief_new, name="relief_new"),
+]

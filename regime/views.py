@@ -1,0 +1,63 @@
+"""The contract's "service failures and credits" page, and a manager's relief of a failure."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from kpis.access import get_contract_for, get_workable_contract_for
+from kpis.forms import error_summary
+from kpis.permissions import Action, may_ever
+from regime import services
+from regime.forms import ReliefForm
+from regime.ledger import regime_for
+
+
+@login_required
+def regime_page(request: HttpRequest, code: str) -> HttpResponse:
+    contract = get_contract_for(request.user, code)
+    regime = regime_for(contract, timezone.localdate())
+    return render(
+        request,
+        "regime/regime.html",
+        {
+            "contract": contract,
+            "regime": regime,
+            "quarters": list(reversed(regime.quarters)),
+            "may_relieve": may_ever(request.user, Action.RELIEVE, contract.pk),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def relief_new(request: HttpRequest, code: str) -> HttpResponse:
+    contract = get_workable_contract_for(request.user, code, Action.RELIEVE)
+    kpis = list(contract.kpis.order_by("service_area__position", "position", "id"))
+    initial = {"kpi": request.GET.get("kpi", ""), "quarter": request.GET.get("quarter", "")}
+    form = ReliefForm(request.POST or None, initial=initial, kpis=kpis)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_relief(
+                kpi=form.kpis[form.cleaned_data["kpi"]],
+                end_date=form.cleaned_data["quarter"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                form.add_error("quarter", error.messages)
+        else:
+            messages.success(request, "The relief has been recorded.")
+            return redirect(reverse("regime", args=[contract.code]))
+    context = {"contract": contract, "form": form, "errors": error_summary([(form, "")])}
+    return render(request, "regime/relief_form.html", context)
