@@ -1,5 +1,11 @@
+"""The regime in the admin: settings, schemes, weights, charges and credits applied carry a reason
+for every change; reliefs are read here and recorded on the regime page, where the permission
+table decides who may relieve what."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
+
+from contracts.admin_reasons import ReasonAdmin
 
 from regime.models import (
     AppliedCredit,
@@ -12,7 +18,7 @@ from regime.models import (
 
 
 @admin.register(RegimeSettings)
-class RegimeSettingsAdmin(SimpleHistoryAdmin):
+class RegimeSettingsAdmin(ReasonAdmin, SimpleHistoryAdmin):
     list_display = [
         "contract",
         "detriment_run",
@@ -23,25 +29,25 @@ class RegimeSettingsAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CreditScheme)
-class CreditSchemeAdmin(SimpleHistoryAdmin):
+class CreditSchemeAdmin(ReasonAdmin, SimpleHistoryAdmin):
     list_display = ["contract", "effective_from", "basis", "amount", "quarter_cap", "year_cap"]
     list_filter = ["contract"]
 
 
 @admin.register(KpiWeight)
-class KpiWeightAdmin(SimpleHistoryAdmin):
+class KpiWeightAdmin(ReasonAdmin, SimpleHistoryAdmin):
     list_display = ["kpi", "weight"]
     list_select_related = ["kpi"]
 
 
 @admin.register(QuarterCharge)
-class QuarterChargeAdmin(SimpleHistoryAdmin):
+class QuarterChargeAdmin(ReasonAdmin, SimpleHistoryAdmin):
     list_display = ["contract", "period", "amount"]
     list_filter = ["contract"]
 
 
 @admin.register(AppliedCredit)
-class AppliedCreditAdmin(SimpleHistoryAdmin):
+class AppliedCreditAdmin(ReasonAdmin, SimpleHistoryAdmin):
     list_display = ["contract", "period", "amount", "recorded_by", "recorded_at"]
     list_filter = ["contract"]
 
@@ -50,3 +56,9 @@ class AppliedCreditAdmin(SimpleHistoryAdmin):
 class ReliefAdmin(SimpleHistoryAdmin):
     list_display = ["kpi", "period", "recorded_by", "recorded_at"]
     list_select_related = ["kpi", "period", "recorded_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
