@@ -30,6 +30,7 @@ class Action(models.TextChoices):
     REOPEN = "reopen", "Reopen the approved quarter, with a reason"
     SUSPEND = "suspend", "Suspend a KPI for the quarter, with a reason"
     CHANGE_RULES = "change_rules", "Change a KPI's target or thresholds from the quarter on"
+    PUBLISH = "publish", "Publish the quarter's committee pack, which freezes a copy"
 
 
 NO_RETURN = "none"
@@ -58,7 +59,7 @@ def _by_state(
 
 
 # Suspensions and rule changes are a manager's contractual decisions; none reaches into an
-# approved quarter, which must be reopened first.
+# approved quarter, which must be reopened first. Only approved figures are ever published.
 # fmt: off
 TABLE: dict[Action, dict[str, frozenset[Part]]] = {
     #                                not started  draft    submitted  approved
@@ -72,6 +73,7 @@ TABLE: dict[Action, dict[str, frozenset[Part]]] = {
     Action.REOPEN:         _by_state(NOBODY,      NOBODY,  NOBODY,    MANAGERS),
     Action.SUSPEND:        _by_state(MANAGERS,    MANAGERS, MANAGERS, NOBODY),
     Action.CHANGE_RULES:   _by_state(MANAGERS,    MANAGERS, MANAGERS, NOBODY),
+    Action.PUBLISH:        _by_state(NOBODY,      NOBODY,  NOBODY,    MANAGERS),
 }
 # fmt: on
 

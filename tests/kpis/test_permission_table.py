@@ -22,6 +22,7 @@ from kpis.permissions import (
     allowed,
     markdown_table,
 )
+from packs.services import publish_pack
 from tests.kpis.test_services_returns import Q3, _entry, _fill
 
 # Written out by hand from the issue and README, independently of kpis/permissions.py.
@@ -38,6 +39,7 @@ send_back    | -     | -     | MA    | -
 reopen       | -     | -     | -     | MA
 suspend      | MA    | MA    | MA    | -
 change_rules | MA    | MA    | MA    | -
+publish      | -     | -     | -     | MA
 """
 LETTERS = {
     "O": "officer",
@@ -124,6 +126,8 @@ def _attempt(action: str, user, contract, quarterly_return) -> None:
                 Action.REOPEN: services.reopen_return,
             }[action]
             service(quarterly_return=quarterly_return, user=user, reason="A reason")
+    elif action == Action.PUBLISH:
+        publish_pack(contract=contract, quarter=Q3.isoformat(), user=user)
     elif action == Action.SUSPEND:
         decisions.record_suspension(
             kpi=kpi, first_quarter=Q3, last_quarter=Q3, reason="System replaced", user=user
