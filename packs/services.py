@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from contracts.models import Contract
+from kpis import extensions
 from kpis.choices import ReturnState
 from kpis.models import QuarterlyReturn
 from kpis.permissions import Action, ReturnLocked, may_ever, require
@@ -61,6 +62,7 @@ def publish_pack(*, contract: Contract, quarter: str, user) -> PublishedPack:
         data=snapshot(context),
     )
     context["published"] = pack
+    context["end_panels"] = extensions.panels("pack_end", None, **context)
     pack.pdf = pdf.render_pdf(context, produced=now)
     pack.sha256 = hashlib.sha256(pack.pdf).hexdigest()
     pack.save()

@@ -11,4 +11,5 @@ urlpatterns = [
         views.published_pack_pdf,
         name="published_pack_pdf",
     ),
+    path("contracts/<slug:code>/restatements/", views.restatements, name="restatements"),
 ]

@@ -16,6 +16,7 @@ from kpis.permissions import Action
 from kpis.views.pack import pack_context
 from packs import pdf, services
 from packs.models import PublishedPack
+from packs.restatements import restatements_for
 
 
 def _pdf_response(content: bytes, name: str) -> HttpResponse:
@@ -71,3 +72,13 @@ def published_pack_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse
     """The bytes stored when the pack was published, unchanged."""
     pack = _get_pack_for(request.user, code, pk, with_pdf=True)
     return _pdf_response(bytes(pack.pdf), pack.filename)
+
+
+@login_required
+def restatements(request: HttpRequest, code: str) -> HttpResponse:
+    contract = get_contract_for(request.user, code)
+    return render(
+        request,
+        "packs/restatements.html",
+        {"contract": contract, "restatements": restatements_for(contract)},
+    )
