@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= scrutiny-demo-2026
 DEV := DEBUG=1
 
 .PHONY: serve backup restore bench loadtest faulttest
-.PHONY: install run test test-postgres lint format migrations-check check chromium
+.PHONY: install run test test-postgres lint format migrations-check check chromium pango
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -38,6 +38,10 @@ node_modules/.installed: package.json package-lock.json
 # The browser tests drive Debian's Chromium: Playwright's own browser download is not used.
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+
+# WeasyPrint, which renders the committee packs as PDF, lays text out with the system's Pango.
+pango:
+	@test -e /usr/lib/x86_64-linux-gnu/libpangoft2-1.0.so.0 || (apt-get update && apt-get install -y libpango-1.0-0 libpangoft2-1.0-0)
 
 run: install
 	$(DEV) $(PY) manage.py migrate --no-input

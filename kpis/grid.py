@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet
 
 from kpis import display
+from kpis.extensions import Mark
 from kpis.models import Kpi, Reading, ReportingPeriod, RuleChange, Suspension
 from kpis.status import Rule, Status
 from kpis.visibility import Sight
@@ -33,6 +34,8 @@ class Cell:
     suspension: Suspension | None = None
     # Figures of a quarter not yet approved, shown to those working on the contract.
     is_draft: bool = False
+    # A note another app puts on the figure (`kpis.extensions`), such as "Restated".
+    mark: Mark | None = None
 
     @property
     def rule(self) -> Rule:

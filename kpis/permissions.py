@@ -32,6 +32,7 @@ class Action(models.TextChoices):
     ASK_SUSPENSION = "ask_suspension", "Ask a manager to suspend a KPI, with a reason"
     CHANGE_RULES = "change_rules", "Change a KPI's target or thresholds from the quarter on"
     RELIEVE = "relieve", "Relieve a KPI's service failure in the quarter, with a reason"
+    PUBLISH = "publish", "Publish the quarter's committee pack, which freezes a copy"
 
 
 NO_RETURN = "none"
@@ -61,7 +62,7 @@ def _by_state(
 
 # Suspensions and rule changes are a manager's contractual decisions (officers may ask for a
 # suspension, never grant one); none reaches into an approved quarter, which must be reopened
-# first. Relief is a decision about approved figures.
+# first. Relief is a decision about approved figures, and only approved figures are published.
 # fmt: off
 TABLE: dict[Action, dict[str, frozenset[Part]]] = {
     #                                not started  draft    submitted  approved
@@ -77,6 +78,7 @@ TABLE: dict[Action, dict[str, frozenset[Part]]] = {
     Action.ASK_SUSPENSION: _by_state(WORKERS,     WORKERS, WORKERS,   NOBODY),
     Action.CHANGE_RULES:   _by_state(MANAGERS,    MANAGERS, MANAGERS, NOBODY),
     Action.RELIEVE:        _by_state(NOBODY,      NOBODY,  NOBODY,    MANAGERS),
+    Action.PUBLISH:        _by_state(NOBODY,      NOBODY,  NOBODY,    MANAGERS),
 }
 # fmt: on
 

@@ -6,7 +6,6 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from contracts.admin_reasons import ReasonAdmin
-
 from regime.models import (
     AppliedCredit,
     CreditScheme,

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class RegimeConfig(AppConfig):
     name = "regime"
     verbose_name = "Performance regime"
+
+    def ready(self) -> None:
+        from regime import hooks
+
+        hooks.register()

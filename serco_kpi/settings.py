@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "contracts",
     "kpis",
+    "packs",
     "reminders",
     "regime",
     "api",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include("regime.urls")),
     path("", include("kpis.urls")),
+    path("", include("packs.urls")),
 ]
 
 handler500 = health.handler500

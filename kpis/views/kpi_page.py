@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from kpis import display
+from kpis import display, extensions
 from kpis.access import get_kpi_for
 from kpis.charts import describe, trend_svg
 from kpis.grid import build_grid
@@ -54,6 +54,7 @@ def kpi_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     periods = list(ReportingPeriod.objects.for_contract(kpi.contract))
     sight = Sight.of(request.user, kpi.contract)
     rows = build_grid(Kpi.objects.filter(pk=kpi.pk), periods, today, sight=sight)
+    extensions.mark_rows(rows, kpi.contract)
     cells = rows[0].cells if rows else []
     kpi = rows[0].kpi if rows else kpi
     return render(

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
+from kpis import extensions
 from kpis.access import get_contract_for
 from kpis.filters import KpiFilter
 from kpis.grid import build_grid
@@ -31,6 +32,8 @@ def kpi_table(request: HttpRequest, code: str) -> HttpResponse:
     )
     shown = filters.shown_periods
     rows = build_grid(filters.qs, shown, today, sight=sight)
+    if download not in DOWNLOADS:
+        extensions.mark_rows(rows, contract)
     table = KpiTable(rows, shown, with_thresholds=any(r.kpi.has_thresholds for r in rows))
     RequestConfig(request, paginate=False).configure(table)
 

@@ -9,7 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from kpis import display
+from contracts.models import Contract
+from kpis import display, extensions
 from kpis.access import get_contract_for
 from kpis.grid import build_grid
 from kpis.models import Kpi, ReportingPeriod
@@ -21,10 +22,11 @@ from kpis.visibility import PUBLIC
 _NOT_EXCEPTIONS = {Status.MET, Status.NOT_DUE}
 
 
-@login_required
-def committee_pack(request: HttpRequest, code: str, quarter: str) -> HttpResponse:
-    today = timezone.localdate()
-    contract = get_contract_for(request.user, code)
+def pack_context(contract: Contract, quarter: str, today: datetime.date) -> dict:
+    """What a pack shows for the quarter ending `quarter` (YYYY-MM-DD), or 404.
+
+    The page and its PDF (the `packs` app) print the same context.
+    """
     try:
         end_date = datetime.date.fromisoformat(quarter)
     except ValueError:
@@ -41,24 +43,31 @@ def committee_pack(request: HttpRequest, code: str, quarter: str) -> HttpRespons
     rows = build_grid(
         Kpi.objects.for_contract(contract).in_report_order(), year, today, sight=PUBLIC
     )
+    extensions.mark_rows(rows, contract)
     approved = PUBLIC.shows(period)
     exceptions = [
         (row.kpi, row.cells[-1])
         for row in rows
         if approved and row.cells[-1].status not in _NOT_EXCEPTIONS
     ]
-    return render(
-        request,
-        "kpis/pack.html",
-        {
-            "contract": contract,
-            "period": period,
-            "year": year,
-            "rows": rows,
-            "card": scorecard(contract, year, today, sight=PUBLIC),
-            "approved": approved,
-            "progress": display.in_progress_status(period.return_state),
-            "exceptions": exceptions,
-            "with_thresholds": any(r.kpi.has_thresholds for r in rows),
-        },
-    )
+    return {
+        "contract": contract,
+        "period": period,
+        "periods": periods,
+        "year": year,
+        "rows": rows,
+        "card": scorecard(contract, year, today, sight=PUBLIC),
+        "approved": approved,
+        "progress": display.in_progress_status(period.return_state),
+        "exceptions": exceptions,
+        "with_thresholds": any(r.kpi.has_thresholds for r in rows),
+    }
+
+
+@login_required
+def committee_pack(request: HttpRequest, code: str, quarter: str) -> HttpResponse:
+    contract = get_contract_for(request.user, code)
+    context = pack_context(contract, quarter, timezone.localdate())
+    context["top_panels"] = extensions.panels("pack_top", request, **context)
+    context["end_panels"] = extensions.panels("pack_end", request, **context)
+    return render(request, "kpis/pack.html", context)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from contracts.models import Contract
 from contracts.roles import contracts_worked_on
-from kpis import due
+from kpis import due, extensions
 from kpis.access import get_contract_for
 from kpis.filters import QuarterForm
 from kpis.models import QuarterlyReturn, ReportingPeriod
@@ -114,5 +114,6 @@ def contract_scorecard(request: HttpRequest, code: str) -> HttpResponse:
             "periods": periods,
             "card": scorecard(contract, shown, today, sight=sight),
             "left_out": left_out(contract, shown, today, sight=sight),
+            "scorecard_panels": extensions.panels("scorecard", request, contract=contract),
         },
     )

@@ -22,6 +22,7 @@ from kpis.permissions import (
     allowed,
     markdown_table,
 )
+from packs.services import publish_pack
 from regime.services import record_relief
 from tests.kpis.test_services_returns import Q3, _entry, _fill
 
@@ -41,6 +42,7 @@ suspend      | MA    | MA    | MA    | -
 ask_suspension | OMA | OMA   | OMA   | -
 change_rules | MA    | MA    | MA    | -
 relieve      | -     | -     | -     | MA
+publish      | -     | -     | -     | MA
 """
 LETTERS = {
     "O": "officer",
@@ -127,6 +129,8 @@ def _attempt(action: str, user, contract, quarterly_return) -> None:
                 Action.REOPEN: services.reopen_return,
             }[action]
             service(quarterly_return=quarterly_return, user=user, reason="A reason")
+    elif action == Action.PUBLISH:
+        publish_pack(contract=contract, quarter=Q3.isoformat(), user=user)
     elif action == Action.SUSPEND:
         decisions.record_suspension(
             kpi=kpi, first_quarter=Q3, last_quarter=Q3, reason="System replaced", user=user

@@ -13,18 +13,21 @@ PAGES = {
     # Home: the count and page of contracts, returns, latest counts, extensions (when each
     # contract ends) and groups.
     "/": 8,
-    # The scorecard adds the term and money: extensions and budgets.
-    "/contracts/PSSP/": 11,
-    "/contracts/PSSP/kpis/": 10,
-    "/contracts/PSSP/kpis/?status=below_target&service_area=STS&frequency=monthly": 11,
+    # The scorecard adds the term and money (extensions and budgets) and the packs published.
+    "/contracts/PSSP/": 12,
+    # The table, the pack and the KPI page also read the published packs, to mark restated figures
+    # (one query with none published; tests/packs pins the count with some).
+    "/contracts/PSSP/kpis/": 11,
+    "/contracts/PSSP/kpis/?status=below_target&service_area=STS&frequency=monthly": 12,
     "/contracts/PSSP/kpis/?_export=csv": 8,
     "/contracts/PSSP/kpis/?_export=xlsx": 8,
     "/contracts/PSSP/reported/": 10,
-    # The pack adds its regime section: quarters, settings, readings, schemes, charges, credits
-    # applied, reliefs and the year's budget (8).
-    "/contracts/PSSP/pack/2019-03-31/": 18,
-    # Also the reader's groups, to offer a manager the change of target.
-    "kpi": 11,
+    # The pack adds its regime section (quarters, settings, readings, schemes, charges, credits
+    # applied, reliefs and the year's budget: 8), the published packs (to mark restated figures
+    # and list the quarter's versions) and the reader's groups (to offer the publish button).
+    "/contracts/PSSP/pack/2019-03-31/": 21,
+    # Also the published packs, and the reader's groups, to offer a manager the change of target.
+    "kpi": 12,
 }
 
 

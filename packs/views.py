@@ -1,0 +1,84 @@
+"""Committee packs as PDF, publishing them, and the packs published."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kpis import extensions
+from kpis.access import get_contract_for, get_workable_contract_for
+from kpis.permissions import Action
+from kpis.views.pack import pack_context
+from packs import pdf, services
+from packs.models import PublishedPack
+from packs.restatements import restatements_for
+
+
+def _pdf_response(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def pack_pdf(request: HttpRequest, code: str, quarter: str) -> HttpResponse:
+    """The live pack as PDF: the figures approved now, stamped with when it was made."""
+    contract = get_contract_for(request.user, code)
+    context = pack_context(contract, quarter, timezone.localdate())
+    context["end_panels"] = extensions.panels("pack_end", request, **context)
+    return _pdf_response(pdf.render_pdf(context), pdf.filename(context))
+
+
+@require_POST
+@login_required
+def publish(request: HttpRequest, code: str, quarter: str) -> HttpResponse:
+    contract = get_workable_contract_for(request.user, code, Action.PUBLISH)
+    try:
+        pack = services.publish_pack(contract=contract, quarter=quarter, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("committee_pack", contract.code, quarter)
+    messages.success(request, f"Published version {pack.version} of the pack for {pack.period}.")
+    return redirect(pack)
+
+
+def _get_pack_for(user, code: str, pk: int, *, with_pdf: bool = False) -> PublishedPack:
+    """A published pack of a contract the user may read, or 404.
+
+    Published packs hold approved figures only, so whoever reads the contract may read them.
+    """
+    contract = get_contract_for(user, code)
+    packs = PublishedPack.objects.select_related("period", "published_by")
+    if not with_pdf:
+        packs = packs.defer("pdf")
+    pack = get_object_or_404(packs, contract=contract, pk=pk)
+    pack.contract = contract
+    return pack
+
+
+@login_required
+def published_pack(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    pack = _get_pack_for(request.user, code, pk)
+    return render(request, "packs/published_pack.html", {"contract": pack.contract, "pack": pack})
+
+
+@login_required
+def published_pack_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The bytes stored when the pack was published, unchanged."""
+    pack = _get_pack_for(request.user, code, pk, with_pdf=True)
+    return _pdf_response(bytes(pack.pdf), pack.filename)
+
+
+@login_required
+def restatements(request: HttpRequest, code: str) -> HttpResponse:
+    contract = get_contract_for(request.user, code)
+    return render(
+        request,
+        "packs/restatements.html",
+        {"contract": contract, "restatements": restatements_for(contract)},
+    )

@@ -1,0 +1,23 @@
+"""The regime's parts of `kpis` pages, registered through `kpis.extensions` so that `kpis` never
+names this app: money and term on the contract page, and the committee pack's section on
+failures, reliefs, credits and persistent failures (also in the pack's PDF)."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from kpis import extensions
+from regime.templatetags.regime import contract_money, regime_pack
+
+
+def _scorecard(request, *, contract, **context) -> str:
+    return render_to_string("regime/_money.html", contract_money(contract))
+
+
+def _pack_end(request, *, contract, period, approved, **context) -> str:
+    return render_to_string("regime/_pack.html", regime_pack(contract, period, approved))
+
+
+def register() -> None:
+    extensions.register_panel("scorecard", _scorecard)
+    extensions.register_panel("pack_end", _pack_end)
