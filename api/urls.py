@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api import packs, views
 
 router = DefaultRouter()
 router.register("contracts", views.ContractViewSet, basename="contract")
@@ -19,6 +19,12 @@ urlpatterns = [
         name="contract-failures",
     ),
     path("contracts/<slug:code>/credits/", views.CreditView.as_view(), name="contract-credits"),
+    path("contracts/<slug:code>/packs/", packs.PublishedPackView.as_view(), name="contract-packs"),
+    path(
+        "contracts/<slug:code>/restatements/",
+        packs.RestatementView.as_view(),
+        name="contract-restatements",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
