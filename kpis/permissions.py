@@ -32,6 +32,7 @@ class Action(models.TextChoices):
     ASK_SUSPENSION = "ask_suspension", "Ask a manager to suspend a KPI, with a reason"
     CHANGE_RULES = "change_rules", "Change a KPI's target or thresholds from the quarter on"
     RELIEVE = "relieve", "Relieve a KPI's service failure in the quarter, with a reason"
+    RECORD_CREDIT = "record_credit", "Record the service credit applied to the quarter's invoice"
     PUBLISH = "publish", "Publish the quarter's committee pack, which freezes a copy"
 
 
@@ -78,6 +79,7 @@ TABLE: dict[Action, dict[str, frozenset[Part]]] = {
     Action.ASK_SUSPENSION: _by_state(WORKERS,     WORKERS, WORKERS,   NOBODY),
     Action.CHANGE_RULES:   _by_state(MANAGERS,    MANAGERS, MANAGERS, NOBODY),
     Action.RELIEVE:        _by_state(NOBODY,      NOBODY,  NOBODY,    MANAGERS),
+    Action.RECORD_CREDIT:  _by_state(NOBODY,      NOBODY,  NOBODY,    MANAGERS),
     Action.PUBLISH:        _by_state(NOBODY,      NOBODY,  NOBODY,    MANAGERS),
 }
 # fmt: on

@@ -1,17 +1,23 @@
 """The regime's parts of `kpis` pages, registered through `kpis.extensions` so that `kpis` never
-names this app: money and term on the contract page, and the committee pack's section on
-failures, reliefs, credits and persistent failures (also in the pack's PDF)."""
+names this app: persistent failures, money and term on the contract page, and the committee
+pack's section on failures, reliefs, credits and persistent failures (also in its PDF)."""
 
 from __future__ import annotations
 
 from django.template.loader import render_to_string
 
 from kpis import extensions
+from regime.ledger import regime_for
 from regime.templatetags.regime import contract_money, regime_pack
 
 
 def _scorecard(request, *, contract, **context) -> str:
-    return render_to_string("regime/_money.html", contract_money(contract))
+    quarters = regime_for(contract).quarters
+    flags = render_to_string(
+        "regime/_scorecard_flags.html",
+        {"contract": contract, "latest": quarters[-1] if quarters else None},
+    )
+    return flags + render_to_string("regime/_money.html", contract_money(contract))
 
 
 def _pack_end(request, *, contract, period, approved, **context) -> str:

@@ -1,16 +1,18 @@
-"""Writes of the regime: a manager's relief of a failure."""
+"""Writes of the regime: a manager's relief of a failure, and the credit applied to a quarter."""
 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from kpis.models import Kpi, QuarterlyReturn, Reading
 from kpis.permissions import Action, require
 from kpis.status import Status
-from regime.models import Relief
+from regime.models import AppliedCredit, Relief
 
 RELIEVABLE = (Status.BELOW_TARGET, Status.DETRIMENT, Status.FAILURE)
 
@@ -44,3 +46,30 @@ def record_relief(*, kpi: Kpi, end_date: datetime.date, reason: str, user) -> Re
     relief._change_reason = reason[:100]
     relief.save()
     return relief
+
+
+@transaction.atomic
+def record_applied_credit(
+    *, contract, end_date: datetime.date, amount: Decimal, note: str, user
+) -> AppliedCredit:
+    """What was deducted from the supplier's invoice for an approved quarter; recording it again
+    replaces the figure, and the history keeps the earlier one with who and why."""
+    quarterly_return = (
+        QuarterlyReturn.objects.select_for_update()
+        .filter(contract=contract, period__end_date=end_date)
+        .select_related("period")
+        .first()
+    )
+    require(user, Action.RECORD_CREDIT, quarterly_return, contract_id=contract.pk)
+    if amount < 0:
+        raise ValidationError({"amount": "The credit applied cannot be negative"})
+    credit = AppliedCredit.objects.filter(contract=contract, period=quarterly_return.period).first()
+    credit = credit or AppliedCredit(contract=contract, period=quarterly_return.period)
+    credit.amount = amount
+    credit.note = note.strip()
+    credit.recorded_by = user
+    credit.recorded_at = timezone.now()
+    credit._history_user = user
+    credit._change_reason = credit.note or "Credit applied recorded"
+    credit.save()
+    return credit

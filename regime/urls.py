@@ -5,4 +5,5 @@ from regime import views
 urlpatterns = [
     path("contracts/<slug:code>/regime/", views.regime_page, name="regime"),
     path("contracts/<slug:code>/regime/relief/", views.relief_new, name="relief_new"),
+    path("contracts/<slug:code>/regime/credit/", views.applied_credit_new, name="credit_new"),
 ]

@@ -1,4 +1,5 @@
-"""The contract's "service failures and credits" page, and a manager's relief of a failure."""
+"""The contract's "service failures and credits" page, a manager's relief of a failure and the
+credit a manager records as applied."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from kpis.access import get_contract_for, get_workable_contract_for
 from kpis.forms import error_summary
 from kpis.permissions import Action, may_ever
 from regime import services
-from regime.forms import ReliefForm
+from regime.forms import AppliedCreditForm, ReliefForm
 from regime.ledger import regime_for
 
 
@@ -31,6 +32,7 @@ def regime_page(request: HttpRequest, code: str) -> HttpResponse:
             "regime": regime,
             "quarters": list(reversed(regime.quarters)),
             "may_relieve": may_ever(request.user, Action.RELIEVE, contract.pk),
+            "may_record_credit": may_ever(request.user, Action.RECORD_CREDIT, contract.pk),
         },
     )
 
@@ -51,13 +53,40 @@ def relief_new(request: HttpRequest, code: str) -> HttpResponse:
                 user=request.user,
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, problems in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, problems)
-            else:
-                form.add_error("quarter", error.messages)
+            _add_errors(form, error, "quarter")
         else:
             messages.success(request, "The relief has been recorded.")
             return redirect(reverse("regime", args=[contract.code]))
     context = {"contract": contract, "form": form, "errors": error_summary([(form, "")])}
     return render(request, "regime/relief_form.html", context)
+
+
+def _add_errors(form, error: ValidationError, fallback: str) -> None:
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(fallback, error.messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def applied_credit_new(request: HttpRequest, code: str) -> HttpResponse:
+    contract = get_workable_contract_for(request.user, code, Action.RECORD_CREDIT)
+    form = AppliedCreditForm(request.POST or None, initial={"quarter": request.GET.get("quarter")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_applied_credit(
+                contract=contract,
+                end_date=form.cleaned_data["quarter"],
+                amount=form.cleaned_data["amount"],
+                note=form.cleaned_data["note"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error, "quarter")
+        else:
+            messages.success(request, "The credit applied has been recorded.")
+            return redirect(reverse("regime", args=[contract.code]))
+    context = {"contract": contract, "form": form, "errors": error_summary([(form, "")])}
+    return render(request, "regime/applied_credit_form.html", context)

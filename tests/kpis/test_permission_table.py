@@ -23,7 +23,7 @@ from kpis.permissions import (
     markdown_table,
 )
 from packs.services import publish_pack
-from regime.services import record_relief
+from regime.services import record_applied_credit, record_relief
 from tests.kpis.test_services_returns import Q3, _entry, _fill
 
 # Written out by hand from the issue and README, independently of kpis/permissions.py.
@@ -42,6 +42,7 @@ suspend      | MA    | MA    | MA    | -
 ask_suspension | OMA | OMA   | OMA   | -
 change_rules | MA    | MA    | MA    | -
 relieve      | -     | -     | -     | MA
+record_credit | -    | -     | -     | MA
 publish      | -     | -     | -     | MA
 """
 LETTERS = {
@@ -160,6 +161,12 @@ def _attempt(action: str, user, contract, quarterly_return) -> None:
             raise PermissionDenied("No return.")
         Reading.objects.filter(kpi=kpi, period=quarterly_return.period).update(value=0)
         record_relief(kpi=kpi, end_date=Q3, reason="Agreed mitigation", user=user)
+    elif action == Action.RECORD_CREDIT:
+        if quarterly_return is None:
+            raise PermissionDenied("No return.")
+        record_applied_credit(
+            contract=contract, end_date=Q3, amount=Decimal(100), note="", user=user
+        )
 
 
 @pytest.mark.parametrize(("action", "state", "role", "allowed"), CASES)

@@ -13,8 +13,10 @@ PAGES = {
     # Home: the count and page of contracts, returns, latest counts, extensions (when each
     # contract ends) and groups.
     "/": 8,
-    # The scorecard adds the term and money (extensions and budgets) and the packs published.
-    "/contracts/PSSP/": 12,
+    # The scorecard adds the packs published, the regime of its approved quarters for the
+    # persistent failures (periods, settings, readings, schemes, charges, credits, reliefs) and
+    # the term and money (extensions and budgets).
+    "/contracts/PSSP/": 19,
     # The table, the pack and the KPI page also read the published packs, to mark restated figures
     # (one query with none published; tests/packs pins the count with some).
     "/contracts/PSSP/kpis/": 11,

@@ -67,3 +67,14 @@ def test_it_pins_the_page_s_queries(
     client.force_login(committee_member)
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+def test_the_scorecard_flags_persistent_failures_of_the_latest_approved_quarter(
+    client, seed, committee_member
+):
+    client.force_login(committee_member)
+    pssp = client.get("/contracts/PSSP/").content.decode()
+    assert "In Sep-19, the latest approved quarter, 1 KPI is a persistent failure:" in pssp
+    assert "missed its target 6 quarters running (Jun-18, Sep-18, Dec-18, Mar-19" in pssp
+    ict = client.get("/contracts/ICT/").content.decode()
+    assert "No KPI is a persistent failure in Sep-19, the latest approved quarter." in ict
