@@ -24,6 +24,7 @@ from contracts.models import Contract, ServiceArea
 from kpis.models import Kpi, PublishedSummary, Reading, ReportingPeriod
 from kpis.summary import summarise
 from regime.ledger import regime_for
+from regime.publication import credit_rows, failure_rows
 
 
 class ContractViewSet(viewsets.ReadOnlyModelViewSet):
@@ -180,19 +181,7 @@ class ServiceFailureView(_RegimeView):
         return super().get(request, code)
 
     def rows(self, regime) -> list[dict]:
-        return [
-            {
-                "contract": regime.contract.code,
-                "kpi_reference": f.kpi.reference,
-                "quarter_end": f.period.end_date,
-                "reason": f.reason,
-                "quarters": [p.end_date for p in f.periods],
-                "weight": f.weight,
-                "relieved": f.relief is not None,
-                "relief_reason": f.relief.reason if f.relief else "",
-            }
-            for f in regime.failures
-        ]
+        return failure_rows(regime)
 
 
 class CreditView(_RegimeView):
@@ -205,20 +194,4 @@ class CreditView(_RegimeView):
         return super().get(request, code)
 
     def rows(self, regime) -> list[dict]:
-        return [
-            {
-                "contract": regime.contract.code,
-                "quarter_end": q.period.end_date,
-                "financial_year": q.period.financial_year,
-                "quarter": q.period.quarter,
-                "service_failures": len(q.failures),
-                "relieved": len(q.failures) - q.unrelieved,
-                "credit_due": q.due,
-                "problem": q.credit.problem,
-                "capped_by": q.credit.capped,
-                "credit_applied": q.applied_amount,
-                "due_but_not_applied": q.difference,
-                "persistent_failures": [e.kpi.reference for e in q.escalations],
-            }
-            for q in regime.quarters
-        ]
+        return credit_rows(regime)

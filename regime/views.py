@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from kpis.access import get_contract_for, get_workable_contract_for
 from kpis.forms import error_summary
@@ -18,6 +18,7 @@ from kpis.permissions import Action, may_ever
 from regime import services
 from regime.forms import AppliedCreditForm, ReliefForm
 from regime.ledger import regime_for
+from regime.publication import open_data_lines
 
 
 @login_required
@@ -90,3 +91,15 @@ def applied_credit_new(request: HttpRequest, code: str) -> HttpResponse:
             return redirect(reverse("regime", args=[contract.code]))
     context = {"contract": contract, "form": form, "errors": error_summary([(form, "")])}
     return render(request, "regime/applied_credit_form.html", context)
+
+
+@require_GET
+@login_required
+def open_data_csv(request: HttpRequest, kind: str) -> StreamingHttpResponse:
+    """Every contract's service failures or credits in approved quarters, as open data."""
+    today = timezone.localdate()
+    response = StreamingHttpResponse(
+        open_data_lines(kind, today), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="service-{kind}-{today}.csv"'
+    return response
