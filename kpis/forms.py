@@ -183,17 +183,24 @@ class StartReturnForm(forms.Form):
         self.fields["end_date"].choices = quarter_choices(quarters)
 
 
+def reason_field(label: str, required: str, *, rows: int = 3, what: str = "reason"):
+    """A required reason in words, kept in full in the history (at most 2,000 characters)."""
+    return forms.CharField(
+        label=label,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": required,
+            "max_length": f"Keep the {what} to 2,000 characters or fewer",
+        },
+    )
+
+
 class ReopenForm(forms.Form):
     """The reason a manager gives for reopening an approved return or returning a submitted one."""
 
-    reason = forms.CharField(
-        label="Why is the return being reopened?",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": "Say why the return is being reopened",
-            "max_length": "Keep the reason to 2,000 characters or fewer",
-        },
+    reason = reason_field(
+        "Why is the return being reopened?", "Say why the return is being reopened", rows=4
     )
 
     def __init__(self, *args, action: str = "reopen", **kwargs) -> None:
@@ -235,15 +242,7 @@ class SuspensionForm(forms.Form):
         required=False,
         help_text="Leave empty while the suspension goes on.",
     )
-    reason = forms.CharField(
-        label="Why is the KPI suspended?",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": "Say why the KPI is suspended",
-            "max_length": "Keep the reason to 2,000 characters or fewer",
-        },
-    )
+    reason = reason_field("Why is the KPI suspended?", "Say why the KPI is suspended")
 
     def __init__(self, *args, kpis: list[Kpi], **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
-from kpis.forms import QuarterEndField
+from kpis.forms import QuarterEndField, reason_field
 from kpis.models import Kpi
 
 
@@ -37,14 +37,8 @@ class RuleChangeForm(forms.Form):
     )
     detriment = _figure("Detriment threshold (optional)")
     failure = _figure("Failure threshold (optional)")
-    reason = forms.CharField(
-        label="Why is the rule changing?",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": "Say why the target or thresholds are changing",
-            "max_length": "Keep the reason to 2,000 characters or fewer",
-        },
+    reason = reason_field(
+        "Why is the rule changing?", "Say why the target or thresholds are changing"
     )
 
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from kpis.forms import QuarterEndField
+from kpis.forms import QuarterEndField, reason_field
 from kpis.models import Kpi
 
 
@@ -22,15 +22,7 @@ class ReliefForm(forms.Form):
         help_text="The quarter's last day, like 2019-03-31. The quarter must be approved.",
         error_messages={"required": "Enter the quarter of the failure"},
     )
-    reason = forms.CharField(
-        label="Why is the failure relieved?",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": "Say why the failure is relieved",
-            "max_length": "Keep the reason to 2,000 characters or fewer",
-        },
-    )
+    reason = reason_field("Why is the failure relieved?", "Say why the failure is relieved")
 
     def __init__(self, *args, kpis: list[Kpi], **kwargs) -> None:
         super().__init__(*args, **kwargs)

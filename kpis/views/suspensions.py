@@ -13,21 +13,13 @@ from django.views.decorators.http import require_http_methods
 
 from kpis import decisions
 from kpis.access import get_contract_for, get_return_for
-from kpis.forms import SuspensionForm, error_summary
+from kpis.forms import SuspensionForm, error_summary, reason_field
 from kpis.models import Kpi, SuspensionRequest
 from kpis.permissions import Action, may_ever
 
 
 class DeclineForm(forms.Form):
-    note = forms.CharField(
-        label="Why is the request declined?",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": "Say why the request is declined",
-            "max_length": "Keep the reason to 2,000 characters or fewer",
-        },
-    )
+    note = reason_field("Why is the request declined?", "Say why the request is declined")
 
 
 @login_required
