@@ -41,6 +41,8 @@ class RowPreview:
     commentary: str = ""
     status: Status | None = None
     problems: list[str] = field(default_factory=list)
+    # What must be done before the return is submitted; it does not stop the import.
+    to_do: str = ""
 
     @property
     def changed(self) -> bool:
@@ -255,5 +257,8 @@ def _judge(row: RowPreview, period: ReportingPeriod, today: datetime.date) -> No
     if row.problems:
         return
     row.status = reading.evaluate(today).status
+    # As on the return page, a draft keeps a miss without its explanation: submitting asks for it.
     if row.changed and not row.commentary and services.misses_target(reading, today):
-        row.problems.append(f"{services.COMMENTARY_MESSAGE}.")
+        row.to_do = f"To do before you submit: {services.COMMENTARY_MESSAGE[0].lower()}" + (
+            f"{services.COMMENTARY_MESSAGE[1:]}."
+        )

@@ -47,10 +47,6 @@ BAD_ROWS = {
         lambda seed: to_csv([_ict_row(seed, "3", **{"Not measured": "yes"})]),
         (2, "Give the reason it was not measured"),
     ),
-    "a miss with no commentary": (
-        lambda seed: to_csv([_ict_row(seed, "3", Figure="50")]),
-        (2, "Explain why the target was missed"),
-    ),
     "a row for another quarter": (
         lambda seed: to_csv([_ict_row(seed, "3", Figure="95", **{"Quarter end": "2019-09-30"})]),
         (2, "This row is for the quarter ending 2019-09-30"),

@@ -134,3 +134,19 @@ def test_it_refuses_the_confirmation_if_figures_changed_meanwhile(signed_in, see
     assert response.status_code == 409
     assert "Someone else changed" in response.content.decode()
     assert database_state() == before
+
+
+def test_it_imports_a_miss_without_commentary_as_a_to_do_for_submission(signed_in, seed):
+    # KPI 3's target is 95%: 50 misses it, and the file gives no explanation.
+    preview = _upload(signed_in, fill_xlsx(seed["ICT"], OPEN_QUARTER, {"3": 50}), "ict.xlsx")
+    page = preview.content.decode()
+    assert "To do before you submit: explain why the target was missed" in page
+    assert "Import 1 change" in page
+    assert signed_in.post(CONFIRM, {"token": preview.context["token"]}).status_code == 302
+    held = Reading.objects.get(
+        kpi__contract__code="ICT", kpi__reference="3", period__end_date=OPEN_QUARTER
+    )
+    assert held.value == 50 and held.commentary == ""
+    # The return lists it among what is left to do.
+    page = signed_in.get(f"/contracts/ICT/returns/{OPEN_QUARTER}/").content.decode()
+    assert "missed target to explain" in page
