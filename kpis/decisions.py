@@ -54,6 +54,23 @@ def locked_message(quarterly_return: QuarterlyReturn, what: str) -> str:
     )
 
 
+def _check_suspension(kpi, first_quarter, last_quarter, reason: str) -> None:
+    """What any suspension must satisfy, asked for or recorded: a valid span and reason, no
+    overlap with another suspension of the KPI, and no approved quarter inside it."""
+    Suspension(
+        kpi=kpi, first_quarter=first_quarter, last_quarter=last_quarter, reason=reason.strip()
+    ).full_clean(validate_unique=False)
+    overlapping = kpi.suspensions.filter(first_quarter__lte=last_quarter or datetime.date.max)
+    overlapping = overlapping.exclude(last_quarter__lt=first_quarter)
+    if overlapping.exists():
+        raise ValidationError(
+            {"first_quarter": "This KPI is already suspended for part of that span."}
+        )
+    locked = approved_quarter_touched(kpi.contract_id, None, (first_quarter, last_quarter))
+    if locked:
+        raise ReturnLocked(locked_message(locked, "a suspension"))
+
+
 @transaction.atomic
 def record_suspension(
     *,
@@ -68,16 +85,7 @@ def record_suspension(
     suspension = Suspension(
         kpi=kpi, first_quarter=first_quarter, last_quarter=last_quarter, reason=reason.strip()
     )
-    suspension.full_clean(validate_unique=False)
-    overlapping = kpi.suspensions.filter(first_quarter__lte=last_quarter or datetime.date.max)
-    overlapping = overlapping.exclude(last_quarter__lt=first_quarter)
-    if overlapping.exists():
-        raise ValidationError(
-            {"first_quarter": "This KPI is already suspended for part of that span."}
-        )
-    locked = approved_quarter_touched(kpi.contract_id, None, (first_quarter, last_quarter))
-    if locked and not allowed(user, Action.SUSPEND, kpi.contract_id, locked.state):
-        raise ReturnLocked(locked_message(locked, "a suspension"))
+    _check_suspension(kpi, first_quarter, last_quarter, reason)
     suspension._history_user = user
     suspension._change_reason = f"Suspended: {suspension.reason}"
     suspension.save()
@@ -175,9 +183,7 @@ def ask_for_suspension(
     """An officer's request that a manager suspend a KPI; nothing changes until one grants it."""
     require(user, Action.ASK_SUSPENSION, quarterly_return, contract_id=kpi.contract_id)
     # The same checks as the suspension it asks for, so that a manager can grant it as it is.
-    Suspension(
-        kpi=kpi, first_quarter=first_quarter, last_quarter=last_quarter, reason=reason.strip()
-    ).full_clean(validate_unique=False)
+    _check_suspension(kpi, first_quarter, last_quarter, reason)
     asked = SuspensionRequest(
         kpi=kpi,
         first_quarter=first_quarter,

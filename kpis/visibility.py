@@ -26,6 +26,8 @@ def readable_states(part: Part | None) -> frozenset[str]:
 
 # Packs, downloads, the API and open data show what anyone signed in may read.
 PUBLIC_STATES = readable_states(Part.OTHER)
+# A reader who sees these sees work in progress, and so the history of drafts.
+DRAFT_STATES = frozenset({ReturnState.DRAFT, ReturnState.SUBMITTED})
 
 
 def _in_states(states: frozenset[str], contract: str, period: str) -> Q:

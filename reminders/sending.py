@@ -8,6 +8,7 @@ each return and stage (`ReminderSent`), so that a daily cron job nags without re
 from __future__ import annotations
 
 import datetime
+import smtplib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -106,6 +107,10 @@ def send_reminders(today: datetime.date) -> list[Reminder]:
                 send_mail(reminder.subject, body, None, [user.email])
         except IntegrityError:
             reminder.outcome = "not sent: another run sent it today"
+        except (OSError, smtplib.SMTPException) as error:
+            # One unreachable mailbox must not stop everyone else's reminders; nothing was
+            # recorded, so the next run tries again.
+            reminder.outcome = f"not sent: {error}"
         else:
             reminder.outcome = f"sent to {user.email}"
     return reminders

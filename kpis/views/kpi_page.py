@@ -17,7 +17,7 @@ from kpis.history import kpi_history
 from kpis.models import Kpi, ReportingPeriod, RuleChange
 from kpis.permissions import Action, may_ever
 from kpis.status import Rule
-from kpis.visibility import Sight
+from kpis.visibility import DRAFT_STATES, Sight
 
 
 @dataclass
@@ -69,6 +69,8 @@ def kpi_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "suspensions": list(kpi.suspensions.all()),
             "rule_changes": rule_changes(kpi),
             "can_change_rule": may_ever(request.user, Action.CHANGE_RULES, kpi.contract_id),
-            "history": kpi_history(kpi, sight.shown(periods)),
+            # The readings' history holds every draft value saved before approval: only those
+            # who see drafts read it; others see the KPI's own changes.
+            "history": kpi_history(kpi, periods if sight.readable >= DRAFT_STATES else []),
         },
     )

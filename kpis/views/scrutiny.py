@@ -40,7 +40,8 @@ def _contracts_page(request: HttpRequest, query: str):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    query = request.GET.get("q", "").strip()[:100]
+    # NUL cannot be sent to PostgreSQL, and no name holds one.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     page = _contracts_page(request, query)
     contracts = list(page.object_list)
     # The returns panel: officers and managers see every contract they act on, whatever the

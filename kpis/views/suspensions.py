@@ -81,6 +81,7 @@ def suspension_request(request: HttpRequest, code: str, pk: int) -> HttpResponse
     )
     decides = may_ever(request.user, Action.SUSPEND, contract.pk)
     form = DeclineForm(request.POST if request.POST.get("decision") == "decline" else None)
+    refused = ""
     if request.method == "POST":
         if not decides:
             raise PermissionDenied("Only a contract manager can grant or decline a request.")
@@ -96,7 +97,10 @@ def suspension_request(request: HttpRequest, code: str, pk: int) -> HttpResponse
                 messages.success(request, "The request has been declined.")
                 return redirect("suspension_request", code, pk)
         except ValidationError as error:
-            form.add_error(None, ValidationError(error.messages))
+            if form.is_bound:
+                form.add_error(None, ValidationError(error.messages))
+            else:
+                refused = " ".join(error.messages)
         asked.refresh_from_db()
     context = {
         "contract": contract,
@@ -104,6 +108,7 @@ def suspension_request(request: HttpRequest, code: str, pk: int) -> HttpResponse
         "decides": decides and asked.is_pending,
         "form": form,
         "errors": error_summary([(form, "")]),
+        "refused": refused,
     }
-    status = 200 if not form.errors else 400
+    status = 400 if form.errors else 409 if refused else 200
     return render(request, "kpis/suspension_request.html", context, status=status)

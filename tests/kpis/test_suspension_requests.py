@@ -82,18 +82,30 @@ def test_a_request_is_checked_as_the_suspension_it_asks_for(client, officer, dra
     assert not SuspensionRequest.objects.exists()
 
 
-def test_granting_never_reaches_into_an_approved_quarter(officer, manager, draft, kpi):
-    asked = decisions.ask_for_suspension(
-        kpi=kpi,
-        first_quarter=datetime.date(2019, 9, 30),
-        last_quarter=None,
-        reason="Backdated",
-        user=officer,
-    )
+def test_a_request_cannot_reach_into_an_approved_quarter(officer, manager, draft, kpi):
+    # Refused when asked, so that no request is left that a manager could never grant.
     with pytest.raises(ValidationError, match="approved and locked"):
-        decisions.grant_suspension(asked=asked, user=manager)
-    asked.refresh_from_db()
-    assert asked.is_pending and not Suspension.objects.filter(kpi=kpi).exists()
+        decisions.ask_for_suspension(
+            kpi=kpi,
+            first_quarter=datetime.date(2019, 9, 30),
+            last_quarter=None,
+            reason="Backdated",
+            user=officer,
+        )
+    assert not SuspensionRequest.objects.exists()
+
+
+def test_a_second_grant_is_refused_in_words_not_an_error(client, officer, manager, draft, kpi):
+    asked = decisions.ask_for_suspension(
+        kpi=kpi, first_quarter=Q3, last_quarter=None, reason="Replaced", user=officer
+    )
+    client.force_login(manager)
+    url = f"/contracts/PSSP/suspension-requests/{asked.pk}/"
+    assert client.post(url, {"decision": "grant"}).status_code == 302
+    again = client.post(url, {"decision": "grant"})
+    assert again.status_code == 409
+    assert "This request was already granted: nothing was changed." in again.content.decode()
+    assert Suspension.objects.filter(kpi=kpi).count() == 1
 
 
 @pytest.mark.parametrize("reader", ["committee_member", "outsider"])

@@ -154,13 +154,20 @@ def test_it_shows_a_kpi_with_its_chart_readings_and_commentary(committee_client)
     assert "The chart in words" in body
 
 
-def test_it_shows_a_kpi_history_of_changes(committee_client):
+def test_it_shows_a_kpi_history_of_changes_to_those_working_on_it(committee_client, officer):
+    from django.test import Client
+
     reading = Reading.objects.get(kpi__reference="R&B-K-009", period__end_date="2019-09-30")
     reading.commentary = "Recovery plan agreed with the supplier."
     reading.save()
-    body = committee_client.get(reading.kpi.get_absolute_url()).content.decode()
+    worker = Client()
+    worker.force_login(officer)
+    body = worker.get(reading.kpi.get_absolute_url()).content.decode()
     assert "Changed the Sep-19 reading" in body
     assert "Recovery plan agreed with the supplier." in body
+    # Readers see the approved figures, not every value saved on the way to approval.
+    history = committee_client.get(reading.kpi.get_absolute_url()).content.decode()
+    assert "Changed the Sep-19 reading" not in history.split("History of changes")[1]
 
 
 def test_it_lists_every_exception_in_the_committee_pack(committee_client):

@@ -28,8 +28,9 @@ PAGES = {
     # applied, reliefs and the year's budget: 8), the published packs (to mark restated figures
     # and list the quarter's versions) and the reader's groups (to offer the publish button).
     "/contracts/PSSP/pack/2019-03-31/": 21,
-    # Also the published packs, and the reader's groups, to offer a manager the change of target.
-    "kpi": 12,
+    # Also the published packs, and the reader's groups, to offer a manager the change of target;
+    # readers do not read the readings' history, which holds drafts.
+    "kpi": 11,
 }
 
 

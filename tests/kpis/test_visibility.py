@@ -169,3 +169,21 @@ def test_it_publishes_approved_quarters_only_as_open_data(client, unapproved, of
             out = io.StringIO()
             call_command(command, contract=code, stdout=out)
             assert "2019-12-31" not in out.getvalue(), (command, code)
+
+
+def test_it_keeps_the_history_of_drafts_from_readers_once_approved(
+    client, unapproved, committee_member, officer
+):
+    from kpis.models import QuarterlyReturn
+
+    QuarterlyReturn.objects.filter(period__end_date="2019-12-31").update(state="approved")
+    url = unapproved["PSSP"].get_absolute_url()
+    assert DRAFT_NOTE in _get(client, committee_member, url)  # the approved figure itself
+    history = _get(client, committee_member, url).split("History of changes")[1]
+    assert DRAFT_FIGURE not in history and DRAFT_NOTE not in history
+    assert DRAFT_NOTE in _get(client, officer, url).split("History of changes")[1]
+
+
+def test_it_searches_contracts_with_any_characters(client, seed, committee_member):
+    client.force_login(committee_member)
+    assert client.get("/", {"q": "PSSP\x00"}).status_code == 200
