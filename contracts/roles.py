@@ -36,6 +36,21 @@ def has_role(user, role: Role) -> bool:
     return role.value in user._role_names
 
 
+def remember_roles(users) -> None:
+    """Read many users' groups in one query, for `has_role` to answer from without asking."""
+    users = [u for u in users if not hasattr(u, "_role_names")]
+    if not users:
+        return
+    through = users[0].groups.through
+    names: dict[int, set[str]] = {u.pk: set() for u in users}
+    for user_id, name in through.objects.filter(user__in=users).values_list(
+        "user_id", "group__name"
+    ):
+        names[user_id].add(name)
+    for user in users:
+        user._role_names = names[user.pk]
+
+
 def assigned_contract_ids(user) -> set[int]:
     """The contracts assigned to this user, read once per request."""
     if not user.is_authenticated:

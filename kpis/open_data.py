@@ -114,8 +114,13 @@ class _Echo:
         return value
 
 
-def open_data_lines(today: datetime.date | None = None) -> Iterator[str]:
+def csv_lines(header: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
+    """A published CSV line by line (CRLF, as RFC 4180 has it), for streaming."""
     writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield writer.writerow(OPEN_DATA_HEADER)
-    for row in open_data_rows(today):
+    yield writer.writerow(header)
+    for row in rows:
         yield writer.writerow(row)
+
+
+def open_data_lines(today: datetime.date | None = None) -> Iterator[str]:
+    return csv_lines(OPEN_DATA_HEADER, open_data_rows(today))

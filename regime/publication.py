@@ -6,13 +6,13 @@ published interface: add columns only at the end, never rename or reorder.
 
 from __future__ import annotations
 
-import csv
 import datetime
 from collections.abc import Iterator
 
 from contracts.models import Contract
 from kpis.exports import safe_text
 from kpis.numbers import plain_number
+from kpis.open_data import csv_lines
 from regime.ledger import Regime, regime_for
 
 FAILURE_HEADER = [
@@ -91,11 +91,6 @@ def _cell(value) -> str:
     return safe_text(str(value))
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def open_data_lines(kind: str, today: datetime.date) -> Iterator[str]:
     """Every contract's service failures (`kind` "failures") or credits ("credits") as CSV
     lines, one contract at a time so that memory stays flat."""
@@ -103,8 +98,11 @@ def open_data_lines(kind: str, today: datetime.date) -> Iterator[str]:
         "failures": (FAILURE_HEADER, failure_rows),
         "credits": (CREDIT_HEADER, credit_rows),
     }[kind]
-    writer = csv.writer(_Echo())
-    yield writer.writerow(header)
-    for contract in Contract.objects.order_by("authority", "code"):
-        for row in rows(regime_for(contract, today)):
-            yield writer.writerow([_cell(row[name]) for name in header])
+    return csv_lines(
+        header,
+        (
+            [_cell(row[name]) for name in header]
+            for contract in Contract.objects.order_by("authority", "code")
+            for row in rows(regime_for(contract, today))
+        ),
+    )

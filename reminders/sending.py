@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from contracts.models import Assignment, Contract
-from contracts.roles import Role, has_role
+from contracts.roles import Role, has_role, remember_roles
 from kpis import due
 from kpis.due import QuarterDue, Stage
 from reminders.models import ReminderSent
@@ -64,9 +64,16 @@ def reminders_due(today: datetime.date) -> list[Reminder]:
         )
     )
     reminders: dict[int, Reminder] = {}
-    assignments = Assignment.objects.filter(user__is_active=True).select_related("user")
-    for assignment in assignments.order_by("user__username", "contract__code"):
-        user = assignment.user
+    assignments = list(
+        Assignment.objects.filter(user__is_active=True)
+        .select_related("user")
+        .order_by("user__username", "contract__code")
+    )
+    # One object per person, whose roles are read once for everyone.
+    users = {a.user_id: a.user for a in assignments}
+    remember_roles(users.values())
+    for assignment in assignments:
+        user = users[assignment.user_id]
         stages = [s for role, ss in STAGES_BY_ROLE.items() if has_role(user, role) for s in ss]
         for q in by_contract.get(assignment.contract_id, []):
             if q.stage in stages and (q.contract.pk, q.end, user.pk, q.stage) not in already:

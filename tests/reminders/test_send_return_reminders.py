@@ -5,12 +5,18 @@ import datetime
 import io
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from contracts.models import Assignment
+from contracts.roles import Role
 from kpis import services
 from reminders.models import ReminderSent
+from reminders.sending import reminders_due
 from tests.kpis.test_services_returns import _fill
 
 Q3 = datetime.date(2019, 12, 31)
@@ -103,3 +109,20 @@ def test_it_records_nothing_when_sending_fails(seed, people, on_day, settings, m
     assert "officer: not sent: SMTP server down" in printed
     assert "manager" not in printed or "manager: not sent" in printed
     assert not ReminderSent.objects.exists()
+
+
+def test_it_reads_the_same_number_of_queries_for_any_number_of_people(
+    seed, people, on_day, django_user_model
+):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            reminders_due(TODAY)
+        return len(queries)
+
+    before = count()
+    officers = Group.objects.get(name=Role.OFFICER.value)
+    for n in range(5):
+        user = django_user_model.objects.create_user(f"extra{n}", email=f"extra{n}@example.org")
+        user.groups.add(officers)
+        Assignment.objects.create(user=user, contract=seed["PSSP"])
+    assert count() == before

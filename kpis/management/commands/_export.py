@@ -1,4 +1,6 @@
 import csv
+from collections.abc import Iterable
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -25,3 +27,22 @@ class ExportCommand(BaseCommand):
 
     def rows(self, contract: Contract):
         raise NotImplementedError
+
+
+class StreamCommand(BaseCommand):
+    """A published CSV, streamed to standard output or written to --output FILE."""
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--output", type=Path, help="Write to this file instead.")
+
+    def write_lines(self, lines: Iterable[str], output: Path | None) -> None:
+        if output is None:
+            for line in lines:
+                self.stdout.write(line, ending="")
+            return
+        try:
+            with output.open("w", encoding="utf-8", newline="") as f:
+                f.writelines(lines)
+        except OSError as e:
+            raise CommandError(f"Cannot write {output}: {e.strerror}.") from None
+        self.stdout.write(f"Wrote {output}")
