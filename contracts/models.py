@@ -12,6 +12,10 @@ from simple_history.models import HistoricalRecords
 
 
 class ContractQuerySet(models.QuerySet):
+    def touch(self) -> int:
+        """Move these contracts' data version on: what their pages show may have changed."""
+        return self.update(data_version=F("data_version") + 1)
+
     def visible_to(self, user) -> ContractQuerySet:
         """Contracts this user may read: every signed-in user reads every contract."""
         if not user.is_authenticated:
@@ -48,6 +52,12 @@ class Contract(models.Model):
     end_date = models.DateField(
         null=True, blank=True, help_text="The original end date, before any extension."
     )
+    data_version = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text="Counts changes to anything the contract's pages show; cached pages are "
+        "keyed on it, so that none is served once the data beneath it has changed.",
+    )
     stated_kpi_count = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
@@ -55,7 +65,7 @@ class Contract(models.Model):
     )
 
     objects = ContractManager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["data_version"])
 
     class Meta:
         ordering = ["authority", "name"]
@@ -74,6 +84,14 @@ class Contract(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.code,)
+
+    def save(self, *args, **kwargs) -> None:
+        # Never write back the version read earlier: another change may have moved it since.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if f.name not in ("id", "data_version")
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("contract_scorecard", args=[self.code])

@@ -6,4 +6,6 @@ class KpisConfig(AppConfig):
     verbose_name = "KPIs"
 
     def ready(self) -> None:
-        from kpis import signals  # noqa: F401
+        from kpis import data_version, signals  # noqa: F401
+
+        data_version.watch_own_models()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from kpis import extensions
+from kpis import data_version, extensions
 from kpis.permissions import Action, allowed
 from packs.models import PublishedPack
 from packs.restatements import Restatement, restatements_for
@@ -60,6 +60,7 @@ def _pack_end(request, *, contract, period, **context) -> str:
 
 
 def register() -> None:
+    data_version.watch(PublishedPack, data_version.of_contract)
     extensions.register_panel("pack_top", _pack_top)
     extensions.register_panel("pack_end", _pack_end)
     extensions.register_panel("scorecard", _scorecard)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from kpis import extensions
+from kpis import data_version, extensions
 from regime.ledger import regime_for
 from regime.templatetags.regime import contract_money, regime_pack
 
@@ -25,5 +25,18 @@ def _pack_end(request, *, contract, period, approved, **context) -> str:
 
 
 def register() -> None:
+    from regime.models import (
+        AppliedCredit,
+        CreditScheme,
+        KpiWeight,
+        QuarterCharge,
+        RegimeSettings,
+        Relief,
+    )
+
+    for model in (RegimeSettings, CreditScheme, QuarterCharge, AppliedCredit):
+        data_version.watch(model, data_version.of_contract)
+    for model in (KpiWeight, Relief):
+        data_version.watch(model, data_version.of_kpi)
     extensions.register_panel("scorecard", _scorecard)
     extensions.register_panel("pack_end", _pack_end)

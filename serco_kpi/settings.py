@@ -103,6 +103,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rendered parts of contracts' pages, per worker (kpis.page_cache): their keys carry the
+    # contract's data version, so no worker ever serves one built from older data.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": env_int("PAGE_CACHE_SECONDS", 24 * 60 * 60),
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 2000)},
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -16,7 +16,18 @@ PASSWORD = "correct-horse-battery-staple"
 def pytest_configure(config):
     # Hashing at full strength would make every sign-in in the suite slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_pages():
+    """Each test's database starts again from the same versions: its pages must too."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
 
 
 def _user(django_user_model, username: str, role: Role | None, contracts=(), **extra):

@@ -8,11 +8,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from contracts.models import Contract
 from contracts.roles import contracts_worked_on
-from kpis import due, extensions
+from kpis import due, extensions, page_cache
 from kpis.access import get_contract_for
 from kpis.filters import QuarterForm
 from kpis.models import QuarterlyReturn, ReportingPeriod
@@ -99,15 +100,21 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def contract_scorecard(request: HttpRequest, code: str) -> HttpResponse:
-    today = timezone.localdate()
     contract = get_contract_for(request.user, code)
+    body = page_cache.fragment(
+        request, contract, "scorecard", lambda: _scorecard_body(request, contract)
+    )
+    return render(request, "kpis/scorecard.html", {"contract": contract, "body": body})
+
+
+def _scorecard_body(request: HttpRequest, contract: Contract) -> page_cache.Fragment:
+    today = timezone.localdate()
     periods = list(ReportingPeriod.objects.for_contract(contract))
     form = QuarterForm(request.GET or None, periods=periods)
     shown = form.shown_periods
     sight = Sight.of(request.user, contract)
-    return render(
-        request,
-        "kpis/scorecard.html",
+    html = render_to_string(
+        "kpis/_scorecard_body.html",
         {
             "contract": contract,
             "form": form,
@@ -118,3 +125,4 @@ def contract_scorecard(request: HttpRequest, code: str) -> HttpResponse:
             "scorecard_panels": extensions.panels("scorecard", request, contract=contract),
         },
     )
+    return page_cache.Fragment(html, has_errors=bool(form.errors))
