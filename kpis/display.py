@@ -96,3 +96,9 @@ def threshold(value: Decimal | None, unit: str, direction: str) -> str:
         return "none"
     sign = "≤" if direction == Direction.HIGHER else "≥"
     return f"{sign} {figure(value, unit)}"
+
+
+def sources(periods, sight) -> list[tuple]:
+    """(quarter, where its figures came from) for each quarter the reader sees that was
+    back-filled from a published source, so that the committee can check a figure there."""
+    return [(p, p.backfill_note) for p in periods if p.backfill_note and sight.shows(p)]

@@ -22,6 +22,12 @@ def recent_first(ends: Iterable[datetime.date], today: datetime.date) -> list[da
     return ended[::-1] + [end for end in ordered if end >= today]
 
 
+def periods_recent_first(periods: Iterable, today: datetime.date) -> list:
+    """`ReportingPeriod`s in the order of `recent_first`."""
+    by_end = {p.end_date: p for p in periods}
+    return [by_end[end] for end in recent_first(by_end, today)]
+
+
 def previous_end(end: datetime.date) -> datetime.date:
     return quarter_end_for(end.replace(day=1) - datetime.timedelta(days=80))
 

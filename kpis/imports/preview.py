@@ -17,9 +17,8 @@ from kpis import backfill, services
 from kpis.choices import ReturnState
 from kpis.imports.parse import Cell, FileProblem, RawRow, read_rows
 from kpis.models import Kpi, Reading, ReportingPeriod
-from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
+from kpis.models.period import QUARTER_END_MESSAGE, backfill_note, is_quarter_end
 from kpis.models.reading import BOTH_MESSAGE
-from kpis.models.returns import backfill_note
 from kpis.permissions import Action, allowed, may_ever, refusal, state_of
 from kpis.status import Status
 

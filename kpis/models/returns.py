@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from contracts.models import Contract
 from kpis.choices import ReturnState
-from kpis.models.period import ReportingPeriod
+from kpis.models.period import ReportingPeriod, backfill_note
 
 
 class QuarterlyReturnManager(models.Manager):
@@ -72,10 +72,3 @@ class QuarterlyReturn(models.Model):
     @property
     def backfill_note(self) -> str:
         return backfill_note(self.backfill_source, self.backfill_page)
-
-
-def backfill_note(source: str | None, page: str | None) -> str:
-    """Where a back-filled quarter came from, in words; '' for a quarter entered as usual."""
-    if not source:
-        return ""
-    return f"Back-filled from {source}, page {page}" if page else f"Back-filled from {source}"

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from contracts.models import Contract
 from contracts.roles import contracts_worked_on
-from kpis import due, extensions
+from kpis import display, due, extensions
 from kpis.access import get_contract_for
 from kpis.filters import QuarterForm
 from kpis.models import QuarterlyReturn, ReportingPeriod
@@ -102,7 +102,7 @@ def contract_scorecard(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     contract = get_contract_for(request.user, code)
     periods = list(ReportingPeriod.objects.for_contract(contract))
-    form = QuarterForm(request.GET or None, periods=periods)
+    form = QuarterForm(request.GET or None, periods=periods, today=today)
     shown = form.shown_periods
     sight = Sight.of(request.user, contract)
     return render(
@@ -114,6 +114,7 @@ def contract_scorecard(request: HttpRequest, code: str) -> HttpResponse:
             "shown_values": [p.end_date.isoformat() for p in shown],
             "periods": periods,
             "card": scorecard(contract, shown, today, sight=sight),
+            "sources": display.sources(shown, sight),
             "left_out": left_out(contract, shown, today, sight=sight),
             "scorecard_panels": extensions.panels("scorecard", request, contract=contract),
         },
