@@ -9,6 +9,7 @@ import secrets
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -175,6 +176,8 @@ def import_upload(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "GET":
         return _start_page(request, contract)
     may_backfill = may_ever(request.user, Action.BACKFILL, contract.pk)
+    if request.POST.get("backfill") and not may_backfill:
+        raise PermissionDenied("Only a contract manager can back-fill a past quarter.")
     form = UploadForm(request.POST, request.FILES, contract=contract, may_backfill=may_backfill)
     if not form.is_valid():
         return _start_page(request, contract, upload_form=form, status=400)
