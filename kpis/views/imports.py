@@ -32,7 +32,10 @@ SESSION_KEY = "kpi-imports"
 
 def _contract_for_import(user, code: str) -> Contract:
     """404 for other contracts' officers; 403 for readers who cannot edit."""
-    return get_workable_contract_for(user, code, Action.EDIT)
+    contract = get_workable_contract_for(user, code, Action.EDIT)
+    # Worked out once for the page's two quarter lists.
+    contract.quarter_choices = _quarter_choices(contract)
+    return contract
 
 
 def _quarter_choices(contract: Contract) -> list[tuple[str, str]]:
@@ -56,7 +59,7 @@ class QuarterForm(forms.Form):
     def __init__(self, *args, contract: Contract, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.contract = contract
-        self.fields["quarter"].choices = _quarter_choices(contract)
+        self.fields["quarter"].choices = contract.quarter_choices
         self.fields["quarter"].error_messages["invalid_choice"] = "Choose a quarter from the list"
 
 

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from kpis import decisions, services
-from kpis.backfill import backfill_return
 from kpis.access import get_return_for
+from kpis.backfill import backfill_return
 from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, Reading
 from kpis.permissions import (
