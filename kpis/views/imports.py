@@ -32,10 +32,7 @@ SESSION_KEY = "kpi-imports"
 
 def _contract_for_import(user, code: str) -> Contract:
     """404 for other contracts' officers; 403 for readers who cannot edit."""
-    contract = get_workable_contract_for(user, code, Action.EDIT)
-    # Worked out once for the page's two quarter lists.
-    contract.quarter_choices = _quarter_choices(contract)
-    return contract
+    return get_workable_contract_for(user, code, Action.EDIT)
 
 
 def _quarter_choices(contract: Contract) -> list[tuple[str, str]]:
@@ -56,10 +53,12 @@ class QuarterForm(forms.Form):
         label="Quarter", error_messages={"required": "Choose the quarter the figures are for"}
     )
 
-    def __init__(self, *args, contract: Contract, **kwargs) -> None:
+    def __init__(
+        self, *args, contract: Contract, quarters: list[tuple[str, str]], **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.contract = contract
-        self.fields["quarter"].choices = contract.quarter_choices
+        self.fields["quarter"].choices = quarters
         self.fields["quarter"].error_messages["invalid_choice"] = "Choose a quarter from the list"
 
 
@@ -135,7 +134,7 @@ class UploadForm(QuarterForm):
 @require_GET
 def import_template(request: HttpRequest, code: str) -> HttpResponse:
     contract = _contract_for_import(request.user, code)
-    form = TemplateForm(request.GET or None, contract=contract)
+    form = TemplateForm(request.GET or None, contract=contract, quarters=_quarter_choices(contract))
     if not form.is_valid():
         return _start_page(request, contract, template_form=form, status=400)
     end_date = datetime.date.fromisoformat(form.cleaned_data["quarter"])
@@ -162,10 +161,14 @@ def _start_page(
     status: int = 200,
 ) -> HttpResponse:
     may_backfill = may_ever(request.user, Action.BACKFILL, contract.pk)
+    # Both forms list the same quarters: worked out once.
+    given = template_form or upload_form
+    quarters = given.fields["quarter"].choices if given else _quarter_choices(contract)
     context = {
         "contract": contract,
-        "template_form": template_form or TemplateForm(contract=contract),
-        "upload_form": upload_form or UploadForm(contract=contract, may_backfill=may_backfill),
+        "template_form": template_form or TemplateForm(contract=contract, quarters=quarters),
+        "upload_form": upload_form
+        or UploadForm(contract=contract, quarters=quarters, may_backfill=may_backfill),
         "preview": preview,
         "token": token,
     }
@@ -181,7 +184,13 @@ def import_upload(request: HttpRequest, code: str) -> HttpResponse:
     may_backfill = may_ever(request.user, Action.BACKFILL, contract.pk)
     if request.POST.get("backfill") and not may_backfill:
         raise PermissionDenied("Only a contract manager can back-fill a past quarter.")
-    form = UploadForm(request.POST, request.FILES, contract=contract, may_backfill=may_backfill)
+    form = UploadForm(
+        request.POST,
+        request.FILES,
+        contract=contract,
+        quarters=_quarter_choices(contract),
+        may_backfill=may_backfill,
+    )
     if not form.is_valid():
         return _start_page(request, contract, upload_form=form, status=400)
     upload = form.cleaned_data["file"]
