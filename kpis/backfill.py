@@ -19,7 +19,7 @@ from django.utils import timezone
 from contracts.models import Contract
 from kpis.choices import ReturnState
 from kpis.models import QuarterlyReturn, Reading, ReportingPeriod
-from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
+from kpis.models.period import QUARTER_END_MESSAGE, backfill_note, is_quarter_end
 from kpis.permissions import Action, require
 from kpis.services import RowEntry, write_rows
 
@@ -85,7 +85,7 @@ def backfill_return(
         errors["end_date"] = problem
     if errors:
         raise ValidationError(errors)
-    note = QuarterlyReturn(backfill_source=source, backfill_page=page).backfill_note
+    note = backfill_note(source, page)
     if current is None:
         current = QuarterlyReturn(
             contract=contract, period=ReportingPeriod.objects.for_date(end_date)

@@ -218,3 +218,34 @@ def test_a_target_that_is_not_a_target_is_refused(as_manager, seed):
     assert "Target: A percentage must be between 0 and 100." in html
     assert "In &#x27;Target&#x27;, give the quarter&#x27;s target as a number" in html
     assert database_state() == before
+
+
+def test_the_service_wants_a_source_before_writing_anything(manager, seed):
+    from django.core.exceptions import ValidationError
+
+    from kpis.backfill import backfill_return
+
+    before = database_state()
+    with pytest.raises(ValidationError) as raised:
+        backfill_return(contract=seed["ICT"], end_date=PAST, user=manager, entries=[], source="  ")
+    assert raised.value.message_dict == {
+        "source": ["Name the document the figures come from, such as the committee report"]
+    }
+    assert database_state() == before
+
+
+def test_a_wrong_row_leaves_a_draft_as_it_was(manager, seed):
+    from kpis.backfill import backfill_return
+    from kpis.services import ReturnInvalid, RowEntry
+
+    quarterly_return = services.open_return(contract=seed["ICT"], end_date=PAST, user=manager)
+    reading = _reading("8")
+    before = database_state()
+    wrong = RowEntry(kpi_id=reading.kpi_id, version=reading.version, value=Decimal(150))
+    with pytest.raises(ReturnInvalid):
+        backfill_return(
+            contract=seed["ICT"], end_date=PAST, user=manager, entries=[wrong], source=SOURCE
+        )
+    assert database_state() == before
+    quarterly_return.refresh_from_db()
+    assert (quarterly_return.state, quarterly_return.backfill_source) == (ReturnState.DRAFT, "")
