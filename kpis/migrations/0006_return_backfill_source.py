@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kpis', '0004_suspension_requests'),
+        ('kpis', '0005_threshold_basis'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
