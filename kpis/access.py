@@ -43,7 +43,9 @@ def get_return_for(user, code: str, end_date: str) -> QuarterlyReturn:
         raise Http404("No such quarter.") from None
     contract = get_contract_for(user, code)
     quarterly_return = get_object_or_404(
-        QuarterlyReturn.objects.select_related("period", "submitted_by", "approved_by"),
+        QuarterlyReturn.objects.select_related(
+            "period", "submitted_by", "approved_by", "backfilled_by"
+        ),
         contract=contract,
         period__end_date=end,
     )

@@ -276,6 +276,8 @@ class QuarterlyReturnAdmin(ReasonAdmin, SimpleHistoryAdmin):
         return [
             *("contract", "period", "state", "submitted_by", "submitted_at"),
             *("approved_by", "approved_at", "reopen_reason"),
+            # Set by back-filling only, which is done from the import page or command.
+            *("backfill_source", "backfill_page", "backfilled_by", "backfilled_at"),
         ]
 
     def has_delete_permission(self, request, obj=None) -> bool:

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
-def council(request: HttpRequest) -> dict[str, str]:
-    """The council's name for the page header, which is plain text rather than a logo."""
-    return {"council_name": settings.COUNCIL_NAME}
+def site(request: HttpRequest) -> dict[str, str]:
+    """The site's name for the page header, which is plain text rather than a logo. A page about
+    one contract passes `contract`, and base.html names that contract's council instead. Not
+    `site_name`: Django's sign-in view already puts the host's name there."""
+    return {"service_name": settings.SITE_NAME}

@@ -103,3 +103,9 @@ def threshold(
     if unit and unit.kind == UnitKind.PERCENT:
         return f"more than {number(value)} percentage points {side} target"
     return f"more than {figure(value, unit)} {side} target"
+
+
+def sources(periods, sight) -> list[tuple]:
+    """(quarter, where its figures came from) for each quarter the reader sees that was
+    back-filled from a published source, so that the committee can check a figure there."""
+    return [(p, p.backfill_note) for p in periods if p.backfill_note and sight.shows(p)]

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from contracts.models import Contract
 from kpis.choices import Frequency
 from kpis.models import Kpi, Reading, ReportingPeriod
+from kpis.quarters import periods_recent_first
 from kpis.status import Status
 from kpis.visibility import Sight
 
@@ -21,6 +22,11 @@ DEFAULT_QUARTERS = 4
 def default_quarters(periods: Sequence[ReportingPeriod]) -> list[ReportingPeriod]:
     """The latest four quarters, oldest first."""
     return list(periods)[-DEFAULT_QUARTERS:]
+
+
+def _choices(periods: Sequence[ReportingPeriod], today: datetime.date) -> list[tuple[str, str]]:
+    # Offered the latest ended quarter first; the table still shows them oldest first.
+    return [(p.end_date.isoformat(), p.label) for p in periods_recent_first(periods, today)]
 
 
 def _picked(form: forms.Form, periods: Sequence[ReportingPeriod]) -> list[ReportingPeriod]:
@@ -40,10 +46,12 @@ class QuarterForm(forms.Form):
         error_messages={"invalid_choice": "Choose quarters from the list: %(value)s is not one."},
     )
 
-    def __init__(self, data=None, *, periods: Sequence[ReportingPeriod]) -> None:
+    def __init__(
+        self, data=None, *, periods: Sequence[ReportingPeriod], today: datetime.date
+    ) -> None:
         super().__init__(data)
         self.periods = list(periods)
-        self.fields["quarter"].choices = [(p.end_date.isoformat(), p.label) for p in self.periods]
+        self.fields["quarter"].choices = _choices(self.periods, today)
 
     @property
     def shown_periods(self) -> list[ReportingPeriod]:
@@ -95,9 +103,7 @@ class KpiFilter(django_filters.FilterSet):
         queryset = Kpi.objects.for_contract(contract).in_report_order()
         super().__init__(data, queryset=queryset, **kwargs)
         self.filters["service_area"].queryset = contract.service_areas.all()
-        self.filters["quarter"].extra["choices"] = [
-            (p.end_date.isoformat(), p.label) for p in self.periods
-        ]
+        self.filters["quarter"].extra["choices"] = _choices(self.periods, today)
 
     @property
     def shown_periods(self) -> list[ReportingPeriod]:

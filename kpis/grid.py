@@ -36,6 +36,8 @@ class Cell:
     is_draft: bool = False
     # A note another app puts on the figure (`kpis.extensions`), such as "Restated".
     mark: Mark | None = None
+    # Where a back-filled quarter's figures were taken from, for quarters shown.
+    source: str = ""
 
     @property
     def rule(self) -> Rule:
@@ -169,6 +171,17 @@ def build_grid(
             else:
                 status, would = display.NO_READING, None
             draft = sight.is_draft(period)
-            row.cells.append(Cell(kpi, period, reading, status, would, suspension, draft))
+            row.cells.append(
+                Cell(
+                    kpi,
+                    period,
+                    reading,
+                    status,
+                    would,
+                    suspension,
+                    draft,
+                    source=period.backfill_note,
+                )
+            )
         rows.append(row)
     return rows

@@ -34,6 +34,7 @@ class Action(models.TextChoices):
     RELIEVE = "relieve", "Relieve a KPI's service failure in the quarter, with a reason"
     RECORD_CREDIT = "record_credit", "Record the service credit applied to the quarter's invoice"
     PUBLISH = "publish", "Publish the quarter's committee pack, which freezes a copy"
+    BACKFILL = "backfill", "Back-fill a past quarter from a published source, as approved"
 
 
 NO_RETURN = "none"
@@ -64,6 +65,8 @@ def _by_state(
 # Suspensions and rule changes are a manager's contractual decisions (officers may ask for a
 # suspension, never grant one); none reaches into an approved quarter, which must be reopened
 # first. Relief is a decision about approved figures, and only approved figures are published.
+# Back-filling records history from a published source as approved: a manager's act, never on an
+# approved quarter (reopen it first), and without the second person's check that approval needs.
 # fmt: off
 TABLE: dict[Action, dict[str, frozenset[Part]]] = {
     #                                not started  draft    submitted  approved
@@ -81,6 +84,7 @@ TABLE: dict[Action, dict[str, frozenset[Part]]] = {
     Action.RELIEVE:        _by_state(NOBODY,      NOBODY,  NOBODY,    MANAGERS),
     Action.RECORD_CREDIT:  _by_state(NOBODY,      NOBODY,  NOBODY,    MANAGERS),
     Action.PUBLISH:        _by_state(NOBODY,      NOBODY,  NOBODY,    MANAGERS),
+    Action.BACKFILL:       _by_state(MANAGERS,    MANAGERS, MANAGERS, NOBODY),
 }
 # fmt: on
 

@@ -236,11 +236,32 @@ def _save_rows(
     *,
     keep_valid: bool,
 ) -> DraftSaved:
-    contract = quarterly_return.contract
     current = _locked_return(quarterly_return)
     require(user, Action.EDIT, current)
     if set_targets:
         require(user, Action.SET_TARGETS, current)
+    return write_rows(
+        quarterly_return,
+        user=user,
+        entries=entries,
+        set_targets=set_targets,
+        reason=reason,
+        keep_valid=keep_valid,
+    )
+
+
+def write_rows(
+    quarterly_return: QuarterlyReturn,
+    *,
+    user,
+    entries: Sequence[RowEntry],
+    set_targets: bool,
+    reason: str,
+    keep_valid: bool,
+) -> DraftSaved:
+    """Check and write the rows; the caller has locked the return and asked the permission
+    table, so this is for the services alone."""
+    contract = quarterly_return.contract
     period = quarterly_return.period
     _add_missing_readings(contract=contract, period=period, user=user)
     readings = {

@@ -44,7 +44,12 @@ def snapshot(context: dict) -> dict:
         "contract": context["contract"].code,
         "quarter": context["period"].end_date.isoformat(),
         "quarters": [
-            {"end_date": p.end_date.isoformat(), "label": p.label, "state": p.return_state or ""}
+            {
+                "end_date": p.end_date.isoformat(),
+                "label": p.label,
+                "state": p.return_state or "",
+                "source": p.backfill_note,
+            }
             for p in context["year"]
         ],
         "figures": figures,

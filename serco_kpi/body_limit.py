@@ -25,7 +25,7 @@ def too_large(request: HttpRequest, size: int) -> HttpResponse:
     body = render_to_string(
         "413.html",
         {
-            "council_name": settings.COUNCIL_NAME,
+            "service_name": settings.SITE_NAME,
             "size_mb": _mb(size),
             "limit_mb": _mb(settings.MAX_REQUEST_BYTES),
             "import_limit_mb": _mb(IMPORT_MAX_BYTES),

@@ -36,5 +36,5 @@ def handler500(request: HttpRequest) -> HttpResponse:
     if isinstance(sys.exc_info()[1], DATABASE_DOWN):
         return service_unavailable(request)
     # Rendered without the request: its context processors might be what failed.
-    body = render_to_string("500.html", {"council_name": settings.COUNCIL_NAME})
+    body = render_to_string("500.html", {"service_name": settings.SITE_NAME})
     return HttpResponseServerError(body)

@@ -20,7 +20,7 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
     """The 503 page, rendered without context processors: they may need the database too."""
     body = render_to_string(
         "503.html",
-        {"council_name": settings.COUNCIL_NAME, "request": request},
+        {"service_name": settings.SITE_NAME, "request": request},
     )
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

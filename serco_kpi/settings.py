@@ -86,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kpis.context_processors.council",
+                "kpis.context_processors.site",
             ],
         },
     },
@@ -120,8 +120,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-# Shown as plain text in every page's header.
-COUNCIL_NAME = env_str("COUNCIL_NAME", "Peterborough City Council")
+# The site's own name, in the header of pages not about one contract (a contract's pages name its
+# council instead) and in every page's title.
+SITE_NAME = env_str("SITE_NAME", "Contract KPI tracker")
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)

@@ -13,12 +13,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from contracts.models import Contract
-from kpis import services
+from kpis import backfill, services
+from kpis.choices import ReturnState
 from kpis.imports.parse import Cell, FileProblem, RawRow, read_rows
 from kpis.models import Kpi, Reading, ReportingPeriod
-from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
+from kpis.models.period import QUARTER_END_MESSAGE, backfill_note, is_quarter_end
 from kpis.models.reading import BOTH_MESSAGE
-from kpis.permissions import Action, may_ever, refusal
+from kpis.permissions import Action, allowed, may_ever, refusal, state_of
 from kpis.status import Status
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -39,6 +40,11 @@ class RowPreview:
     value: Decimal | None = None
     not_measured_reason: str = ""
     commentary: str = ""
+    # The quarter's own target as it would be saved: the file's Target, where it changes the
+    # target in force, else what is held.
+    target_override: Decimal | None = None
+    sets_target: bool = False
+    file_target: Decimal | None = None
     status: Status | None = None
     problems: list[str] = field(default_factory=list)
     # What must be done before the return is submitted; it does not stop the import.
@@ -49,11 +55,16 @@ class RowPreview:
         if self.kpi is None:
             return False
         if self.current is None:
-            return self.value is not None or bool(self.not_measured_reason or self.commentary)
+            return (
+                self.value is not None
+                or bool(self.not_measured_reason or self.commentary)
+                or self.sets_target
+            )
         return (
             self.current.value != self.value
             or self.current.not_measured_reason != self.not_measured_reason
             or self.current.commentary != self.commentary
+            or self.current.target_override != self.target_override
         )
 
     def entry(self, version: int | None) -> services.RowEntry:
@@ -64,7 +75,16 @@ class RowPreview:
             value=self.value,
             not_measured_reason=self.not_measured_reason,
             commentary=self.commentary,
+            target_override=self.target_override,
         )
+
+
+@dataclass(frozen=True)
+class Backfill:
+    """Where the figures of a past quarter back-filled as approved come from."""
+
+    source: str
+    page: str = ""
 
 
 @dataclass
@@ -72,6 +92,7 @@ class Preview:
     contract: Contract
     end_date: datetime.date
     filename: str
+    backfill: Backfill | None = None
     file_problems: list[str] = field(default_factory=list)
     rows: list[RowPreview] = field(default_factory=list)
 
@@ -91,6 +112,14 @@ class Preview:
     def changed_rows(self) -> list[RowPreview]:
         return [row for row in self.rows if row.changed]
 
+    @property
+    def backfill_note(self) -> str:
+        return backfill_note(self.backfill.source, self.backfill.page) if self.backfill else ""
+
+    @property
+    def sets_targets(self) -> bool:
+        return any(row.sets_target for row in self.changed_rows)
+
     def versions(self) -> dict[str, int | None]:
         """The version of each reading the preview compared with, to detect later edits."""
         return {
@@ -109,18 +138,40 @@ def build_preview(
     filename: str,
     today: datetime.date,
     size: int | None = None,
+    backfill_from: Backfill | None = None,
 ) -> Preview:
-    preview = Preview(contract=contract, end_date=end_date, filename=filename)
-    if not may_ever(user, Action.EDIT, contract.pk):
-        preview.file_problems.append("You cannot enter figures for this contract.")
+    preview = Preview(
+        contract=contract, end_date=end_date, filename=filename, backfill=backfill_from
+    )
+    action = Action.BACKFILL if backfill_from else Action.EDIT
+    if not may_ever(user, action, contract.pk):
+        preview.file_problems.append(
+            "Only a contract manager can back-fill a past quarter."
+            if backfill_from
+            else "You cannot enter figures for this contract."
+        )
         return preview
     if not is_quarter_end(end_date):
         preview.file_problems.append(QUARTER_END_MESSAGE)
         return preview
     period = ReportingPeriod.objects.filter(end_date=end_date).first()
     quarterly_return = period and services.return_for(contract_id=contract.pk, period_id=period.pk)
-    if quarterly_return and (reason := refusal(user, Action.EDIT, quarterly_return)):
+    if backfill_from:
+        errors = backfill.source_errors(backfill_from.source, backfill_from.page)
+        problem = backfill.quarter_problem(contract, end_date, today)
+        preview.file_problems.extend([*errors.values(), *([problem] if problem else [])])
+    if (quarterly_return or backfill_from) and (
+        reason := refusal(user, action, quarterly_return or None, contract_id=contract.pk)
+    ):
         preview.file_problems.append(reason)
+    # A back-fill sets targets as it goes; an ordinary import only where the table lets the
+    # user set the quarter's own targets (the return is a draft once the import opens it).
+    may_set_targets = bool(backfill_from) or allowed(
+        user,
+        Action.SET_TARGETS,
+        contract.pk,
+        state_of(quarterly_return) if quarterly_return else ReturnState.DRAFT,
+    )
     try:
         raw_rows = read_rows(content, filename, size)
     except FileProblem as problem:
@@ -147,7 +198,8 @@ def build_preview(
                 )
             seen.setdefault(row.kpi.pk, row.line)
             row.current = current.get(row.kpi.pk)
-            _judge(row, period, today)
+            _set_target(row, end_date, may_set_targets)
+            _judge(row, period, today, backfilled=bool(backfill_from))
         preview.rows.append(row)
     return preview
 
@@ -169,6 +221,9 @@ def _row_preview(
 ) -> RowPreview:
     cells = raw.cells
     row = RowPreview(line=raw.line, reference=_text(cells["KPI reference"]))
+    row.file_target, problem = _parse_target(cells["Target"])
+    if problem:
+        row.problems.append(problem)
     problems = row.problems
     named = _text(cells["Contract"])
     if named and named.casefold() != contract.code.casefold():
@@ -235,7 +290,49 @@ def _parse_figure(cell: Cell, kpi: Kpi | None) -> tuple[Decimal | None, str]:
     return value, ""
 
 
-def _judge(row: RowPreview, period: ReportingPeriod, today: datetime.date) -> None:
+# The template writes a strict target as "< 5"; strictness is the KPI's, so the sign is read past.
+_COMPARISON = re.compile(r"^(<=|>=|[<>≤≥])\s*")
+
+
+def _parse_target(cell: Cell) -> tuple[Decimal | None, str]:
+    if isinstance(cell, Decimal):
+        return _parse_figure(cell, None)
+    text = _COMPARISON.sub("", _text(cell))
+    value, problem = _parse_figure(text, None)
+    if problem:
+        return None, (
+            f"In 'Target', give the quarter's target as a number, such as 90, or leave it as "
+            f"the template gives it: {problem[0].lower()}{problem[1:]}"
+        )
+    return value, ""
+
+
+def _set_target(row: RowPreview, end_date: datetime.date, may_set: bool) -> None:
+    """The quarter's own target the row would save: a filled Target that differs from the target
+    in force sets it (back to the default, where it names the default)."""
+    assert row.kpi is not None
+    held = row.current.target_override if row.current else None
+    row.target_override = held
+    if row.file_target is None:
+        return
+    in_force = row.kpi.rule_for(end_date, held).target
+    if in_force is not None and row.file_target == in_force:
+        return
+    if not may_set:
+        shown = format(in_force.normalize(), "f") if in_force is not None else "empty"
+        row.problems.append(
+            "Only a contract manager can change this quarter's target: leave Target as the "
+            f"template gives it ({shown})."
+        )
+        return
+    default = row.kpi.rule_for(end_date).target
+    row.target_override = None if row.file_target == default else row.file_target
+    row.sets_target = True
+
+
+def _judge(
+    row: RowPreview, period: ReportingPeriod, today: datetime.date, *, backfilled: bool
+) -> None:
     """Apply the model's own rules to the row as it would be saved, and work out its status."""
     assert row.kpi is not None
     current = row.current
@@ -246,18 +343,24 @@ def _judge(row: RowPreview, period: ReportingPeriod, today: datetime.date) -> No
         not_measured_reason=row.not_measured_reason,
         commentary=row.commentary,
         unit_id=current.unit_id if current else row.kpi.unit_id,
-        target_override=current.target_override if current else None,
+        target_override=row.target_override,
     )
     if not row.problems:
         try:
             reading.clean()
         except ValidationError as error:
-            for messages in error.message_dict.values():
-                row.problems.extend(m for m in messages if m not in row.problems)
+            for name, messages in error.message_dict.items():
+                prefix = "Target: " if name == "target_override" else ""
+                row.problems.extend(
+                    f"{prefix}{m}" for m in messages if f"{prefix}{m}" not in row.problems
+                )
     if row.problems:
         return
     row.status = reading.evaluate(today).status
-    # As on the return page, a draft keeps a miss without its explanation: submitting asks for it.
+    # As on the return page, a draft keeps a miss without its explanation: submitting asks for
+    # it. History back-filled from a source is approved as the source printed it.
+    if backfilled:
+        return
     if row.changed and not row.commentary and services.misses_target(reading, today):
         row.to_do = f"To do before you submit: {services.COMMENTARY_MESSAGE[0].lower()}" + (
             f"{services.COMMENTARY_MESSAGE[1:]}."

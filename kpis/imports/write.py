@@ -11,7 +11,8 @@ from django.db import transaction
 
 from contracts.models import Contract
 from kpis import services
-from kpis.imports.preview import Preview, build_preview
+from kpis.backfill import backfill_return
+from kpis.imports.preview import Backfill, Preview, build_preview
 from kpis.models import Reading
 
 
@@ -24,7 +25,8 @@ class _Rollback(Exception):
 
 
 def change_reason(filename: str) -> str:
-    return f"Imported from {' '.join(filename.split())}"
+    # The history keeps 100 characters of a reason.
+    return f"Imported from {' '.join(filename.split())}"[:100]
 
 
 @transaction.atomic
@@ -35,12 +37,22 @@ def import_readings(
 
     `versions` are those seen when the preview was shown (by KPI id); a row changed by someone
     else since then makes the service raise `EditConflict`. The history of every reading written
-    names the user and the file.
+    names the user and the file. A back-fill also approves the quarter, recording its source.
     """
     if not preview.ok:
         raise ImportRefused(preview.problems)
     versions = preview.versions() if versions is None else versions
     entries = [row.entry(versions.get(str(row.kpi.pk))) for row in preview.changed_rows]
+    if preview.backfill:
+        return backfill_return(
+            contract=preview.contract,
+            end_date=preview.end_date,
+            user=user,
+            entries=entries,
+            source=preview.backfill.source,
+            page=preview.backfill.page,
+            reason=change_reason(preview.filename),
+        )
     quarterly_return = services.open_return(
         contract=preview.contract, end_date=preview.end_date, user=user
     )
@@ -50,6 +62,7 @@ def import_readings(
         quarterly_return=quarterly_return,
         user=user,
         entries=entries,
+        set_targets=preview.sets_targets,
         reason=change_reason(preview.filename),
     )
 
@@ -86,6 +99,7 @@ def prepare_import(
     filename: str,
     today: datetime.date,
     size: int | None = None,
+    backfill_from: Backfill | None = None,
 ) -> Preview:
     """The preview of a file, with the service's verdict on it once every row is sound."""
     preview = build_preview(
@@ -96,6 +110,7 @@ def prepare_import(
         filename=filename,
         today=today,
         size=size,
+        backfill_from=backfill_from,
     )
     if preview.ok:
         preview.file_problems.extend(check_write(preview=preview, user=user))

@@ -24,16 +24,28 @@ def is_quarter_end(day: datetime.date) -> bool:
 QUARTER_END_MESSAGE = "A quarter ends on 30 June, 30 September, 31 December or 31 March."
 
 
+def backfill_note(source: str | None, page: str | None) -> str:
+    """Where a back-filled quarter came from, in words; '' for a quarter entered as usual."""
+    if not source:
+        return ""
+    return f"Back-filled from {source}, page {page}" if page else f"Back-filled from {source}"
+
+
 class ReportingPeriodQuerySet(models.QuerySet):
     def ended_by(self, day: datetime.date) -> ReportingPeriodQuerySet:
         return self.filter(end_date__lt=day)
 
     def for_contract(self, contract) -> ReportingPeriodQuerySet:
         """The quarters a contract has a return for, oldest first, with the return's state as
-        `return_state` (which `kpis.visibility.Sight` reads)."""
+        `return_state` (which `kpis.visibility.Sight` reads) and, for a back-filled quarter,
+        its source (`backfill_note`)."""
         return (
             self.filter(returns__contract=contract)
-            .annotate(return_state=F("returns__state"))
+            .annotate(
+                return_state=F("returns__state"),
+                backfill_source=F("returns__backfill_source"),
+                backfill_page=F("returns__backfill_page"),
+            )
             .order_by("end_date")
         )
 
@@ -119,6 +131,13 @@ class ReportingPeriod(models.Model):
     @property
     def is_year_end(self) -> bool:
         return self.quarter == 4
+
+    @property
+    def backfill_note(self) -> str:
+        """For a quarter read through `for_contract`: where its back-filled figures came from."""
+        return backfill_note(
+            getattr(self, "backfill_source", ""), getattr(self, "backfill_page", "")
+        )
 
     def is_over(self, today: datetime.date) -> bool:
         return self.end_date < today

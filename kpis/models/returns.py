@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from contracts.models import Contract
 from kpis.choices import ReturnState
-from kpis.models.period import ReportingPeriod
+from kpis.models.period import ReportingPeriod, backfill_note
 
 
 class QuarterlyReturnManager(models.Manager):
@@ -31,6 +31,18 @@ class QuarterlyReturn(models.Model):
     # Kept on the row (and so in its history) in full; the history's change reason holds only
     # the first 100 characters.
     reopen_reason = models.TextField(blank=True, help_text="Why the return was last reopened.")
+    # Where a back-filled quarter's figures were taken from, so that the committee can check them.
+    backfill_source = models.CharField(
+        "source document",
+        max_length=200,
+        blank=True,
+        help_text="The published document a past quarter's figures were back-filled from.",
+    )
+    backfill_page = models.CharField("source page", max_length=50, blank=True)
+    backfilled_at = models.DateTimeField(null=True, blank=True)
+    backfilled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = QuarterlyReturnManager()
     history = HistoricalRecords()
@@ -56,3 +68,7 @@ class QuarterlyReturn(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.state == ReturnState.APPROVED
+
+    @property
+    def backfill_note(self) -> str:
+        return backfill_note(self.backfill_source, self.backfill_page)

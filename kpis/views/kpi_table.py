@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from kpis import extensions
+from kpis import display, extensions
 from kpis.access import get_contract_for
 from kpis.filters import KpiFilter
 from kpis.grid import build_grid
@@ -51,5 +51,6 @@ def kpi_table(request: HttpRequest, code: str) -> HttpResponse:
             "shown_values": [p.end_date.isoformat() for p in shown],
             "downloads": DOWNLOADS,
             "shows_drafts": sight.any_draft(shown),
+            "sources": display.sources(shown, sight),
         },
     )

@@ -61,6 +61,7 @@ def pack_context(contract: Contract, quarter: str, today: datetime.date) -> dict
         "progress": display.in_progress_status(period.return_state),
         "exceptions": exceptions,
         "with_thresholds": any(r.kpi.has_thresholds for r in rows),
+        "sources": display.sources(year, PUBLIC),
     }
 
 

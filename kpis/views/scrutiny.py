@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from contracts.models import Contract
 from contracts.roles import contracts_worked_on
-from kpis import due, extensions, page_cache
+from kpis import display, due, extensions, page_cache
 from kpis.access import get_contract_for
 from kpis.filters import QuarterForm
 from kpis.models import QuarterlyReturn, ReportingPeriod
@@ -110,7 +110,7 @@ def contract_scorecard(request: HttpRequest, code: str) -> HttpResponse:
 def _scorecard_body(request: HttpRequest, contract: Contract) -> page_cache.Fragment:
     today = timezone.localdate()
     periods = list(ReportingPeriod.objects.for_contract(contract))
-    form = QuarterForm(request.GET or None, periods=periods)
+    form = QuarterForm(request.GET or None, periods=periods, today=today)
     shown = form.shown_periods
     sight = Sight.of(request.user, contract)
     html = render_to_string(
@@ -121,6 +121,7 @@ def _scorecard_body(request: HttpRequest, contract: Contract) -> page_cache.Frag
             "shown_values": [p.end_date.isoformat() for p in shown],
             "periods": periods,
             "card": scorecard(contract, shown, today, sight=sight),
+            "sources": display.sources(shown, sight),
             "left_out": left_out(contract, shown, today, sight=sight),
             "scorecard_panels": extensions.panels("scorecard", request, contract=contract),
         },

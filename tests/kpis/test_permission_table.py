@@ -11,6 +11,7 @@ from django.http import Http404
 
 from kpis import decisions, services
 from kpis.access import get_return_for
+from kpis.backfill import backfill_return
 from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, Reading
 from kpis.permissions import (
@@ -44,6 +45,7 @@ change_rules | MA    | MA    | MA    | -
 relieve      | -     | -     | -     | MA
 record_credit | -    | -     | -     | MA
 publish      | -     | -     | -     | MA
+backfill     | MA    | MA    | MA    | -
 """
 LETTERS = {
     "O": "officer",
@@ -130,6 +132,15 @@ def _attempt(action: str, user, contract, quarterly_return) -> None:
                 Action.REOPEN: services.reopen_return,
             }[action]
             service(quarterly_return=quarterly_return, user=user, reason="A reason")
+    elif action == Action.BACKFILL:
+        reading = Reading.objects.filter(kpi=kpi, period__end_date=Q3).first()
+        backfill_return(
+            contract=contract,
+            end_date=Q3,
+            user=user,
+            entries=[_entry(reading, 15)] if reading else [],
+            source="Scrutiny report",
+        )
     elif action == Action.PUBLISH:
         publish_pack(contract=contract, quarter=Q3.isoformat(), user=user)
     elif action == Action.SUSPEND:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from contracts.models import Contract
 from kpis.imports.parse import MAX_BYTES
+from kpis.imports.preview import Backfill
 from kpis.imports.write import ImportRefused, import_readings, prepare_import
 from kpis.services import EditConflict
 
@@ -34,8 +35,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and show the changes only."
         )
+        parser.add_argument(
+            "--backfill",
+            action="store_true",
+            help=(
+                "Back-fill a past quarter from a published source: approved at once, missed "
+                "targets without commentary (managers and administrators only)."
+            ),
+        )
+        parser.add_argument("--source", default="", help="With --backfill: the source document.")
+        parser.add_argument("--page", default="", help="With --backfill: its page (optional).")
 
     def handle(self, *args, file: Path, contract: str, period: str, user: str, **options) -> None:
+        if options["backfill"] and not options["source"].strip():
+            raise CommandError("--backfill needs --source: the document the figures come from.")
+        if (options["source"] or options["page"]) and not options["backfill"]:
+            raise CommandError("--source and --page go with --backfill.")
         found = Contract.objects.filter(code=contract).first()
         if found is None:
             raise CommandError(f"No contract has the code {contract!r}.")
@@ -58,6 +73,9 @@ class Command(BaseCommand):
             filename=file.name,
             today=timezone.localdate(),
             size=size,
+            backfill_from=Backfill(options["source"], options["page"])
+            if options["backfill"]
+            else None,
         )
         if not preview.ok:
             for line, message in preview.problems:
@@ -78,7 +96,13 @@ class Command(BaseCommand):
             written = import_readings(preview=preview, user=person)
         except (ImportRefused, EditConflict) as error:
             raise CommandError(f"Nothing was imported: {error}") from None
-        self.stdout.write(f"Imported: {len(written)} readings changed.")
+        if preview.backfill:
+            self.stdout.write(
+                f"Back-filled as approved ({preview.backfill_note}): "
+                f"{len(written)} readings changed."
+            )
+        else:
+            self.stdout.write(f"Imported: {len(written)} readings changed.")
 
 
 def _importer(username: str | None):
