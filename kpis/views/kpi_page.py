@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
-from kpis import display, extensions
+from kpis import display, extensions, page_cache
 from kpis.access import get_kpi_for
 from kpis.charts import describe, trend_svg
 from kpis.grid import build_grid
@@ -53,17 +54,25 @@ def rule_changes(kpi: Kpi) -> list[RuleChangeLine]:
 
 @login_required
 def kpi_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    today = timezone.localdate()
     kpi = get_kpi_for(request.user, code, pk)
+    body = page_cache.fragment(
+        request, kpi.contract, f"kpi:{kpi.pk}", lambda: _kpi_body(request, kpi)
+    )
+    return render(
+        request, "kpis/kpi_detail.html", {"contract": kpi.contract, "kpi": kpi, "body": body}
+    )
+
+
+def _kpi_body(request: HttpRequest, kpi: Kpi) -> page_cache.Fragment:
+    today = timezone.localdate()
     periods = list(ReportingPeriod.objects.for_contract(kpi.contract))
     sight = Sight.of(request.user, kpi.contract)
     rows = build_grid(Kpi.objects.filter(pk=kpi.pk), periods, today, sight=sight)
     extensions.mark_rows(rows, kpi.contract)
     cells = rows[0].cells if rows else []
     kpi = rows[0].kpi if rows else kpi
-    return render(
-        request,
-        "kpis/kpi_detail.html",
+    html = render_to_string(
+        "kpis/_kpi_detail_body.html",
         {
             "contract": kpi.contract,
             "kpi": kpi,
@@ -78,3 +87,4 @@ def kpi_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "history": kpi_history(kpi, periods if sight.readable >= DRAFT_STATES else []),
         },
     )
+    return page_cache.Fragment(html)

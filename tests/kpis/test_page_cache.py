@@ -14,7 +14,7 @@ from kpis import decisions, services
 from kpis.models import Kpi, Unit
 from regime.services import record_relief
 from tests.kpis.import_files import OPEN_QUARTER, fill_xlsx
-from tests.kpis.test_services_returns import Q3, _fill, _open
+from tests.kpis.test_services_returns import Q3, _entry, _fill, _open
 
 ROW = re.compile(
     r"ICT Managed Service</a></th>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>(\d+)(?:<span|</td>)"
@@ -159,3 +159,29 @@ def test_a_contract_saved_never_writes_back_an_older_version(seed):
     stale.name = "ICT Managed Service (renamed)"
     stale.save()
     assert _version("ICT") > moved
+
+
+def test_a_kpi_page_shows_a_saved_figure_at_once(client, officer, manager, seed):
+    quarterly_return = _open(officer, seed["ICT"])
+    kpi = Kpi.objects.get(contract=seed["ICT"], reference="3")
+    client.force_login(manager)
+    assert "96.5%" not in client.get(kpi.get_absolute_url()).content.decode()
+    reading = quarterly_return.period.readings.get(kpi=kpi)
+    services.save_draft(
+        quarterly_return=quarterly_return, user=officer, entries=[_entry(reading, "96.5")]
+    )
+    assert "96.5%" in client.get(kpi.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("page", ["/contracts/ICT/", "kpi"])
+def test_a_cached_page_reads_only_the_session_the_user_and_the_contract(
+    client, committee_member, seed, django_assert_num_queries, page
+):
+    url = Kpi.objects.get(contract=seed["ICT"], reference="3").get_absolute_url()
+    url = url if page == "kpi" else page
+    client.force_login(committee_member)
+    client.get(url)
+    # The session, the user, the user's groups (for the part in the contract) and the
+    # contract (with the KPI on its page): nothing is counted again.
+    with django_assert_num_queries(4):
+        assert client.get(url).status_code == 200
