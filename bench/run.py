@@ -252,6 +252,7 @@ def main() -> None:
     log(f"Recreating database {world.DATABASE}")
     world.recreate_database()
     world.setup_django(env)
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
 
@@ -273,6 +274,7 @@ def main() -> None:
             "requests_per_page": REQUESTS,
             "concurrency": CONCURRENCY,
             "seconds_per_throughput_run": SECONDS,
+            "session_engine": settings.SESSION_ENGINE,
         },
         "sizes": {},
     }
