@@ -7,11 +7,21 @@ class Frequency(models.TextChoices):
     ANNUAL = "annual", "Annual"
 
 
-class Unit(models.TextChoices):
+class UnitCode(models.TextChoices):
+    """The units every contract shares from the start; more are data (`kpis.models.Unit`)."""
+
     PERCENT = "percent", "Percentage"
     COUNT = "count", "Number of failures"
     DAYS = "days", "Days"
     SCORE = "score", "Score"
+
+
+class ThresholdBasis(models.TextChoices):
+    """How a KPI's detriment and failure thresholds are given."""
+
+    ABSOLUTE = "absolute", "Figures"
+    PERCENT = "percent", "% of target"
+    POINTS = "points", "Points from target"
 
 
 class Direction(models.TextChoices):

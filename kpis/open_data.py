@@ -45,6 +45,7 @@ OPEN_DATA_HEADER = [
     "return_state",
     "commentary",
     "last_updated",
+    "threshold_basis",
 ]
 
 
@@ -86,7 +87,7 @@ def open_data_rows(today: datetime.date | None = None) -> Iterator[list[str]]:
             safe_text(kpi.reference),
             safe_text(kpi.description),
             kpi.frequency,
-            kpi.unit,
+            kpi.unit_id,
             kpi.direction,
             f"{period.financial_year}/{(period.financial_year + 1) % 100:02d}",
             str(period.quarter),
@@ -97,13 +98,14 @@ def open_data_rows(today: datetime.date | None = None) -> Iterator[list[str]]:
             plain_number(r.rule_detriment),
             plain_number(r.rule_failure),
             plain_number(r.value),
-            r.unit or kpi.unit,
+            r.unit_id or kpi.unit_id,
             safe_text(r.not_measured_reason),
             r.status,
             r.would_have_been or "",
             r.return_state or "",
             safe_text(r.commentary),
             timezone.localtime(r.updated_at).isoformat(timespec="seconds"),
+            r.rule_basis,
         ]
 
 

@@ -15,16 +15,23 @@ DAYS = [datetime.date(2018, 8, 15), datetime.date(2019, 2, 1), datetime.date(202
 
 def _by_orm(kpi_ids, period_ids, today) -> dict:
     readings = Reading.objects.filter(kpi__in=kpi_ids, period__in=period_ids).with_status(today)
-    return {(r.kpi_id, r.period_id): (r.value, r.status, r.would_have_been) for r in readings}
+    return {(r.kpi_id, r.period_id): _seen(r) for r in readings.select_related("unit")}
+
+
+def _seen(r: Reading) -> tuple:
+    return (r.value, r.status, r.would_have_been, r.unit.label if r.unit_id else None)
 
 
 @pytest.mark.parametrize("today", DAYS, ids=str)
-def test_it_agrees_with_the_orm_on_every_seed_reading(seed, today):
+def test_it_agrees_with_the_orm_on_every_seed_reading(seed, today, django_assert_num_queries):
     kpi_ids = list(Kpi.objects.values_list("pk", flat=True))
     period_ids = list(ReportingPeriod.objects.values_list("pk", flat=True))
     found = readings_with_status(kpi_ids=kpi_ids, period_ids=period_ids, today=today)
     assert len(found) == Reading.objects.count() > 100
-    mine = {(r.kpi_id, r.period_id): (r.value, r.status, r.would_have_been) for r in found}
+    # The units the figures were reported in come with them, as select_related would bring them.
+    with django_assert_num_queries(0):
+        mine = {(r.kpi_id, r.period_id): _seen(r) for r in found}
+    assert any(label for *_, label in mine.values())
     assert mine == _by_orm(kpi_ids, period_ids, today)
 
 
