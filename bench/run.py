@@ -9,7 +9,9 @@ tables around them grow. For each size it measures, for every main page found by
 - the median and 95th-percentile latency of BENCH_REQUESTS sequential requests to gunicorn on
   127.0.0.1, through the production middleware (HTTPS is what a TLS proxy would report);
 - the KPI table's requests per second with BENCH_CONCURRENCY clients for BENCH_SECONDS, beside a
-  floor page that returns a pre-rendered copy of the same table through the same middleware.
+  floor page that returns a pre-rendered copy of the same table through the same middleware, and
+  a signed-in floor that returns it behind `login_required` to the same signed-in client (the
+  target is judged against this one: every real page reads the session and the user).
 
 Prints one JSON document. BENCH_SIZES=small,medium picks sizes (large is a million readings).
 """
@@ -191,10 +193,14 @@ def measure_size(name: str, port: int, floor_file: Path) -> dict:
             floor_file.write_bytes(Http("127.0.0.1", port, dict(sessions[committee])).get(url).body)
         table = throughput(port, sessions[committee], url)
         floor = throughput(port, sessions[committee], "/bench/floor/")
+        signed_in = throughput(port, sessions[committee], "/bench/floor/signed-in/")
+        rate = table["requests_per_second"]
         result["kpi_table_throughput"] = {
             "kpi_table": table,
             "floor": floor,
-            "ratio": round(table["requests_per_second"] / floor["requests_per_second"], 3),
+            "signed_in_floor": signed_in,
+            "ratio": round(rate / floor["requests_per_second"], 3),
+            "ratio_to_signed_in_floor": round(rate / signed_in["requests_per_second"], 3),
         }
     return result
 
@@ -218,12 +224,20 @@ def targets(sizes: dict) -> dict:
         }
         verdict["contract_page_median_growth_smallest_to_largest"] = growth
         verdict["growth_under_half"] = {n: g < 0.5 for n, g in growth.items()}
-    ratios = [s["kpi_table_throughput"]["ratio"] for s in measured if "kpi_table_throughput" in s]
-    if ratios:
-        verdict["kpi_table_at_least_half_the_floor"] = min(ratios) >= 0.5
-    save = [s["return_save"]["queries"] for s in measured if "queries" in s.get("return_save", {})]
-    if save:
-        verdict[f"save_at_most_{SAVE_BUDGET}_queries"] = max(save) <= SAVE_BUDGET
+    throughputs = [s["kpi_table_throughput"] for s in measured if "kpi_table_throughput" in s]
+    if throughputs:
+        # The issue's target is against the signed-in floor: a page behind a sign-in cannot
+        # avoid reading the session and the user. The bare floor stays for comparison.
+        verdict["kpi_table_at_least_half_the_signed_in_floor"] = (
+            min(t["ratio_to_signed_in_floor"] for t in throughputs) >= 0.5
+        )
+        verdict["kpi_table_at_least_half_the_floor"] = min(t["ratio"] for t in throughputs) >= 0.5
+    saves = [s["return_save"] for s in measured if "queries" in s.get("return_save", {})]
+    if saves:
+        verdict[f"save_at_most_{SAVE_BUDGET}_queries"] = max(s["queries"] for s in saves) <= (
+            SAVE_BUDGET
+        )
+        verdict["saved_returns_have_every_kpi"] = all(s["kpis_in_return"] == KPIS for s in saves)
     return verdict
 
 
@@ -238,6 +252,7 @@ def main() -> None:
     log(f"Recreating database {world.DATABASE}")
     world.recreate_database()
     world.setup_django(env)
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
 
@@ -259,6 +274,7 @@ def main() -> None:
             "requests_per_page": REQUESTS,
             "concurrency": CONCURRENCY,
             "seconds_per_throughput_run": SECONDS,
+            "session_engine": settings.SESSION_ENGINE,
         },
         "sizes": {},
     }

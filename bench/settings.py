@@ -1,5 +1,13 @@
-"""Production settings plus one extra page: the floor the KPI table is compared with."""
+"""Production settings plus the floor pages the KPI table is compared with (bench/urls.py)."""
+
+import os
+
+from django.conf import global_settings
 
 from serco_kpi.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
+
+# To compare session stores, such as django.contrib.sessions.backends.cached_db or
+# signed_cookies, with the database store the app uses (README "Speed" says which won).
+SESSION_ENGINE = os.environ.get("BENCH_SESSION_ENGINE") or global_settings.SESSION_ENGINE

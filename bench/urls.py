@@ -1,7 +1,9 @@
-"""The app's own addresses, plus /bench/floor/: a pre-rendered page served as fast as Django can.
+"""The app's own addresses, plus two floors: a pre-rendered page served as fast as Django can.
 
-The floor goes through the same middleware as every page but does no work of its own, so the
-KPI table's requests per second against it show how much the page itself costs.
+Both floors go through the same middleware as every page but do no work of their own, so the
+KPI table's requests per second against them show how much the page itself costs. /bench/floor/
+never reads the session or the user, which no real page can avoid; /bench/floor/signed-in/ serves
+the same bytes behind `login_required`, as the KPI table is, to a signed-in client.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import os
 from functools import cache
 from pathlib import Path
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
@@ -26,4 +29,13 @@ def floor(request: HttpRequest) -> HttpResponse:
     return HttpResponse(_floor_page())
 
 
-urlpatterns = [path("bench/floor/", floor, name="bench_floor"), *app_urlpatterns]
+@login_required
+def signed_in_floor(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(_floor_page())
+
+
+urlpatterns = [
+    path("bench/floor/", floor, name="bench_floor"),
+    path("bench/floor/signed-in/", signed_in_floor, name="bench_signed_in_floor"),
+    *app_urlpatterns,
+]

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from kpis import display
 from kpis.extensions import Mark
 from kpis.models import Kpi, Reading, ReportingPeriod, RuleChange, Suspension
+from kpis.querysets import readings_with_status
 from kpis.status import Rule, Status
 from kpis.visibility import Sight
 
@@ -125,17 +127,6 @@ class Row:
         return next(c for c in self.cells if c.period.pk == period.pk)
 
 
-def readings_with_status(
-    kpis: QuerySet, periods: Sequence[ReportingPeriod], today: datetime.date | None = None
-) -> QuerySet:
-    return (
-        Reading.objects.filter(kpi__in=kpis.values("pk"), period__in=[p.pk for p in periods])
-        .with_status(today)
-        .select_related("unit")
-        .order_by()
-    )
-
-
 def build_grid(
     kpis: QuerySet,
     periods: Sequence[ReportingPeriod],
@@ -150,7 +141,14 @@ def build_grid(
         )
     )
     shown = sight.shown(periods)
-    found = {(r.kpi_id, r.period_id): r for r in readings_with_status(kpis, shown, today)}
+    # By ids rather than the KPIs' query: that may hold a status filter, which is costly to
+    # compile again, and the KPIs are in hand.
+    readings = readings_with_status(
+        kpi_ids=[k.pk for k in kpi_list],
+        period_ids=[p.pk for p in shown],
+        today=today or timezone.localdate(),
+    )
+    found = {(r.kpi_id, r.period_id): r for r in readings}
     rows = []
     for kpi in kpi_list:
         row = Row(kpi)

@@ -113,6 +113,12 @@ class KpiTable(tables.Table):
             for part in ("target", "figure", "status", "note"):
                 extra.append((f"q{index}_{part}", ExportColumn(index, period, part)))
         super().__init__(rows, extra_columns=extra, **kwargs)
+        self.with_thresholds = with_thresholds
+
+    @property
+    def sorted_rows(self) -> list[Row]:
+        """The rows in the order the reader chose, for the page's own loop over them."""
+        return list(self.data)
 
     def render_reference(self, record: Row) -> str:
         return format_html(

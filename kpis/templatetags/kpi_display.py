@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import template
 from django.utils.html import format_html
 
@@ -13,6 +15,12 @@ def status_tag(status: str | None, would_have_been: str | None = None) -> str:
     """A status as symbol, word and colour; a suspended one also says what it would have been."""
     if not status:
         return ""
+    return _status_tag(status, would_have_been)
+
+
+# A table shows a handful of different statuses in hundreds of cells: build each tag once.
+@lru_cache(maxsize=128)
+def _status_tag(status: str, would_have_been: str | None) -> str:
     extra = ""
     if would_have_been:
         extra = format_html(

@@ -1,0 +1,55 @@
+"""The KPI grids' readings query, compiled once a day, agrees with `with_status` compiled anew."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from kpis.models import Kpi, Reading, ReportingPeriod
+from kpis.querysets import readings_with_status
+from kpis.status import Status
+
+DAYS = [datetime.date(2018, 8, 15), datetime.date(2019, 2, 1), datetime.date(2026, 1, 1)]
+
+
+def _by_orm(kpi_ids, period_ids, today) -> dict:
+    readings = Reading.objects.filter(kpi__in=kpi_ids, period__in=period_ids).with_status(today)
+    return {(r.kpi_id, r.period_id): _seen(r) for r in readings.select_related("unit")}
+
+
+def _seen(r: Reading) -> tuple:
+    return (r.value, r.status, r.would_have_been, r.unit.label if r.unit_id else None)
+
+
+@pytest.mark.parametrize("today", DAYS, ids=str)
+def test_it_agrees_with_the_orm_on_every_seed_reading(seed, today, django_assert_num_queries):
+    kpi_ids = list(Kpi.objects.values_list("pk", flat=True))
+    period_ids = list(ReportingPeriod.objects.values_list("pk", flat=True))
+    found = readings_with_status(kpi_ids=kpi_ids, period_ids=period_ids, today=today)
+    assert len(found) == Reading.objects.count() > 100
+    # The units the figures were reported in come with them, as select_related would bring them.
+    with django_assert_num_queries(0):
+        mine = {(r.kpi_id, r.period_id): _seen(r) for r in found}
+    assert any(label for *_, label in mine.values())
+    assert mine == _by_orm(kpi_ids, period_ids, today)
+
+
+def test_it_reads_only_the_kpis_and_quarters_asked_for(seed):
+    kpi = Kpi.objects.get(contract__code="PSSP", reference="R&B-K-009")
+    march = ReportingPeriod.objects.get(end_date="2019-03-31")
+    june = ReportingPeriod.objects.get(end_date="2018-06-30")
+    found = readings_with_status(
+        kpi_ids=[kpi.pk], period_ids=[march.pk, june.pk], today=datetime.date(2019, 6, 1)
+    )
+    assert sorted((r.kpi_id, r.period_id) for r in found) == sorted(
+        [(kpi.pk, march.pk), (kpi.pk, june.pk)]
+    )
+    # The seed's R&B-K-009 missed its target in March 2019 (the scrutiny report says so).
+    assert next(r for r in found if r.period_id == march.pk).status == Status.BELOW_TARGET
+
+
+def test_it_reads_nothing_when_nothing_is_asked_for(seed, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert readings_with_status(kpi_ids=[], period_ids=[1], today=DAYS[0]) == []
+        assert readings_with_status(kpi_ids=[1], period_ids=[], today=DAYS[0]) == []
