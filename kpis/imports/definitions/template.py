@@ -1,0 +1,78 @@
+"""The definitions template: a contract's KPIs as held, one to a row, so that a template sent back
+unchanged changes nothing; for a contract with none yet, one example row of each kind."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from contracts.models import Contract
+from kpis.exports import safe_text
+from kpis.imports.definitions import columns as c
+from kpis.imports.definitions.preview import shown
+from kpis.models import Kpi
+
+NUMBER_COLUMNS = {c.TARGET, c.DETRIMENT, c.FAILURE}
+WIDTHS = [14, 60, 12, 30, 12, 20, 18, 10, 10, 12, 12, 40]
+
+
+def template_rows(contract: Contract) -> list[list[str]]:
+    kpis = Kpi.objects.for_contract(contract).in_report_order().select_related("service_area")
+    units = dict(c.unit_choices(contract))
+    rows = [
+        [
+            kpi.reference,
+            kpi.description,
+            kpi.service_area.code,
+            kpi.service_area.name,
+            shown("frequency", kpi.frequency),
+            units.get(kpi.unit, kpi.unit),
+            shown("direction", kpi.direction),
+            shown("target", kpi.target),
+            shown("target_strict", kpi.target_strict),
+            shown("detriment", kpi.detriment),
+            shown("failure", kpi.failure),
+            kpi.notes,
+        ]
+        for kpi in kpis
+    ]
+    return rows or [list(example) for example in c.EXAMPLES]
+
+
+def template_filename(contract: Contract, extension: str) -> str:
+    return f"{contract.code}-kpis.{extension}"
+
+
+def template_csv(contract: Contract) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(c.COLUMNS)
+    writer.writerows([safe_text(cell) for cell in row] for row in template_rows(contract))
+    return out.getvalue()
+
+
+def template_xlsx(contract: Contract) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"{contract.code} KPIs"[:31]
+    sheet.append(c.COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    numbers = {i for i, name in enumerate(c.COLUMNS) if name in NUMBER_COLUMNS}
+    for row in template_rows(contract):
+        sheet.append([Decimal(v) if i in numbers and v else v for i, v in enumerate(row)])
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            if isinstance(cell.value, str):
+                # Text stays text: a description starting with "=" is not a formula.
+                cell.data_type = "s"
+    for index, width in enumerate(WIDTHS):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
