@@ -16,7 +16,7 @@ from kpis import due, extensions
 from kpis.access import get_contract_for
 from kpis.filters import QuarterForm
 from kpis.models import QuarterlyReturn, ReportingPeriod
-from kpis.permissions import Action, allowed
+from kpis.permissions import Action, allowed, may_create_contract, may_ever
 from kpis.scorecard import latest_counts, left_out, scorecard
 from kpis.summary import Counts
 from kpis.visibility import PUBLIC_STATES, Sight
@@ -93,6 +93,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "panel_is_yours": bool(worked),
             "today": today,
             "overdue_after_days": settings.RETURN_OVERDUE_AFTER_DAYS,
+            "can_create_contract": may_create_contract(request.user),
         },
     )
 
@@ -116,5 +117,6 @@ def contract_scorecard(request: HttpRequest, code: str) -> HttpResponse:
             "card": scorecard(contract, shown, today, sight=sight),
             "left_out": left_out(contract, shown, today, sight=sight),
             "scorecard_panels": extensions.panels("scorecard", request, contract=contract),
+            "can_define_kpis": may_ever(request.user, Action.DEFINE_KPIS, contract.pk),
         },
     )

@@ -57,6 +57,8 @@ class DefinitionRow:
     kpi: Kpi | None = None
     area_code: str = ""
     area_name: str = ""
+    # The row's cells as typed, to show beside each problem.
+    cells: dict[str, str] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
     # (column, message); the column is "" for the row as a whole.
     problems: list[tuple[str, str]] = field(default_factory=list)
@@ -65,8 +67,10 @@ class DefinitionRow:
         if (column, message) not in self.problems:
             self.problems.append((column, message))
 
-    def problems_in(self, column: str) -> list[str]:
-        return [message for where, message in self.problems if where == column]
+    @property
+    def problems_shown(self) -> list[tuple[str, str, str]]:
+        """(column, what the cell holds, message) for each problem."""
+        return [(column, self.cells.get(column, ""), message) for column, message in self.problems]
 
     @property
     def kind(self) -> str:
@@ -216,6 +220,7 @@ class _Context:
 def _row(raw: RawRow, held: dict[str, Kpi], context: _Context) -> DefinitionRow:
     cells = raw.cells
     row = DefinitionRow(line=raw.line, reference=cell_text(cells[c.REFERENCE]))
+    row.cells = {column: cell_text(cells[column])[:80] for column in c.COLUMNS}
     if not row.reference:
         row.problem(c.REFERENCE, "Give the KPI's reference, as the contract prints it.")
     elif row.reference.casefold() in c.EXAMPLE_REFERENCES:
