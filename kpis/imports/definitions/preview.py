@@ -148,10 +148,12 @@ class DefinitionsPreview:
         ]
 
 
-def shown(name: str, value: object) -> str:
-    """A KPI's value as the preview and template write it."""
+def shown(name: str, value: object, units: dict[str, str] | None = None) -> str:
+    """A KPI's value as the preview and template write it; a unit by its label in `units`."""
     if value is None or value == "":
         return ""
+    if name == "unit":
+        return (units or {}).get(str(value), str(value))
     if name == "target_strict":
         return "yes" if value else "no"
     if isinstance(value, Decimal):
@@ -263,7 +265,7 @@ def _row(raw: RawRow, held: dict[str, Kpi], context: _Context) -> DefinitionRow:
     row.kpi = _candidate(row, values, area, context.contract)
     _check(row)
     if row.held is not None and not row.problems:
-        row.changes = _changes(row.held, row.kpi, row.area_code)
+        row.changes = _changes(row.held, row.kpi, row.area_code, dict(context.units))
         for change in row.changes:
             if change.field in JUDGED_BY and row.held.pk in context.judged:
                 row.problem(
@@ -348,7 +350,7 @@ def _add(row: DefinitionRow, error: ValidationError) -> None:
             row.problem(c.COLUMN_OF_FIELD.get(name, ""), message)
 
 
-def _changes(held: Kpi, kpi: Kpi, area_code: str) -> list[Change]:
+def _changes(held: Kpi, kpi: Kpi, area_code: str, units: dict[str, str]) -> list[Change]:
     changes = []
     for name in COMPARED:
         if name == "service_area":
@@ -356,7 +358,8 @@ def _changes(held: Kpi, kpi: Kpi, area_code: str) -> list[Change]:
             if before.casefold() == after.casefold():
                 continue
         else:
-            before, after = shown(name, getattr(held, name)), shown(name, getattr(kpi, name))
+            before = shown(name, getattr(held, name), units)
+            after = shown(name, getattr(kpi, name), units)
             if before == after:
                 continue
         changes.append(Change(field=name, before=before, after=after))

@@ -30,7 +30,7 @@ def template_rows(contract: Contract) -> list[list[str]]:
             kpi.service_area.code,
             kpi.service_area.name,
             shown("frequency", kpi.frequency),
-            units.get(kpi.unit, kpi.unit),
+            shown("unit", kpi.unit, units),
             shown("direction", kpi.direction),
             shown("target", kpi.target),
             shown("target_strict", kpi.target_strict),
