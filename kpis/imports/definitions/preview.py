@@ -143,7 +143,7 @@ class DefinitionsPreview:
         """What the import would do, to tell whether anything changed between preview and
         confirmation."""
         return [
-            [row.reference, row.kind, *(f"{x.field}={x.after}" for x in row.changes)]
+            [row.reference, row.kind, *(f"{x.field}:{x.before}>{x.after}" for x in row.changes)]
             for row in self.rows
         ]
 
@@ -185,14 +185,19 @@ def build_preview(
     }
     context = _Context(
         contract=contract,
-        areas={a.code.casefold(): a for a in ServiceArea.objects.filter(contract=contract)},
+        areas={
+            a.code.casefold(): a for a in ServiceArea.objects.filter(contract=contract).order_by()
+        },
         units=c.unit_choices(contract),
         judged=set(
             Reading.objects.filter(
                 kpi__contract=contract,
                 period__returns__contract=contract,
                 period__returns__state=ReturnState.APPROVED,
-            ).values_list("kpi_id", flat=True)
+            )
+            .order_by()
+            .values_list("kpi_id", flat=True)
+            .distinct()
         ),
         new_areas=preview.new_areas,
     )
