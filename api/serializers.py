@@ -64,6 +64,7 @@ class KpiSerializer(serializers.ModelSerializer):
             "target_strict",
             "detriment",
             "failure",
+            "threshold_basis",
             "scale_min",
             "scale_max",
             "notes",

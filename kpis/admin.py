@@ -164,6 +164,7 @@ class KpiAdmin(ReasonAdmin, SimpleHistoryAdmin):
             target_strict=obj.target_strict,
             detriment=obj.detriment,
             failure=obj.failure,
+            threshold_basis=obj.threshold_basis,
             reason=form.reason,
             user=request.user,
         )

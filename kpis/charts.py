@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from kpis import display
 from kpis.choices import Direction, Unit
 from kpis.grid import Cell
-from kpis.status import MEASURED, Status
+from kpis.status import MEASURED, Status, tolerance
 
 WIDTH, HEIGHT = 760, 320
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 20, 60
@@ -26,7 +26,7 @@ def _bounds(cells: Sequence[Cell]) -> tuple[float, float]:
     kpi = cells[0].kpi
     values = [float(c.reading.value) for c in cells if c.reading and c.reading.value is not None]
     values += [float(c.target_value) for c in cells if c.target_value is not None]
-    values += [float(v) for v in (kpi.detriment, kpi.failure) if v is not None]
+    values += [v for v in (_edge(kpi, kpi.detriment), _edge(kpi, kpi.failure)) if v is not None]
     if not values:
         return 0.0, 1.0
     low, high = min(values), max(values)
@@ -112,17 +112,29 @@ def trend_svg(cells: Sequence[Cell], chart_id: str = "trend") -> SafeString:
     )
 
 
+def _edge(kpi, threshold) -> float | None:
+    """Where a threshold lies as a figure: a tolerance is measured from the default target."""
+    if threshold is None or (kpi.relative and kpi.target is None):
+        return None
+    if not kpi.relative:
+        return float(threshold)
+    allowed = tolerance(kpi.threshold_basis, kpi.target, threshold)
+    higher = kpi.direction == Direction.HIGHER
+    return float(kpi.target - allowed if higher else kpi.target + allowed)
+
+
 def _bands(kpi, low: float, high: float, y, plot_w: float) -> list[str]:
     """Shaded zones where a figure is a detriment or a failure, each labelled in words."""
     parts: list[str] = []
     higher = kpi.direction == Direction.HIGHER
     edge = low if higher else high
     bands = []
-    if kpi.failure is not None:
-        bands.append(("Failure", float(kpi.failure), edge, "#f4cdc6"))
-    if kpi.detriment is not None:
-        end = float(kpi.failure) if kpi.failure is not None else edge
-        bands.append(("Detriment", float(kpi.detriment), end, "#fff2b3"))
+    failure, detriment = _edge(kpi, kpi.failure), _edge(kpi, kpi.detriment)
+    if failure is not None:
+        bands.append(("Failure", failure, edge, "#f4cdc6"))
+    if detriment is not None:
+        end = failure if failure is not None else edge
+        bands.append(("Detriment", detriment, end, "#fff2b3"))
     for label, start, end, colour in bands:
         top, bottom = sorted((y(start), y(end)))
         if bottom - top < 1:

@@ -14,6 +14,14 @@ class Unit(models.TextChoices):
     SCORE = "score", "Score"
 
 
+class ThresholdBasis(models.TextChoices):
+    """How a KPI's detriment and failure thresholds are given."""
+
+    ABSOLUTE = "absolute", "Figures"
+    PERCENT = "percent", "% of target"
+    POINTS = "points", "Points from target"
+
+
 class Direction(models.TextChoices):
     HIGHER = "higher", "Higher is better"
     LOWER = "lower", "Lower is better"

@@ -117,11 +117,13 @@ def change_rule(
     failure: Decimal | None,
     reason: str,
     user,
+    threshold_basis: str | None = None,
 ) -> Kpi:
     """Give a KPI a new target and thresholds from the quarter ending `effective_from` on.
 
     Quarters before it keep the rule they were judged by. With no quarter named, the new rule
     judges every quarter, which is allowed only while none of the contract's is approved.
+    Without `threshold_basis`, the thresholds are given as they were (figures or tolerances).
     """
     require(user, Action.CHANGE_RULES, contract_id=kpi.contract_id)
     reason = reason.strip()
@@ -139,6 +141,7 @@ def change_rule(
     previous = stored.rule_for(day_before) if day_before else None
     kpi.target, kpi.target_strict = target, target_strict
     kpi.detriment, kpi.failure = detriment, failure
+    kpi.threshold_basis = threshold_basis or stored.threshold_basis
     try:
         kpi.full_clean()
     except ValidationError as error:
@@ -158,6 +161,7 @@ def change_rule(
             previous_target_strict=previous.strict,
             previous_detriment=previous.detriment,
             previous_failure=previous.failure,
+            previous_threshold_basis=previous.basis,
             reason=reason,
             changed_by=user,
         )

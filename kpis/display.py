@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kpis.choices import Direction, ReturnState, Unit
+from kpis.choices import Direction, ReturnState, ThresholdBasis, Unit
 from kpis.status import Status
 
 # A symbol beside every status word, so that status never rests on colour alone.
@@ -90,9 +90,19 @@ def target(value: Decimal | None, unit: str, direction: str, strict: bool = Fals
     return f"{sign} {figure(value, unit)}"
 
 
-def threshold(value: Decimal | None, unit: str, direction: str) -> str:
-    """A detriment or failure threshold, reached inclusively on the worse side: '≤ 87%'."""
+def threshold(
+    value: Decimal | None, unit: str, direction: str, basis: str = ThresholdBasis.ABSOLUTE
+) -> str:
+    """A detriment or failure threshold on the worse side: '≤ 87%' for a figure, reached
+    inclusively; 'more than 10% below target' for a tolerance."""
     if value is None:
         return "none"
-    sign = "≤" if direction == Direction.HIGHER else "≥"
-    return f"{sign} {figure(value, unit)}"
+    if basis == ThresholdBasis.ABSOLUTE:
+        sign = "≤" if direction == Direction.HIGHER else "≥"
+        return f"{sign} {figure(value, unit)}"
+    side = "below" if direction == Direction.HIGHER else "above"
+    if basis == ThresholdBasis.PERCENT:
+        return f"more than {number(value)}% {side} target"
+    if unit == Unit.PERCENT:
+        return f"more than {number(value)} percentage points {side} target"
+    return f"more than {figure(value, unit)} {side} target"

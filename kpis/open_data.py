@@ -45,6 +45,7 @@ OPEN_DATA_HEADER = [
     "return_state",
     "commentary",
     "last_updated",
+    "threshold_basis",
 ]
 
 
@@ -104,6 +105,7 @@ def open_data_rows(today: datetime.date | None = None) -> Iterator[list[str]]:
             r.return_state or "",
             safe_text(r.commentary),
             timezone.localtime(r.updated_at).isoformat(timespec="seconds"),
+            r.rule_basis,
         ]
 
 

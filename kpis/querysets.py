@@ -10,17 +10,29 @@ import datetime
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Abs, Coalesce
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
-from kpis.choices import Direction, Frequency
+from kpis.choices import Direction, Frequency, ThresholdBasis
 from kpis.status import Status
 from kpis.visibility import readable_q
 
 _HIGHER = Q(kpi__direction=Direction.HIGHER)
 _LOWER = Q(kpi__direction=Direction.LOWER)
-RULE_FIELDS = ("target", "target_strict", "detriment", "failure")
+RULE_FIELDS = ("target", "target_strict", "detriment", "failure", "threshold_basis")
 
 
 def _rule_field(name: str) -> Case:
@@ -48,6 +60,7 @@ def _rule_aliases() -> dict:
         "rule_strict": _rule_field("target_strict"),
         "rule_detriment": _rule_field("detriment"),
         "rule_failure": _rule_field("failure"),
+        "rule_basis": _rule_field("threshold_basis"),
     }
 
 
@@ -55,42 +68,64 @@ def _status(value: Status) -> Value:
     return Value(value.value, output_field=CharField())
 
 
-def _figure_status() -> Case:
-    # Refers to the aliases of `_rule_aliases`, which `with_status` sets first.
+class _Exact(Func):
+    """Rounds away SQLite's floating-point noise (PostgreSQL's numeric is exact): both sides of
+    a tolerance comparison are exact at 6 places, given figures of 4 and tolerances of 2."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="ROUND(%(expressions)s, 6)", **extra)
+
+
+def _reaches(threshold: str) -> Q:
+    """`kpis.status._reaches` in SQL: a threshold given as a figure is reached inclusively; one
+    given as a tolerance is reached by missing the target by more than it."""
+    target, value, allowed = F("rule_target"), F("value"), F(threshold)
+    as_figure = (_HIGHER & Q(value__lte=allowed)) | (_LOWER & Q(value__gte=allowed))
+    # shortfall > |target| x tolerance / 100, multiplied out so that nothing is divided.
+    by_percent = Q(rule_basis=ThresholdBasis.PERCENT) & (
+        (_HIGHER & _more_than((target - value) * 100, Abs(target) * allowed))
+        | (_LOWER & _more_than((value - target) * 100, Abs(target) * allowed))
+    )
+    by_points = Q(rule_basis=ThresholdBasis.POINTS) & (
+        (_HIGHER & _more_than(target - value, allowed))
+        | (_LOWER & _more_than(value - target, allowed))
+    )
+    return (Q(rule_basis=ThresholdBasis.ABSOLUTE) & as_figure) | (
+        Q(**{f"{threshold}__isnull": False}) & (by_percent | by_points)
+    )
+
+
+def _more_than(shortfall, tolerance) -> GreaterThan:
+    return GreaterThan(_Exact(shortfall), _Exact(tolerance))
+
+
+def _unsuspended_whens(today: datetime.date) -> list[When]:
+    """The rules for a reading outside a suspension, in order, falling through to below target.
+
+    One flat list rather than nested CASEs: SQLite refuses expressions nested too deeply, and
+    the rule's aliases (`_rule_aliases`, set first by `with_status`) are deep already.
+    """
+    due = Q(kpi__frequency__in=[Frequency.MONTHLY, Frequency.QUARTERLY]) | Q(period__quarter=4)
+    over = Q(period__end_date__lt=today)
+    no_figure = Q(value__isnull=True)
     target = F("rule_target")
     strict = Q(rule_strict=True)
     meets = (_HIGHER & ((strict & Q(value__gt=target)) | (~strict & Q(value__gte=target)))) | (
         _LOWER & ((strict & Q(value__lt=target)) | (~strict & Q(value__lte=target)))
     )
-    # A comparison with a threshold that is not set is never true, as in Python.
-    reaches_failure = (_HIGHER & Q(value__lte=F("rule_failure"))) | (
-        _LOWER & Q(value__gte=F("rule_failure"))
-    )
-    reaches_detriment = (_HIGHER & Q(value__lte=F("rule_detriment"))) | (
-        _LOWER & Q(value__gte=F("rule_detriment"))
-    )
     not_comparable = (~Q(unit="") & ~Q(unit=F("kpi__unit"))) | Q(rule_target__isnull=True)
-    return Case(
-        When(not_comparable, then=_status(Status.NOT_MEASURED)),
-        When(meets, then=_status(Status.MET)),
-        When(reaches_failure, then=_status(Status.FAILURE)),
-        When(reaches_detriment, then=_status(Status.DETRIMENT)),
-        default=_status(Status.BELOW_TARGET),
-        output_field=CharField(),
-    )
-
-
-def _unsuspended_status(today: datetime.date) -> Case:
-    due = Q(kpi__frequency__in=[Frequency.MONTHLY, Frequency.QUARTERLY]) | Q(period__quarter=4)
-    over = Q(period__end_date__lt=today)
-    no_figure = Q(value__isnull=True)
-    return Case(
+    return [
         When(no_figure & ~Q(not_measured_reason=""), then=_status(Status.NOT_MEASURED)),
         When(no_figure & due & over, then=_status(Status.MISSING)),
         When(no_figure, then=_status(Status.NOT_DUE)),
-        default=_figure_status(),
-        output_field=CharField(),
-    )
+        When(not_comparable, then=_status(Status.NOT_MEASURED)),
+        When(meets, then=_status(Status.MET)),
+        # A comparison with a threshold that is not set is never true, as in Python.
+        When(_reaches("rule_failure"), then=_status(Status.FAILURE)),
+        When(_reaches("rule_detriment"), then=_status(Status.DETRIMENT)),
+    ]
 
 
 def suspended_expression() -> Exists:
@@ -115,18 +150,20 @@ class ReadingQuerySet(models.QuerySet):
     def with_status(self, today: datetime.date | None = None) -> ReadingQuerySet:
         """Annotate `status`, and `would_have_been` for suspended readings."""
         today = today or timezone.localdate()
-        unsuspended = _unsuspended_status(today)
+        whens = _unsuspended_whens(today)
         # The rule may already be annotated by `with_rule`, to be shown as well as used.
         rule = {k: v for k, v in _rule_aliases().items() if k not in self.query.annotations}
         return self.alias(**rule, is_suspended=suspended_expression()).annotate(
             status=Case(
                 When(is_suspended=True, then=_status(Status.SUSPENDED)),
-                default=unsuspended,
+                *whens,
+                default=_status(Status.BELOW_TARGET),
                 output_field=CharField(),
             ),
             would_have_been=Case(
-                When(is_suspended=True, then=unsuspended),
-                default=Value(None, output_field=CharField()),
+                When(is_suspended=False, then=Value(None, output_field=CharField())),
+                *whens,
+                default=_status(Status.BELOW_TARGET),
                 output_field=CharField(),
             ),
         )

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
+from kpis.choices import ThresholdBasis
 from kpis.forms import QuarterEndField, reason_field
 from kpis.models import Kpi
 
@@ -35,6 +36,16 @@ class RuleChangeForm(forms.Form):
     target_strict = forms.BooleanField(
         label="Equalling the target is a miss (printed as '< 5%' or '> 3.5')", required=False
     )
+    threshold_basis = forms.ChoiceField(
+        label="The thresholds are",
+        choices=[
+            (ThresholdBasis.ABSOLUTE, "Figures: reaching one is a detriment or failure"),
+            (ThresholdBasis.PERCENT, "Tolerances in % of the target: missing by more is one"),
+            (ThresholdBasis.POINTS, "Tolerances in points from the target: missing by more is one"),
+        ],
+        initial=ThresholdBasis.ABSOLUTE,
+        error_messages={"required": "Choose how the thresholds are given"},
+    )
     detriment = _figure("Detriment threshold (optional)")
     failure = _figure("Failure threshold (optional)")
     reason = reason_field(
@@ -49,6 +60,7 @@ class RuleChangeForm(forms.Form):
             "target_strict": kpi.target_strict,
             "detriment": _plain(kpi.detriment),
             "failure": _plain(kpi.failure),
+            "threshold_basis": kpi.threshold_basis,
         }
         return cls(data, initial=initial)
 

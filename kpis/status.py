@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from kpis.choices import Direction
+from kpis.choices import Direction, ThresholdBasis
 
 
 class Status(models.TextChoices):
@@ -35,13 +35,19 @@ RANK = {Status.MET: 0, Status.BELOW_TARGET: 1, Status.DETRIMENT: 2, Status.FAILU
 
 @dataclass(frozen=True)
 class Rule:
-    """What a figure is judged against: the KPI's direction and the thresholds in force."""
+    """What a figure is judged against: the KPI's direction and the thresholds in force.
+
+    With an absolute basis the thresholds are figures, reached inclusively. Otherwise they are
+    tolerances around the target in force ("within 10% of target", "within 2 points"): a figure
+    missing the target by no more than the tolerance has not reached the threshold.
+    """
 
     direction: str
     target: Decimal | None
     strict: bool = False
     detriment: Decimal | None = None
     failure: Decimal | None = None
+    basis: str = ThresholdBasis.ABSOLUTE
 
 
 @dataclass(frozen=True)
@@ -90,9 +96,9 @@ def judge(rule: Rule, value: Decimal) -> Status:
     higher = rule.direction == Direction.HIGHER
     if _meets(rule, value, higher):
         return Status.MET
-    if rule.failure is not None and _reaches(value, rule.failure, higher):
+    if rule.failure is not None and _reaches(rule, value, rule.failure, higher):
         return Status.FAILURE
-    if rule.detriment is not None and _reaches(value, rule.detriment, higher):
+    if rule.detriment is not None and _reaches(rule, value, rule.detriment, higher):
         return Status.DETRIMENT
     return Status.BELOW_TARGET
 
@@ -104,6 +110,17 @@ def _meets(rule: Rule, value: Decimal, higher: bool) -> bool:
     return value < rule.target if rule.strict else value <= rule.target
 
 
-def _reaches(value: Decimal, threshold: Decimal, higher: bool) -> bool:
-    # Reaching a threshold is inclusive: 86% against a detriment of 87% has reached it.
-    return value <= threshold if higher else value >= threshold
+def _reaches(rule: Rule, value: Decimal, threshold: Decimal, higher: bool) -> bool:
+    if rule.basis == ThresholdBasis.ABSOLUTE:
+        # Reaching a threshold is inclusive: 86% against a detriment of 87% has reached it.
+        return value <= threshold if higher else value >= threshold
+    assert rule.target is not None
+    shortfall = rule.target - value if higher else value - rule.target
+    return shortfall > tolerance(rule.basis, rule.target, threshold)
+
+
+def tolerance(basis: str, target: Decimal, allowed: Decimal) -> Decimal:
+    """How far a figure may miss `target` before it reaches a relative threshold."""
+    if basis == ThresholdBasis.PERCENT:
+        return abs(target) * allowed / 100
+    return allowed

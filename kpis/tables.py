@@ -137,7 +137,9 @@ class ThresholdColumn(tables.Column):
         kpi = record.kpi
         if self.threshold == "target":
             return display.target(kpi.target, kpi.unit, kpi.direction, kpi.target_strict)
-        return display.threshold(getattr(kpi, self.threshold), kpi.unit, kpi.direction)
+        return display.threshold(
+            getattr(kpi, self.threshold), kpi.unit, kpi.direction, kpi.threshold_basis
+        )
 
 
 class SafeTableExport(TableExport):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from contracts.models import Contract, ServiceArea
-from kpis.choices import Direction, Frequency, Unit
+from kpis.choices import Direction, Frequency, ThresholdBasis, Unit
 from kpis.numbers import plain_number
 from kpis.status import Rule
 
@@ -25,18 +25,40 @@ def _below(low: str, high: str) -> Q:
     return unset | Q(**{f"{low}__lt": F(high)})
 
 
-# Thresholds sit on the worse side of the target, the failure beyond the detriment.
+def _not_negative(name: str) -> Q:
+    return Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0})
+
+
+_ABSOLUTE = Q(threshold_basis=ThresholdBasis.ABSOLUTE)
+
+# Thresholds given as figures sit on the worse side of the target, the failure beyond the
+# detriment; given as tolerances, the failure's is the wider.
 THRESHOLDS_IN_ORDER = (
-    _HIGHER
-    & _below("detriment", "target")
-    & _below("failure", "detriment")
-    & _below("failure", "target")
-) | (
-    _LOWER
-    & _below("target", "detriment")
-    & _below("detriment", "failure")
-    & _below("target", "failure")
+    (
+        _ABSOLUTE
+        & _HIGHER
+        & _below("detriment", "target")
+        & _below("failure", "detriment")
+        & _below("failure", "target")
+    )
+    | (
+        _ABSOLUTE
+        & _LOWER
+        & _below("target", "detriment")
+        & _below("detriment", "failure")
+        & _below("target", "failure")
+    )
+    | (
+        ~_ABSOLUTE
+        & _not_negative("detriment")
+        & _not_negative("failure")
+        & _below("detriment", "failure")
+    )
 )
+
+# Tolerances keep to hundredths so that the database, which on SQLite compares in floating
+# point, judges a figure on the boundary exactly as `kpis.status` does.
+TOLERANCE_PLACES = 2
 
 
 class KpiQuerySet(models.QuerySet):
@@ -77,6 +99,14 @@ class Kpi(models.Model):
     )
     failure = models.DecimalField(
         max_digits=12, decimal_places=4, null=True, blank=True, verbose_name="failure threshold"
+    )
+    threshold_basis = models.CharField(
+        max_length=10,
+        choices=ThresholdBasis.choices,
+        default=ThresholdBasis.ABSOLUTE,
+        help_text="Figures: the thresholds are figures, reached inclusively. % of target or "
+        "points: they are tolerances, and a figure missing the quarter's target by more than "
+        "the tolerance reaches the threshold ('amber within 10% of target').",
     )
     scale_min = models.DecimalField(
         max_digits=12,
@@ -150,6 +180,7 @@ class Kpi(models.Model):
             strict=self.target_strict,
             detriment=self.detriment,
             failure=self.failure,
+            basis=self.threshold_basis,
         )
 
     def rule_for(self, end_date: datetime.date, target: Decimal | None = None) -> Rule:
@@ -176,8 +207,12 @@ class Kpi(models.Model):
             and self.service_area.contract_id != self.contract_id
         ):
             errors["service_area"] = "Choose a service area of this KPI's contract."
-        for name in ("target", "detriment", "failure"):
-            problem = self.figure_problem(getattr(self, name))
+        thresholds = ("detriment", "failure")
+        for name in ("target", *thresholds):
+            if self.relative and name in thresholds:
+                problem = self.tolerance_problem(getattr(self, name))
+            else:
+                problem = self.figure_problem(getattr(self, name))
             if problem:
                 errors[name] = problem
         errors.update(self._threshold_errors())
@@ -187,8 +222,28 @@ class Kpi(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def relative(self) -> bool:
+        """True where the thresholds are tolerances around the target."""
+        return self.threshold_basis != ThresholdBasis.ABSOLUTE
+
+    @staticmethod
+    def tolerance_problem(value: Decimal | None) -> str:
+        if value is None:
+            return ""
+        if value < 0:
+            return "A tolerance cannot be negative."
+        if value != round(value, TOLERANCE_PLACES):
+            return "Give a tolerance with at most 2 decimal places."
+        return ""
+
     def _threshold_errors(self) -> dict[str, str]:
         errors: dict[str, str] = {}
+        if self.relative:
+            d, f = self.detriment, self.failure
+            if d is not None and f is not None and not f > d:
+                errors["failure"] = "The failure tolerance must be wider than the detriment's."
+            return errors
         higher = self.direction == Direction.HIGHER
         side = "below" if higher else "above"
         worse = (lambda a, b: a < b) if higher else (lambda a, b: a > b)

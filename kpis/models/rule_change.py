@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from kpis.choices import ThresholdBasis
 from kpis.models.kpi import Kpi
 from kpis.status import Rule
 
@@ -24,6 +25,9 @@ class RuleChange(models.Model):
     previous_target_strict = models.BooleanField(default=False)
     previous_detriment = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
     previous_failure = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    previous_threshold_basis = models.CharField(
+        max_length=10, choices=ThresholdBasis.choices, default=ThresholdBasis.ABSOLUTE
+    )
     reason = models.TextField()
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -59,4 +63,5 @@ class RuleChange(models.Model):
             strict=self.previous_target_strict,
             detriment=self.previous_detriment,
             failure=self.previous_failure,
+            basis=self.previous_threshold_basis,
         )

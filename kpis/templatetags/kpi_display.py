@@ -54,4 +54,4 @@ def kpi_target(kpi, value=None) -> str:
 
 @register.simple_tag
 def threshold(kpi, value) -> str:
-    return display.threshold(value, kpi.unit, kpi.direction)
+    return display.threshold(value, kpi.unit, kpi.direction, kpi.threshold_basis)

@@ -30,9 +30,13 @@ class RuleChangeLine:
 def _rule_text(kpi: Kpi, rule: Rule) -> str:
     parts = [display.target(rule.target, kpi.unit, kpi.direction, rule.strict) or "no target"]
     if rule.detriment is not None:
-        parts.append(f"detriment {display.threshold(rule.detriment, kpi.unit, kpi.direction)}")
+        parts.append(
+            f"detriment {display.threshold(rule.detriment, kpi.unit, kpi.direction, rule.basis)}"
+        )
     if rule.failure is not None:
-        parts.append(f"failure {display.threshold(rule.failure, kpi.unit, kpi.direction)}")
+        parts.append(
+            f"failure {display.threshold(rule.failure, kpi.unit, kpi.direction, rule.basis)}"
+        )
     return ", ".join(parts)
 
 

@@ -9,7 +9,8 @@ from decimal import Decimal
 from django.http import QueryDict
 
 from contracts.models import ServiceArea
-from kpis.choices import Direction, Unit
+from kpis import display
+from kpis.choices import Direction, ThresholdBasis, Unit
 from kpis.forms import ReturnRowForm, SummaryError, error_summary, figure_text
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension
 from kpis.status import Rule, Status
@@ -55,10 +56,14 @@ class ReturnRow:
     @property
     def thresholds(self) -> str:
         rule, parts = self.reading.rule, []
-        if rule.detriment is not None:
-            parts.append(f"detriment at {with_unit(rule.detriment, self.kpi.unit)}")
-        if rule.failure is not None:
-            parts.append(f"failure at {with_unit(rule.failure, self.kpi.unit)}")
+        for name, value in (("detriment", rule.detriment), ("failure", rule.failure)):
+            if value is None:
+                continue
+            if rule.basis == ThresholdBasis.ABSOLUTE:
+                parts.append(f"{name} at {with_unit(value, self.kpi.unit)}")
+            else:
+                when = display.threshold(value, self.kpi.unit, self.kpi.direction, rule.basis)
+                parts.append(f"{name} when {when}")
         return ", ".join(parts)
 
     @property

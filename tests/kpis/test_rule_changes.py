@@ -129,3 +129,65 @@ def test_the_kpi_page_says_when_and_why_the_target_changed(client, seed, manager
     html = client.get(kpi.get_absolute_url()).content.decode()
     assert "Parking contract renegotiated in October 2019" in html
     assert "2019/20 Q3" in html
+
+
+def test_thresholds_can_become_tolerances_from_a_quarter_on(client, seed, manager, officer):
+    # ICT KPI 3, "90% / 87% / 84%", becomes "amber within 5% of target, red beyond 10%" from
+    # Dec-19: of 90, tolerances of 4.5 and 9, so 85.5 is below target and 80.99 a failure.
+    kpi = Kpi.objects.get(contract=seed["ICT"], reference="3")
+    decisions.change_rule(
+        kpi=kpi,
+        effective_from=Q3,
+        target=Decimal(90),
+        target_strict=False,
+        detriment=Decimal(5),
+        failure=Decimal(10),
+        threshold_basis="percent",
+        reason="New contract schedule",
+        user=manager,
+    )
+    quarterly_return = _open(officer, seed["ICT"])
+    reading = Reading.objects.get(kpi=kpi, period=quarterly_return.period)
+    statuses = {}
+    for figure in ("85.5", "85.49", "81", "80.99"):
+        reading.refresh_from_db()
+        services.save_draft(
+            quarterly_return=quarterly_return, user=officer, entries=[_entry(reading, figure)]
+        )
+        statuses[figure] = _statuses(kpi)[Q3]
+    assert statuses == {
+        "85.5": (Status.BELOW_TARGET, Status.BELOW_TARGET),
+        "85.49": (Status.DETRIMENT, Status.DETRIMENT),
+        "81": (Status.DETRIMENT, Status.DETRIMENT),
+        "80.99": (Status.FAILURE, Status.FAILURE),
+    }
+    # Mar-19's 86% keeps the absolute thresholds it was judged by: past 87, a detriment.
+    assert _statuses(kpi)[datetime.date(2019, 3, 31)] == (Status.DETRIMENT, Status.DETRIMENT)
+    change = kpi.rule_changes.get()
+    assert (change.previous_threshold_basis, change.previous_detriment) == ("absolute", 87)
+    client.force_login(manager)
+    html = client.get(kpi.get_absolute_url()).content.decode()
+    assert "more than 5% below target" in html
+    assert "more than 10% below target" in html
+
+
+def test_a_tolerance_must_be_sound(seed, manager):
+    kpi = Kpi.objects.get(contract=seed["ICT"], reference="3")
+    bad = [
+        ({"detriment": Decimal(-1)}, "detriment", "cannot be negative"),
+        ({"detriment": Decimal("2.555")}, "detriment", "at most 2 decimal places"),
+        ({"detriment": Decimal(10), "failure": Decimal(5)}, "failure", "wider"),
+    ]
+    for tolerances, field, words in bad:
+        with pytest.raises(ValidationError) as refused:
+            decisions.change_rule(
+                kpi=kpi,
+                effective_from=Q3,
+                target=Decimal(90),
+                target_strict=False,
+                **{"detriment": None, "failure": None, **tolerances},
+                threshold_basis="points",
+                reason="Tolerances",
+                user=manager,
+            )
+        assert words in refused.value.message_dict[field][0]

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpis.choices import Direction
+from kpis.choices import Direction, ThresholdBasis
 from kpis.status import RANK, Rule, Status, evaluate, judge
 
 HIGHER = Direction.HIGHER
@@ -120,13 +120,70 @@ def rules(draw):
     return Rule(direction, target, draw(st.booleans()), detriment, failure)
 
 
-@given(rule=rules(), a=decimals, b=decimals)
+# "Amber when missed by up to 5%, red beyond 10%" of a target of 90: tolerances of 4.5 and 9.
+WITHIN_PERCENT = Rule(HIGHER, D(90), detriment=D(5), failure=D(10), basis=ThresholdBasis.PERCENT)
+# Lower is better, 2 and 5 points either side of 20.
+WITHIN_POINTS = Rule(LOWER, D(20), detriment=D(2), failure=D(5), basis=ThresholdBasis.POINTS)
+
+
+@pytest.mark.parametrize(
+    ("rule", "value", "expected"),
+    [
+        (WITHIN_PERCENT, D(90), Status.MET),
+        (WITHIN_PERCENT, D("89.99"), Status.BELOW_TARGET),
+        (WITHIN_PERCENT, D("85.5"), Status.BELOW_TARGET),  # missed by 4.5: within 5%
+        (WITHIN_PERCENT, D("85.49"), Status.DETRIMENT),
+        (WITHIN_PERCENT, D(81), Status.DETRIMENT),  # missed by 9: within 10%
+        (WITHIN_PERCENT, D("80.99"), Status.FAILURE),
+        (WITHIN_POINTS, D(20), Status.MET),
+        (WITHIN_POINTS, D(22), Status.BELOW_TARGET),
+        (WITHIN_POINTS, D("22.01"), Status.DETRIMENT),
+        (WITHIN_POINTS, D(25), Status.DETRIMENT),
+        (WITHIN_POINTS, D("25.01"), Status.FAILURE),
+        # A negative target: 10% of -40 is 4 either way, so -44 is within it.
+        (
+            Rule(HIGHER, D(-40), failure=D(10), basis=ThresholdBasis.PERCENT),
+            D(-44),
+            Status.BELOW_TARGET,
+        ),
+        (
+            Rule(HIGHER, D(-40), failure=D(10), basis=ThresholdBasis.PERCENT),
+            D("-44.01"),
+            Status.FAILURE,
+        ),
+    ],
+)
+def test_it_measures_a_tolerance_from_the_target(rule, value, expected):
+    assert judge(rule, value) == expected
+
+
+def test_it_follows_the_quarters_own_target_with_a_tolerance():
+    # Within 10% of a quarter's own target of 80 is 72 or more; of the default 90, 81.
+    rule = Rule(HIGHER, D(90), failure=D(10), basis=ThresholdBasis.PERCENT)
+    assert evaluate(rule=rule, value=D(75)).status == Status.FAILURE
+    assert judge(Rule(HIGHER, D(80), failure=D(10), basis=ThresholdBasis.PERCENT), D(75)) == (
+        Status.BELOW_TARGET
+    )
+
+
+@st.composite
+def relative_rules(draw):
+    direction = draw(st.sampled_from([HIGHER, LOWER]))
+    detriment = draw(st.sampled_from([None, D(draw(st.integers(0, 20)))]))
+    failure = None
+    if draw(st.booleans()):
+        failure = (detriment or D(0)) + D(draw(st.integers(1, 20)))
+    basis = draw(st.sampled_from([ThresholdBasis.PERCENT, ThresholdBasis.POINTS]))
+    return Rule(direction, draw(decimals), draw(st.booleans()), detriment, failure, basis)
+
+
+@given(rule=st.one_of(rules(), relative_rules()), a=decimals, b=decimals)
 def test_it_never_gives_a_better_figure_a_worse_status(rule, a, b):
     better, worse = (max(a, b), min(a, b)) if rule.direction == HIGHER else (min(a, b), max(a, b))
     assert RANK[judge(rule, better)] <= RANK[judge(rule, worse)]
 
 
-@given(rule=rules(), value=decimals)
+@given(rule=st.one_of(rules(), relative_rules()), value=decimals)
 def test_it_only_meets_the_target_on_the_right_side_of_it(rule, value):
     met = judge(rule, value) == Status.MET
     if rule.direction == HIGHER:

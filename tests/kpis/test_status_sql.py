@@ -4,7 +4,7 @@ import datetime
 import random
 from decimal import Decimal
 
-from kpis.choices import Direction, Frequency, Unit
+from kpis.choices import Direction, Frequency, ThresholdBasis, Unit
 from kpis.models import Reading, RuleChange, Suspension
 from kpis.status import Status
 from tests.factories import make_area, make_contract, make_kpi, period
@@ -33,6 +33,12 @@ def _random_kpi(rng: random.Random, area, n: int):
     # Thresholds below zero cannot be figures of either unit.
     if (detriment is not None and detriment < 0) or (failure is not None and failure < 0):
         detriment = failure = None
+    basis = ThresholdBasis.ABSOLUTE
+    if rng.random() < 0.3:
+        # Tolerances around the target, in hundredths, so that boundaries fall between figures.
+        basis = rng.choice([ThresholdBasis.PERCENT, ThresholdBasis.POINTS])
+        detriment = Decimal(rng.randint(0, 500)) / 100 if rng.random() < 0.6 else None
+        failure = (detriment or 0) + Decimal(rng.randint(1, 900)) / 100
     return make_kpi(
         area,
         f"K-{n}",
@@ -42,6 +48,7 @@ def _random_kpi(rng: random.Random, area, n: int):
         target_strict=rng.random() < 0.3,
         detriment=detriment,
         failure=failure,
+        threshold_basis=basis,
         frequency=rng.choice(list(Frequency)),
     )
 
@@ -53,13 +60,16 @@ def _random_reading(rng: random.Random, kpi, end: str) -> Reading:
         reason = "No survey"
     elif kind < 0.85:
         base = kpi.target if kpi.target is not None else Decimal(50)
-        value = max(Decimal(0), base + Decimal(rng.randint(-8, 8)))
+        step = 1 if kpi.unit == Unit.COUNT else 100
+        value = max(Decimal(0), base + Decimal(rng.randint(-8 * step, 8 * step)) / step)
         if kpi.unit == Unit.PERCENT:
             value = min(value, Decimal(100))
         if rng.random() < 0.05:
             unit = Unit.PERCENT if kpi.unit == Unit.COUNT else Unit.COUNT
+            value = value.to_integral_value()
     override = None
-    if rng.random() < 0.2 and kpi.target is not None and not kpi.has_thresholds:
+    relative = kpi.threshold_basis != ThresholdBasis.ABSOLUTE
+    if rng.random() < 0.2 and kpi.target is not None and (relative or not kpi.has_thresholds):
         override = kpi.target + Decimal(rng.choice([-2, 2]))
         override = min(max(override, Decimal(0)), Decimal(100))
     return Reading(

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from kpis.choices import Direction, Frequency, Unit
+from kpis.choices import Direction, Frequency, ThresholdBasis, Unit
 from kpis.models import Reading, RuleChange, Suspension
 from tests.factories import make_area, make_contract, make_kpi, make_reading
 
@@ -28,6 +28,36 @@ LESS_THAN = {"direction": LOWER, "target": 5, "target_strict": True}
 STRICT_90 = {"direction": HIGHER, "target": 90, "target_strict": True, "detriment": 87}
 # Only a failure threshold, lower is better (KPI 13's 4 failures without its 3).
 FAILURE_ONLY = {"direction": LOWER, "target": 1, "failure": 4, "unit": Unit.COUNT}
+
+# A borough's "amber when missed by up to 5%, red beyond 10%", relative to a target of 90:
+# 5% of 90 is 4.5 and 10% is 9, so the detriment comes below 85.5 and the failure below 81.
+WITHIN_PERCENT = {
+    "direction": HIGHER,
+    "target": 90,
+    "detriment": 5,
+    "failure": 10,
+    "threshold_basis": ThresholdBasis.PERCENT,
+}
+# 10% of 87 is 8.7: 78.3 is within it. 87 - 78.3 is not exactly 8.7 in floating point, which
+# SQLite uses, so this boundary shows the SQL is exact.
+WITHIN_PERCENT_87 = {**WITHIN_PERCENT, "target": 87, "detriment": None}
+# Kilograms per household, lower is better, "within 2 points amber, beyond 5 red" of 20.
+WITHIN_POINTS = {
+    "direction": LOWER,
+    "target": 20,
+    "detriment": 2,
+    "failure": 5,
+    "unit": Unit.DAYS,
+    "threshold_basis": ThresholdBasis.POINTS,
+}
+# Failures, lower is better, with a tolerance of 50% of a target of 3: 1.5 failures.
+COUNT_PERCENT = {
+    "direction": LOWER,
+    "target": 3,
+    "failure": 50,
+    "unit": Unit.COUNT,
+    "threshold_basis": ThresholdBasis.PERCENT,
+}
 
 CASES = [
     (PERCENT, "90.01", "met"),
@@ -61,12 +91,27 @@ CASES = [
     (FAILURE_ONLY, "1", "met"),
     (FAILURE_ONLY, "3", "below_target"),
     (FAILURE_ONLY, "4", "failure"),
+    (WITHIN_PERCENT, "90", "met"),
+    (WITHIN_PERCENT, "89.99", "below_target"),
+    (WITHIN_PERCENT, "85.5", "below_target"),
+    (WITHIN_PERCENT, "85.49", "detriment"),
+    (WITHIN_PERCENT, "81", "detriment"),
+    (WITHIN_PERCENT, "80.99", "failure"),
+    (WITHIN_PERCENT_87, "78.3", "below_target"),
+    (WITHIN_PERCENT_87, "78.2999", "failure"),
+    (WITHIN_POINTS, "20", "met"),
+    (WITHIN_POINTS, "22", "below_target"),
+    (WITHIN_POINTS, "22.01", "detriment"),
+    (WITHIN_POINTS, "25", "detriment"),
+    (WITHIN_POINTS, "25.01", "failure"),
+    (COUNT_PERCENT, "4", "below_target"),
+    (COUNT_PERCENT, "5", "failure"),
 ]
 
 
 def _kpi(area, n: int, **rule):
     fields = {
-        k: Decimal(str(v)) if k in ("target", "detriment", "failure") else v
+        k: Decimal(str(v)) if k in ("target", "detriment", "failure") and v is not None else v
         for k, v in rule.items()
     }
     return make_kpi(area, f"K-{n}", **fields)
@@ -101,6 +146,16 @@ def test_it_judges_against_the_quarters_own_target_in_sql(area):
         datetime.date(2023, 9, 30): "below_target",
         datetime.date(2023, 12, 31): "met",
     }
+
+
+def test_it_judges_a_tolerance_against_the_quarters_own_target_in_sql(area):
+    # Within 10% of target: of the default 90 that is 81, of Dec-23's own 80 it is 72.
+    kpi = _kpi(area, 1, **{**WITHIN_PERCENT, "detriment": None})
+    make_reading(kpi, "2023-06-30", "80.99")
+    make_reading(kpi, "2023-09-30", "72", target_override=Decimal(80))
+    make_reading(kpi, "2023-12-31", "71.99", target_override=Decimal(80))
+    rows = Reading.objects.with_status(AFTER).order_by("period__end_date")
+    assert list(rows.values_list("status", flat=True)) == ["failure", "below_target", "failure"]
 
 
 @pytest.mark.parametrize(
