@@ -15,7 +15,7 @@ from django.forms.models import BaseInlineFormSet
 from contracts.models import ServiceArea
 from kpis.models import Kpi
 
-RULE_FIELDS = ["target", "target_strict", "detriment", "failure"]
+RULE_FIELDS = ["target", "target_strict", "detriment", "failure", "threshold_basis"]
 
 
 class KpiInlineForm(forms.ModelForm):
@@ -110,7 +110,11 @@ class KpiInline(admin.StackedInline):
     fieldsets = [
         (None, {"fields": [("reference", "area_code"), "description"]}),
         (None, {"fields": [("frequency", "unit", "direction")]}),
-        (None, {"fields": [("target", "target_strict", "detriment", "failure"), "notes"]}),
+        (
+            None,
+            {"fields": [("target", "target_strict"), ("detriment", "failure", "threshold_basis")]},
+        ),
+        (None, {"fields": ["notes"]}),
     ]
     show_change_link = True
 

@@ -40,6 +40,7 @@ def _new_contract(**extra) -> dict:
         "kpis-0-direction": "higher",
         "kpis-0-target": "95",
         "kpis-0-detriment": "85.5",
+        "kpis-0-threshold_basis": "absolute",
         "kpis-1-reference": "ENV-02",
         "kpis-1-area_code": "ENV",
         "kpis-1-description": "Missed collections",
@@ -50,6 +51,7 @@ def _new_contract(**extra) -> dict:
         "kpis-1-target_strict": "on",
         "kpis-1-detriment": "55",
         "kpis-1-failure": "60",
+        "kpis-1-threshold_basis": "absolute",
     }
     for prefix in ("extensions", "budgets", "assignments"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}

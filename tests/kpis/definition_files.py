@@ -42,6 +42,7 @@ def row(**cells: str) -> dict[str, str]:
         "Strict target": "no",
         "Detriment threshold": "",
         "Failure threshold": "",
+        "Threshold basis": "Figures",
         "Notes": "",
     }
     return {**base, **{name.replace("_", " ").capitalize(): v for name, v in cells.items()}}

@@ -92,6 +92,21 @@ BAD_ROWS = {
         "Service area name",
         "Service area ICT is called 'ICT Managed Service' in the contract, not 'Waste'",
     ),
+    "unknown threshold basis": (
+        {"threshold_basis": "Miles"},
+        "Threshold basis",
+        "Unknown threshold basis 'Miles': use one of Figures, % of target, Points from target",
+    ),
+    "a negative tolerance": (
+        {"threshold_basis": "% of target", "detriment_threshold": "-5"},
+        "Detriment threshold",
+        "A tolerance cannot be negative.",
+    ),
+    "a failure tolerance narrower than the detriment's": (
+        {"threshold_basis": "points", "detriment_threshold": "5", "failure_threshold": "3"},
+        "Failure threshold",
+        "The failure tolerance must be wider than the detriment's.",
+    ),
     "reference too long": (
         {"reference": "R" * 31},
         "Reference",

@@ -44,6 +44,7 @@ def test_it_writes_each_kpi_as_the_contract_holds_it(seed):
         "Strict target": "no",
         "Detriment threshold": "87",
         "Failure threshold": "84",
+        "Threshold basis": "Figures",
         "Notes": "",
     }
     assert ict["1"]["Unit"] == "Number of failures"
@@ -65,6 +66,7 @@ def test_it_names_each_column_plainly_in_the_header(seed):
         "Strict target",
         "Detriment threshold",
         "Failure threshold",
+        "Threshold basis",
         "Notes",
     ]
     assert header == list(COLUMNS)
@@ -78,6 +80,7 @@ def test_it_gives_a_new_contract_one_example_of_each_kind(db):
     assert {r["Frequency"] for r in rows} == {"Monthly", "Quarterly", "Annual"}
     assert "" in {r["Target"] for r in rows}, "an example with no target"
     assert "yes" in {r["Strict target"] for r in rows}, "an example with a strict target"
+    assert {r["Threshold basis"] for r in rows} == {"Figures", "% of target"}
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

@@ -137,3 +137,21 @@ def test_it_creates_a_new_service_area_once_for_its_kpis(ict, manager):
     assert (area.code, area.name) == ("NEW", "New area")
     assert {k.service_area_id for k in written.added} == {area.pk}
     assert [k.position for k in written.added] == [1, 2]
+
+
+def test_it_changes_thresholds_to_tolerances_from_the_quarter_named(ict, manager):
+    rows = _ict_rows(
+        ict,
+        **{"Detriment threshold": "3", "Failure threshold": "6", "Threshold basis": "% of target"},
+    )
+    preview = preview_of(ict, manager, to_csv(rows))
+    assert [(c.label, c.before, c.after) for c in preview.rows[2].changes] == [
+        ("Detriment threshold", "87", "3"),
+        ("Failure threshold", "84", "6"),
+        ("Threshold basis", "Figures", "% of target"),
+    ]
+    import_definitions(preview=preview, user=manager, reason="Tolerances", effective_from=Q3)
+    kpi = Kpi.objects.prefetch_related("rule_changes").get(contract=ict, reference="3")
+    assert kpi.threshold_basis == "percent"
+    assert kpi.rule_changes.get().previous_threshold_basis == "absolute"
+    assert kpi.rule_for(MAR_19).detriment == Decimal(87)

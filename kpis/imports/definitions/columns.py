@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import models
 
 from contracts.models import Contract
-from kpis.choices import Direction, Frequency, Unit
+from kpis.choices import Direction, Frequency, ThresholdBasis, Unit
 from kpis.imports.parse import Cell, Layout, cell_text
 
 REFERENCE = "Reference"
@@ -26,6 +26,7 @@ TARGET = "Target"
 STRICT = "Strict target"
 DETRIMENT = "Detriment threshold"
 FAILURE = "Failure threshold"
+BASIS = "Threshold basis"
 NOTES = "Notes"
 
 COLUMNS = (
@@ -40,6 +41,7 @@ COLUMNS = (
     STRICT,
     DETRIMENT,
     FAILURE,
+    BASIS,
     NOTES,
 )
 LAYOUT = Layout(
@@ -60,9 +62,10 @@ COLUMN_OF_FIELD = {
     "target_strict": STRICT,
     "detriment": DETRIMENT,
     "failure": FAILURE,
+    "threshold_basis": BASIS,
     "notes": NOTES,
 }
-RULE_FIELDS = ("target", "target_strict", "detriment", "failure")
+RULE_FIELDS = ("target", "target_strict", "detriment", "failure", "threshold_basis")
 
 YES = {"yes", "y", "true", "x", "1"}
 NO = {"", "no", "n", "false", "0"}
@@ -74,13 +77,16 @@ _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 # are refused on import, so that an example sent back by mistake never becomes a KPI.
 EXAMPLES = [
     ["EXAMPLE-1", "Calls answered within 20 seconds", "CS", "Customer services", "Monthly",
-     "Percentage", "Higher is better", "90", "no", "87", "84", "Amber means missed by up to 3"],
+     "Percentage", "Higher is better", "90", "no", "87", "84", "Figures",
+     "Detriment at 87% or below, failure at 84% or below"],
     ["EXAMPLE-2", "Missed bin collections", "WASTE", "Waste and recycling", "Quarterly",
-     "Number of failures", "Lower is better", "0", "no", "1", "2", ""],
+     "Number of failures", "Lower is better", "0", "no", "1", "2", "Figures", ""],
     ["EXAMPLE-3", "Days to process a new claim", "BEN", "Benefits", "Quarterly", "Days",
-     "Lower is better", "5", "yes", "", "", "Printed as '< 5': five days is a miss"],
+     "Lower is better", "5", "yes", "10", "", "% of target",
+     "Printed as '< 5': five days is a miss; amber within 10% of the target"],
     ["EXAMPLE-4", "Resident satisfaction survey", "CS", "Customer services", "Annual", "Score",
-     "Higher is better", "", "no", "", "", "No target: figures are recorded, not judged"],
+     "Higher is better", "", "no", "", "", "Figures",
+     "No target: figures are recorded, not judged"],
 ]  # fmt: skip
 EXAMPLE_REFERENCES = {row[0].casefold() for row in EXAMPLES}
 
@@ -112,6 +118,13 @@ def resolve_choice(
 
 def resolve_frequency(text: str) -> tuple[str | None, str]:
     return resolve_choice(text, Frequency, "frequency")
+
+
+def resolve_basis(text: str) -> tuple[str | None, str]:
+    # An empty cell: thresholds given as figures, as before tolerances existed.
+    if not text:
+        return ThresholdBasis.ABSOLUTE.value, ""
+    return resolve_choice(text, ThresholdBasis, "threshold basis")
 
 
 def resolve_direction(text: str) -> tuple[str | None, str]:

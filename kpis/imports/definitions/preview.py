@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from contracts.models import Contract, ServiceArea
-from kpis.choices import Direction, Frequency, ReturnState
+from kpis.choices import Direction, Frequency, ReturnState, ThresholdBasis
 from kpis.imports.definitions import columns as c
 from kpis.imports.parse import FileProblem, RawRow, cell_text, read_rows
 from kpis.models import Kpi, Reading
@@ -30,6 +30,7 @@ COMPARED = (
     "target_strict",
     "detriment",
     "failure",
+    "threshold_basis",
     "notes",
 )
 LABELS = {**c.COLUMN_OF_FIELD, "service_area": "Service area"}
@@ -162,6 +163,8 @@ def shown(name: str, value: object, units: dict[str, str] | None = None) -> str:
         return Frequency(value).label
     if name == "direction":
         return Direction(value).label
+    if name == "threshold_basis":
+        return ThresholdBasis(value).label
     return str(value)
 
 
@@ -263,6 +266,9 @@ def _row(raw: RawRow, held: dict[str, Kpi], context: _Context) -> DefinitionRow:
     values["target_strict"], message = c.parse_yes_no(cells[c.STRICT])
     if message:
         row.problem(c.STRICT, message)
+    values["threshold_basis"], message = c.resolve_basis(cell_text(cells[c.BASIS]))
+    if message:
+        row.problem(c.BASIS, message)
     area = _area(row, cells, context)
     if row.problems:
         return row

@@ -17,7 +17,7 @@ from kpis.imports.definitions.preview import shown
 from kpis.models import Kpi
 
 NUMBER_COLUMNS = {c.TARGET, c.DETRIMENT, c.FAILURE}
-WIDTHS = [14, 60, 12, 30, 12, 20, 18, 10, 10, 12, 12, 40]
+WIDTHS = [14, 60, 12, 30, 12, 20, 18, 10, 10, 12, 12, 16, 40]
 
 
 def template_rows(contract: Contract) -> list[list[str]]:
@@ -36,6 +36,7 @@ def template_rows(contract: Contract) -> list[list[str]]:
             shown("target_strict", kpi.target_strict),
             shown("detriment", kpi.detriment),
             shown("failure", kpi.failure),
+            shown("threshold_basis", kpi.threshold_basis),
             kpi.notes,
         ]
         for kpi in kpis

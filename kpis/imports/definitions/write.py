@@ -104,6 +104,7 @@ def import_definitions(
                 target_strict=kpi.target_strict,
                 detriment=kpi.detriment,
                 failure=kpi.failure,
+                threshold_basis=kpi.threshold_basis,
                 reason=reason,
                 user=user,
             )
