@@ -5,6 +5,7 @@ import csv
 import io
 
 import pytest
+from openpyxl import load_workbook
 
 from kpis.imports.definitions.columns import COLUMNS
 from kpis.imports.definitions.template import template_csv, template_xlsx
@@ -91,3 +92,15 @@ def test_it_refuses_the_examples_sent_back_as_they_are(db, admin_user, fmt):
     assert not preview.ok
     assert [row.kind for row in preview.rows] == ["problem"] * 4
     assert all("one of the template's examples" in m for _, m in preview.problems)
+
+
+def test_it_offers_the_choices_of_each_worded_column_in_excel(seed):
+    sheet = load_workbook(io.BytesIO(template_xlsx(seed["ICT"]))).active
+    lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
+    assert lists == {
+        "E2:E2000": '"Monthly,Quarterly,Annual"',
+        "F2:F2000": '"Percentage,Number of failures,Days,Score"',
+        "G2:G2000": '"Higher is better,Lower is better"',
+        "I2:I2000": '"yes,no"',
+        "L2:L2000": '"Figures,% of target,Points from target"',
+    }

@@ -9,8 +9,11 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from contracts.models import Contract
+from kpis.choices import Direction, Frequency, ThresholdBasis
 from kpis.exports import safe_text
 from kpis.imports.definitions import columns as c
 from kpis.imports.definitions.preview import shown
@@ -71,9 +74,36 @@ def template_xlsx(contract: Contract) -> bytes:
             if isinstance(cell.value, str):
                 # Text stays text: a description starting with "=" is not a formula.
                 cell.data_type = "s"
-    for index, width in enumerate(WIDTHS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    _offer_choices(sheet, contract)
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# Excel keeps a list of choices to 255 characters, with commas between them.
+CHOICES_LENGTH = 255
+LISTED_ROWS = 2000
+
+
+def _offer_choices(sheet, contract: Contract) -> None:
+    """Drop-down lists for the columns that take one of a few words; others may still be typed
+    (the import reads values as well as labels)."""
+    lists = {
+        c.FREQUENCY: Frequency.labels,
+        c.UNIT: [label for _, label in c.unit_choices(contract)],
+        c.DIRECTION: Direction.labels,
+        c.STRICT: ["yes", "no"],
+        c.BASIS: ThresholdBasis.labels,
+    }
+    for column, labels in lists.items():
+        formula = '"' + ",".join(labels) + '"'
+        if any("," in label or '"' in label for label in labels) or len(formula) > CHOICES_LENGTH:
+            continue
+        letter = get_column_letter(c.COLUMNS.index(column) + 1)
+        validation = DataValidation(type="list", formula1=formula, allow_blank=True)
+        validation.showErrorMessage = False
+        validation.add(f"{letter}2:{letter}{LISTED_ROWS}")
+        sheet.add_data_validation(validation)
