@@ -48,6 +48,9 @@ class PeriodSerializer(serializers.ModelSerializer):
 class KpiSerializer(serializers.ModelSerializer):
     contract = serializers.SlugRelatedField(slug_field="code", read_only=True)
     service_area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = serializers.CharField(
+        source="unit_id", read_only=True, help_text="The unit's code: percent, count, kg ..."
+    )
 
     class Meta:
         model = Kpi
@@ -78,6 +81,9 @@ class ReadingSerializer(serializers.ModelSerializer):
     quarter_end = serializers.DateField(source="period.end_date", read_only=True)
     financial_year = serializers.IntegerField(source="period.financial_year", read_only=True)
     quarter = serializers.IntegerField(source="period.quarter", read_only=True)
+    unit = serializers.CharField(
+        source="unit_id", read_only=True, help_text="The code of the unit the figure is in."
+    )
     target = serializers.DecimalField(
         source="rule_target",
         max_digits=12,

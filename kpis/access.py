@@ -26,7 +26,7 @@ def get_contract_for(user, code: str) -> Contract:
 def get_kpi_for(user, code: str, pk: int) -> Kpi:
     visible = Kpi.objects.filter(contract__in=Contract.objects.visible_to(user))
     return get_object_or_404(
-        visible.select_related("contract", "service_area"), contract__code=code, pk=pk
+        visible.select_related("contract", "service_area", "unit"), contract__code=code, pk=pk
     )
 
 

@@ -21,6 +21,7 @@ from kpis.models import (
     RuleChange,
     Suspension,
     SuspensionRequest,
+    Unit,
 )
 from kpis.permissions import Action, refusal
 from kpis.status import Status
@@ -305,6 +306,20 @@ class PublishedSummaryAdmin(ReasonAdmin, SimpleHistoryAdmin):
     list_display = ["service_area", "period", "measured", "met", "source"]
     list_filter = ["service_area__contract", "period"]
     list_select_related = ["service_area__contract", "period"]
+
+
+@admin.register(Unit)
+class UnitAdmin(ReasonAdmin, SimpleHistoryAdmin):
+    list_display = ["label", "code", "kind", "symbol", "contract"]
+    list_filter = ["kind", "contract"]
+    list_select_related = ["contract"]
+    search_fields = ["label", "code"]
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        # Figures were checked and files written against these: a new unit is needed instead.
+        if obj is not None and obj.kpis.exists():
+            return ["code", "kind", "contract"]
+        return []
 
 
 @admin.register(RuleChange)

@@ -14,8 +14,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from kpis import display
-from kpis.choices import Direction, Unit
+from kpis.choices import Direction
 from kpis.grid import Cell
+from kpis.models.unit import UnitKind
 from kpis.status import MEASURED, Status, tolerance
 
 WIDTH, HEIGHT = 760, 320
@@ -32,7 +33,7 @@ def _bounds(cells: Sequence[Cell]) -> tuple[float, float]:
     low, high = min(values), max(values)
     pad = (high - low) * 0.15 or max(abs(high) * 0.1, 1.0)
     low, high = low - pad, high + pad
-    if kpi.unit == Unit.PERCENT:
+    if kpi.unit.kind == UnitKind.PERCENT:
         low, high = max(low, 0.0), min(high, 100.0)
     elif low < 0 <= min(values):
         low = 0.0

@@ -7,7 +7,9 @@ class Frequency(models.TextChoices):
     ANNUAL = "annual", "Annual"
 
 
-class Unit(models.TextChoices):
+class UnitCode(models.TextChoices):
+    """The units every contract shares from the start; more are data (`kpis.models.Unit`)."""
+
     PERCENT = "percent", "Percentage"
     COUNT = "count", "Number of failures"
     DAYS = "days", "Days"

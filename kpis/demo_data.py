@@ -31,7 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from contracts.models import Contract, ServiceArea
-from kpis.choices import Direction, Frequency, ReturnState, Unit
+from kpis.choices import Direction, Frequency, ReturnState, UnitCode
 from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod, Suspension
 from kpis.models.period import quarter_end_for
 
@@ -63,16 +63,23 @@ AREAS = [
     ("BTSI", "Business Transformation and Service Improvement"),
 ]
 MEASURES = {
-    Unit.PERCENT: [
+    UnitCode.PERCENT: [
         "Calls answered within 60 seconds",
         "Invoices paid within 30 days",
         "New benefit claims processed on time",
         "Council tax collected in year",
         "Customer satisfaction with the service",
     ],
-    Unit.COUNT: ["Priority 1 incidents not resolved in time", "Payroll errors", "Data breaches"],
-    Unit.DAYS: ["Average days to process a change of circumstances", "Days to answer a complaint"],
-    Unit.SCORE: ["Quarterly service review score", "Partnership board assessment"],
+    UnitCode.COUNT: [
+        "Priority 1 incidents not resolved in time",
+        "Payroll errors",
+        "Data breaches",
+    ],
+    UnitCode.DAYS: [
+        "Average days to process a change of circumstances",
+        "Days to answer a complaint",
+    ],
+    UnitCode.SCORE: ["Quarterly service review score", "Partnership board assessment"],
 }
 NOT_MEASURED_REASONS = ["no survey", "no call received", "N/A", "system outage"]
 MISS_COMMENTARY = [
@@ -194,16 +201,16 @@ def _service_areas(
 def _kpi(rng: random.Random, unit: str, frequency: str) -> dict:
     """A KPI's unit, direction and thresholds, in the shapes the seed contracts use."""
     thresholds = rng.random() < 0.5
-    if unit == Unit.PERCENT:
+    if unit == UnitCode.PERCENT:
         target = Decimal(rng.choice([80, 85, 90, 95, 98]))
         fields = {"direction": Direction.HIGHER, "target": target}
         if thresholds:
             fields |= {"detriment": target - 3, "failure": target - 6}
-    elif unit == Unit.COUNT:
+    elif unit == UnitCode.COUNT:
         fields = {"direction": Direction.LOWER, "target": Decimal(0)}
         if thresholds:
             fields |= {"detriment": Decimal(1), "failure": Decimal(2)}
-    elif unit == Unit.DAYS:
+    elif unit == UnitCode.DAYS:
         target = Decimal(rng.choice([5, 10, 14]))
         fields = {"direction": Direction.LOWER, "target": target, "target_strict": True}
         if thresholds:
@@ -216,7 +223,7 @@ def _kpi(rng: random.Random, unit: str, frequency: str) -> dict:
             "scale_min": Decimal(1),
             "scale_max": Decimal(5),
         }
-    return {"unit": unit, "frequency": frequency, **fields}
+    return {"unit_id": unit, "frequency": frequency, **fields}
 
 
 def _kpis(
@@ -229,7 +236,7 @@ def _kpis(
     by_contract: dict[int, list[ServiceArea]] = {}
     for area in areas:
         by_contract.setdefault(area.contract_id, []).append(area)
-    units = [Unit.PERCENT] * 6 + [Unit.COUNT] * 2 + [Unit.DAYS, Unit.SCORE]
+    units = [UnitCode.PERCENT] * 6 + [UnitCode.COUNT] * 2 + [UnitCode.DAYS, UnitCode.SCORE]
     frequencies = [Frequency.QUARTERLY] * 6 + [Frequency.MONTHLY] * 3 + [Frequency.ANNUAL]
     rows = []
     for contract in contracts:
@@ -275,13 +282,13 @@ def _suspensions(
 def _figure(rng: random.Random, kpi: Kpi) -> tuple[Decimal, bool]:
     """A figure near the target, and whether it misses it (about one in five do)."""
     miss = rng.random() < 0.2
-    if kpi.unit == Unit.PERCENT:
+    if kpi.unit_id == UnitCode.PERCENT:
         target = float(kpi.target)
         low, high = (max(0.0, target - 12), target - 0.01) if miss else (target, 100.0)
         return Decimal(f"{rng.uniform(low, high):.2f}"), miss
-    if kpi.unit == Unit.COUNT:
+    if kpi.unit_id == UnitCode.COUNT:
         return Decimal(rng.randint(1, 4) if miss else 0), miss
-    if kpi.unit == Unit.DAYS:
+    if kpi.unit_id == UnitCode.DAYS:
         target = float(kpi.target)
         value = rng.uniform(target, target + 8) if miss else rng.uniform(1, target - 0.1)
         return Decimal(f"{value:.1f}"), miss
@@ -296,7 +303,7 @@ def _readings(
 ) -> Iterator[Reading]:
     for kpi in kpis:
         for period in periods:
-            reading = Reading(kpi_id=kpi.pk, period_id=period.pk, unit=kpi.unit)
+            reading = Reading(kpi_id=kpi.pk, period_id=period.pk, unit_id=kpi.unit_id)
             if kpi.frequency == Frequency.ANNUAL and not period.is_year_end:
                 yield reading
                 continue
@@ -306,7 +313,7 @@ def _readings(
                 continue
             reading.value, missed = _figure(rng, kpi)
             reading.reported_as = f"{reading.value}"
-            if kpi.unit == Unit.PERCENT and rng.random() < 0.05:
+            if kpi.unit_id == UnitCode.PERCENT and rng.random() < 0.05:
                 reading.target_override = kpi.target - rng.choice([1, 2, 3])
             if missed:
                 reading.commentary = rng.choice(MISS_COMMENTARY)
@@ -361,7 +368,7 @@ def _copy_readings(batch: list[Reading]) -> None:
                 r.kpi_id,
                 r.period_id,
                 "" if r.value is None else r.value,
-                r.unit,
+                r.unit_id,
                 r.not_measured_reason,
                 "" if r.target_override is None else r.target_override,
                 r.commentary,
@@ -373,7 +380,7 @@ def _copy_readings(batch: list[Reading]) -> None:
     buffer.seek(0)
     table = Reading._meta.db_table
     # An empty field is NULL to COPY: only the figures may be, the texts are empty strings.
-    texts = "unit, not_measured_reason, commentary, reported_as"
+    texts = "not_measured_reason, commentary, reported_as"
     with connection.cursor() as cursor:
         cursor.copy_expert(
             f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN "

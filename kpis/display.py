@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kpis.choices import Direction, ReturnState, ThresholdBasis, Unit
+from kpis.choices import Direction, ReturnState, ThresholdBasis
+from kpis.models.unit import Unit, UnitKind
 from kpis.status import Status
 
 # A symbol beside every status word, so that status never rests on colour alone.
@@ -66,20 +67,13 @@ def number(value: Decimal | None) -> str:
     return text
 
 
-def figure(value: Decimal | None, unit: str) -> str:
+def figure(value: Decimal | None, unit: Unit | None) -> str:
     if value is None:
         return ""
-    text = number(value)
-    if unit == Unit.PERCENT:
-        return f"{text}%"
-    if unit == Unit.DAYS:
-        return f"{text} day" if value == 1 else f"{text} days"
-    if unit == Unit.COUNT:
-        return f"{text} failure" if value == 1 else f"{text} failures"
-    return text
+    return unit.write(number(value), value) if unit else number(value)
 
 
-def target(value: Decimal | None, unit: str, direction: str, strict: bool = False) -> str:
+def target(value: Decimal | None, unit: Unit | None, direction: str, strict: bool = False) -> str:
     """A target with the comparison it asks for: '≥ 90%', '< 5%'."""
     if value is None:
         return "no target"
@@ -91,7 +85,10 @@ def target(value: Decimal | None, unit: str, direction: str, strict: bool = Fals
 
 
 def threshold(
-    value: Decimal | None, unit: str, direction: str, basis: str = ThresholdBasis.ABSOLUTE
+    value: Decimal | None,
+    unit: Unit | None,
+    direction: str,
+    basis: str = ThresholdBasis.ABSOLUTE,
 ) -> str:
     """A detriment or failure threshold on the worse side: '≤ 87%' for a figure, reached
     inclusively; 'more than 10% below target' for a tolerance."""
@@ -103,6 +100,6 @@ def threshold(
     side = "below" if direction == Direction.HIGHER else "above"
     if basis == ThresholdBasis.PERCENT:
         return f"more than {number(value)}% {side} target"
-    if unit == Unit.PERCENT:
+    if unit and unit.kind == UnitKind.PERCENT:
         return f"more than {number(value)} percentage points {side} target"
     return f"more than {figure(value, unit)} {side} target"

@@ -96,7 +96,7 @@ class ReturnRowForm(forms.Form):
         candidate = Reading(
             kpi=self.kpi,
             period=self.reading.period,
-            unit=self.reading.unit or self.kpi.unit,
+            unit_id=self.reading.unit_id or self.kpi.unit_id,
             value=data.get("value"),
             not_measured_reason=data.get("not_measured_reason", "").strip(),
             target_override=(

@@ -56,7 +56,7 @@ class Cell:
     def figure_text(self) -> str:
         if self.reading is None or self.reading.value is None:
             return ""
-        return display.figure(self.reading.value, self.reading.unit or self.kpi.unit)
+        return display.figure(self.reading.value, self.reading.figure_unit)
 
     @property
     def printed_as(self) -> str:
@@ -90,8 +90,8 @@ class Cell:
         if self.status == Status.NOT_MEASURED and reading.value is not None:
             if not reading.unit_matches:
                 return (
-                    f"Reported as {reading.get_unit_display().lower()}, not "
-                    f"{self.kpi.get_unit_display().lower()}: cannot be compared with the target."
+                    f"Reported as {reading.unit.label.lower()}, not "
+                    f"{self.kpi.unit.label.lower()}: cannot be compared with the target."
                 )
             return "No target in force: cannot be judged."
         return ""
@@ -129,6 +129,7 @@ def readings_with_status(
     return (
         Reading.objects.filter(kpi__in=kpis.values("pk"), period__in=[p.pk for p in periods])
         .with_status(today)
+        .select_related("unit")
         .order_by()
     )
 
@@ -141,7 +142,7 @@ def build_grid(
     sight: Sight,
 ) -> list[Row]:
     kpi_list = list(
-        kpis.select_related("service_area", "contract").prefetch_related(
+        kpis.select_related("service_area", "contract", "unit").prefetch_related(
             "suspensions",
             Prefetch("rule_changes", RuleChange.objects.select_related("changed_by")),
         )

@@ -103,7 +103,9 @@ def misses_target(reading: Reading, today: datetime.date | None = None) -> bool:
 def _add_missing_readings(*, contract: Contract, period: ReportingPeriod, user) -> list[Reading]:
     """One empty reading per KPI of the contract that has none, so gaps are counted as missing."""
     missing = Kpi.objects.for_contract(contract).exclude(readings__period=period)
-    rows = [Reading(kpi=kpi, period=period, unit=kpi.unit) for kpi in missing.only("pk", "unit")]
+    rows = [
+        Reading(kpi=kpi, period=period, unit_id=kpi.unit_id) for kpi in missing.only("pk", "unit")
+    ]
     if not rows:
         return []
     return bulk_create_with_history(
@@ -148,7 +150,7 @@ def add_kpi_to_open_returns(*, kpi: Kpi, user=None) -> list[Reading]:
         .values("period_id")
     )
     periods = ReportingPeriod.objects.filter(pk__in=open_periods).exclude(readings__kpi=kpi)
-    rows = [Reading(kpi=kpi, period=period, unit=kpi.unit) for period in periods]
+    rows = [Reading(kpi=kpi, period=period, unit_id=kpi.unit_id) for period in periods]
     if not rows:
         return []
     return bulk_create_with_history(
@@ -242,7 +244,7 @@ def _save_rows(
         r.kpi_id: r
         for r in Reading.objects.filter(kpi__contract=contract, period=period)
         .select_for_update(of=("self",))
-        .select_related("kpi", "period")
+        .select_related("kpi__unit", "period")
         .prefetch_related("kpi__suspensions", "kpi__rule_changes")
     }
     errors: dict[int, dict[str, str]] = {}
@@ -301,7 +303,7 @@ def incomplete_rows(quarterly_return: QuarterlyReturn) -> list[tuple[int, str, s
         Reading.objects.filter(
             kpi__contract_id=quarterly_return.contract_id, period=quarterly_return.period_id
         )
-        .select_related("kpi", "period")
+        .select_related("kpi__unit", "period")
         .prefetch_related("kpi__suspensions", "kpi__rule_changes")
         .order_by("kpi__service_area__position", "kpi__position", "kpi_id")
     )

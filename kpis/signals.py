@@ -20,7 +20,8 @@ def validate_raw_rows(sender, instance, raw: bool, **kwargs) -> None:
     if isinstance(instance, ReportingPeriod):
         instance.fill_derived_fields()
     if isinstance(instance, Reading):
-        instance.unit = instance.unit or instance.kpi.unit
+        # A fixture's "" means the KPI's own unit.
+        instance.unit_id = instance.unit_id or instance.kpi.unit_id
         instance.updated_at = instance.updated_at or timezone.now()
     # Uniqueness is left to the database: a natural key that matches a stored row updates it.
     instance.full_clean(validate_unique=False, validate_constraints=False)

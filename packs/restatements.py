@@ -67,7 +67,7 @@ def restatements_for(contract, today: datetime.date | None = None) -> list[Resta
         Reading.objects.filter(kpi__contract=contract, period_id__in={k[1] for k in first})
         .filter(readable_q(None))
         .with_status(today)
-        .select_related("kpi__contract", "period")
+        .select_related("kpi__contract", "kpi__unit", "period")
         .order_by("period__end_date", "kpi__service_area__position", "kpi__position", "kpi_id")
     )
     found = []
@@ -78,7 +78,7 @@ def restatements_for(contract, today: datetime.date | None = None) -> list[Resta
         pack, was = published
         if (_figure(reading.value), reading.status) == (was["figure"], was["status"]):
             continue
-        now = display.figure(reading.value, reading.unit or reading.kpi.unit)
+        now = display.figure(reading.value, reading.figure_unit)
         found.append(
             Restatement(pack, reading, was["figure_text"], was["status"], now, reading.status)
         )

@@ -162,7 +162,7 @@ def regime_for(contract: Contract, today: datetime.date | None = None) -> Regime
         Reading.objects.for_contract(contract)
         .readable_by(None)
         .with_status(today)
-        .select_related("kpi__credit_weight", "period")
+        .select_related("kpi__credit_weight", "kpi__unit", "period")
         .order_by("kpi_id", "period__end_date")
     )
     schemes = list(CreditScheme.objects.filter(contract=contract).order_by("effective_from"))

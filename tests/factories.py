@@ -4,8 +4,8 @@ import datetime
 from decimal import Decimal
 
 from contracts.models import Contract, ServiceArea
-from kpis.choices import Direction, Frequency, Unit
-from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod
+from kpis.choices import Direction, Frequency, UnitCode
+from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod, Unit
 
 
 def make_contract(code: str = "TEST", **fields) -> Contract:
@@ -21,12 +21,16 @@ def make_kpi(area: ServiceArea, reference: str = "K-1", **fields) -> Kpi:
     defaults = {
         "description": f"KPI {reference}",
         "frequency": Frequency.MONTHLY,
-        "unit": Unit.PERCENT,
+        "unit": UnitCode.PERCENT,
         "direction": Direction.HIGHER,
         "target": Decimal(90),
     }
+    fields = {**defaults, **fields}
+    if isinstance(fields["unit"], str):
+        Unit.objects.ensure_shared()
+        fields["unit_id"] = fields.pop("unit")
     return Kpi.objects.create(
-        contract=area.contract, service_area=area, reference=reference, **{**defaults, **fields}
+        contract=area.contract, service_area=area, reference=reference, **fields
     )
 
 

@@ -16,6 +16,7 @@ from kpis.models import (
     Reading,
     ReportingPeriod,
     Suspension,
+    Unit,
 )
 from regime.models import Relief
 
@@ -45,6 +46,7 @@ def load_seed() -> None:
     global _rows
     if Contract.objects.filter(code="PSSP").exists():
         return
+    Unit.objects.ensure_shared()
     if _rows is None:
         call_command("loaddata", *SEED_FIXTURES, verbosity=0)
         _rows = [(model, list(model.objects.order_by("pk").values())) for model in SEED_MODELS]

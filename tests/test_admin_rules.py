@@ -96,7 +96,7 @@ def test_it_refuses_a_reading_added_to_an_approved_quarter(admin, seed):
         reference="NEW-1",
         description="Added later",
         frequency="quarterly",
-        unit="percent",
+        unit_id="percent",
         direction="higher",
         target=Decimal(90),
     )

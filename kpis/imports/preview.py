@@ -233,7 +233,7 @@ def _judge(row: RowPreview, period: ReportingPeriod, today: datetime.date) -> No
         value=row.value,
         not_measured_reason=row.not_measured_reason,
         commentary=row.commentary,
-        unit=current.unit if current else row.kpi.unit,
+        unit_id=current.unit_id if current else row.kpi.unit_id,
         target_override=current.target_override if current else None,
     )
     if not row.problems:

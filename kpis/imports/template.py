@@ -21,7 +21,12 @@ from kpis.models import Kpi, Reading
 
 
 def template_rows(contract: Contract, end_date: datetime.date) -> list[list[str]]:
-    kpis = Kpi.objects.for_contract(contract).in_report_order().prefetch_related("rule_changes")
+    kpis = (
+        Kpi.objects.for_contract(contract)
+        .in_report_order()
+        .select_related("unit")
+        .prefetch_related("rule_changes")
+    )
     readings = {
         r.kpi_id: r
         for r in Reading.objects.for_contract(contract).filter(period__end_date=end_date)
@@ -37,7 +42,7 @@ def template_rows(contract: Contract, end_date: datetime.date) -> list[list[str]
                 end_date.isoformat(),
                 kpi.reference,
                 kpi.description,
-                kpi.get_unit_display(),
+                kpi.unit.label,
                 ("< " if rule.strict else "") + plain_number(target) if target else "",
                 plain_number(reading.value) if reading else "",
                 "yes" if reading and reading.not_measured_reason else "",

@@ -5,6 +5,7 @@ from kpis.models.reading import Reading
 from kpis.models.returns import QuarterlyReturn
 from kpis.models.rule_change import RuleChange
 from kpis.models.suspension import Suspension, SuspensionRequest
+from kpis.models.unit import Unit, UnitKind
 
 __all__ = [
     "Kpi",
@@ -15,4 +16,6 @@ __all__ = [
     "RuleChange",
     "Suspension",
     "SuspensionRequest",
+    "Unit",
+    "UnitKind",
 ]

@@ -11,8 +11,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from contracts.models import Contract, ServiceArea
-from kpis.choices import Direction, Frequency, ThresholdBasis, Unit
-from kpis.numbers import plain_number
+from kpis.choices import Direction, Frequency, ThresholdBasis
+from kpis.models.unit import Unit
 from kpis.status import Rule
 
 _HIGHER = Q(direction=Direction.HIGHER)
@@ -80,7 +80,14 @@ class Kpi(models.Model):
     reference = models.CharField(max_length=30, help_text="As the contract prints it: R&B-K-009a.")
     description = models.TextField()
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
-    unit = models.CharField(max_length=10, choices=Unit.choices)
+    unit = models.ForeignKey(
+        Unit,
+        to_field="code",
+        db_column="unit",
+        on_delete=models.PROTECT,
+        related_name="kpis",
+        help_text="A unit every contract shares, or one of this contract's own.",
+    )
     direction = models.CharField(max_length=10, choices=Direction.choices)
     target = models.DecimalField(
         max_digits=12,
@@ -207,6 +214,8 @@ class Kpi(models.Model):
             and self.service_area.contract_id != self.contract_id
         ):
             errors["service_area"] = "Choose a service area of this KPI's contract."
+        if self.unit_id and self.unit.contract_id not in (None, self.contract_id):
+            errors["unit"] = "Choose a unit every contract shares, or one of this contract's."
         thresholds = ("detriment", "failure")
         for name in ("target", *thresholds):
             if self.relative and name in thresholds:
@@ -265,18 +274,9 @@ class Kpi(models.Model):
             )
         return errors
 
-    def figure_problem(self, value: Decimal | None, unit: str | None = None) -> str:
+    def figure_problem(self, value: Decimal | None, unit: Unit | None = None) -> str:
         """Why `value` cannot be a figure in this KPI's unit (or `unit`), or '' if it can."""
-        if value is None:
+        unit = unit or (self.unit if self.unit_id else None)
+        if value is None or unit is None:
             return ""
-        unit = unit or self.unit
-        if unit == Unit.PERCENT and not (0 <= value <= 100):
-            return "A percentage must be between 0 and 100."
-        if unit == Unit.COUNT and (value < 0 or value != value.to_integral_value()):
-            return "A number of failures must be a whole number, 0 or more."
-        if unit == Unit.DAYS and value < 0:
-            return "A number of days cannot be negative."
-        low, high = self.scale_min, self.scale_max
-        if unit == Unit.SCORE and None not in (low, high) and not (low <= value <= high):
-            return f"A score must be between {plain_number(low)} and {plain_number(high)}."
-        return ""
+        return unit.figure_problem(value, self.scale_min, self.scale_max)

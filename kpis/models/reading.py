@@ -9,9 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from kpis.choices import Unit
+from kpis.choices import UnitCode
 from kpis.models.kpi import Kpi
 from kpis.models.period import ReportingPeriod
+from kpis.models.unit import Unit
 from kpis.querysets import ReadingQuerySet
 from kpis.status import Evaluation, evaluate
 
@@ -31,10 +32,14 @@ class Reading(models.Model):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="readings")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="readings")
     value = models.DecimalField("figure", max_digits=12, decimal_places=4, null=True, blank=True)
-    unit = models.CharField(
-        max_length=10,
-        choices=Unit.choices,
+    unit = models.ForeignKey(
+        Unit,
+        to_field="code",
+        db_column="unit",
+        null=True,
         blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="The unit of the figure as reported; empty means the KPI's own unit.",
     )
     not_measured_reason = models.CharField(
@@ -79,14 +84,14 @@ class Reading(models.Model):
                 violation_error_message=BOTH_MESSAGE,
             ),
             models.CheckConstraint(
-                condition=~Q(unit=Unit.PERCENT)
+                condition=~Q(unit=UnitCode.PERCENT)
                 | Q(value__isnull=True)
                 | (Q(value__gte=0) & Q(value__lte=100)),
                 name="reading_percent_0_to_100",
                 violation_error_message="A percentage must be between 0 and 100.",
             ),
             models.CheckConstraint(
-                condition=~Q(unit__in=[Unit.COUNT, Unit.DAYS])
+                condition=~Q(unit__in=[UnitCode.COUNT, UnitCode.DAYS])
                 | Q(value__isnull=True)
                 | Q(value__gte=0),
                 name="reading_count_days_not_negative",
@@ -115,7 +120,14 @@ class Reading(models.Model):
 
     @property
     def unit_matches(self) -> bool:
-        return not self.unit or self.unit == self.kpi.unit
+        return not self.unit_id or self.unit_id == self.kpi.unit_id
+
+    @property
+    def figure_unit(self) -> Unit:
+        """The unit the figure was reported in, read without a query where it is the KPI's."""
+        if not self.unit_id or self.unit_id == self.kpi.unit_id:
+            return self.kpi.unit
+        return self.unit
 
     def is_suspended(self) -> bool:
         return any(s.covers(self.period) for s in self.kpi.suspensions.all())
@@ -137,12 +149,12 @@ class Reading(models.Model):
     def clean(self) -> None:
         if not self.kpi_id:
             return
-        if not self.unit:
-            self.unit = self.kpi.unit
+        if not self.unit_id:
+            self.unit_id = self.kpi.unit_id
         errors: dict[str, str] = {}
         if self.value is not None and self.not_measured_reason.strip():
             errors["not_measured_reason"] = BOTH_MESSAGE
-        problem = self.kpi.figure_problem(self.value, self.unit)
+        problem = self.kpi.figure_problem(self.value, self.figure_unit)
         if problem:
             errors["value"] = problem
         problem = self.kpi.figure_problem(self.target_override)
@@ -152,6 +164,6 @@ class Reading(models.Model):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs) -> None:
-        if not self.unit and self.kpi_id:
-            self.unit = self.kpi.unit
+        if not self.unit_id and self.kpi_id:
+            self.unit_id = self.kpi.unit_id
         super().save(*args, **kwargs)

@@ -10,21 +10,16 @@ from django.http import QueryDict
 
 from contracts.models import ServiceArea
 from kpis import display
-from kpis.choices import Direction, ThresholdBasis, Unit
+from kpis.choices import Direction, ThresholdBasis
 from kpis.forms import ReturnRowForm, SummaryError, error_summary, figure_text
-from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension
+from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension, Unit, UnitKind
 from kpis.status import Rule, Status
 
-_UNIT_SUFFIX = {Unit.PERCENT: "%", Unit.COUNT: " failures", Unit.DAYS: " days", Unit.SCORE: ""}
 
-
-def with_unit(value: Decimal | None, unit: str) -> str:
+def with_unit(value: Decimal | None, unit: Unit) -> str:
     if value is None:
         return ""
-    text = figure_text(value)
-    if unit == Unit.COUNT and value == 1:
-        return f"{text} failure"
-    return text + _UNIT_SUFFIX.get(unit, "")
+    return unit.write(figure_text(value), value)
 
 
 def target_text(kpi: Kpi, rule: Rule) -> str:
@@ -68,7 +63,7 @@ class ReturnRow:
 
     @property
     def figure(self) -> str:
-        return with_unit(self.reading.value, self.reading.unit or self.kpi.unit)
+        return with_unit(self.reading.value, self.reading.figure_unit)
 
     @property
     def status(self) -> Status | None:
@@ -100,7 +95,10 @@ class ReturnRow:
 
     @property
     def unit_label(self) -> str:
-        return {Unit.PERCENT: "%", Unit.COUNT: "failures", Unit.DAYS: "days"}.get(self.kpi.unit, "")
+        unit = self.kpi.unit
+        if unit.kind == UnitKind.PERCENT:
+            return "%"
+        return "pounds" if unit.kind == UnitKind.MONEY else unit.symbol
 
     @property
     def conflict_figure(self) -> str:
@@ -186,7 +184,7 @@ def build_page(
     kpis = list(
         Kpi.objects.for_contract(contract)
         .in_report_order()
-        .select_related("service_area")
+        .select_related("service_area", "unit")
         .prefetch_related("suspensions", "rule_changes")
     )
     readings = {
@@ -197,7 +195,7 @@ def build_page(
     suspensions = []
     for kpi in kpis:
         kpi.contract = contract
-        reading = readings.get(kpi.pk) or Reading(kpi=kpi, period=period, unit=kpi.unit)
+        reading = readings.get(kpi.pk) or Reading(kpi=kpi, period=period, unit_id=kpi.unit_id)
         reading.kpi, reading.period = kpi, period
         suspension = next((s for s in kpi.suspensions.all() if s.covers(period)), None)
         if suspension:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from kpis.choices import Direction, ReturnState, Unit
+from kpis.choices import Direction, ReturnState, UnitCode
 from kpis.models import Kpi, QuarterlyReturn, Reading
 from tests.browser.conftest import assert_no_axe_violations
 
@@ -28,7 +28,7 @@ def _answer(kpi: Kpi) -> tuple[str, str]:
     """A figure that meets the target, or a reason where the KPI has no target to meet."""
     if kpi.target is None:
         return "not_measured_reason", "Not reported this quarter"
-    if kpi.unit == Unit.SCORE:
+    if kpi.unit_id == UnitCode.SCORE:
         return "value", "4"
     if kpi.direction == Direction.LOWER:
         return "value", "0"

@@ -30,7 +30,7 @@ def grow(contract: Contract) -> None:
             if (kpi.pk, quarter.pk) in held:
                 continue
             value = Decimal(70 + (i * 7 + j * 3) % 30)
-            reading = Reading(kpi=kpi, period=quarter, value=value, unit=kpi.unit)
+            reading = Reading(kpi=kpi, period=quarter, value=value, unit_id=kpi.unit_id)
             if kpi.unit != "percent":
                 reading.value = Decimal((i + j) % 3)
             reading.commentary = "Missed: recovery plan agreed." if j % 2 else ""

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from contracts.models import Contract, ServiceArea
 from kpis import demo_data
-from kpis.choices import Direction, Frequency, ReturnState, Unit
+from kpis.choices import Direction, Frequency, ReturnState, UnitCode
 from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod, Suspension
 from kpis.status import Status
 
@@ -59,7 +59,7 @@ def test_it_mixes_units_directions_frequencies_and_states(db):
     demo_data.generate(contracts=4, kpis=40, quarters=12, last_quarter=LAST)
     kpis = Kpi.objects.all()
 
-    assert set(kpis.values_list("unit", flat=True)) == set(Unit.values)
+    assert set(kpis.values_list("unit", flat=True)) == set(UnitCode.values)
     assert set(kpis.values_list("direction", flat=True)) == set(Direction.values)
     assert set(kpis.values_list("frequency", flat=True)) == set(Frequency.values)
     assert kpis.filter(detriment__isnull=False).exists()

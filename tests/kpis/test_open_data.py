@@ -202,7 +202,7 @@ def more_open_data(seed):
                     contract=contract, period=period, state=ReturnState.APPROVED
                 )
             Reading.objects.bulk_create(
-                Reading(kpi=k, period=period, value=1, unit=k.unit) for k in Kpi.objects.all()
+                Reading(kpi=k, period=period, value=1, unit_id=k.unit_id) for k in Kpi.objects.all()
             )
 
     return add

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpis import services
-from kpis.choices import Direction, Frequency, ReturnState, Unit
+from kpis.choices import Direction, Frequency, ReturnState, UnitCode
 from kpis.models import Kpi, QuarterlyReturn, Reading
 
 Q3 = datetime.date(2019, 12, 31)
@@ -208,7 +208,7 @@ def _bigger(contract, n: int) -> None:
             reference=f"EXTRA-{i}",
             description="Extra",
             frequency=Frequency.QUARTERLY,
-            unit=Unit.DAYS,
+            unit_id=UnitCode.DAYS,
             direction=Direction.LOWER,
             target=Decimal(5),
         )

@@ -120,7 +120,7 @@ def test_it_keeps_the_figures_as_printed(seed):
     kpi15 = Reading.objects.get(
         kpi__contract__code="ICT", kpi__reference="15", period__end_date="2019-03-31"
     )
-    assert (kpi15.value, kpi15.unit, kpi15.reported_as) == (100, "percent", "100%")
-    assert kpi15.kpi.unit == "count"
+    assert (kpi15.value, kpi15.unit_id, kpi15.reported_as) == (100, "percent", "100%")
+    assert kpi15.kpi.unit_id == "count"
     cs = Reading.objects.get(kpi__reference="CS-K-002", period__end_date="2018-12-31")
     assert cs.target == 88

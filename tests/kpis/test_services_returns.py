@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kpis import decisions, permissions, services
-from kpis.choices import Direction, Frequency, ReturnState, Unit
+from kpis.choices import Direction, Frequency, ReturnState, UnitCode
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension
 from kpis.services import RowEntry
 
@@ -45,7 +45,7 @@ def _fill(quarterly_return: QuarterlyReturn) -> list[RowEntry]:
         kpi = reading.kpi
         if kpi.target is None:
             entries.append(_entry(reading, reason="No survey"))
-        elif kpi.unit == Unit.PERCENT:
+        elif kpi.unit_id == UnitCode.PERCENT:
             entries.append(_entry(reading, 100 if kpi.direction == Direction.HIGHER else 0))
         else:
             best = kpi.scale_max or kpi.target * 2 if kpi.direction == Direction.HIGHER else 0
@@ -57,7 +57,7 @@ def test_it_opens_a_return_with_an_empty_reading_per_kpi(officer, seed):
     quarterly_return = _open(officer, seed["PSSP"])
     readings = Reading.objects.filter(period=quarterly_return.period)
     assert readings.count() == Kpi.objects.for_contract(seed["PSSP"]).count() == 22
-    assert all(r.value is None and r.unit == r.kpi.unit for r in readings)
+    assert all(r.value is None and r.unit_id == r.kpi.unit_id for r in readings)
     assert Reading.history.filter(period=quarterly_return.period).count() == 22
     assert quarterly_return.state == ReturnState.DRAFT
     # Opening again changes nothing.
@@ -232,7 +232,7 @@ def test_it_gives_a_new_kpi_a_row_in_open_returns_only(officer, seed):
         reference="NEW-1",
         description="A KPI added later",
         frequency=Frequency.QUARTERLY,
-        unit=Unit.DAYS,
+        unit_id=UnitCode.DAYS,
         direction=Direction.LOWER,
         target=Decimal(5),
     )
@@ -278,7 +278,7 @@ def test_it_saves_a_forty_kpi_return_in_a_bounded_number_of_queries(
             reference=f"EXTRA-{n}",
             description="Extra",
             frequency=Frequency.QUARTERLY,
-            unit=Unit.PERCENT,
+            unit_id=UnitCode.PERCENT,
             direction=Direction.HIGHER,
             target=Decimal(90),
         )

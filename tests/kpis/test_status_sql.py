@@ -4,7 +4,7 @@ import datetime
 import random
 from decimal import Decimal
 
-from kpis.choices import Direction, Frequency, ThresholdBasis, Unit
+from kpis.choices import Direction, Frequency, ThresholdBasis, UnitCode
 from kpis.models import Reading, RuleChange, Suspension
 from kpis.status import Status
 from tests.factories import make_area, make_contract, make_kpi, period
@@ -22,7 +22,7 @@ TODAY = datetime.date(2024, 8, 1)  # the last quarter is not over yet
 
 def _random_kpi(rng: random.Random, area, n: int):
     direction = rng.choice([Direction.HIGHER, Direction.LOWER])
-    unit = rng.choice([Unit.PERCENT, Unit.COUNT])
+    unit = rng.choice([UnitCode.PERCENT, UnitCode.COUNT])
     target = Decimal(rng.choice([0, 1, 5, 50, 80, 90, 95]))
     step = 1 if direction == Direction.HIGHER else -1
     detriment = failure = None
@@ -55,17 +55,17 @@ def _random_kpi(rng: random.Random, area, n: int):
 
 def _random_reading(rng: random.Random, kpi, end: str) -> Reading:
     kind = rng.random()
-    value, reason, unit = None, "", kpi.unit
+    value, reason, unit = None, "", kpi.unit_id
     if kind < 0.15:
         reason = "No survey"
     elif kind < 0.85:
         base = kpi.target if kpi.target is not None else Decimal(50)
-        step = 1 if kpi.unit == Unit.COUNT else 100
+        step = 1 if kpi.unit_id == UnitCode.COUNT else 100
         value = max(Decimal(0), base + Decimal(rng.randint(-8 * step, 8 * step)) / step)
-        if kpi.unit == Unit.PERCENT:
+        if kpi.unit_id == UnitCode.PERCENT:
             value = min(value, Decimal(100))
         if rng.random() < 0.05:
-            unit = Unit.PERCENT if kpi.unit == Unit.COUNT else Unit.COUNT
+            unit = UnitCode.PERCENT if kpi.unit_id == UnitCode.COUNT else UnitCode.COUNT
             value = value.to_integral_value()
     override = None
     relative = kpi.threshold_basis != ThresholdBasis.ABSOLUTE
@@ -77,7 +77,7 @@ def _random_reading(rng: random.Random, kpi, end: str) -> Reading:
         period=period(end),
         value=value,
         not_measured_reason=reason,
-        unit=unit,
+        unit_id=unit,
         target_override=override,
     )
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from kpis.choices import Direction, Frequency, ThresholdBasis, Unit
+from kpis.choices import Direction, Frequency, ThresholdBasis, UnitCode
 from kpis.models import Reading, RuleChange, Suspension
 from tests.factories import make_area, make_contract, make_kpi, make_reading
 
@@ -20,14 +20,14 @@ AFTER = datetime.date(2024, 8, 1)
 # The ICT contract's "90% / 87% / 84%": higher is better, reaching a threshold is inclusive.
 PERCENT = {"direction": HIGHER, "target": 90, "detriment": 87, "failure": 84}
 # Days to do something, "5 / 7 / 9": lower is better.
-DAYS = {"direction": LOWER, "target": 5, "detriment": 7, "failure": 9, "unit": Unit.DAYS}
+DAYS = {"direction": LOWER, "target": 5, "detriment": 7, "failure": 9, "unit": UnitCode.DAYS}
 # ICT KPI 19, "> 3.5", and KPI 10, "< 5%": strict targets.
-MORE_THAN = {"direction": HIGHER, "target": "3.5", "target_strict": True, "unit": Unit.SCORE}
+MORE_THAN = {"direction": HIGHER, "target": "3.5", "target_strict": True, "unit": UnitCode.SCORE}
 LESS_THAN = {"direction": LOWER, "target": 5, "target_strict": True}
 # A strict target with thresholds: the strictness is the target's, not the thresholds'.
 STRICT_90 = {"direction": HIGHER, "target": 90, "target_strict": True, "detriment": 87}
 # Only a failure threshold, lower is better (KPI 13's 4 failures without its 3).
-FAILURE_ONLY = {"direction": LOWER, "target": 1, "failure": 4, "unit": Unit.COUNT}
+FAILURE_ONLY = {"direction": LOWER, "target": 1, "failure": 4, "unit": UnitCode.COUNT}
 
 # A borough's "amber when missed by up to 5%, red beyond 10%", relative to a target of 90:
 # 5% of 90 is 4.5 and 10% is 9, so the detriment comes below 85.5 and the failure below 81.
@@ -47,7 +47,7 @@ WITHIN_POINTS = {
     "target": 20,
     "detriment": 2,
     "failure": 5,
-    "unit": Unit.DAYS,
+    "unit": UnitCode.DAYS,
     "threshold_basis": ThresholdBasis.POINTS,
 }
 # Failures, lower is better, with a tolerance of 50% of a target of 3: 1.5 failures.
@@ -55,7 +55,7 @@ COUNT_PERCENT = {
     "direction": LOWER,
     "target": 3,
     "failure": 50,
-    "unit": Unit.COUNT,
+    "unit": UnitCode.COUNT,
     "threshold_basis": ThresholdBasis.PERCENT,
 }
 

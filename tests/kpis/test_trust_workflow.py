@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kpis import services
-from kpis.choices import Direction, Frequency, ReturnState, Unit
+from kpis.choices import Direction, Frequency, ReturnState, UnitCode
 from kpis.imports.write import prepare_import
 from kpis.models import Kpi
 from kpis.permissions import SELF_APPROVAL_REASON, ReturnLocked
@@ -76,7 +76,7 @@ def test_it_rechecks_on_approval_what_submission_checked(officer, manager, seed)
         reference="20",
         description="Added after submission",
         frequency=Frequency.QUARTERLY,
-        unit=Unit.PERCENT,
+        unit_id=UnitCode.PERCENT,
         direction=Direction.HIGHER,
     )
     with pytest.raises(services.ReturnIncomplete) as refused:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from kpis.choices import Direction, Unit
+from kpis.choices import Direction, UnitCode
 from kpis.models import Kpi, Reading, ReportingPeriod, Suspension
 from tests.factories import make_area, make_contract, make_kpi, make_reading, period
 
@@ -27,26 +27,26 @@ def _errors(obj) -> dict[str, list[str]]:
 @pytest.mark.parametrize(
     ("unit", "value", "message"),
     [
-        (Unit.PERCENT, "100.01", "A percentage must be between 0 and 100."),
-        (Unit.PERCENT, "-1", "A percentage must be between 0 and 100."),
-        (Unit.COUNT, "-1", "A number of failures must be a whole number, 0 or more."),
-        (Unit.COUNT, "1.5", "A number of failures must be a whole number, 0 or more."),
-        (Unit.DAYS, "-0.5", "A number of days cannot be negative."),
+        (UnitCode.PERCENT, "100.01", "A percentage must be between 0 and 100."),
+        (UnitCode.PERCENT, "-1", "A percentage must be between 0 and 100."),
+        (UnitCode.COUNT, "-1", "A number of failures must be a whole number, 0 or more."),
+        (UnitCode.COUNT, "1.5", "A number of failures must be a whole number, 0 or more."),
+        (UnitCode.DAYS, "-0.5", "A figure in days cannot be negative."),
     ],
 )
 def test_it_refuses_a_figure_outside_its_unit(area, unit, value, message):
     kpi = make_kpi(
         area,
         unit=unit,
-        target=Decimal(0) if unit != Unit.PERCENT else Decimal(90),
-        direction=Direction.LOWER if unit != Unit.PERCENT else Direction.HIGHER,
+        target=Decimal(0) if unit != UnitCode.PERCENT else Decimal(90),
+        direction=Direction.LOWER if unit != UnitCode.PERCENT else Direction.HIGHER,
     )
     reading = Reading(kpi=kpi, period=period("2024-06-30"), value=Decimal(value))
     assert _errors(reading) == {"value": [message]}
 
 
 def test_it_refuses_a_score_outside_the_kpis_scale(area):
-    kpi = make_kpi(area, unit=Unit.SCORE, target=Decimal("3.5"), scale_min=1, scale_max=5)
+    kpi = make_kpi(area, unit=UnitCode.SCORE, target=Decimal("3.5"), scale_min=1, scale_max=5)
     reading = Reading(kpi=kpi, period=period("2024-06-30"), value=Decimal(6))
     assert _errors(reading) == {"value": ["A score must be between 1 and 5."]}
 
@@ -130,14 +130,14 @@ def test_the_database_refuses_a_percentage_over_100(area):
 def test_it_refuses_thresholds_out_of_order_for_the_direction(
     area, direction, target, detriment, failure, errors
 ):
-    unit = Unit.PERCENT if direction == Direction.HIGHER else Unit.COUNT
+    unit = UnitCode.PERCENT if direction == Direction.HIGHER else UnitCode.COUNT
     kpi = Kpi(
         contract=area.contract,
         service_area=area,
         reference="K",
         description="d",
         frequency="monthly",
-        unit=unit,
+        unit_id=unit,
         direction=direction,
         target=target,
         detriment=detriment,
@@ -160,7 +160,7 @@ def test_it_refuses_a_service_area_of_another_contract(area):
         reference="K",
         description="d",
         frequency="monthly",
-        unit="percent",
+        unit_id="percent",
         direction="higher",
         target=90,
     )

@@ -16,7 +16,7 @@ import pytest
 from django.core.management import call_command
 
 from kpis import services
-from kpis.choices import ReturnState, Unit
+from kpis.choices import ReturnState, UnitCode
 from kpis.models import Kpi, QuarterlyReturn, Reading
 from tests.kpis.test_services_returns import _fill, _open
 
@@ -30,7 +30,7 @@ SECRETS = (DRAFT_FIGURE, DRAFT_NOTE, SUBMITTED_FIGURE, SUBMITTED_NOTE)
 def _with_secret(quarterly_return, figure: str, note: str) -> tuple[Kpi, list]:
     entries = _fill(quarterly_return)
     kpis = Kpi.objects.in_bulk([e.kpi_id for e in entries])
-    i = next(i for i, e in enumerate(entries) if kpis[e.kpi_id].unit == Unit.PERCENT)
+    i = next(i for i, e in enumerate(entries) if kpis[e.kpi_id].unit_id == UnitCode.PERCENT)
     entries[i] = dataclasses.replace(entries[i], value=Decimal(figure), commentary=note)
     return kpis[entries[i].kpi_id], entries
 
