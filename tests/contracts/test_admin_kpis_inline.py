@@ -114,7 +114,7 @@ def test_it_keeps_the_rule_of_a_kpi_held(admin, seed):
         reference="H-1",
         description="Old words",
         frequency="monthly",
-        unit="percent",
+        unit_id="percent",
         direction="higher",
         target=Decimal(90),
     )

@@ -50,12 +50,14 @@ def test_it_writes_nothing_on_a_dry_run(seed, manager, tmp_path):
 
 def test_it_prints_every_problem_and_refuses(seed, manager, tmp_path):
     before = definitions_state()
-    path = _file(tmp_path, [row(reference="W-1", target="x"), row(reference="W-2", unit="kg")])
+    path = _file(
+        tmp_path, [row(reference="W-1", target="x"), row(reference="W-2", unit="furlongs")]
+    )
     with pytest.raises(CommandError, match="2 problems: nothing was imported"):
         _run(path)
     _, err = _run_capturing_errors(path)
     assert "line 2: Target: 'x' is not a number" in err
-    assert "line 3: Unit: Unknown unit 'kg'" in err
+    assert "line 3: Unit: Unknown unit 'furlongs'" in err
     assert definitions_state() == before
 
 

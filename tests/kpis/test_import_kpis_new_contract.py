@@ -20,6 +20,8 @@ YEAR_1 = [
      "Quarterly", "Percentage", "Higher is better", "95", "no", "10", "", "% of target", ""),
     ("ENV-02", "Missed collections per 100,000", "ENV", "", "Monthly",
      "Number of failures", "Lower is better", "50", "no", "10", "", "% of target", ""),
+    ("ENV-03", "Residual waste per household", "ENV", "", "Quarterly", "kg", "Lower is better",
+     "110", "no", "10", "", "% of target", ""),
     ("HSG-01", "Days to relet a council home", "HSG", "Housing", "Quarterly", "days",
      "lower", "20", "yes", "22", "", "Figures", "Target printed as '< 20'"),
     ("HSG-02", "Households in temporary accommodation", "HSG", "Housing", "Quarterly",
@@ -77,9 +79,10 @@ def test_it_sets_up_a_contract_with_its_history_from_two_spreadsheets(client, ma
         "ENV": "Environment",
         "HSG": "Housing",
     }
-    assert Kpi.objects.filter(contract__code="BORO").count() == 4
+    assert Kpi.objects.filter(contract__code="BORO").count() == 5
+    assert Kpi.objects.get(contract__code="BORO", reference="ENV-03").unit.label == "Kilograms"
     relet = Kpi.objects.get(contract__code="BORO", reference="HSG-01")
-    assert (relet.unit, relet.direction, relet.target_strict) == ("days", "lower", True)
+    assert (relet.unit_id, relet.direction, relet.target_strict) == ("days", "lower", True)
     assert Kpi.objects.get(contract__code="BORO", reference="HSG-02").target is None
 
     # The next year's appendix: the cleanliness target rises to 96 (amber down to 86.4).
@@ -90,6 +93,7 @@ def test_it_sets_up_a_contract_with_its_history_from_two_spreadsheets(client, ma
     )
     assert [r.kind for r in upload.context["preview"].rows] == [
         "changed",
+        "unchanged",
         "unchanged",
         "unchanged",
         "unchanged",

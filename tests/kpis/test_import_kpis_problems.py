@@ -4,6 +4,8 @@ column that caused it, and one bad row saves nothing."""
 import pytest
 
 from kpis.imports.definitions.write import DefinitionsRefused, import_definitions
+from kpis.models import Unit
+from kpis.models.unit import UnitKind
 from tests.kpis.definition_files import (
     HEADER,
     definitions_state,
@@ -27,7 +29,8 @@ BAD_ROWS = {
     "unknown unit": (
         {"unit": "Furlongs"},
         "Unit",
-        "Unknown unit 'Furlongs': use one of Percentage, Number of failures, Days, Score",
+        "Unknown unit 'Furlongs': use one of Amount in pounds, Days, Hours, Kilograms, "
+        "Number, Number of failures, Percentage, Score, Tonnes.",
     ),
     "unknown direction": (
         {"direction": "Sideways"},
@@ -207,3 +210,17 @@ def test_it_refuses_someone_who_cannot_define_kpis(seed, officer):
     preview = preview_of(seed["ICT"], officer, to_csv([row()]))
     assert preview.file_problems == ["You cannot change this contract's KPIs."]
     assert preview.rows == []
+
+
+def test_it_knows_a_contracts_own_units_and_no_one_elses(seed, manager):
+    Unit.objects.create(
+        code="homes", label="Homes improved", kind=UnitKind.COUNT, contract=seed["ICT"]
+    )
+    ict = preview_of(seed["ICT"], manager, to_csv([row(unit="homes improved", target="12")]))
+    assert ict.ok, ict.problems
+    assert ict.rows[0].kpi.unit_id == "homes"
+    pssp = preview_of(seed["PSSP"], manager, to_csv([row(unit="Homes improved", target="12")]))
+    ((column, message),) = pssp.rows[0].problems
+    assert column == "Unit"
+    assert message.startswith("Unknown unit 'Homes improved': use one of Amount in pounds,")
+    assert "Homes improved," not in message

@@ -76,12 +76,20 @@ def test_it_names_each_column_plainly_in_the_header(seed):
 def test_it_gives_a_new_contract_one_example_of_each_kind(db):
     contract = make_contract("NEWCO")
     rows = rows_of(contract)
-    assert {r["Unit"] for r in rows} == {"Percentage", "Number of failures", "Days", "Score"}
+    # One of each kind of unit: percentage, count, duration, quantity, money, score.
+    assert {r["Unit"] for r in rows} == {
+        "Percentage",
+        "Number of failures",
+        "Days",
+        "Kilograms",
+        "Amount in pounds",
+        "Score",
+    }
     assert {r["Direction"] for r in rows} == {"Higher is better", "Lower is better"}
     assert {r["Frequency"] for r in rows} == {"Monthly", "Quarterly", "Annual"}
     assert "" in {r["Target"] for r in rows}, "an example with no target"
     assert "yes" in {r["Strict target"] for r in rows}, "an example with a strict target"
-    assert {r["Threshold basis"] for r in rows} == {"Figures", "% of target"}
+    assert {r["Threshold basis"] for r in rows} == {"Figures", "% of target", "Points from target"}
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -90,7 +98,7 @@ def test_it_refuses_the_examples_sent_back_as_they_are(db, admin_user, fmt):
     content = template_csv(contract).encode() if fmt == "csv" else template_xlsx(contract)
     preview = preview_of(contract, admin_user, content, f"kpis.{fmt}")
     assert not preview.ok
-    assert [row.kind for row in preview.rows] == ["problem"] * 4
+    assert [row.kind for row in preview.rows] == ["problem"] * 6
     assert all("one of the template's examples" in m for _, m in preview.problems)
 
 
@@ -99,7 +107,10 @@ def test_it_offers_the_choices_of_each_worded_column_in_excel(seed):
     lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
     assert lists == {
         "E2:E2000": '"Monthly,Quarterly,Annual"',
-        "F2:F2000": '"Percentage,Number of failures,Days,Score"',
+        "F2:F2000": (
+            '"Amount in pounds,Days,Hours,Kilograms,Number,Number of failures,Percentage,Score,'
+            'Tonnes"'
+        ),
         "G2:G2000": '"Higher is better,Lower is better"',
         "I2:I2000": '"yes,no"',
         "L2:L2000": '"Figures,% of target,Points from target"',

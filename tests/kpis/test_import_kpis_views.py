@@ -165,10 +165,10 @@ def test_it_runs_a_fixed_number_of_queries(as_manager, ict, django_assert_num_qu
     with django_assert_num_queries(6):
         assert as_manager.get(UPLOAD).status_code == 200
     content = to_csv(rows_of(ict))
-    # The template: the same five, then the KPIs with their service areas.
-    with django_assert_num_queries(6):
+    # The template: the same five, then the contract's units and its KPIs with their areas.
+    with django_assert_num_queries(7):
         assert as_manager.get(TEMPLATE, {"format": "xlsx"}).status_code == 200
-    # The preview adds the KPIs, service areas and KPIs judged in approved quarters, and the
-    # file kept in the session (three: the write and its savepoint).
-    with django_assert_num_queries(12):
+    # The preview adds the KPIs, service areas, units and KPIs judged in approved quarters, and
+    # the file kept in the session (three: the write and its savepoint).
+    with django_assert_num_queries(13):
         assert _upload(as_manager, content).status_code == 200

@@ -12,8 +12,9 @@ from decimal import Decimal
 from django.db import models
 
 from contracts.models import Contract
-from kpis.choices import Direction, Frequency, ThresholdBasis, Unit
+from kpis.choices import Direction, Frequency, ThresholdBasis
 from kpis.imports.parse import Cell, Layout, cell_text
+from kpis.models import Unit
 
 REFERENCE = "Reference"
 DESCRIPTION = "Description"
@@ -84,25 +85,37 @@ EXAMPLES = [
     ["EXAMPLE-3", "Days to process a new claim", "BEN", "Benefits", "Quarterly", "Days",
      "Lower is better", "5", "yes", "10", "", "% of target",
      "Printed as '< 5': five days is a miss; amber within 10% of the target"],
-    ["EXAMPLE-4", "Resident satisfaction survey", "CS", "Customer services", "Annual", "Score",
+    ["EXAMPLE-4", "Residual waste per household", "WASTE", "Waste and recycling", "Quarterly",
+     "Kilograms", "Lower is better", "110", "no", "5", "", "Points from target",
+     "Amber up to 5 kg over the target"],
+    ["EXAMPLE-5", "Income from commercial waste", "WASTE", "Waste and recycling", "Annual",
+     "Amount in pounds", "Higher is better", "250000", "no", "", "", "Figures", ""],
+    ["EXAMPLE-6", "Resident satisfaction survey", "CS", "Customer services", "Annual", "Score",
      "Higher is better", "", "no", "", "", "Figures",
      "No target: figures are recorded, not judged"],
 ]  # fmt: skip
 EXAMPLE_REFERENCES = {row[0].casefold() for row in EXAMPLES}
 
 
-def unit_choices(contract: Contract) -> list[tuple[str, str]]:
-    """The units a KPI of this contract may have, as (code, label)."""
-    return list(Unit.choices)
+def unit_choices(contract: Contract) -> list[Unit]:
+    """The units a KPI of this contract may have: those every contract shares, and its own."""
+    return list(Unit.objects.for_contract(contract))
 
 
-def resolve_unit(text: str, units: list[tuple[str, str]]) -> tuple[str | None, str]:
-    """The unit a cell names, by code or label in any case; or why it names none."""
+def resolve_unit(text: str, units: list[Unit]) -> tuple[Unit | None, str]:
+    """The unit a cell names, by code or else by label, in any case; or why it names none."""
     wanted = text.casefold()
-    for code, label in units:
-        if wanted in (code.casefold(), label.casefold()):
-            return code, ""
-    return None, f"Unknown unit {text!r}: use one of {', '.join(label for _, label in units)}."
+    found = next((u for u in units if u.code.casefold() == wanted), None)
+    found = found or next((u for u in units if u.label.casefold() == wanted), None)
+    if found is not None:
+        return found, ""
+    return None, f"Unknown unit {text!r}: use one of {', '.join(u.label for u in units)}."
+
+
+def unit_text(unit: Unit, units: list[Unit]) -> str:
+    """A unit as the template writes it: its label, or its code where two units share a label."""
+    same = [u for u in units if u.label.casefold() == unit.label.casefold()]
+    return unit.label if len(same) <= 1 else unit.code
 
 
 def resolve_choice(

@@ -15,7 +15,7 @@ from contracts.models import Contract, ServiceArea
 from kpis.choices import Direction, Frequency, ReturnState, ThresholdBasis
 from kpis.imports.definitions import columns as c
 from kpis.imports.parse import FileProblem, RawRow, cell_text, read_rows
-from kpis.models import Kpi, Reading
+from kpis.models import Kpi, Reading, Unit
 from kpis.numbers import plain_number
 from kpis.permissions import Action, may_ever
 
@@ -149,12 +149,12 @@ class DefinitionsPreview:
         ]
 
 
-def shown(name: str, value: object, units: dict[str, str] | None = None) -> str:
-    """A KPI's value as the preview and template write it; a unit by its label in `units`."""
+def shown(name: str, value: object) -> str:
+    """A KPI's value as the preview and template write it (a unit by its label)."""
     if value is None or value == "":
         return ""
     if name == "unit":
-        return (units or {}).get(str(value), str(value))
+        return value.label if isinstance(value, Unit) else str(value)
     if name == "target_strict":
         return "yes" if value else "no"
     if isinstance(value, Decimal):
@@ -184,7 +184,7 @@ def build_preview(
         kpi.reference.casefold(): kpi
         for kpi in Kpi.objects.for_contract(contract)
         .in_report_order()
-        .select_related("service_area")
+        .select_related("service_area", "unit")
     }
     context = _Context(
         contract=contract,
@@ -222,7 +222,7 @@ def build_preview(
 class _Context:
     contract: Contract
     areas: dict[str, ServiceArea]
-    units: list[tuple[str, str]]
+    units: list[Unit]
     judged: set[int]
     new_areas: dict[str, str]
 
@@ -276,7 +276,7 @@ def _row(raw: RawRow, held: dict[str, Kpi], context: _Context) -> DefinitionRow:
     row.kpi = _candidate(row, values, area, context.contract)
     _check(row)
     if row.held is not None and not row.problems:
-        row.changes = _changes(row.held, row.kpi, row.area_code, dict(context.units))
+        row.changes = _changes(row.held, row.kpi, row.area_code)
         for change in row.changes:
             if change.field in JUDGED_BY and row.held.pk in context.judged:
                 row.problem(
@@ -346,7 +346,8 @@ def _check(row: DefinitionRow) -> None:
     kpi = row.kpi
     assert kpi is not None
     try:
-        kpi.clean_fields(exclude=["contract", "service_area", "position"])
+        # The unit and area came from the contract's own lists: no need to look them up again.
+        kpi.clean_fields(exclude=["contract", "service_area", "unit", "position"])
     except ValidationError as error:
         _add(row, error)
     try:
@@ -361,7 +362,7 @@ def _add(row: DefinitionRow, error: ValidationError) -> None:
             row.problem(c.COLUMN_OF_FIELD.get(name, ""), message)
 
 
-def _changes(held: Kpi, kpi: Kpi, area_code: str, units: dict[str, str]) -> list[Change]:
+def _changes(held: Kpi, kpi: Kpi, area_code: str) -> list[Change]:
     changes = []
     for name in COMPARED:
         if name == "service_area":
@@ -369,8 +370,7 @@ def _changes(held: Kpi, kpi: Kpi, area_code: str, units: dict[str, str]) -> list
             if before.casefold() == after.casefold():
                 continue
         else:
-            before = shown(name, getattr(held, name), units)
-            after = shown(name, getattr(kpi, name), units)
+            before, after = shown(name, getattr(held, name)), shown(name, getattr(kpi, name))
             if before == after:
                 continue
         changes.append(Change(field=name, before=before, after=after))

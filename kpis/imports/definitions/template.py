@@ -17,15 +17,17 @@ from kpis.choices import Direction, Frequency, ThresholdBasis
 from kpis.exports import safe_text
 from kpis.imports.definitions import columns as c
 from kpis.imports.definitions.preview import shown
-from kpis.models import Kpi
+from kpis.models import Kpi, Unit
 
 NUMBER_COLUMNS = {c.TARGET, c.DETRIMENT, c.FAILURE}
 WIDTHS = [14, 60, 12, 30, 12, 20, 18, 10, 10, 12, 12, 16, 40]
 
 
-def template_rows(contract: Contract) -> list[list[str]]:
-    kpis = Kpi.objects.for_contract(contract).in_report_order().select_related("service_area")
-    units = dict(c.unit_choices(contract))
+def template_rows(contract: Contract, units: list[Unit] | None = None) -> list[list[str]]:
+    kpis = (
+        Kpi.objects.for_contract(contract).in_report_order().select_related("service_area", "unit")
+    )
+    units = c.unit_choices(contract) if units is None else units
     rows = [
         [
             kpi.reference,
@@ -33,7 +35,7 @@ def template_rows(contract: Contract) -> list[list[str]]:
             kpi.service_area.code,
             kpi.service_area.name,
             shown("frequency", kpi.frequency),
-            shown("unit", kpi.unit, units),
+            c.unit_text(kpi.unit, units),
             shown("direction", kpi.direction),
             shown("target", kpi.target),
             shown("target_strict", kpi.target_strict),
@@ -67,7 +69,8 @@ def template_xlsx(contract: Contract) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     numbers = {i for i, name in enumerate(c.COLUMNS) if name in NUMBER_COLUMNS}
-    for row in template_rows(contract):
+    units = c.unit_choices(contract)
+    for row in template_rows(contract, units):
         sheet.append([Decimal(v) if i in numbers and v else v for i, v in enumerate(row)])
     for line in sheet.iter_rows(min_row=2):
         for cell in line:
@@ -76,7 +79,7 @@ def template_xlsx(contract: Contract) -> bytes:
                 cell.data_type = "s"
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    _offer_choices(sheet, contract)
+    _offer_choices(sheet, units)
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
@@ -88,12 +91,12 @@ CHOICES_LENGTH = 255
 LISTED_ROWS = 2000
 
 
-def _offer_choices(sheet, contract: Contract) -> None:
+def _offer_choices(sheet, units: list[Unit]) -> None:
     """Drop-down lists for the columns that take one of a few words; others may still be typed
     (the import reads values as well as labels)."""
     lists = {
         c.FREQUENCY: Frequency.labels,
-        c.UNIT: [label for _, label in c.unit_choices(contract)],
+        c.UNIT: [c.unit_text(unit, units) for unit in units],
         c.DIRECTION: Direction.labels,
         c.STRICT: ["yes", "no"],
         c.BASIS: ThresholdBasis.labels,
