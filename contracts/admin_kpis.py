@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
 from contracts.models import ServiceArea
-from kpis.models import Kpi
+from kpis.models import Kpi, Unit
 
 RULE_FIELDS = ["target", "target_strict", "detriment", "failure", "threshold_basis"]
 
@@ -129,5 +129,13 @@ class KpiInline(admin.StackedInline):
         locked = obj is not None and obj.has_approved_quarter
         return super().has_add_permission(request, obj) and not locked
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # The units every contract shares, and this contract's own: no other contract's.
+        units = formset.form.base_fields.get("unit")
+        if units is not None:
+            units.queryset = Unit.objects.for_contract(obj)
+        return formset
+
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("service_area", "contract")
+        return super().get_queryset(request).select_related("service_area", "contract", "unit")

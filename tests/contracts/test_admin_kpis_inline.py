@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from contracts.models import Contract, ServiceArea
-from kpis.models import Kpi
+from kpis.models import Kpi, Unit
 from tests.admin_forms import form_data
 
 ADD = "/admin/contracts/contract/add/"
@@ -126,3 +126,11 @@ def test_it_keeps_the_rule_of_a_kpi_held(admin, seed):
     assert response.status_code == 302
     kpi.refresh_from_db()
     assert (kpi.description, kpi.target) == ("New words", Decimal(90))
+
+
+def test_it_offers_shared_units_and_the_contracts_own_only(admin, seed):
+    Unit.objects.create(code="homes", label="Homes improved", kind="count", contract=seed["ICT"])
+    Unit.objects.create(code="bins", label="Bins emptied", kind="count", contract=seed["PSSP"])
+    page = admin.get(f"/admin/contracts/contract/{seed['HERTS'].pk}/change/").content.decode()
+    assert "Kilograms" in page
+    assert "Homes improved" not in page and "Bins emptied" not in page
