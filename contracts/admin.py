@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group, User
 from simple_history.admin import SimpleHistoryAdmin
 
 from contracts.admin_inputs import KeyChoicesMixin, guard
+from contracts.admin_kpis import KpiInline
 from contracts.admin_reasons import ReasonAdmin
 from contracts.models import Assignment, Budget, Contract, Extension, ServiceArea
 from kpis.models import Kpi
@@ -13,37 +14,6 @@ class ServiceAreaInline(admin.TabularInline):
     model = ServiceArea
     extra = 0
     fields = ["position", "code", "name"]
-
-
-class KpiInline(admin.TabularInline):
-    model = Kpi
-    extra = 0
-    fields = ["reference", "service_area", "frequency", "unit", "direction", "target"]
-    # A target changes from a named quarter, on the KPI's own page, so that approved quarters
-    # keep the rule they were judged by.
-    readonly_fields = ["target"]
-    show_change_link = True
-
-    def get_readonly_fields(self, request, obj=None):
-        # Once a quarter is approved, its KPIs' measures are part of the record.
-        if obj is not None and obj.has_approved_quarter:
-            return ["frequency", "unit", "direction", "target"]
-        return self.readonly_fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        # Without its measure a KPI cannot be added here; add it on the KPI page instead.
-        locked = obj is not None and obj.has_approved_quarter
-        return super().has_add_permission(request, obj) and not locked
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        # Only this contract's areas make sense for its KPIs.
-        areas = formset.form.base_fields["service_area"]
-        areas.queryset = ServiceArea.objects.filter(contract=obj) if obj else areas.queryset.none()
-        return formset
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("service_area", "contract")
 
 
 class ExtensionInline(admin.StackedInline):
@@ -74,6 +44,16 @@ class ContractAdmin(ReasonAdmin, SimpleHistoryAdmin):
         from django.db.models import Count
 
         return super().get_queryset(request).annotate(n_kpis=Count("kpis"))
+
+    def _create_formsets(self, request, obj, change):
+        # A KPI may name a service area added in the same save: its formset checks the codes
+        # against the areas formset's.
+        formsets, inlines = super()._create_formsets(request, obj, change)
+        areas = next((f for f in formsets if f.model is ServiceArea), None)
+        for formset in formsets:
+            if formset.model is Kpi:
+                formset.area_formset = areas
+        return formsets, inlines
 
     @admin.display(description="KPIs", ordering="n_kpis")
     def kpi_count(self, contract: Contract) -> int:

@@ -77,6 +77,22 @@ def part_in(user, contract_id: int) -> Part | None:
     return Part.OTHER
 
 
+def part_in_new_contract(user) -> Part | None:
+    """The part a user would have in a contract they create, since its creator is assigned to
+    it: a manager's or an officer's by their role."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Part.ADMINISTRATOR
+    if has_role(user, Role.MANAGER):
+        return Part.MANAGER
+    if has_role(user, Role.OFFICER):
+        return Part.OFFICER
+    if has_role(user, Role.COMMITTEE):
+        return Part.COMMITTEE
+    return Part.OTHER
+
+
 WORKERS = frozenset({Part.ADMINISTRATOR, Part.MANAGER, Part.OFFICER})
 
 

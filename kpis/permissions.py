@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 
-from contracts.roles import Part, part_in
+from contracts.roles import Part, part_in, part_in_new_contract
 from kpis.choices import ReturnState
 
 
@@ -35,6 +35,8 @@ class Action(models.TextChoices):
     RECORD_CREDIT = "record_credit", "Record the service credit applied to the quarter's invoice"
     PUBLISH = "publish", "Publish the quarter's committee pack, which freezes a copy"
     BACKFILL = "backfill", "Back-fill a past quarter from a published source, as approved"
+    CREATE_CONTRACT = "create_contract", "Create a contract, and be assigned to it"
+    DEFINE_KPIS = "define_kpis", "Add KPIs and change their definitions (also by import)"
 
 
 NO_RETURN = "none"
@@ -62,6 +64,11 @@ def _by_state(
     return dict(zip(STATES, (not_started, draft, submitted, approved), strict=True))
 
 
+def _whatever_state(parts: frozenset[Part]) -> dict[str, frozenset[Part]]:
+    """A row for an action on the contract as a whole, which no quarter's state changes."""
+    return _by_state(parts, parts, parts, parts)
+
+
 # Suspensions and rule changes are a manager's contractual decisions (officers may ask for a
 # suspension, never grant one); none reaches into an approved quarter, which must be reopened
 # first. Relief is a decision about approved figures, and only approved figures are published.
@@ -85,8 +92,14 @@ TABLE: dict[Action, dict[str, frozenset[Part]]] = {
     Action.RECORD_CREDIT:  _by_state(NOBODY,      NOBODY,  NOBODY,    MANAGERS),
     Action.PUBLISH:        _by_state(NOBODY,      NOBODY,  NOBODY,    MANAGERS),
     Action.BACKFILL:       _by_state(MANAGERS,    MANAGERS, MANAGERS, NOBODY),
+    # About the contract, not a quarter. A manager creating a contract is its manager (they are
+    # assigned to it); a change of target or thresholds in a definitions import is still asked
+    # of CHANGE_RULES above, for each quarter it reaches.
+    Action.CREATE_CONTRACT: _whatever_state(MANAGERS),
+    Action.DEFINE_KPIS:     _whatever_state(MANAGERS),
 }
 # fmt: on
+CONTRACT_ACTIONS = (Action.CREATE_CONTRACT, Action.DEFINE_KPIS)
 
 LOCKED_MESSAGE = (
     "This quarter's return has been approved and is locked. "
@@ -116,6 +129,13 @@ def allowed(user, action: Action, contract_id: int, state: str) -> bool:
     """Whether the table lets this user take `action` on a contract's quarter in `state`."""
     part = part_in(user, contract_id)
     return part is not None and part in TABLE[action][state]
+
+
+def may_create_contract(user) -> bool:
+    """Whether the table lets this user create a contract, taking the part they would have in
+    it once assigned."""
+    part = part_in_new_contract(user)
+    return part is not None and part in TABLE[Action.CREATE_CONTRACT][NO_RETURN]
 
 
 def may_ever(user, action: Action, contract_id: int) -> bool:
@@ -178,17 +198,21 @@ def markdown_table() -> str:
         Part.COMMITTEE: "committee",
         Part.OTHER: "anyone signed in",
     }
+
+    def who(parts: frozenset[Part]) -> str:
+        if parts == EVERYONE:
+            return "everyone"
+        return ", ".join(short[p] for p in Part if p in parts) or "-"
+
     lines = [
         "| action | " + " | ".join(STATE_LABELS[s] for s in STATES) + " |",
         "| --- |" + " --- |" * len(STATES),
     ]
     for action, by_state in TABLE.items():
-        cells = []
-        for state in STATES:
-            parts = by_state[state]
-            if parts == EVERYONE:
-                cells.append("everyone")
-            else:
-                cells.append(", ".join(short[p] for p in Part if p in parts) or "-")
-        lines.append(f"| {action.label} | " + " | ".join(cells) + " |")
+        if action not in CONTRACT_ACTIONS:
+            cells = [who(by_state[state]) for state in STATES]
+            lines.append(f"| {action.label} | " + " | ".join(cells) + " |")
+    lines += ["", "| action on the contract as a whole | who |", "| --- | --- |"]
+    for action in CONTRACT_ACTIONS:
+        lines.append(f"| {action.label} | {who(TABLE[action][NO_RETURN])} |")
     return "\n".join(lines)

@@ -1,12 +1,21 @@
 from django.urls import path
 
 from kpis import views
-from kpis.views import imports, returns, returns_workflow, rules, suspensions
+from kpis.views import (
+    contract_new,
+    definitions,
+    imports,
+    returns,
+    returns_workflow,
+    rules,
+    suspensions,
+)
 from kpis.views.open_data import open_data_csv
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("open-data/readings.csv", open_data_csv, name="open_data_csv"),
+    path("new-contract/", contract_new.contract_new, name="contract_new"),
     path("contracts/<slug:code>/", views.contract_scorecard, name="contract_scorecard"),
     path("contracts/<slug:code>/kpis/", views.kpi_table, name="kpi_table"),
     path("contracts/<slug:code>/kpis/<int:pk>/", views.kpi_detail, name="kpi_detail"),
@@ -20,6 +29,21 @@ urlpatterns = [
     path("contracts/<slug:code>/import/", imports.import_upload, name="import_upload"),
     path("contracts/<slug:code>/import/template/", imports.import_template, name="import_template"),
     path("contracts/<slug:code>/import/confirm/", imports.import_confirm, name="import_confirm"),
+    path(
+        "contracts/<slug:code>/kpis/import/",
+        definitions.definitions_upload,
+        name="definitions_upload",
+    ),
+    path(
+        "contracts/<slug:code>/kpis/import/template/",
+        definitions.definitions_template,
+        name="definitions_template",
+    ),
+    path(
+        "contracts/<slug:code>/kpis/import/confirm/",
+        definitions.definitions_confirm,
+        name="definitions_confirm",
+    ),
     path("returns/", returns_workflow.my_returns, name="my_returns"),
     path(
         "contracts/<slug:code>/returns/start/", returns_workflow.return_start, name="return_start"

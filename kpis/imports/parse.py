@@ -37,6 +37,23 @@ COLUMNS = [
 ]
 
 Cell = str | Decimal | None
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One kind of template: its columns in order, and how its messages name its rows."""
+
+    columns: tuple[str, ...]
+    rows_are: str
+    upload_advice: str
+
+
+FIGURES = Layout(
+    columns=tuple(COLUMNS),
+    rows_are="figures",
+    upload_advice="Upload the template with one quarter's figures.",
+)
 
 NOT_A_SPREADSHEET = (
     "The file is not a spreadsheet that can be read. Upload the template saved as Excel "
@@ -56,7 +73,9 @@ class RawRow:
     cells: dict[str, Cell]
 
 
-def read_rows(content: bytes, filename: str, size: int | None = None) -> list[RawRow]:
+def read_rows(
+    content: bytes, filename: str, size: int | None = None, layout: Layout = FIGURES
+) -> list[RawRow]:
     """The file's rows after its header, each with its line (row) number in the file.
 
     `size` is the whole file's, for callers that read no more of a big file than the limit.
@@ -64,10 +83,10 @@ def read_rows(content: bytes, filename: str, size: int | None = None) -> list[Ra
     if not content:
         raise FileProblem("The file is empty.")
     if len(content) > MAX_BYTES or (size or 0) > MAX_BYTES:
-        raise FileProblem(too_big_message(max(len(content), size or 0)))
+        raise FileProblem(too_big_message(max(len(content), size or 0), layout))
     name = filename.lower()
     if name.endswith(".xlsx"):
-        lines = _xlsx_lines(content)
+        lines = _xlsx_lines(content, layout)
     elif name.endswith(".csv"):
         lines = _csv_lines(content)
     elif name.endswith(".xls"):
@@ -76,15 +95,15 @@ def read_rows(content: bytes, filename: str, size: int | None = None) -> list[Ra
         )
     else:
         raise FileProblem(NOT_A_SPREADSHEET)
-    return _rows_after_header(lines)
+    return _rows_after_header(lines, layout)
 
 
-def too_big_message(size: int) -> str:
+def too_big_message(size: int, layout: Layout = FIGURES) -> str:
     # Whole MB below 10 MB would round 1.04 MB down to the limit itself: keep a decimal there.
     shown = f"{size / 1_000_000:.1f}" if size < 10_000_000 else f"{size / 1_000_000:.0f}"
     return (
         f"The file is {shown} MB: it must be smaller than {MAX_BYTES // 1_000_000} MB. "
-        "Upload the template with one quarter's figures."
+        f"{layout.upload_advice}"
     )
 
 
@@ -108,7 +127,7 @@ def _csv_lines(content: bytes) -> list[list[Cell]]:
         raise FileProblem(f"The CSV file cannot be read: {error}.") from None
 
 
-def _xlsx_lines(content: bytes) -> list[list[Cell]]:
+def _xlsx_lines(content: bytes, layout: Layout) -> list[list[Cell]]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
@@ -120,8 +139,8 @@ def _xlsx_lines(content: bytes) -> list[list[Cell]]:
     except TooBig as problem:
         raise FileProblem(
             f"The spreadsheet is far bigger than the template: {problem}. The template has "
-            f"{len(COLUMNS)} columns and room for {MAX_ROWS:,} rows of figures: copy the "
-            "figures into a fresh template and upload that."
+            f"{len(layout.columns)} columns and room for {MAX_ROWS:,} rows of "
+            f"{layout.rows_are}: copy the {layout.rows_are} into a fresh template and upload that."
         ) from None
     except Exception:
         # openpyxl raises many kinds of error for a damaged or foreign file; all mean the same.
@@ -159,41 +178,60 @@ def _xlsx_cell(value: object) -> Cell:
     return str(value)
 
 
+def cell_text(cell: Cell) -> str:
+    """A cell as the text a person typed, trimmed; numbers written plainly (95.5, not 95.50)."""
+    if cell is None:
+        return ""
+    if isinstance(cell, Decimal):
+        return format(cell.normalize(), "f")
+    text = str(cell).strip()
+    # Undo the apostrophe the templates put before text a spreadsheet would take for a formula.
+    if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
+        return text[1:]
+    return text
+
+
 def _is_blank(cell: Cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def _rows_after_header(lines: list[list[Cell]]) -> list[RawRow]:
+def _rows_after_header(lines: list[list[Cell]], layout: Layout) -> list[RawRow]:
+    columns = layout.columns
     if not lines or all(_is_blank(c) for c in lines[0]):
         if all(all(_is_blank(c) for c in line) for line in lines):
             raise FileProblem("The file is empty.")
-        raise FileProblem(_header_message(lines[0] if lines else []))
+        raise FileProblem(_header_message(lines[0] if lines else [], layout))
     header = lines[0]
     while header and _is_blank(header[-1]):
         header = header[:-1]
     found = [str(c).strip().casefold() if c is not None else "" for c in header]
-    if found != [name.casefold() for name in COLUMNS]:
-        raise FileProblem(_header_message(header))
+    if found != [name.casefold() for name in columns]:
+        raise FileProblem(_header_message(header, layout))
     rows = []
     for number, line in enumerate(lines[1:], start=2):
         if all(_is_blank(c) for c in line):
             continue
-        if any(not _is_blank(c) for c in line[len(COLUMNS) :]):
+        if any(not _is_blank(c) for c in line[len(columns) :]):
             raise FileProblem(
-                f"Line {number} has more cells than the template's {len(COLUMNS)} columns."
+                f"Line {number} has more cells than the template's {len(columns)} columns."
             )
-        padded = [*line[: len(COLUMNS)], *[None] * (len(COLUMNS) - len(line))]
-        rows.append(RawRow(line=number, cells=dict(zip(COLUMNS, padded, strict=True))))
+        padded = [*line[: len(columns)], *[None] * (len(columns) - len(line))]
+        rows.append(RawRow(line=number, cells=dict(zip(columns, padded, strict=True))))
         if len(rows) > MAX_ROWS:
-            raise FileProblem(f"The file has more than {MAX_ROWS} rows of figures.")
+            raise FileProblem(f"The file has more than {MAX_ROWS} rows of {layout.rows_are}.")
     if not rows:
-        raise FileProblem("The file has the template's header but no rows of figures.")
+        raise FileProblem(f"The file has the template's header but no rows of {layout.rows_are}.")
     return rows
 
 
-def _header_message(header: list[Cell]) -> str:
-    shown = ", ".join(str(c).strip() for c in header if not _is_blank(c)) or "nothing"
+def _header_message(header: list[Cell], layout: Layout) -> str:
+    named = [str(c).strip() for c in header if not _is_blank(c)]
+    shown = ", ".join(named) or "nothing"
+    present = {name.casefold() for name in named}
+    missing = [c for c in layout.columns if c.casefold() not in present]
+    lacks = f" Missing: {', '.join(missing)}." if missing and named else ""
     return (
-        f"The first line must be the template's header: {', '.join(COLUMNS)}. "
-        f"It has: {shown[:300]}. Download the template again and copy the figures into it."
+        f"The first line must be the template's header: {', '.join(layout.columns)}. "
+        f"It has: {shown[:300]}.{lacks} Download the template again and copy the "
+        f"{layout.rows_are} into it."
     )

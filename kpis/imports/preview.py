@@ -16,13 +16,13 @@ from contracts.models import Contract
 from kpis import backfill, services
 from kpis.choices import ReturnState
 from kpis.imports.parse import Cell, FileProblem, RawRow, read_rows
+from kpis.imports.parse import cell_text as _text
 from kpis.models import Kpi, Reading, ReportingPeriod
 from kpis.models.period import QUARTER_END_MESSAGE, backfill_note, is_quarter_end
 from kpis.models.reading import BOTH_MESSAGE
 from kpis.permissions import Action, allowed, may_ever, refusal, state_of
 from kpis.status import Status
 
-FORMULA_STARTS = ("=", "+", "-", "@")
 YES = {"yes", "y", "true", "x", "1"}
 NO = {"", "no", "n", "false", "0"}
 REASON_LENGTH = Reading._meta.get_field("not_measured_reason").max_length
@@ -202,18 +202,6 @@ def build_preview(
             _judge(row, period, today, backfilled=bool(backfill_from))
         preview.rows.append(row)
     return preview
-
-
-def _text(cell: Cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, Decimal):
-        return format(cell.normalize(), "f")
-    text = str(cell).strip()
-    # Undo the apostrophe the template puts before text a spreadsheet would take for a formula.
-    if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
-        return text[1:]
-    return text
 
 
 def _row_preview(

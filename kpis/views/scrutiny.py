@@ -17,7 +17,7 @@ from kpis import display, due, extensions, page_cache
 from kpis.access import get_contract_for
 from kpis.filters import QuarterForm
 from kpis.models import QuarterlyReturn, ReportingPeriod
-from kpis.permissions import Action, allowed
+from kpis.permissions import Action, allowed, may_create_contract, may_ever
 from kpis.scorecard import latest_counts, left_out, scorecard
 from kpis.summary import Counts
 from kpis.visibility import PUBLIC_STATES, Sight
@@ -94,6 +94,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "panel_is_yours": bool(worked),
             "today": today,
             "overdue_after_days": settings.RETURN_OVERDUE_AFTER_DAYS,
+            "can_create_contract": may_create_contract(request.user),
         },
     )
 
@@ -124,6 +125,7 @@ def _scorecard_body(request: HttpRequest, contract: Contract) -> page_cache.Frag
             "sources": display.sources(shown, sight),
             "left_out": left_out(contract, shown, today, sight=sight),
             "scorecard_panels": extensions.panels("scorecard", request, contract=contract),
+            "can_define_kpis": may_ever(request.user, Action.DEFINE_KPIS, contract.pk),
         },
     )
     return page_cache.Fragment(html, has_errors=bool(form.errors))

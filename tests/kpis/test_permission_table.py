@@ -13,6 +13,10 @@ from kpis import decisions, services
 from kpis.access import get_return_for
 from kpis.backfill import backfill_return
 from kpis.choices import ReturnState
+from kpis.contract_setup import create_contract
+from kpis.imports.definitions.columns import COLUMNS as DEFINITION_COLUMNS
+from kpis.imports.definitions.preview import build_preview
+from kpis.imports.definitions.write import import_definitions
 from kpis.models import Kpi, QuarterlyReturn, Reading
 from kpis.permissions import (
     NO_RETURN,
@@ -46,6 +50,8 @@ relieve      | -     | -     | -     | MA
 record_credit | -    | -     | -     | MA
 publish      | -     | -     | -     | MA
 backfill     | MA    | MA    | MA    | -
+create_contract | MA  | MA    | MA    | MA
+define_kpis  | MA    | MA    | MA    | MA
 """
 LETTERS = {
     "O": "officer",
@@ -74,6 +80,7 @@ CASES = [
 
 def test_the_table_covers_every_action_and_state():
     assert set(TABLE) == set(Action)
+    assert {action for action, _, _ in _expected()} == set(Action)
     assert all(set(row) == set(STATES) for row in TABLE.values())
 
 
@@ -172,6 +179,16 @@ def _attempt(action: str, user, contract, quarterly_return) -> None:
             raise PermissionDenied("No return.")
         Reading.objects.filter(kpi=kpi, period=quarterly_return.period).update(value=0)
         record_relief(kpi=kpi, end_date=Q3, reason="Agreed mitigation", user=user)
+    elif action == Action.CREATE_CONTRACT:
+        create_contract(
+            user=user, code=f"NEW-{user.pk}", name="Waste", authority="A Council", supplier="S Ltd"
+        )
+    elif action == Action.DEFINE_KPIS:
+        new_kpi = b"%s\r\nW-1,Bins emptied,W,Waste,Monthly,Percentage,Higher,99,no,,,\r\n" % (
+            ",".join(DEFINITION_COLUMNS).encode()
+        )
+        preview = build_preview(contract=contract, user=user, content=new_kpi, filename="k.csv")
+        import_definitions(preview=preview, user=user)
     elif action == Action.RECORD_CREDIT:
         if quarterly_return is None:
             raise PermissionDenied("No return.")

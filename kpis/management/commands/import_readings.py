@@ -1,15 +1,13 @@
 import datetime
-import os
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from contracts.models import Contract
-from kpis.imports.parse import MAX_BYTES
 from kpis.imports.preview import Backfill
 from kpis.imports.write import ImportRefused, import_readings, prepare_import
+from kpis.management.commands._import import importer, read_file
 from kpis.services import EditConflict
 
 
@@ -58,13 +56,8 @@ class Command(BaseCommand):
             end_date = datetime.date.fromisoformat(period)
         except ValueError:
             raise CommandError(f"--period {period!r} is not a date such as 2018-06-30.") from None
-        person = _importer(user)
-        try:
-            with file.open("rb") as f:
-                content = f.read(MAX_BYTES + 1)
-                size = os.fstat(f.fileno()).st_size
-        except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+        person = importer(user)
+        content, size = read_file(file)
         preview = prepare_import(
             contract=found,
             end_date=end_date,
@@ -103,20 +96,6 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"Imported: {len(written)} readings changed.")
-
-
-def _importer(username: str | None):
-    """The user the import is made as; the command line is an administrator's tool."""
-    users = get_user_model().objects.filter(is_active=True)
-    if username:
-        person = users.filter(username=username).first()
-        if person is None:
-            raise CommandError(f"No active user is called {username!r}.")
-        return person
-    admins = list(users.filter(is_superuser=True)[:2])
-    if len(admins) != 1:
-        raise CommandError("Say who the import is made as: --user USERNAME.")
-    return admins[0]
 
 
 def _shown(value) -> str:

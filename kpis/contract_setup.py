@@ -1,0 +1,55 @@
+"""Setting up a new contract in the browser: the contract, and its creator assigned to it so that
+they can go on to import its KPIs. Keyword-only, atomic, checked before anything is written."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from contracts.models import Assignment, Contract
+from kpis.permissions import Action, may_create_contract
+
+
+@transaction.atomic
+def create_contract(
+    *,
+    user,
+    code: str,
+    name: str,
+    authority: str,
+    supplier: str,
+    description: str = "",
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+) -> Contract:
+    """A new contract; a manager who creates it is assigned to it (administrators see all)."""
+    if not may_create_contract(user):
+        raise PermissionDenied(
+            f"You cannot {Action.CREATE_CONTRACT.label[0].lower()}"
+            f"{Action.CREATE_CONTRACT.label[1:]}."
+        )
+    contract = Contract(
+        code=code.strip(),
+        name=name.strip(),
+        authority=authority.strip(),
+        supplier=supplier.strip(),
+        description=description.strip(),
+        start_date=start_date,
+        end_date=end_date,
+    )
+    # The model's own rules: a unique code (a slug), required names, the end after the start.
+    contract.full_clean()
+    contract._history_user = user
+    contract._change_reason = "Contract created"
+    contract.save()
+    if not user.is_superuser:
+        assignment = Assignment(contract=contract, user=user)
+        assignment._history_user = user
+        assignment._change_reason = "Assigned to the contract they created"
+        assignment.save()
+        # The user's assignments are cached for the request: this one is new.
+        if hasattr(user, "_assigned_contract_ids"):
+            user._assigned_contract_ids.add(contract.pk)
+    return contract

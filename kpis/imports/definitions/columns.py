@@ -1,0 +1,181 @@
+"""The definitions template's columns, and how each cell's words become a KPI's values.
+
+Frequency, unit and direction are written with their labels ("Monthly", "Percentage", "Higher is
+better") and read by label or by value, in any case.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.db import models
+
+from contracts.models import Contract
+from kpis.choices import Direction, Frequency, ThresholdBasis
+from kpis.imports.parse import Cell, Layout, cell_text
+from kpis.models import Unit
+
+REFERENCE = "Reference"
+DESCRIPTION = "Description"
+AREA_CODE = "Service area code"
+AREA_NAME = "Service area name"
+FREQUENCY = "Frequency"
+UNIT = "Unit"
+DIRECTION = "Direction"
+TARGET = "Target"
+STRICT = "Strict target"
+DETRIMENT = "Detriment threshold"
+FAILURE = "Failure threshold"
+BASIS = "Threshold basis"
+NOTES = "Notes"
+
+COLUMNS = (
+    REFERENCE,
+    DESCRIPTION,
+    AREA_CODE,
+    AREA_NAME,
+    FREQUENCY,
+    UNIT,
+    DIRECTION,
+    TARGET,
+    STRICT,
+    DETRIMENT,
+    FAILURE,
+    BASIS,
+    NOTES,
+)
+LAYOUT = Layout(
+    columns=COLUMNS,
+    rows_are="KPIs",
+    upload_advice="Upload the template with the contract's KPIs, one to a row.",
+)
+
+# The KPI's field each column sets, for messages from the model's own rules.
+COLUMN_OF_FIELD = {
+    "reference": REFERENCE,
+    "description": DESCRIPTION,
+    "service_area": AREA_CODE,
+    "frequency": FREQUENCY,
+    "unit": UNIT,
+    "direction": DIRECTION,
+    "target": TARGET,
+    "target_strict": STRICT,
+    "detriment": DETRIMENT,
+    "failure": FAILURE,
+    "threshold_basis": BASIS,
+    "notes": NOTES,
+}
+RULE_FIELDS = ("target", "target_strict", "detriment", "failure", "threshold_basis")
+
+YES = {"yes", "y", "true", "x", "1"}
+NO = {"", "no", "n", "false", "0"}
+MAX_PLACES = 4
+MAX_WHOLE = Decimal(10) ** 8
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+# The example rows of a contract's first template: one for each kind of KPI. Their references
+# are refused on import, so that an example sent back by mistake never becomes a KPI.
+EXAMPLES = [
+    ["EXAMPLE-1", "Calls answered within 20 seconds", "CS", "Customer services", "Monthly",
+     "Percentage", "Higher is better", "90", "no", "87", "84", "Figures",
+     "Detriment at 87% or below, failure at 84% or below"],
+    ["EXAMPLE-2", "Missed bin collections", "WASTE", "Waste and recycling", "Quarterly",
+     "Number of failures", "Lower is better", "0", "no", "1", "2", "Figures", ""],
+    ["EXAMPLE-3", "Days to process a new claim", "BEN", "Benefits", "Quarterly", "Days",
+     "Lower is better", "5", "yes", "10", "", "% of target",
+     "Printed as '< 5': five days is a miss; amber within 10% of the target"],
+    ["EXAMPLE-4", "Residual waste per household", "WASTE", "Waste and recycling", "Quarterly",
+     "Kilograms", "Lower is better", "110", "no", "5", "", "Points from target",
+     "Amber up to 5 kg over the target"],
+    ["EXAMPLE-5", "Income from commercial waste", "WASTE", "Waste and recycling", "Annual",
+     "Amount in pounds", "Higher is better", "250000", "no", "", "", "Figures", ""],
+    ["EXAMPLE-6", "Resident satisfaction survey", "CS", "Customer services", "Annual", "Score",
+     "Higher is better", "", "no", "", "", "Figures",
+     "No target: figures are recorded, not judged"],
+]  # fmt: skip
+EXAMPLE_REFERENCES = {row[0].casefold() for row in EXAMPLES}
+
+
+def unit_choices(contract: Contract) -> list[Unit]:
+    """The units a KPI of this contract may have: those every contract shares, and its own."""
+    return list(Unit.objects.for_contract(contract))
+
+
+def resolve_unit(text: str, units: list[Unit]) -> tuple[Unit | None, str]:
+    """The unit a cell names, by code or else by label, in any case; or why it names none."""
+    wanted = text.casefold()
+    found = next((u for u in units if u.code.casefold() == wanted), None)
+    found = found or next((u for u in units if u.label.casefold() == wanted), None)
+    if found is not None:
+        return found, ""
+    return None, f"Unknown unit {text!r}: use one of {', '.join(u.label for u in units)}."
+
+
+def unit_text(unit: Unit, units: list[Unit]) -> str:
+    """A unit as the template writes it: its label, or its code where two units share a label."""
+    same = [u for u in units if u.label.casefold() == unit.label.casefold()]
+    return unit.label if len(same) <= 1 else unit.code
+
+
+def resolve_choice(
+    text: str, choices: type[models.TextChoices], what: str
+) -> tuple[str | None, str]:
+    """A frequency or direction by its label or value, in any case; or why it is neither."""
+    wanted = text.casefold()
+    for value, label in choices.choices:
+        if wanted in (value.casefold(), label.casefold()):
+            return value, ""
+    return None, f"Unknown {what} {text!r}: use one of {', '.join(choices.labels)}."
+
+
+def resolve_frequency(text: str) -> tuple[str | None, str]:
+    return resolve_choice(text, Frequency, "frequency")
+
+
+def resolve_basis(text: str) -> tuple[str | None, str]:
+    # An empty cell: thresholds given as figures, as before tolerances existed.
+    if not text:
+        return ThresholdBasis.ABSOLUTE.value, ""
+    return resolve_choice(text, ThresholdBasis, "threshold basis")
+
+
+def resolve_direction(text: str) -> tuple[str | None, str]:
+    # "Higher" and "lower" alone are clear enough too.
+    short = {"higher": Direction.HIGHER.value, "lower": Direction.LOWER.value}
+    if text.casefold() in short:
+        return short[text.casefold()], ""
+    return resolve_choice(text, Direction, "direction")
+
+
+def parse_number(cell: Cell) -> tuple[Decimal | None, str]:
+    """A target or threshold: a plain number (a % sign and thousands commas allowed), or none."""
+    if isinstance(cell, Decimal):
+        value = cell
+    else:
+        text = cell_text(cell)
+        if not text:
+            return None, ""
+        number = text.removesuffix("%").replace(",", "").strip()
+        if not _NUMBER.fullmatch(number):
+            return (
+                None,
+                f"{text[:40]!r} is not a number: give a number such as 95.5, or leave it empty.",
+            )
+        value = Decimal(number)
+    if not value.is_finite():
+        return None, "This is not a number."
+    if abs(value) >= MAX_WHOLE:
+        return None, "The number is too large."
+    if value != value.quantize(Decimal(1).scaleb(-MAX_PLACES), rounding="ROUND_DOWN"):
+        return None, f"Give the number to at most {MAX_PLACES} decimal places."
+    return value, ""
+
+
+def parse_yes_no(cell: Cell) -> tuple[bool | None, str]:
+    text = cell_text(cell).casefold()
+    if text in YES:
+        return True, ""
+    if text in NO:
+        return False, ""
+    return None, "Write yes or no (empty is no)."
