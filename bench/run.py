@@ -50,6 +50,8 @@ CONTRACT_PAGES = {
     "return_detail",
 }
 QUERY_BUDGET, SAVE_BUDGET = 12, 20
+# Pages whose middle is kept in the page cache (kpis.page_cache) until the contract's data changes.
+CACHED_PAGES = ("contract_scorecard", "kpi_table", "kpi_detail")
 
 
 def log(message: str) -> None:
@@ -89,18 +91,37 @@ def pages(contract, officer, committee) -> tuple[dict[str, tuple[str, object]], 
     return found, absent
 
 
-def count_queries(url: str, user, method: str = "get", data=None) -> tuple[int, int]:
+def count_queries(url: str, user, method: str = "get", data=None) -> tuple[int, int, int | None]:
+    """Queries of a page built afresh, its status, and the queries of the same page served from
+    the page cache (None for a POST)."""
+    from django.core.cache import caches
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_X_FORWARDED_PROTO="https")
     client.force_login(user)
+    cached = None
     if method == "get":
         client.get(url, secure=True)  # warm caches (content types, permissions) first
+        with CaptureQueriesContext(connection) as again:
+            client.get(url, secure=True)
+        cached = len(again)
+        caches["pages"].clear()
     with CaptureQueriesContext(connection) as queries:
         response = getattr(client, method)(url, data, secure=True)
-    return len(queries), response.status_code
+    return len(queries), response.status_code, cached
+
+
+def latency_after_change(http: Http, url: str, contract) -> dict:
+    """The first reading of a page after its contract's data changed: built, not cached."""
+    from contracts.models import Contract
+
+    times = []
+    for _ in range(max(3, REQUESTS // 4)):
+        Contract.objects.filter(pk=contract.pk).touch()
+        times.append(http.get(url).seconds * 1000)
+    return {"after_change_median_ms": round(statistics.median(times), 1)}
 
 
 def latency(http: Http, url: str) -> dict:
@@ -132,7 +153,7 @@ def saves(http: Http, url: str, officer) -> dict:
         statuses.add(response.status)
     # A fresh form: the one above holds versions that the last save has moved on.
     _, changed = change_one_figure(return_form(http.get(url).body.decode()), "4")
-    queries, status = count_queries(url, officer, "post", dict(changed))
+    queries, status, _ = count_queries(url, officer, "post", dict(changed))
     rows = sum(1 for name, _ in fields if name.endswith("-version"))
     return {
         "url": url,
@@ -176,10 +197,17 @@ def measure_size(name: str, port: int, floor_file: Path) -> dict:
     result: dict = {"readings": Reading.objects.count(), "pages": {}, "absent_pages": absent}
     for page, (url, user) in found.items():
         log(f"  {name}: {page}")
-        queries, status = count_queries(url, user)
+        queries, status, cached = count_queries(url, user)
         http = Http("127.0.0.1", port, dict(sessions[user]))
-        result["pages"][page] = {"url": url, "queries": queries, "status": status}
+        result["pages"][page] = {
+            "url": url,
+            "queries": queries,
+            "queries_from_cache": cached,
+            "status": status,
+        }
         result["pages"][page] |= latency(http, url)
+        if page in CACHED_PAGES:
+            result["pages"][page] |= latency_after_change(http, url, contract)
     if "return_detail" in found:
         log(f"  {name}: saving the return")
         url = found["return_detail"][0]
@@ -214,6 +242,15 @@ def targets(sizes: dict) -> dict:
     verdict["queries_same_at_every_size"] = {n: len(set(c)) == 1 for n, c in counts.items()}
     verdict[f"queries_at_most_{QUERY_BUDGET}"] = {
         n: max(c) <= QUERY_BUDGET for n, c in counts.items()
+    }
+    # The same once the page cache holds the page: the reading after the first, until a change.
+    cached = {
+        n: [s["pages"][n]["queries_from_cache"] for s in measured if n in s["pages"]]
+        for n in names
+        if n in CACHED_PAGES
+    }
+    verdict[f"queries_at_most_{QUERY_BUDGET}_from_the_page_cache"] = {
+        n: max(c) <= QUERY_BUDGET for n, c in cached.items()
     }
     if len(measured) >= 2:
         first, last = measured[0]["pages"], measured[-1]["pages"]

@@ -7,10 +7,11 @@ import datetime
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from contracts.models import Contract
-from kpis import display, extensions
+from kpis import display, extensions, page_cache
 from kpis.access import get_contract_for
 from kpis.grid import build_grid
 from kpis.models import Kpi, ReportingPeriod
@@ -22,11 +23,8 @@ from kpis.visibility import PUBLIC
 _NOT_EXCEPTIONS = {Status.MET, Status.NOT_DUE}
 
 
-def pack_context(contract: Contract, quarter: str, today: datetime.date) -> dict:
-    """What a pack shows for the quarter ending `quarter` (YYYY-MM-DD), or 404.
-
-    The page and its PDF (the `packs` app) print the same context.
-    """
+def pack_quarter(contract: Contract, quarter: str) -> tuple[ReportingPeriod, list]:
+    """The quarter ending `quarter` (YYYY-MM-DD) and all the contract's quarters, or 404."""
     try:
         end_date = datetime.date.fromisoformat(quarter)
     except ValueError:
@@ -35,6 +33,19 @@ def pack_context(contract: Contract, quarter: str, today: datetime.date) -> dict
     period = next((p for p in periods if p.end_date == end_date), None)
     if period is None:
         raise Http404("This contract has no return for that quarter.")
+    return period, periods
+
+
+def pack_context(
+    contract: Contract, quarter: str, today: datetime.date, *, found: tuple | None = None
+) -> dict:
+    """What a pack shows for the quarter ending `quarter` (YYYY-MM-DD), or 404; `found` is
+    `pack_quarter`'s answer where the caller has it already.
+
+    The page and its PDF (the `packs` app) print the same context.
+    """
+    period, periods = found or pack_quarter(contract, quarter)
+    end_date = period.end_date
     # The financial year to date, as the report's Appendix B prints it.
     year = [
         p for p in periods if p.financial_year == period.financial_year and p.end_date <= end_date
@@ -68,7 +79,21 @@ def pack_context(contract: Contract, quarter: str, today: datetime.date) -> dict
 @login_required
 def committee_pack(request: HttpRequest, code: str, quarter: str) -> HttpResponse:
     contract = get_contract_for(request.user, code)
-    context = pack_context(contract, quarter, timezone.localdate())
+    found = pack_quarter(contract, quarter)
+    period = found[0]
+
+    def body() -> page_cache.Fragment:
+        context = pack_context(contract, quarter, timezone.localdate(), found=found)
+        context["end_panels"] = extensions.panels("pack_end", request, **context)
+        return page_cache.Fragment(render_to_string("kpis/_pack_page_body.html", context))
+
+    # Publishing, at the top, carries the CSRF token: rendered on every request.
+    context = {
+        "contract": contract,
+        "period": period,
+        "approved": PUBLIC.shows(period),
+        "progress": display.in_progress_status(period.return_state),
+        "body": page_cache.fragment(request, contract, f"pack:{quarter}", body),
+    }
     context["top_panels"] = extensions.panels("pack_top", request, **context)
-    context["end_panels"] = extensions.panels("pack_end", request, **context)
     return render(request, "kpis/pack.html", context)
