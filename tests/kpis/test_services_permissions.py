@@ -89,3 +89,12 @@ def test_it_refuses_a_reader_the_start_of_a_return(request, seed, role):
     user = request.getfixturevalue(role)
     _refused(lambda: services.open_return(contract=seed["PSSP"], end_date=Q3, user=user))
     assert not QuarterlyReturn.objects.filter(contract=seed["PSSP"], period__end_date=Q3).exists()
+
+
+def test_it_refuses_to_move_a_stored_reading_out_of_a_locked_quarter(draft, manager):
+    # R&B-K-009's Sep-19 reading is in an approved, locked quarter; moved in memory to the Dec-19
+    # draft, where the manager may edit, it is still a change to Sep-19 and is refused.
+    reading = Reading.objects.get(kpi__reference="R&B-K-009", period__end_date="2019-09-30")
+    reading.period = draft.period
+    with pytest.raises(ReturnLocked):
+        services.ensure_editable(reading, manager)
