@@ -1,0 +1,58 @@
+"""The scorecard's companions: the KPIs left out of the counts, with why, and the home page's
+latest-quarter counts. Expectations from the seed report (tests/kpis/test_seed_statuses.py)."""
+
+import datetime
+
+from kpis.models import ReportingPeriod
+from kpis.scorecard import latest_counts, left_out
+from kpis.summary import Counts
+from kpis.visibility import PUBLIC
+
+TODAY = datetime.date(2020, 6, 1)
+OTHER_UNIT = "the figure is in another unit than the KPI's, or there is no target"
+
+
+def test_it_lists_the_ict_kpis_left_out_with_their_quarters_and_reasons(seed):
+    periods = list(ReportingPeriod.objects.for_contract(seed["ICT"]))
+    found = [
+        (e.kpi.reference, e.status, [p.label for p in e.periods], e.reasons)
+        for e in left_out(seed["ICT"], periods, TODAY, sight=PUBLIC)
+    ]
+    every = ["Jun-18", "Sep-18", "Dec-18", "Mar-19", "Jun-19", "Sep-19"]
+    # KPIs 5 and 6 are never printed; 11 is "n/a" in Sep-19 and 19 "N/A" in Mar-19; 15 and 18
+    # are printed as percentages, not failure counts, from Mar-19 on. In KPI order.
+    assert found == [
+        ("5", "missing", every, []),
+        ("6", "missing", every, []),
+        ("11", "not_measured", ["Sep-19"], ["n/a"]),
+        ("15", "not_measured", ["Mar-19", "Jun-19", "Sep-19"], [OTHER_UNIT]),
+        ("18", "not_measured", ["Mar-19", "Jun-19", "Sep-19"], [OTHER_UNIT]),
+        ("19", "not_measured", ["Mar-19"], ["N/A"]),
+    ]
+
+
+def test_it_leaves_out_only_the_quarters_the_reader_sees(seed):
+    periods = [p for p in ReportingPeriod.objects.for_contract(seed["ICT"]) if p.quarter == 4]
+    found = [
+        (e.kpi.reference, [p.label for p in e.periods])
+        for e in left_out(seed["ICT"], periods, TODAY, sight=PUBLIC)
+    ]
+    # Mar-19 alone: 5 and 6 missing, 15, 18 and 19 not measured.
+    assert found == [
+        ("5", ["Mar-19"]),
+        ("6", ["Mar-19"]),
+        ("15", ["Mar-19"]),
+        ("18", ["Mar-19"]),
+        ("19", ["Mar-19"]),
+    ]
+
+
+def test_it_counts_each_contracts_latest_quarter(seed):
+    sep_19 = ReportingPeriod.objects.get(end_date="2019-09-30").pk
+    counts = latest_counts({seed["PSSP"].pk: sep_19, seed["ICT"].pk: sep_19}, TODAY)
+    # Sep-19 from tests/kpis/test_seed_counts.py, areas added up. PSSP: 9 + 1 + 2 + 1 + 1 + 5
+    # measured, all met but R&B-K-009; BS-K-002 and CS-K-002 suspended; FS-K-002 not measured.
+    assert counts[seed["PSSP"].pk] == Counts(met=18, below_target=1, suspended=2, not_measured=1)
+    # ICT: 14 met; 11 (n/a), 15 and 18 (percentages) not measured; 5 and 6 missing.
+    assert counts[seed["ICT"].pk] == Counts(met=14, not_measured=3, missing=2)
+    assert latest_counts({}, TODAY) == {}
