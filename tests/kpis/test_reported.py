@@ -53,8 +53,18 @@ def test_it_counts_as_of_the_day_asked(seed):
     Reading.objects.filter(kpi__reference="PAY-K-001", period__end_date="2019-03-31").update(
         value=None
     )
-    before = _comparison(seed["PSSP"], "Mar-19", "BS", today=datetime.date(2019, 3, 1)).computed
-    after = _comparison(seed["PSSP"], "Mar-19", "BS").computed
+    early = _comparison(seed["PSSP"], "Mar-19", "BS", today=datetime.date(2019, 3, 1))
+    late = _comparison(seed["PSSP"], "Mar-19", "BS")
+    before, after = early.computed, late.computed
     # BS-K-002 is suspended either way.
     assert (before.measured, before.not_due, before.missing, before.suspended) == (0, 1, 0, 1)
     assert (after.measured, after.not_due, after.missing, after.suspended) == (0, 0, 1, 1)
+    # The same day judges the readings listed behind the count.
+    assert [(r.kpi.reference, r.status) for r in early.behind] == [
+        ("PAY-K-001", "not_due"),
+        ("BS-K-002", "suspended"),
+    ]
+    assert [(r.kpi.reference, r.status) for r in late.behind] == [
+        ("PAY-K-001", "missing"),
+        ("BS-K-002", "suspended"),
+    ]
