@@ -73,7 +73,9 @@ def test_it_shows_the_known_differences_between_reported_and_computed(committee_
     body = response.content.decode()
     assert "Reported <strong>9 of 9</strong> met; the figures give <strong>8 of 9</strong>" in body
     parking = Kpi.objects.get(contract__code="PSSP", reference="R&B-K-009")
-    assert f'<a class="govuk-link" href="/contracts/PSSP/kpis/{parking.pk}/">R&amp;B-K-009</a>' in body
+    assert (
+        f'<a class="govuk-link" href="/contracts/PSSP/kpis/{parking.pk}/">R&amp;B-K-009</a>' in body
+    )
 
 
 def test_it_says_what_suspended_kpis_would_have_been(committee_client):
