@@ -4,7 +4,8 @@ import datetime
 
 from contracts.models import ServiceArea
 from kpis.models import Kpi, Reading, ReportingPeriod
-from kpis.reported import compare
+from kpis.reported import compare, suspended_kpis
+from kpis.summary import Counts
 
 TODAY = datetime.date(2020, 6, 1)
 AREAS = ["STS", "BS", "CS", "BTSI", "FSS", "PROC"]  # the report's order
@@ -68,3 +69,50 @@ def test_it_counts_as_of_the_day_asked(seed):
         ("PAY-K-001", "missing"),
         ("BS-K-002", "suspended"),
     ]
+
+
+def test_it_computes_nothing_for_a_quarter_the_reader_does_not_see(seed):
+    # Sep-18 left out of the quarters the reader sees: its published counts stay, with no
+    # computed ones beside them and no difference claimed.
+    readable = [
+        p for p in ReportingPeriod.objects.for_contract(seed["PSSP"]) if p.label != "Sep-18"
+    ]
+    by_cell = {
+        (c.period.label, c.area.code): c for c in compare(seed["PSSP"], TODAY, readable=readable)
+    }
+    assert len(by_cell) == 18
+    assert by_cell["Sep-18", "STS"].computed is None
+    assert by_cell["Sep-18", "STS"].differs is False
+    assert (by_cell["Jun-18", "STS"].computed.measured, by_cell["Jun-18", "STS"].computed.met) == (
+        9,
+        8,
+    )
+
+
+def test_it_counts_zero_where_an_area_has_no_readings(seed):
+    # BT-K-002, Business Transformation's one KPI, without its Jun-18 reading: table 4.3 still
+    # prints 1 of 1, and the figures now give 0 of 0, with nothing behind the count.
+    Reading.objects.filter(kpi__reference="BT-K-002", period__end_date="2018-06-30").delete()
+    btsi = _comparison(seed["PSSP"], "Jun-18", "BTSI")
+    assert btsi.computed == Counts()
+    assert btsi.differs is True
+    assert btsi.behind == []
+
+
+def test_it_lists_nothing_behind_a_count_where_every_kpi_met(seed):
+    # Procurement, Jun-18: five KPIs at 100 against 100.
+    assert _comparison(seed["PSSP"], "Jun-18", "PROC").behind == []
+
+
+def test_it_says_what_a_suspended_kpi_would_have_been_as_of_the_day_asked(seed):
+    readable = list(ReportingPeriod.objects.for_contract(seed["PSSP"]))
+    on_1_september_2019 = {
+        s.kpi.reference: s.would_have_been
+        for s in suspended_kpis(seed["PSSP"], datetime.date(2019, 9, 1), readable=readable)
+    }
+    # BS-K-002: 92.86 below 97 in Jun-18, then no figure: missing where the quarter is over,
+    # not due in Sep-19, which is not. CS-K-002's six figures are all below target.
+    assert on_1_september_2019 == {
+        "BS-K-002": [("below_target", 1), ("not_due", 1), ("missing", 4)],
+        "CS-K-002": [("below_target", 6)],
+    }
