@@ -88,6 +88,10 @@ def test_it_says_what_suspended_kpis_would_have_been(committee_client):
         "missing in 5 of 6 quarters",
         "CS-K-002": "suspended: would have been below target in 6 of 6 quarters",
     }
+    body = response.content.decode()
+    for kpi in Kpi.objects.filter(reference__in=["BS-K-002", "CS-K-002"]):
+        link = f'<a class="govuk-link" href="/contracts/PSSP/kpis/{kpi.pk}/">{kpi.reference}</a>'
+        assert link in body
 
 
 def test_it_filters_the_kpi_table_by_area_status_and_frequency(committee_client):
