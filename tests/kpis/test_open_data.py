@@ -8,7 +8,7 @@ from django.core.management import call_command
 from contracts.models import Contract
 from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod
-from kpis.open_data import open_data_rows
+from kpis.open_data import open_data_lines, open_data_rows
 from tests.conftest import PASSWORD
 from tests.factories import make_area, make_contract, make_kpi, make_reading, make_return
 
@@ -246,6 +246,7 @@ def test_it_orders_the_rows_and_reads_each_quarters_own_return(db):
         make_return(drafts, end, state=ReturnState.DRAFT)
 
     rows = list(open_data_rows(datetime.date(2019, 9, 1)))
+    lines = list(open_data_lines(datetime.date(2019, 9, 1)))
 
     def both(code: str, reference: str, sep_status: str = "met") -> list[tuple]:
         return [
@@ -262,3 +263,5 @@ def test_it_orders_the_rows_and_reads_each_quarters_own_return(db):
         *both("ZED", "A-2"),
         *both("ABC", "X-1"),
     ]
+    # The published file, line by line, is judged as of the same day.
+    assert [r[22] for r in csv.reader(lines[1:])] == ["met", "not_due"] + ["met"] * 12
