@@ -3,7 +3,7 @@ latest-quarter counts. Expectations from the seed report (tests/kpis/test_seed_s
 
 import datetime
 
-from kpis.models import ReportingPeriod
+from kpis.models import Kpi, ReportingPeriod
 from kpis.scorecard import latest_counts, left_out
 from kpis.summary import Counts
 from kpis.visibility import PUBLIC
@@ -56,3 +56,28 @@ def test_it_counts_each_contracts_latest_quarter(seed):
     # ICT: 14 met; 11 (n/a), 15 and 18 (percentages) not measured; 5 and 6 missing.
     assert counts[seed["ICT"].pk] == Counts(met=14, not_measured=3, missing=2)
     assert latest_counts({}, TODAY) == {}
+
+
+def test_it_lists_the_pssp_kpis_left_out_area_by_area_then_in_kpi_order(seed):
+    # FS-K-002 placed first in its area, and CS-K-002 before CS-K-001: the areas' own order
+    # (BS, CS, FSS) still comes first, then each KPI's place within its area.
+    Kpi.objects.filter(reference="FS-K-002").update(position=0)
+    Kpi.objects.filter(reference="CS-K-002").update(position=0)
+    periods = list(ReportingPeriod.objects.for_contract(seed["PSSP"]))
+    found = [
+        (e.kpi.reference, e.status, len(e.periods), e.reasons)
+        for e in left_out(seed["PSSP"], periods, TODAY, sight=PUBLIC)
+    ]
+    # Suspensions from Jun-18 on, reasons as the report gives them; CS-K-001 "No survey" in
+    # Jun-18, Dec-18, Mar-19 and Jun-19; FS-K-002 "No call received" in all six.
+    assert found == [
+        ("BS-K-002", "suspended", 6, [
+            "The work management system is no longer supported following the move to the "
+            "Google Platform."
+        ]),
+        ("CS-K-002", "suspended", 6, [
+            "Additional time is required to populate the Customer Relationship System."
+        ]),
+        ("CS-K-001", "not_measured", 4, ["No survey"]),
+        ("FS-K-002", "not_measured", 6, ["No call received"]),
+    ]  # fmt: skip
