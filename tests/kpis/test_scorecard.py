@@ -3,10 +3,12 @@ latest-quarter counts. Expectations from the seed report (tests/kpis/test_seed_s
 
 import datetime
 
+from kpis.choices import ReturnState
 from kpis.models import Kpi, ReportingPeriod
 from kpis.scorecard import latest_counts, left_out
 from kpis.summary import Counts
 from kpis.visibility import PUBLIC
+from tests.factories import make_reading, make_return
 
 TODAY = datetime.date(2020, 6, 1)
 OTHER_UNIT = "the figure is in another unit than the KPI's, or there is no target"
@@ -80,4 +82,16 @@ def test_it_lists_the_pssp_kpis_left_out_area_by_area_then_in_kpi_order(seed):
         ]),
         ("CS-K-001", "not_measured", 4, ["No survey"]),
         ("FS-K-002", "not_measured", 6, ["No call received"]),
+    ]  # fmt: skip
+
+
+def test_it_lists_a_kpis_quarters_in_date_order(seed):
+    # Mar-18 is stored after every seed quarter but ends before them: it is listed first.
+    make_return(seed["ICT"], "2018-03-31", state=ReturnState.APPROVED)
+    make_reading(Kpi.objects.get(contract=seed["ICT"], reference="5"), "2018-03-31")
+    periods = list(ReportingPeriod.objects.for_contract(seed["ICT"]))
+    five = next(e for e in left_out(seed["ICT"], periods, TODAY, sight=PUBLIC))
+    assert (five.kpi.reference, five.status) == ("5", "missing")
+    assert [p.label for p in five.periods] == [
+        "Mar-18", "Jun-18", "Sep-18", "Dec-18", "Mar-19", "Jun-19", "Sep-19",
     ]  # fmt: skip
