@@ -101,10 +101,13 @@ def test_it_refuses_to_move_a_stored_reading_out_of_a_locked_quarter(draft, mana
         services.ensure_editable(reading, manager)
 
 
-def test_it_refuses_to_take_a_stored_reading_out_of_a_locked_quarter_into_none(seed, manager):
-    # Sep-19 is approved; a reading with its quarter blanked is still a change to Sep-19.
+@pytest.mark.parametrize("blanked", ["period", "kpi"])
+def test_it_refuses_to_take_a_stored_reading_out_of_a_locked_quarter_into_none(
+    seed, manager, blanked
+):
+    # Sep-19 is approved; a reading with its quarter or KPI blanked is still a change to Sep-19.
     reading = Reading.objects.get(kpi__reference="R&B-K-009", period__end_date="2019-09-30")
-    reading.period = None
+    setattr(reading, blanked, None)
     with pytest.raises(ReturnLocked):
         services.ensure_editable(reading, manager)
 
