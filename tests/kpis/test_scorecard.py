@@ -95,3 +95,18 @@ def test_it_lists_a_kpis_quarters_in_date_order(seed):
     assert [p.label for p in five.periods] == [
         "Mar-18", "Jun-18", "Sep-18", "Dec-18", "Mar-19", "Jun-19", "Sep-19",
     ]  # fmt: skip
+
+
+def test_it_leaves_out_as_of_the_day_asked(seed):
+    # On 1 September 2019 Sep-19 is not over: KPIs 5 and 6 are not due in it yet, not missing,
+    # and not due is no reason to be listed.
+    periods = list(ReportingPeriod.objects.for_contract(seed["ICT"]))
+    found = {
+        e.kpi.reference: [p.label for p in e.periods]
+        for e in left_out(seed["ICT"], periods, datetime.date(2019, 9, 1), sight=PUBLIC)
+        if e.status == "missing"
+    }
+    assert found == {
+        "5": ["Jun-18", "Sep-18", "Dec-18", "Mar-19", "Jun-19"],
+        "6": ["Jun-18", "Sep-18", "Dec-18", "Mar-19", "Jun-19"],
+    }

@@ -55,6 +55,9 @@ def test_it_lists_the_suspended_and_unmeasured_kpis_with_reasons(committee_clien
     assert "BS-K-002" in body
     assert "work management system is no longer supported" in body
     assert "CS-K-002" in body
+    for kpi in Kpi.objects.filter(reference__in=["BS-K-002", "CS-K-002", "FS-K-002"]):
+        link = f'<a class="govuk-link" href="/contracts/PSSP/kpis/{kpi.pk}/">{kpi.reference}</a>'
+        assert link in body
 
 
 def test_it_shows_the_known_differences_between_reported_and_computed(committee_client):
