@@ -5,9 +5,9 @@ import datetime
 
 from kpis.choices import ReturnState
 from kpis.models import Kpi, ReportingPeriod
-from kpis.scorecard import latest_counts, left_out
+from kpis.scorecard import latest_counts, left_out, scorecard
 from kpis.summary import Counts
-from kpis.visibility import PUBLIC
+from kpis.visibility import PUBLIC, Sight
 from tests.factories import make_reading, make_return
 
 TODAY = datetime.date(2020, 6, 1)
@@ -110,3 +110,32 @@ def test_it_leaves_out_as_of_the_day_asked(seed):
         "5": ["Jun-18", "Sep-18", "Dec-18", "Mar-19", "Jun-19"],
         "6": ["Jun-18", "Sep-18", "Dec-18", "Mar-19", "Jun-19"],
     }
+
+
+def test_it_counts_latest_quarters_that_differ_by_contract_as_of_the_day_asked(seed):
+    jun_19 = ReportingPeriod.objects.get(end_date="2019-06-30").pk
+    sep_19 = ReportingPeriod.objects.get(end_date="2019-09-30").pk
+    # PSSP's Jun-19 alone and ICT's Sep-19 alone, on 1 September 2019. PSSP Jun-19: 9 + 1 + 1
+    # + 1 + 1 + 5 measured, all met but R&B-K-009; CS-K-001 "No survey" and FS-K-002 not
+    # measured; BS-K-002 and CS-K-002 suspended. ICT Sep-19 as above, but Sep-19 is not over,
+    # so KPIs 5 and 6 are not due rather than missing.
+    counts = latest_counts(
+        {seed["PSSP"].pk: jun_19, seed["ICT"].pk: sep_19}, datetime.date(2019, 9, 1)
+    )
+    assert counts == {
+        seed["PSSP"].pk: Counts(met=17, below_target=1, suspended=2, not_measured=2),
+        seed["ICT"].pk: Counts(met=14, not_measured=3, not_due=2),
+    }
+    # A contract left out of the question is left out of the answer.
+    assert set(latest_counts({seed["PSSP"].pk: sep_19}, TODAY)) == {seed["PSSP"].pk}
+
+
+def test_it_scores_the_quarters_shown_as_of_the_day_asked_and_hides_the_others(seed):
+    periods = list(ReportingPeriod.objects.for_contract(seed["ICT"]))[-2:]  # Jun-19, Sep-19
+    sight = Sight(frozenset({"approved"}))
+    periods[0].return_state = "draft"  # Jun-19 shown as in progress
+    card = scorecard(seed["ICT"], periods, datetime.date(2019, 9, 1), sight=sight)
+    (row,) = card.rows
+    # Jun-19 hidden; Sep-19 on 1 September 2019: 14 met, 11, 15 and 18 not measured, and
+    # KPIs 5 and 6 not due yet.
+    assert row.cells == [None, Counts(met=14, not_measured=3, not_due=2)]
