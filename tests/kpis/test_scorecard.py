@@ -4,7 +4,7 @@ latest-quarter counts. Expectations from the seed report (tests/kpis/test_seed_s
 import datetime
 
 from kpis.choices import ReturnState
-from kpis.models import Kpi, ReportingPeriod
+from kpis.models import Kpi, Reading, ReportingPeriod
 from kpis.scorecard import latest_counts, left_out, scorecard
 from kpis.summary import Counts
 from kpis.visibility import PUBLIC, Sight
@@ -139,3 +139,18 @@ def test_it_scores_the_quarters_shown_as_of_the_day_asked_and_hides_the_others(s
     # Jun-19 hidden; Sep-19 on 1 September 2019: 14 met, 11, 15 and 18 not measured, and
     # KPIs 5 and 6 not due yet.
     assert row.cells == [None, Counts(met=14, not_measured=3, not_due=2)]
+    # The hidden quarter stands in as "in progress" (its return is a draft); nothing is a draft
+    # among the quarters shown.
+    assert (card.hidden, card.drafts) == (["in_progress", None], [False, False])
+
+
+def test_it_marks_a_draft_shown_to_those_working_on_it_and_counts_an_empty_area_as_zero(seed):
+    periods = list(ReportingPeriod.objects.for_contract(seed["ICT"]))[-2:]  # Jun-19, Sep-19
+    periods[0].return_state = "draft"
+    Reading.objects.filter(kpi__contract=seed["ICT"], period=periods[1]).delete()
+    card = scorecard(seed["ICT"], periods, TODAY, sight=Sight(frozenset({"draft", "approved"})))
+    (row,) = card.rows
+    # Jun-19 shown as a draft, with ICT's Jun-19 counts (tests/kpis/test_seed_counts.py: 14 met,
+    # KPI 11's failure, 15 and 18 not measured, 5 and 6 missing); Sep-19 with no readings left.
+    assert (card.hidden, card.drafts) == ([None, None], [True, False])
+    assert row.cells == [Counts(met=14, failure=1, not_measured=2, missing=2), Counts()]
