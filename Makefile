@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEMO_PASSWORD ?= scrutiny-demo-2026
 DEV := DEBUG=1
 
-.PHONY: serve backup restore bench loadtest faulttest
+.PHONY: serve backup restore bench loadtest faulttest mutation
 .PHONY: install run test test-postgres lint format migrations-check check chromium pango
 
 install: $(VENV)/.installed node_modules/.installed
@@ -109,3 +109,15 @@ loadtest: install
 
 faulttest: install
 	$(PY) loadtest/run.py --restart-postgres
+
+# Mutation testing of the modules that hold the rules and the numbers (README, "Mutation testing"):
+# mutmut changes them one small step at a time and the non-browser tests must notice. It works in
+# mutants/ and remembers its results, so a second run re-tests only the functions that changed.
+# MUTANTS='kpis.status*' narrows a run to one module. Each mutant's tests build their own SQLite
+# test database in memory, so the parallel runs never share one (DATABASE_URL is ignored here).
+# Fails when a mutant survives that tests/mutation_equivalents.md does not explain.
+MUTANTS ?=
+mutation: install
+	@mkdir -p mutants && ln -sfn ../node_modules mutants/node_modules
+	env -u DATABASE_URL nice -n 10 $(VENV)/bin/mutmut run --max-children 2 $(MUTANTS)
+	@$(VENV)/bin/mutmut results --all true | $(PY) tests/mutation_report.py

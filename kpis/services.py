@@ -2,8 +2,8 @@
 
 Every function is keyword-only and atomic, and asks the permission table (`kpis.permissions`)
 about the return's state as re-read under a row lock, then checks the input, before it writes
-anything, so that a refused change leaves no trace. Admin pages and importers call
-`ensure_unlocked` before they change a reading.
+anything, so that a refused change leaves no trace. Admin pages call
+`ensure_editable` before they change a reading.
 """
 
 from __future__ import annotations
@@ -70,12 +70,6 @@ class RowEntry:
 
 def return_for(*, contract_id: int, period_id: int) -> QuarterlyReturn | None:
     return QuarterlyReturn.objects.filter(contract_id=contract_id, period_id=period_id).first()
-
-
-def is_locked(*, contract_id: int, period_id: int) -> bool:
-    return QuarterlyReturn.objects.filter(
-        contract_id=contract_id, period_id=period_id, state=ReturnState.APPROVED
-    ).exists()
 
 
 def ensure_editable(reading: Reading, user) -> None:

@@ -8,7 +8,9 @@ from django.core.management import call_command
 from contracts.models import Contract
 from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod
+from kpis.open_data import open_data_lines, open_data_rows
 from tests.conftest import PASSWORD
+from tests.factories import make_area, make_contract, make_kpi, make_reading, make_return
 
 # The published interface, as README lists it: scripts and dashboards read these columns by
 # position as well as by name. Columns are only ever added at the end.
@@ -206,3 +208,60 @@ def more_open_data(seed):
             )
 
     return add
+
+
+def test_it_orders_the_rows_and_reads_each_quarters_own_return(db):
+    # Made-up contracts whose every sort key disagrees with the next one, so that each key is seen
+    # to count: authority before code, area position before area code before KPI position,
+    # KPI position before id, quarter last. Each reading is stored later quarter first.
+    mid = make_contract("MID", authority="Aardvark Council")
+    zed = make_contract("ZED", authority="Aardvark Council")
+    abc = make_contract("ABC", authority="Zebra Council")
+    # Sorts first of all by authority and name, with draft returns only: never shown, and never
+    # to lend its state to another contract's row.
+    drafts = make_contract("DRF", authority="Aardvark Council", name="AAA draft")
+    m = make_area(mid, "M", position=5)
+    bb, cc, aa = (make_area(zed, "BB", position=1), make_area(zed, "CC", position=1),
+                  make_area(zed, "AA", position=2))  # fmt: skip
+    x = make_area(abc, "X", position=0)
+    kpis = [
+        make_kpi(m, "M-1"),
+        make_kpi(bb, "B-late", position=2),  # created first, placed second
+        make_kpi(bb, "B-early", position=1),
+        make_kpi(cc, "C-1", position=0),
+        make_kpi(aa, "A-1", position=0),
+        make_kpi(aa, "A-2", position=0),  # the same place as A-1: created second
+        make_kpi(x, "X-1"),
+    ]
+    for kpi in kpis:
+        for end in ("2019-09-30", "2019-06-30"):
+            # M-1 has no figure for Sep-19, which is not over on the day the file is asked for.
+            make_reading(kpi, end, None if kpi.reference == "M-1" and end == "2019-09-30" else 95)
+    for contract in (mid, zed, abc):
+        for end in ("2019-06-30", "2019-09-30"):
+            make_return(contract, end, state=ReturnState.APPROVED)
+    # MID's earliest return, a quarter earlier than anything shown, is still a draft.
+    make_return(mid, "2019-03-31", state=ReturnState.DRAFT)
+    for end in ("2019-06-30", "2019-09-30"):
+        make_return(drafts, end, state=ReturnState.DRAFT)
+
+    rows = list(open_data_rows(datetime.date(2019, 9, 1)))
+    lines = list(open_data_lines(datetime.date(2019, 9, 1)))
+
+    def both(code: str, reference: str, sep_status: str = "met") -> list[tuple]:
+        return [
+            (code, reference, "2019-06-30", "met", "approved"),
+            (code, reference, "2019-09-30", sep_status, "approved"),
+        ]
+
+    assert [(r[2], r[6], r[14], r[22], r[24]) for r in rows] == [
+        *both("MID", "M-1", sep_status="not_due"),
+        *both("ZED", "B-early"),
+        *both("ZED", "B-late"),
+        *both("ZED", "C-1"),
+        *both("ZED", "A-1"),
+        *both("ZED", "A-2"),
+        *both("ABC", "X-1"),
+    ]
+    # The published file, line by line, is judged as of the same day.
+    assert [r[22] for r in csv.reader(lines[1:])] == ["met", "not_due"] + ["met"] * 12

@@ -9,7 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from kpis import decisions, services
+from contracts.roles import Part
+from kpis import decisions, permissions, services
 from kpis.access import get_return_for
 from kpis.backfill import backfill_return
 from kpis.choices import ReturnState
@@ -227,3 +228,26 @@ def test_an_unapproved_return_is_read_only_by_those_who_work_on_it(seed, manager
     _in_state(seed["PSSP"], ReturnState.DRAFT, manager)
     with pytest.raises(Http404):
         get_return_for(committee_member, "PSSP", datetime.date(2019, 12, 31).isoformat())
+
+
+def test_it_names_every_part_in_the_printed_table(monkeypatch):
+    # No row of today's table lets the committee or anyone signed in act short of "everyone", so
+    # their names are checked on a made-up row: committee alone before a return is started,
+    # anyone signed in alone in a draft, nobody once submitted, everyone once approved.
+    monkeypatch.setattr(
+        permissions,
+        "TABLE",
+        {
+            Action.READ: {
+                NO_RETURN: frozenset({Part.COMMITTEE}),
+                ReturnState.DRAFT: frozenset({Part.OTHER}),
+                ReturnState.SUBMITTED: frozenset(),
+                ReturnState.APPROVED: frozenset(Part),
+            }
+        },
+    )
+    assert markdown_table() == (
+        "| action | not started | draft | submitted | approved |\n"
+        "| --- | --- | --- | --- | --- |\n"
+        "| See the figures and commentary | committee | anyone signed in | - | everyone |"
+    )

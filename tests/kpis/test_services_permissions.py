@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied
 
 from kpis import services
 from kpis.choices import ReturnState
-from kpis.models import QuarterlyReturn, Reading
+from kpis.models import Kpi, QuarterlyReturn, Reading
 from kpis.permissions import ReturnLocked
+from tests.factories import period
 from tests.kpis.test_services_returns import Q3, _entry, _fill, _reading
 
 READERS = ["committee_member", "outsider"]
@@ -89,3 +90,36 @@ def test_it_refuses_a_reader_the_start_of_a_return(request, seed, role):
     user = request.getfixturevalue(role)
     _refused(lambda: services.open_return(contract=seed["PSSP"], end_date=Q3, user=user))
     assert not QuarterlyReturn.objects.filter(contract=seed["PSSP"], period__end_date=Q3).exists()
+
+
+def test_it_refuses_to_move_a_stored_reading_out_of_a_locked_quarter(draft, manager):
+    # R&B-K-009's Sep-19 reading is in an approved, locked quarter; moved in memory to the Dec-19
+    # draft, where the manager may edit, it is still a change to Sep-19 and is refused.
+    reading = Reading.objects.get(kpi__reference="R&B-K-009", period__end_date="2019-09-30")
+    reading.period = draft.period
+    with pytest.raises(ReturnLocked):
+        services.ensure_editable(reading, manager)
+
+
+@pytest.mark.parametrize("blanked", ["period", "kpi"])
+def test_it_refuses_to_take_a_stored_reading_out_of_a_locked_quarter_into_none(
+    seed, manager, blanked
+):
+    # Sep-19 is approved; a reading with its quarter or KPI blanked is still a change to Sep-19.
+    reading = Reading.objects.get(kpi__reference="R&B-K-009", period__end_date="2019-09-30")
+    setattr(reading, blanked, None)
+    with pytest.raises(ReturnLocked):
+        services.ensure_editable(reading, manager)
+
+
+def test_it_leaves_a_new_reading_without_a_quarter_to_the_form(seed, manager):
+    # Nothing to check against yet: the admin form says that the quarter is required.
+    reading = Reading(kpi=Kpi.objects.get(reference="R&B-K-009"))
+    services.ensure_editable(reading, manager)
+
+
+def test_it_refuses_a_reading_in_a_quarter_whose_return_is_not_started(seed, manager):
+    # No return for Dec-19 yet: figures are entered once the return is started.
+    reading = Reading(kpi=Kpi.objects.get(reference="R&B-K-009"), period=period("2019-12-31"))
+    with pytest.raises(ReturnLocked, match="return has not been started"):
+        services.ensure_editable(reading, manager)

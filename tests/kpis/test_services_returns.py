@@ -117,6 +117,10 @@ def test_it_saves_nothing_when_any_row_is_wrong(officer, seed):
     assert refused.value.row_errors == {
         bad.kpi_id: {"value": "A percentage must be between 0 and 100."}
     }
+    assert (refused.value.messages, refused.value.code) == (
+        ["Some figures need correcting."],
+        "invalid",
+    )
     good.refresh_from_db()
     assert good.value is None and good.version == 1
 

@@ -85,6 +85,24 @@ def test_it_suspends_before_anything_else_and_says_what_it_would_have_been():
     assert (empty.status, empty.would_have_been) == (Status.SUSPENDED, Status.NOT_MEASURED)
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "would_have_been"),
+    [
+        # Suspended, the reading keeps everything else it was told: no figure in a quarter that
+        # is over and due is missing; not over, or not due, is not due; a figure in another
+        # unit is not measured, where the same 86 in the KPI's unit would be a detriment.
+        ({"value": None}, Status.MISSING),
+        ({"value": None, "quarter_over": False}, Status.NOT_DUE),
+        ({"value": None, "due": False}, Status.NOT_DUE),
+        ({"value": D(86), "unit_matches": False}, Status.NOT_MEASURED),
+        ({"value": D(86)}, Status.DETRIMENT),
+    ],
+)
+def test_it_works_out_what_a_suspended_reading_would_have_been(kwargs, would_have_been):
+    evaluation = evaluate(rule=PERCENT, suspended=True, **kwargs)
+    assert (evaluation.status, evaluation.would_have_been) == (Status.SUSPENDED, would_have_been)
+
+
 def test_it_evaluates_a_figure_recorded_when_the_kpi_was_not_due():
     assert evaluate(rule=PERCENT, value=D(50), due=False).status == Status.FAILURE
 
