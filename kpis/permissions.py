@@ -212,7 +212,9 @@ def markdown_table() -> str:
         if action not in CONTRACT_ACTIONS:
             cells = [who(by_state[state]) for state in STATES]
             lines.append(f"| {action.label} | " + " | ".join(cells) + " |")
-    lines += ["", "| action on the contract as a whole | who |", "| --- | --- |"]
-    for action in CONTRACT_ACTIONS:
+    on_contract = [action for action in CONTRACT_ACTIONS if action in TABLE]
+    if on_contract:
+        lines += ["", "| action on the contract as a whole | who |", "| --- | --- |"]
+    for action in on_contract:
         lines.append(f"| {action.label} | {who(TABLE[action][NO_RETURN])} |")
     return "\n".join(lines)
