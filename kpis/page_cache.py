@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from contracts.models import Contract
-from contracts.roles import part_in
+from contracts.roles import Role, contracts_worked_on, has_role, part_in
 
 CACHE = "pages"
 
@@ -39,14 +39,32 @@ def fragment(
     request: HttpRequest, contract: Contract, name: str, build: Callable[[], Fragment]
 ) -> Fragment:
     """`build()`'s fragment for this page of `contract`, from the cache where it is there."""
-    parts = [
-        name,
-        str(contract.pk),
-        str(contract.data_version),
-        timezone.localdate().isoformat(),
-        str(part_in(request.user, contract.pk)),
-        request.GET.urlencode(),
-    ]
+    who = str(part_in(request.user, contract.pk))
+    return cached(request, [name, who, _versions([contract])], build)
+
+
+def fragment_of_many(
+    request: HttpRequest, contracts: list[Contract], name: str, build: Callable[[], Fragment]
+) -> Fragment:
+    """The same for a page about many contracts (the home page): kept under all their
+    versions and the reader's roles, or the reader alone where they work on contracts (their
+    panel of returns is their own)."""
+    user = request.user
+    roles = ",".join(role.value for role in Role if has_role(user, role))
+    who = f"{user.is_superuser}:{roles}:{user.pk if contracts_worked_on(user) else ''}"
+    return cached(request, [name, who, _versions(contracts)], build)
+
+
+def _versions(contracts: list[Contract]) -> str:
+    return ",".join(f"{c.pk}.{c.data_version}" for c in sorted(set(contracts), key=_pk))
+
+
+def _pk(contract: Contract) -> int:
+    return contract.pk
+
+
+def cached(request: HttpRequest, parts: list[str], build: Callable[[], Fragment]) -> Fragment:
+    parts = [*parts, timezone.localdate().isoformat(), request.GET.urlencode()]
     key = "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     cache = caches[CACHE]
     found = cache.get(key)

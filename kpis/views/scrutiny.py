@@ -40,7 +40,6 @@ def _contracts_page(request: HttpRequest, query: str):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
     # NUL cannot be sent to PostgreSQL, and no name holds one.
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     page = _contracts_page(request, query)
@@ -54,6 +53,18 @@ def home(request: HttpRequest) -> HttpResponse:
         acted_on = [c for c in contracts if c.pk in worked]
         if not worked <= on_page:
             acted_on = list(Contract.objects.filter(pk__in=worked).order_by("authority", "name"))
+    # A contract added or removed elsewhere moves the count and the pages' links.
+    body = page_cache.fragment_of_many(
+        request,
+        contracts + acted_on,
+        f"home:{page.paginator.count}",
+        lambda: _home_body(request, page, query, contracts, acted_on, bool(worked)),
+    )
+    return render(request, "kpis/home.html", {"body": body})
+
+
+def _home_body(request, page, query: str, contracts, acted_on, panel_is_yours: bool):
+    today = timezone.localdate()
     wanted = {c.pk for c in contracts} | {c.pk for c in acted_on}
     returns = list(
         QuarterlyReturn.objects.filter(contract__in=wanted)
@@ -83,20 +94,20 @@ def home(request: HttpRequest) -> HttpResponse:
     rows = [
         (c, latest.get(c.pk), counts.get(c.pk, Counts()), in_progress.get(c.pk)) for c in contracts
     ]
-    return render(
-        request,
-        "kpis/home.html",
+    html = render_to_string(
+        "kpis/_home_body.html",
         {
             "rows": rows,
             "page": page,
             "query": query,
             "quarters": quarters,
-            "panel_is_yours": bool(worked),
+            "panel_is_yours": panel_is_yours,
             "today": today,
             "overdue_after_days": settings.RETURN_OVERDUE_AFTER_DAYS,
             "can_create_contract": may_create_contract(request.user),
         },
     )
+    return page_cache.Fragment(html)
 
 
 @login_required

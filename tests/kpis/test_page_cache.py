@@ -237,3 +237,21 @@ def test_a_back_filled_quarter_shows_at_once(client, manager, committee_member, 
     )  # fmt: skip
     # Approved at once, so the committee reads it: KPI 3's 95% against 90.
     assert _counts(_scorecard(client, committee_member)) == (1, 1)
+
+
+def test_the_home_page_shows_a_submission_and_an_approval_at_once(
+    client, officer, manager, committee_member, seed
+):
+    client.force_login(manager)
+    before = client.get("/").content.decode()
+    quarterly_return = _submitted(officer, seed["ICT"])
+    after = client.get("/").content.decode()
+    # The manager's panel, and ICT's row, now say the return awaits approval.
+    assert "Awaiting approval" not in before
+    assert "Awaiting approval" in after
+    client.force_login(committee_member)
+    before = client.get("/").content.decode()
+    services.approve_return(quarterly_return=quarterly_return, user=manager)
+    # ICT's latest approved quarter is now Dec-19, with 17 of 17 met.
+    after = client.get("/").content.decode()
+    assert after.count("Dec-19") > before.count("Dec-19")
