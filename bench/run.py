@@ -50,6 +50,7 @@ CONTRACT_PAGES = {
     "return_detail",
 }
 QUERY_BUDGET, SAVE_BUDGET = 12, 20
+HOME_BUDGET_MS, GENERATE_BUDGET_S = 200, 60
 # Pages whose middle is kept in the page cache (kpis.page_cache) until the contract's data changes.
 CACHED_PAGES = ("contract_scorecard", "kpi_table", "kpi_detail")
 
@@ -261,6 +262,15 @@ def targets(sizes: dict) -> dict:
         }
         verdict["contract_page_median_growth_smallest_to_largest"] = growth
         verdict["growth_under_half"] = {n: g < 0.5 for n, g in growth.items()}
+    largest = measured[-1] if measured else None
+    if largest and "home" in largest["pages"]:
+        verdict[f"home_median_under_{HOME_BUDGET_MS}_ms_at_the_largest_size"] = (
+            largest["pages"]["home"]["median_ms"] < HOME_BUDGET_MS
+        )
+    if largest and "generate_seconds" in largest:
+        verdict[f"largest_size_generated_in_under_{GENERATE_BUDGET_S}_s"] = (
+            largest["generate_seconds"] < GENERATE_BUDGET_S
+        )
     throughputs = [s["kpi_table_throughput"] for s in measured if "kpi_table_throughput" in s]
     if throughputs:
         # The target is against the signed-in floor: a page behind a sign-in cannot
