@@ -155,6 +155,11 @@ def error_summary(forms_with_labels: list[tuple[forms.Form, str]]) -> list[Summa
                 href = f"#{form[anchor].auto_id}"
             else:
                 href = f"#{form[field].auto_id}"
+                # A group of radios or checkboxes is reached through its first one.
+                if isinstance(
+                    form.fields[field].widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)
+                ):
+                    href += "_0"
             for message in errors:
                 summary.append(SummaryError(href, f"{label}{message}"))
     return summary

@@ -44,6 +44,7 @@ class RuleChangeForm(forms.Form):
             (ThresholdBasis.POINTS, "Tolerances in points from the target: missing by more is one"),
         ],
         initial=ThresholdBasis.ABSOLUTE,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose how the thresholds are given"},
     )
     detriment = _figure("Detriment threshold (optional)")

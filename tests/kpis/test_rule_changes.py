@@ -191,3 +191,15 @@ def test_a_tolerance_must_be_sound(seed, manager):
                 user=manager,
             )
         assert words in refused.value.message_dict[field][0]
+
+
+def test_the_rule_page_links_a_missing_basis_to_its_first_radio(client, seed, manager):
+    kpi = _kpi(seed)
+    client.force_login(manager)
+    response = client.post(
+        f"/contracts/PSSP/kpis/{kpi.pk}/rule/",
+        {"effective_from": "2019-12-31", "target": "10", "reason": "New target"},
+    )
+    html = response.content.decode()
+    assert 'href="#id_threshold_basis_0"' in html
+    assert 'id="id_threshold_basis_0"' in html
