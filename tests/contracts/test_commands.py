@@ -1,8 +1,10 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from contracts.models import Contract
+from kpis.models import Kpi, Unit
 
 
 def test_it_loads_the_seed_data_only_into_an_empty_database(db, capsys):
@@ -12,6 +14,18 @@ def test_it_loads_the_seed_data_only_into_an_empty_database(db, capsys):
     call_command("load_seed_data")
     assert Contract.objects.count() == 2
     assert "already held" in capsys.readouterr().out
+
+
+def test_it_sets_up_the_demo_on_a_database_emptied_by_flush(db, settings):
+    # `flush` keeps the tables but drops the rows the migrations made: units and role groups.
+    call_command("flush", interactive=False)
+    assert not Unit.objects.exists() and not Group.objects.exists()
+    settings.DEBUG = True
+    call_command("load_seed_data")
+    call_command("create_demo_users", password="a-long-demo-password")
+    assert Kpi.objects.filter(contract__code="ICT").count() == 19
+    officer = get_user_model().objects.get(username="officer")
+    assert list(officer.groups.values_list("name", flat=True)) == ["Contract officers"]
 
 
 def test_it_creates_one_demo_user_per_role(seed, settings):

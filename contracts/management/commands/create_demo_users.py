@@ -42,7 +42,9 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = role is None
             user.set_password(password)
             user.save()
-            user.groups.set([Group.objects.get(name=role.value)] if role else [])
+            # get_or_create: a database emptied by `flush` has lost the groups its migration made.
+            group = Group.objects.get_or_create(name=role.value)[0] if role else None
+            user.groups.set([group] if group else [])
             if role in (Role.OFFICER, Role.MANAGER):
                 for contract in contracts:
                     Assignment.objects.get_or_create(user=user, contract=contract)
