@@ -2,9 +2,11 @@
 
 import json
 import os
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from rest_framework.authtoken.models import Token
@@ -32,6 +34,17 @@ def _no_cached_pages():
     from django.core.cache import caches
 
     caches["pages"].clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """With --no-migrations (`make mutation`) the tables are made from the models, without the
+    rows the data migrations add: add them with the migrations' own functions."""
+    if not request.config.getvalue("nomigrations"):
+        return
+    with django_db_blocker.unblock():
+        import_module("contracts.migrations.0002_roles").create_roles(apps, None)
+        import_module("kpis.migrations.0006_units").add_shared_units(apps, None)
 
 
 def pytest_collection_modifyitems(config, items):
