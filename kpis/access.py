@@ -2,7 +2,8 @@
 
 Views go through these so that who may read what is decided in one place: every signed-in user
 may read every contract, and asking for a contract or KPI that does not exist, or a KPI under
-another contract's code, is a 404 rather than a leak of what exists.
+another contract's code, is a 404 rather than a leak of what exists. The 404s carry no message:
+one that told a hidden return from a missing one would be that leak.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def get_return_for(user, code: str, end_date: str) -> QuarterlyReturn:
     try:
         end = datetime.date.fromisoformat(end_date)
     except ValueError:
-        raise Http404("No such quarter.") from None
+        raise Http404 from None
     contract = get_contract_for(user, code)
     quarterly_return = get_object_or_404(
         QuarterlyReturn.objects.select_related(
@@ -50,7 +51,7 @@ def get_return_for(user, code: str, end_date: str) -> QuarterlyReturn:
         period__end_date=end,
     )
     if not allowed(user, Action.READ, contract.pk, quarterly_return.state):
-        raise Http404("No such return.")
+        raise Http404
     quarterly_return.contract = contract
     return quarterly_return
 
@@ -64,6 +65,6 @@ def get_workable_contract_for(user, code: str, action: Action) -> Contract:
     contract = get_contract_for(user, code)
     if not may_ever(user, action, contract.pk):
         if part_in(user, contract.pk) == Part.OTHER:
-            raise Http404("No such contract.")
+            raise Http404
         raise PermissionDenied(f"You cannot {action.label[0].lower()}{action.label[1:]}.")
     return contract

@@ -30,6 +30,16 @@ def test_it_shows_its_own_403_page(client, committee_member, seed):
     response = client.post("/contracts/PSSP/returns/start/", {"PSSP-end_date": "2019-12-31"})
     html = _page(response, 403, "You cannot do this")
     assert HOME_LINK in html
+    # The refusal in the permission table's words: Action.START's label.
+    assert "You cannot start the quarter&#x27;s return. Nothing has been changed." in html
+
+
+def test_it_falls_back_to_the_role_when_a_refusal_has_no_reason(client, django_user_model):
+    # The admin refuses staff without the model's permission, giving no reason of its own.
+    staff = django_user_model.objects.create_user(username="staff", is_staff=True)
+    client.force_login(staff)
+    html = _page(client.get("/admin/kpis/kpi/add/"), 403, "You cannot do this")
+    assert "Your role does not allow this action. Nothing has been changed." in html
 
 
 def test_it_shows_its_own_400_page(db):
