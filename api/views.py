@@ -79,7 +79,7 @@ class ReadingViewSet(viewsets.ReadOnlyModelViewSet):
         visible = Contract.objects.visible_to(self.request.user)
         return (
             Reading.objects.filter(kpi__contract__in=visible)
-            .readable_by(None)
+            .public()
             .with_status(timezone.localdate())
             .with_rule()
             .select_related("kpi__contract", "kpi__service_area", "period")
@@ -105,7 +105,7 @@ class SummaryView(generics.GenericAPIView):
 
     def get_queryset(self) -> QuerySet[Reading]:
         visible = Contract.objects.visible_to(self.request.user)
-        return Reading.objects.filter(kpi__contract__in=visible).readable_by(None)
+        return Reading.objects.filter(kpi__contract__in=visible).public()
 
     @extend_schema(responses=SummarySerializer(many=True))
     def get(self, request: Request) -> Response:

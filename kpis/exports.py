@@ -40,7 +40,7 @@ def safe_text(text: str) -> str:
 def reading_rows(contract: Contract, today: datetime.date | None = None) -> Iterator[list[str]]:
     readings = (
         Reading.objects.for_contract(contract)
-        .readable_by(None)
+        .public()
         .with_rule()
         .with_status(today)
         .select_related("kpi__service_area", "period")
@@ -67,7 +67,7 @@ def reading_rows(contract: Contract, today: datetime.date | None = None) -> Iter
 def summary_rows(contract: Contract, today: datetime.date | None = None) -> Iterator[list[str]]:
     periods = list(ReportingPeriod.objects.filter(readings__kpi__contract=contract).distinct())
     areas = list(contract.service_areas.all())
-    counts = summarise(Reading.objects.for_contract(contract).readable_by(None), periods, today)
+    counts = summarise(Reading.objects.for_contract(contract).public(), periods, today)
     for area in areas:
         for period in periods:
             c = counts.get((area.pk, period.pk))

@@ -55,7 +55,7 @@ def open_data_readings(today: datetime.date) -> Iterable[Reading]:
         contract=OuterRef("kpi__contract"), period=OuterRef("period")
     ).values("state")[:1]
     return (
-        Reading.objects.readable_by(None)
+        Reading.objects.public()
         .with_rule()
         .with_status(today)
         .annotate(return_state=Subquery(return_state))

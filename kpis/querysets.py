@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from kpis.choices import Direction, Frequency, ThresholdBasis
 from kpis.status import Status
-from kpis.visibility import readable_q
+from kpis.visibility import public_q
 
 _HIGHER = Q(kpi__direction=Direction.HIGHER)
 _LOWER = Q(kpi__direction=Direction.LOWER)
@@ -144,10 +144,10 @@ class ReadingQuerySet(models.QuerySet):
     def for_contract(self, contract) -> ReadingQuerySet:
         return self.filter(kpi__contract=contract)
 
-    def readable_by(self, user=None) -> ReadingQuerySet:
-        """Readings whose quarter `user` may see the figures of; None means the public
-        (packs, downloads, the API and open data): approved quarters only."""
-        return self.filter(readable_q(user))
+    def public(self) -> ReadingQuerySet:
+        """Readings that packs, downloads, the API and open data may show: approved quarters
+        only, whoever asks."""
+        return self.filter(public_q())
 
     def with_status(self, today: datetime.date | None = None) -> ReadingQuerySet:
         """Annotate `status`, and `would_have_been` for suspended readings."""

@@ -1,5 +1,5 @@
-"""Whose figures a reader sees: the permission table's "see the figures" row, applied to pages,
-downloads, the API and open data.
+"""Whose figures a reader sees: the permission table's "see the figures" row, applied to pages
+(one contract at a time, `Sight`) and to downloads, the API and open data (`public_q`).
 
 The committee, other contracts' officers and anything published (packs, downloads, the API, the
 open-data file) read approved quarters only; a quarter in progress shows as in progress, without
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
 
-from contracts.roles import Part, Role, contracts_worked_on, has_role, part_in
+from contracts.roles import Part, part_in
 from kpis.choices import ReturnState
 from kpis.permissions import NO_RETURN, STATES, TABLE, Action
 
@@ -30,36 +30,24 @@ PUBLIC_STATES = readable_states(Part.OTHER)
 DRAFT_STATES = frozenset({ReturnState.DRAFT, ReturnState.SUBMITTED})
 
 
-def _in_states(states: frozenset[str], contract: str, period: str) -> Q:
+def in_states_q(states: frozenset[str]) -> Q:
+    """Readings whose contract's quarter has its return in one of `states` (`NO_RETURN`: none
+    started yet)."""
     QuarterlyReturn = apps.get_model("kpis", "QuarterlyReturn")
     if states >= frozenset(STATES):
         return Q()
-    returns = QuarterlyReturn.objects.filter(contract=OuterRef(contract), period=OuterRef(period))
+    returns = QuarterlyReturn.objects.filter(
+        contract=OuterRef("kpi__contract"), period=OuterRef("period")
+    )
     q = Q(Exists(returns.filter(state__in=sorted(states - {NO_RETURN}))))
     if NO_RETURN in states:
         q |= ~Q(Exists(returns))
     return q
 
 
-def readable_q(user=None, *, contract: str = "kpi__contract", period: str = "period") -> Q:
-    """Rows whose contract's quarter `user` may see the figures of; None means the public.
-
-    `contract` and `period` name the row's fields for the two, so that the same rule filters
-    readings, their history and anything else tied to a contract's quarter.
-    """
-    if user is None:
-        return _in_states(PUBLIC_STATES, contract, period)
-    worked = contracts_worked_on(user)
-    if worked is None:
-        return _in_states(readable_states(Part.ADMINISTRATOR), contract, period)
-    outsider = Part.COMMITTEE if has_role(user, Role.COMMITTEE) else Part.OTHER
-    q = _in_states(readable_states(outsider), contract, period)
-    by_part: dict[Part, list[int]] = {}
-    for contract_id in sorted(worked):
-        by_part.setdefault(part_in(user, contract_id), []).append(contract_id)
-    for part, ids in by_part.items():
-        q |= Q(**{f"{contract}__in": ids}) & _in_states(readable_states(part), contract, period)
-    return q
+def public_q() -> Q:
+    """Readings that packs, downloads, the API and open data may show, whoever asks."""
+    return in_states_q(PUBLIC_STATES)
 
 
 @dataclass(frozen=True)

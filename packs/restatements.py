@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from kpis import display
 from kpis.models import QuarterlyReturn, Reading
-from kpis.visibility import readable_q
 from packs.models import PublishedPack
 
 
@@ -65,7 +64,7 @@ def restatements_for(contract, today: datetime.date | None = None) -> list[Resta
             first.setdefault((figure["kpi_id"], figure["period_id"]), (pack, figure))
     readings = (
         Reading.objects.filter(kpi__contract=contract, period_id__in={k[1] for k in first})
-        .filter(readable_q(None))
+        .public()
         .with_status(today)
         .select_related("kpi__contract", "kpi__unit", "period")
         .order_by("period__end_date", "kpi__service_area__position", "kpi__position", "kpi_id")

@@ -160,7 +160,7 @@ def regime_for(contract: Contract, today: datetime.date | None = None) -> Regime
     failure_rules = settings.rules if settings else DEFAULT_RULES
     readings = (
         Reading.objects.for_contract(contract)
-        .readable_by(None)
+        .public()
         .with_status(today)
         .select_related("kpi__credit_weight", "kpi__unit", "period")
         .order_by("kpi_id", "period__end_date")
