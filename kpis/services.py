@@ -47,7 +47,7 @@ class ReturnIncomplete(ValidationError):
 
     def __init__(self, problems: list[tuple[int, str, str]]) -> None:
         self.problems = problems
-        super().__init__([message for _, _, message in problems], code="incomplete")
+        super().__init__([message for _, _, message in problems])
 
 
 class EditConflict(Exception):

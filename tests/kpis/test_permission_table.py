@@ -224,6 +224,15 @@ def test_readme_prints_the_table():
     assert markdown_table() in readme, "Run `python manage.py permissions_table` into README."
 
 
+def test_it_prints_the_quarters_table_then_the_contracts():
+    lines = markdown_table().splitlines()
+    # 15 actions on a quarter under a header of two lines; a blank line; the 2 actions on the
+    # contract as a whole under their own header of two lines: 17 + 1 + 4 = 22.
+    assert len(lines) == 22
+    assert lines[0] == "| action | not started | draft | submitted | approved |"
+    assert lines[17:20] == ["", "| action on the contract as a whole | who |", "| --- | --- |"]
+
+
 def test_an_unapproved_return_is_read_only_by_those_who_work_on_it(seed, manager, committee_member):
     _in_state(seed["PSSP"], ReturnState.DRAFT, manager)
     with pytest.raises(Http404):

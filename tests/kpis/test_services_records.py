@@ -1,0 +1,166 @@
+"""What the return services leave behind: who did each step and why, in the history, and the
+words and codes of their refusals. The history is what the committee's questions are answered
+from ("who approved this figure, and when?"), so each entry is pinned here.
+"""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from kpis import services
+from kpis.choices import ReturnState
+from kpis.models import QuarterlyReturn, Reading
+from kpis.permissions import LOCKED_MESSAGE, ReturnLocked
+from tests.factories import make_area, make_contract, make_kpi, make_return, period
+from tests.kpis.test_services_returns import _entry, _fill, _open, _reading
+
+
+@pytest.fixture
+def approved(seed, officer, manager) -> QuarterlyReturn:
+    """ICT's Dec-19 return, filled by the officer, submitted and approved by the manager."""
+    quarterly_return = _open(officer, seed["ICT"])
+    services.save_return(
+        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+    )
+    services.submit_return(quarterly_return=quarterly_return, user=officer)
+    return services.approve_return(quarterly_return=quarterly_return, user=manager)
+
+
+def _steps(quarterly_return) -> list[tuple[str, str, str]]:
+    history = quarterly_return.history.order_by("history_date", "history_id")
+    return [(h.state, h.history_user.username, h.history_change_reason) for h in history]
+
+
+def test_it_records_who_took_each_step_and_why(approved):
+    assert _steps(approved) == [
+        ("draft", "officer", "Return opened"),
+        ("submitted", "officer", "Submitted for approval"),
+        ("approved", "manager", "Approved"),
+    ]
+
+
+def test_it_records_a_return_sent_back_with_its_reason(seed, officer, manager):
+    quarterly_return = _open(officer, seed["ICT"])
+    services.save_return(
+        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+    )
+    services.submit_return(quarterly_return=quarterly_return, user=officer)
+    services.send_back_return(
+        quarterly_return=quarterly_return, user=manager, reason=" KPI 3 looks mistyped "
+    )
+    assert _steps(quarterly_return)[-1] == ("draft", "manager", "Returned: KPI 3 looks mistyped")
+
+
+@pytest.mark.parametrize(
+    ("service", "state", "verb"),
+    [
+        (services.reopen_return, ReturnState.APPROVED, "reopened"),
+        (services.send_back_return, ReturnState.SUBMITTED, "returned"),
+    ],
+)
+def test_it_asks_for_the_reason_beside_the_reason_field(seed, manager, service, state, verb):
+    quarterly_return = make_return(seed["PSSP"], "2019-12-31", state=state)
+    with pytest.raises(ValidationError) as refused:
+        service(quarterly_return=quarterly_return, user=manager, reason=" ")
+    assert refused.value.message_dict == {"reason": [f"Say why the return is being {verb}"]}
+
+
+def test_a_reopening_gives_a_kpi_added_since_approval_its_row(approved, manager):
+    late = make_kpi(approved.contract.service_areas.get(), reference="20", unit="percent")
+    assert not Reading.objects.filter(kpi=late).exists()  # The quarter was locked.
+    services.reopen_return(quarterly_return=approved, user=manager, reason="KPI 20 added")
+    reading = Reading.objects.get(kpi=late, period=approved.period)
+    assert reading.value is None and reading.unit_id == "percent"
+    assert reading.history.get().history_user == manager
+
+
+def test_a_draft_save_records_its_quarter_in_the_history(seed, officer):
+    quarterly_return = _open(officer, seed["PSSP"])
+    reading = _reading(quarterly_return, "R&B-K-009a")
+    services.save_draft(
+        quarterly_return=quarterly_return, user=officer, entries=[_entry(reading, 99)]
+    )
+    latest = reading.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (
+        officer,
+        "Return for Dec-19 saved",
+    )
+
+
+def test_a_new_kpi_joins_each_open_return_once_in_its_own_unit(seed, officer, manager):
+    quarterly_return = _open(officer, seed["PSSP"])
+    area = seed["PSSP"].service_areas.get(code="STS")
+    kpi = make_kpi(area, reference="NEW-1", unit="days")  # The signal adds its row.
+    reading = Reading.objects.get(kpi=kpi, period=quarterly_return.period)
+    assert reading.unit_id == "days"
+    assert reading.history.get().history_change_reason == "KPI added to the contract"
+    # Asked again, by a manager: nothing more to add.
+    assert services.add_kpi_to_open_returns(kpi=kpi, user=manager) == []
+    assert Reading.objects.filter(kpi=kpi).count() == 1
+
+
+def test_a_kpi_added_by_a_user_is_recorded_as_theirs(seed, officer, manager):
+    quarterly_return = _open(officer, seed["PSSP"])
+    kpi = make_kpi(seed["PSSP"].service_areas.get(code="STS"), reference="NEW-2")
+    Reading.objects.filter(kpi=kpi).delete()
+    (added,) = services.add_kpi_to_open_returns(kpi=kpi, user=manager)
+    assert added.period == quarterly_return.period
+    history = Reading.history.get(id=added.pk)
+    assert (history.history_user, history.history_change_reason) == (
+        manager,
+        "KPI added to the contract",
+    )
+
+
+def test_it_finds_the_return_of_the_contract_asked_for(db):
+    one, two = make_contract("ONE"), make_contract("TWO")
+    make_return(one, "2019-12-31")
+    theirs = make_return(two, "2019-12-31")
+    assert services.return_for(contract_id=two.pk, period_id=period("2019-12-31").pk) == theirs
+    assert services.return_for(contract_id=two.pk, period_id=period("2019-09-30").pk) is None
+
+
+def test_an_incomplete_return_lists_each_problem_in_words(seed, officer):
+    quarterly_return = _open(officer, seed["ICT"])
+    entries = _fill(quarterly_return)[2:]  # The first two rows left empty.
+    services.save_return(quarterly_return=quarterly_return, user=officer, entries=entries)
+    with pytest.raises(services.ReturnIncomplete) as refused:
+        services.submit_return(quarterly_return=quarterly_return, user=officer)
+    assert len(refused.value.problems) == 2
+    assert refused.value.messages == ["Enter a figure, or say why it was not measured"] * 2
+
+
+def test_a_conflict_says_how_many_rows_someone_else_changed():
+    conflict = services.EditConflict({1: Reading(), 2: Reading()})
+    assert str(conflict) == "2 rows were changed by someone else."
+
+
+def test_a_locked_return_is_refused_with_its_code_and_words():
+    refusal = ReturnLocked()
+    assert (refusal.code, refusal.message) == ("locked", LOCKED_MESSAGE)
+    assert ReturnLocked("Submitted.").messages == ["Submitted."]
+
+
+def test_the_kpis_of_a_new_contract_join_no_return(db):
+    # No return is open: nothing to join, and nothing is written.
+    contract = make_contract("NEW")
+    kpi = make_kpi(make_area(contract))
+    assert services.add_kpi_to_open_returns(kpi=kpi) == []
+    assert not Reading.objects.filter(kpi=kpi).exists()
+
+
+def test_a_submission_counts_a_kpi_without_a_row_as_missing(seed, officer):
+    # A KPI loaded from a fixture has no row in the open return (loading sends no signal to add
+    # one): submitting counts it as missing all the same.
+    quarterly_return = _open(officer, seed["ICT"])
+    services.save_return(
+        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+    )
+    late = make_kpi(seed["ICT"].service_areas.get(), reference="20", unit="percent")
+    Reading.objects.filter(kpi=late).delete()
+    with pytest.raises(services.ReturnIncomplete) as refused:
+        services.submit_return(quarterly_return=quarterly_return, user=officer)
+    assert refused.value.problems == [
+        (late.pk, "value", "Enter a figure, or say why it was not measured")
+    ]
+    # The refusal writes nothing, the added row included.
+    assert not Reading.objects.filter(kpi=late).exists()
