@@ -91,9 +91,10 @@ def ensure_editable(reading: Reading, user) -> None:
         require(user, Action.EDIT, quarterly_return, contract_id=contract_id)
 
 
-def misses_target(reading: Reading, today: datetime.date | None = None) -> bool:
-    """True when the reading's figure is judged and falls short of the target in force."""
-    status = reading.evaluate(today).status
+def misses_target(reading: Reading) -> bool:
+    """True when the reading's figure is judged and falls short of the target in force (a
+    judgement of the figure alone, which the day does not change)."""
+    status = reading.evaluate().status
     return status in MEASURED and status != Status.MET
 
 
@@ -336,7 +337,7 @@ def incomplete_rows(quarterly_return: QuarterlyReturn) -> list[tuple[int, str, s
         if status.status == Status.MISSING:
             message = "Enter a figure, or say why it was not measured"
             problems.append((reading.kpi_id, "value", message))
-        elif not reading.commentary and misses_target(reading, today):
+        elif not reading.commentary and misses_target(reading):
             problems.append((reading.kpi_id, "commentary", COMMENTARY_MESSAGE))
     return problems
 

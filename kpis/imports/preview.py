@@ -349,7 +349,7 @@ def _judge(
     # it. History back-filled from a source is approved as the source printed it.
     if backfilled:
         return
-    if row.changed and not row.commentary and services.misses_target(reading, today):
+    if row.changed and not row.commentary and services.misses_target(reading):
         row.to_do = f"To do before you submit: {services.COMMENTARY_MESSAGE[0].lower()}" + (
             f"{services.COMMENTARY_MESSAGE[1:]}."
         )

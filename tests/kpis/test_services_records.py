@@ -3,12 +3,14 @@ words and codes of their refusals. The history is what the committee's questions
 from ("who approved this figure, and when?"), so each entry is pinned here.
 """
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from kpis import services
 from kpis.choices import ReturnState
-from kpis.models import QuarterlyReturn, Reading
+from kpis.models import Kpi, QuarterlyReturn, Reading
 from kpis.permissions import LOCKED_MESSAGE, ReturnLocked
 from tests.factories import make_area, make_contract, make_kpi, make_return, period
 from tests.kpis.test_services_returns import _entry, _fill, _open, _reading
@@ -164,3 +166,56 @@ def test_a_submission_counts_a_kpi_without_a_row_as_missing(seed, officer):
     ]
     # The refusal writes nothing, the added row included.
     assert not Reading.objects.filter(kpi=late).exists()
+
+
+@pytest.fixture
+def ordered(db):
+    """A draft return whose KPIs were created out of their order: area B (second) before area A
+    (first), and A's second KPI before its first, so that ids run against positions."""
+    contract = make_contract("ORD")
+    area_b = make_area(contract, "B", position=2)
+    area_a = make_area(contract, "A", position=1)
+    for area, reference, position in [(area_b, "B-1", 1), (area_a, "A-2", 2), (area_a, "A-1", 1)]:
+        make_kpi(area, reference, position=position, frequency="quarterly")
+    return make_return(contract, "2019-12-31")
+
+
+def _empty_rows(quarterly_return) -> None:
+    for kpi in quarterly_return.contract.kpis.all():
+        Reading.objects.create(kpi=kpi, period=quarterly_return.period, unit_id=kpi.unit_id)
+
+
+def test_it_lists_what_stops_a_submission_area_by_area_in_kpi_order(ordered):
+    _empty_rows(ordered)
+    problems = services.incomplete_rows(ordered)
+    references = [Kpi.objects.get(pk=kpi_id).reference for kpi_id, _, _ in problems]
+    assert references == ["A-1", "A-2", "B-1"]
+
+
+def test_it_checks_a_return_in_three_queries_whatever_its_size(ordered, django_assert_num_queries):
+    # The readings with their KPIs, units and quarters; then the KPIs' suspensions and rule
+    # changes, each in one query.
+    _empty_rows(ordered)
+    with django_assert_num_queries(3):
+        assert len(services.incomplete_rows(ordered)) == 3
+
+
+def test_it_judges_a_return_submitted_on_its_quarters_last_day_as_if_it_were_over(
+    ordered, monkeypatch
+):
+    # On 31 December the quarter is not over, so an empty row is "not due" yet; a return
+    # submitted that day is the quarter's whole return, so the row is asked for all the same.
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: datetime.date(2019, 12, 31))
+    _empty_rows(ordered)
+    assert [field for _, field, _ in services.incomplete_rows(ordered)] == ["value"] * 3
+
+
+def test_it_asks_for_commentary_on_a_missed_target(ordered):
+    _empty_rows(ordered)
+    Reading.objects.update(value=95)
+    missed = Reading.objects.get(kpi__reference="A-2")
+    missed.value = 80  # Below the target of 90.
+    missed.save()
+    assert services.incomplete_rows(ordered) == [
+        (missed.kpi_id, "commentary", services.COMMENTARY_MESSAGE)
+    ]

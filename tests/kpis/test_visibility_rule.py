@@ -10,9 +10,16 @@ import pytest
 
 from contracts.roles import Part
 from kpis.choices import ReturnState
-from kpis.models import Reading, ReportingPeriod
+from kpis.models import QuarterlyReturn, Reading
 from kpis.permissions import NO_RETURN
-from kpis.visibility import PUBLIC, PUBLIC_STATES, Sight, in_states_q, readable_states
+from kpis.visibility import (
+    PUBLIC,
+    PUBLIC_STATES,
+    Sight,
+    in_states_q,
+    public_q,
+    readable_states,
+)
 from tests.factories import make_area, make_contract, make_kpi, make_reading, make_return
 
 ALL = {NO_RETURN, "draft", "submitted", "approved"}
@@ -87,11 +94,12 @@ def test_it_asks_nothing_of_the_returns_when_every_state_is_read(world):
 
 
 def test_it_matches_a_return_of_the_readings_own_contract_and_quarter(world):
-    # TWO's approved quarter is not ONE's: only a return of the same contract and quarter counts.
-    one = ReportingPeriod.objects.get(end_date="2020-03-31")
-    Reading.objects.filter(kpi__contract__code="ONE", period=one).delete()
-    shown = set(Reading.objects.public().values_list("kpi__contract__code", "period__end_date"))
-    assert {(code, str(end)) for code, end in shown} == {("TWO", "2020-03-31")}
+    # TWO's Mar-20 return goes back to draft: ONE's approved return for the same quarter must
+    # not show TWO's figure, nor ONE's approved quarter a figure of another quarter.
+    QuarterlyReturn.objects.filter(contract__code="TWO", period__end_date="2020-03-31").update(
+        state=ReturnState.DRAFT
+    )
+    assert _shown(world, public_q()) == {("ONE", "2020-03-31")}
 
 
 def _periods() -> list:
