@@ -265,7 +265,7 @@ def write_rows(
         r.kpi_id: r
         for r in Reading.objects.filter(kpi__contract=contract, period=period)
         .select_for_update(of=("self",))
-        .select_related("kpi__unit", "period")
+        .select_related("kpi__unit")
         .prefetch_related("kpi__suspensions", "kpi__rule_changes")
     }
     errors: dict[int, dict[str, str]] = {}

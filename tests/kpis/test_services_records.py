@@ -219,3 +219,53 @@ def test_it_asks_for_commentary_on_a_missed_target(ordered):
     assert services.incomplete_rows(ordered) == [
         (missed.kpi_id, "commentary", services.COMMENTARY_MESSAGE)
     ]
+
+
+def test_a_return_takes_no_figure_for_another_contracts_kpi(seed, officer):
+    # Both contracts' Dec-19 returns are open: an entry naming an ICT KPI in PSSP's return is
+    # refused, and ICT's row is left as it was.
+    pssp = _open(officer, seed["PSSP"])
+    ict_row = _reading(_open(officer, seed["ICT"]), "1")
+    with pytest.raises(services.ReturnInvalid) as refused:
+        services.save_return(quarterly_return=pssp, user=officer, entries=[_entry(ict_row, 0)])
+    assert refused.value.row_errors == {
+        ict_row.kpi_id: {"value": "This KPI is not part of this contract."}
+    }
+    ict_row.refresh_from_db()
+    assert (ict_row.value, ict_row.version) == (None, 1)
+
+
+def test_a_save_without_the_targets_leaves_a_managers_target_alone(seed, officer, manager):
+    quarterly_return = _open(officer, seed["PSSP"])
+    reading = _reading(quarterly_return, "R&B-K-009a")
+    services.save_return(
+        quarterly_return=quarterly_return,
+        user=manager,
+        entries=[_entry(reading, target=95)],
+        set_targets=True,
+    )
+    reading.refresh_from_db()
+    assert (reading.target_override, reading.version) == (95, 2)
+    # The officer's page has no target field: their entry carries none, and changes nothing.
+    assert (
+        services.save_return(
+            quarterly_return=quarterly_return, user=officer, entries=[_entry(reading)]
+        )
+        == []
+    )
+    reading.refresh_from_db()
+    assert (reading.target_override, reading.version) == (95, 2)
+
+
+def test_a_save_gives_a_kpi_without_a_row_one_in_the_savers_name(seed, officer):
+    quarterly_return = _open(officer, seed["PSSP"])
+    lost = _reading(quarterly_return, "FS-K-002")
+    Reading.objects.filter(pk=lost.pk).delete()
+    services.save_return(
+        quarterly_return=quarterly_return,
+        user=officer,
+        entries=[_entry(_reading(quarterly_return, "R&B-K-009a"), 99)],
+    )
+    again = _reading(quarterly_return, "FS-K-002")
+    first = again.history.earliest()
+    assert (first.history_user, first.history_change_reason) == (officer, "Return opened")
