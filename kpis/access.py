@@ -2,8 +2,9 @@
 
 Views go through these so that who may read what is decided in one place: every signed-in user
 may read every contract, and asking for a contract or KPI that does not exist, or a KPI under
-another contract's code, is a 404 rather than a leak of what exists. The 404s carry no message:
-one that told a hidden return from a missing one would be that leak.
+another contract's code, is a 404 rather than a leak of what exists. The 404 page shows no
+message (tests/test_error_pages.py), and these raise none: one telling a hidden return from a
+missing one would be that leak.
 """
 
 from __future__ import annotations

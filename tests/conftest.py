@@ -78,14 +78,14 @@ def pytest_collection_modifyitems(config, items):
 OWN_TESTS = {
     "access": "test_access",
     "open_data": "test_open_data",
-    "permissions": ("test_permission", "test_services_permissions"),
+    "permissions": ("test_permission_table", "test_services_permissions"),
     "querysets": "test_status_sql",
     "reported": "test_reported",
     "scorecard": "test_scorecard",
     "services": "test_services",
     "status": "test_status",
     "summary": ("test_seed_counts", "test_table_4_3"),
-    "visibility": "test_visibility",
+    "visibility": "test_visibility_rule",
 }
 
 

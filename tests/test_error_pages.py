@@ -25,6 +25,17 @@ def test_it_shows_its_own_404_page(client, committee_member, settings):
     _page(Client().get("/no/such/page/"), 404, "Page not found")
 
 
+def test_it_says_the_same_of_a_hidden_return_as_of_a_missing_one(client, committee_member, seed):
+    from tests.factories import make_return
+
+    make_return(seed["PSSP"], "2019-12-31", state="draft")
+    client.force_login(committee_member)
+    hidden = client.get("/contracts/PSSP/returns/2019-12-31/")
+    missing = client.get("/contracts/PSSP/returns/2020-03-31/")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.content == missing.content
+
+
 def test_it_shows_its_own_403_page(client, committee_member, seed):
     client.force_login(committee_member)
     response = client.post("/contracts/PSSP/returns/start/", {"PSSP-end_date": "2019-12-31"})
