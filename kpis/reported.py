@@ -73,7 +73,7 @@ def compare(
         .with_rule()
         .with_status(today)
         .exclude(status=Status.MET)
-        .select_related("kpi__service_area", "kpi__unit", "period")
+        .select_related("kpi__unit")
         .order_by("kpi__service_area__position", "kpi__position", "kpi_id")
     )
     for reading in readings:
