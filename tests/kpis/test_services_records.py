@@ -308,3 +308,6 @@ def test_a_conflict_shows_the_other_persons_row_with_its_kpi_and_quarter(seed, o
     theirs = conflict.value.current[read_by_officer.kpi_id]
     assert (theirs.value, theirs.version) == (50, 2)
     assert (theirs.kpi.reference, theirs.period.label) == ("R&B-K-009a", "Dec-19")
+    # When they saved it, which the page shows beside their figure.
+    assert theirs.updated_at == Reading.objects.get(pk=read_by_officer.pk).updated_at
+    assert theirs.updated_at is not None
