@@ -220,11 +220,19 @@ def readings_with_status(
     """The readings of these KPIs in these quarters, with `status` and `would_have_been`."""
     if not kpi_ids or not period_ids:
         return []
+    if connection.vendor == "postgresql":
+        return _compiled_readings_with_status(kpi_ids, period_ids, today)
+    # Arrays are PostgreSQL's; elsewhere (SQLite in development) the ORM compiles each time.
+    wanted = apps.get_model("kpis", "Reading").objects.filter(
+        kpi__in=kpi_ids, period__in=period_ids
+    )
+    return list(wanted.with_status(today).select_related("unit").order_by())
+
+
+def _compiled_readings_with_status(
+    kpi_ids: Sequence[int], period_ids: Sequence[int], today: datetime.date
+) -> list:
     Reading = apps.get_model("kpis", "Reading")
-    if connection.vendor != "postgresql":
-        # Arrays are PostgreSQL's; elsewhere (SQLite in development) the ORM compiles each time.
-        wanted = Reading.objects.filter(kpi__in=kpi_ids, period__in=period_ids)
-        return list(wanted.with_status(today).select_related("unit").order_by())
     sql, template, kpis, periods = _compiled_status_query(today)
     params = list(template)
     params[kpis], params[periods] = list(kpi_ids), list(period_ids)

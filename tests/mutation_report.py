@@ -25,7 +25,13 @@ def module_of(name: str) -> str:
 
 
 def explained_names() -> set[str]:
-    return set(re.findall(r"`([\w.ǁ]+__mutmut_\d+)`", EXPLAINED.read_text(encoding="utf-8")))
+    """Names in backticks: one mutant (`..._mutmut_3`), or every mutant of a function
+    (`..._mutmut_*`), for code that no test under mutmut can reach at all."""
+    return set(re.findall(r"`([\w.ǁ]+__mutmut_(?:\d+|\*))`", EXPLAINED.read_text(encoding="utf-8")))
+
+
+def is_explained(name: str, explained: set[str]) -> bool:
+    return name in explained or name.rsplit("_", 1)[0] + "_*" in explained
 
 
 def main() -> int:
@@ -38,7 +44,7 @@ def main() -> int:
             continue
         name, status = match["name"], match["status"].strip()
         column = status if status in COLUMNS else "other"
-        if status in ("survived", "no tests") and name in explained:
+        if status in ("survived", "no tests") and is_explained(name, explained):
             column = "equivalent" if status == "survived" else "no tests"
         elif status in ("survived", "no tests"):
             unexplained.append(f"{status}: {name}")
