@@ -293,21 +293,3 @@ def test_a_draft_save_keeps_the_rows_after_one_for_another_contract(seed, office
     )
     assert [r.pk for r in saved.written] == [mine.pk]
     assert saved.problems == {ict_row.kpi_id: {"value": "This KPI is not part of this contract."}}
-
-
-def test_a_conflict_shows_the_other_persons_row_with_its_kpi_and_quarter(seed, officer, manager):
-    quarterly_return = _open(officer, seed["PSSP"])
-    read_by_officer = _reading(quarterly_return, "R&B-K-009a")
-    services.save_return(
-        quarterly_return=quarterly_return, user=manager, entries=[_entry(read_by_officer, 50)]
-    )
-    with pytest.raises(services.EditConflict) as conflict:
-        services.save_return(
-            quarterly_return=quarterly_return, user=officer, entries=[_entry(read_by_officer, 60)]
-        )
-    theirs = conflict.value.current[read_by_officer.kpi_id]
-    assert (theirs.value, theirs.version) == (50, 2)
-    assert (theirs.kpi.reference, theirs.period.label) == ("R&B-K-009a", "Dec-19")
-    # When they saved it, which the page shows beside their figure.
-    assert theirs.updated_at == Reading.objects.get(pk=read_by_officer.pk).updated_at
-    assert theirs.updated_at is not None

@@ -161,9 +161,13 @@ def test_it_keeps_the_first_save_when_two_people_edit_the_same_row(officer, mana
         services.save_return(
             quarterly_return=quarterly_return, user=officer, entries=[_entry(seen, 97)]
         )
-    assert conflict.value.current[seen.kpi_id].value == Decimal(98)
+    # The other person's row as they saved it: figure, version, KPI, quarter and when.
+    theirs = conflict.value.current[seen.kpi_id]
+    assert (theirs.value, theirs.version) == (Decimal(98), 2)
+    assert (theirs.kpi.reference, theirs.period.label) == ("R&B-K-009a", "Dec-19")
     seen.refresh_from_db()
     assert seen.value == Decimal(98) and seen.version == 2
+    assert theirs.updated_at == seen.updated_at is not None
 
 
 def test_only_a_manager_sets_a_quarters_target(officer, manager, seed):
