@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -74,7 +74,8 @@ def compare(
         .with_status(today)
         .exclude(status=Status.MET)
         .select_related("kpi__unit")
-        .order_by("kpi__service_area__position", "kpi__position", "kpi_id")
+        # Grouped by area and quarter below, so only the order within an area matters.
+        .order_by("kpi__position", "kpi_id")
     )
     for reading in readings:
         # Every KPI here is the contract's: reuse it rather than fetch it once per link.
@@ -107,10 +108,12 @@ def suspended_kpis(
         .annotate(n=Count("id"))
         .order_by()
     )
-    tally: dict[int, Counter] = defaultdict(Counter)
+    # Each KPI and would-have-been status comes once, grouped by the query.
+    tally: dict[int, dict[str, int]] = defaultdict(dict)
     for row in rows:
-        tally[row["kpi_id"]][row["would_have_been"]] += row["n"]
-    kpis = list(Kpi.objects.filter(pk__in=list(tally)).in_report_order()) if tally else []
+        tally[row["kpi_id"]][row["would_have_been"]] = row["n"]
+    # Django answers an empty `pk__in` without asking the database.
+    kpis = list(Kpi.objects.filter(pk__in=list(tally)).in_report_order())
     for kpi in kpis:
         kpi.contract = contract
     order = list(Status)

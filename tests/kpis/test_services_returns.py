@@ -3,10 +3,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from kpis import decisions, permissions, services
 from kpis.choices import Direction, Frequency, ReturnState, UnitCode
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension
+from kpis.models.period import quarter_end_for
 from kpis.services import RowEntry
 
 Q3 = datetime.date(2019, 12, 31)
@@ -74,14 +76,39 @@ def test_it_refuses_an_officer_of_another_contract(outsider, seed):
 @pytest.mark.parametrize(
     ("end", "message"),
     [
-        (datetime.date(2019, 12, 30), "A quarter ends on"),
-        (datetime.date(2099, 12, 31), "has not started yet"),
-        (datetime.date(2009, 6, 30), "before the contract started"),
+        (
+            datetime.date(2019, 12, 30),
+            "A quarter ends on 30 June, 30 September, 31 December or 31 March.",
+        ),
+        (datetime.date(2099, 12, 31), "That quarter has not started yet."),
+        (datetime.date(2009, 6, 30), "That quarter ends before the contract started."),
     ],
 )
 def test_it_refuses_a_quarter_that_cannot_have_a_return(officer, seed, end, message):
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(ValidationError) as refused:
         _open(officer, seed["ICT"], end)
+    # Keyed by the form's field, so that the page shows it beside the date.
+    assert refused.value.message_dict == {"end_date": [message]}
+    assert not QuarterlyReturn.objects.filter(period__end_date=end).exists()
+
+
+def test_it_opens_the_quarter_we_are_in_but_not_the_next(officer, seed):
+    # Whatever day the suite runs on, its quarter may be opened and the next may not.
+    today = timezone.localdate()
+    this_quarter = quarter_end_for(today)
+    assert _open(officer, seed["ICT"], this_quarter).period.end_date == this_quarter
+    next_quarter = quarter_end_for(this_quarter + datetime.timedelta(days=1))
+    with pytest.raises(ValidationError, match="That quarter has not started yet."):
+        _open(officer, seed["ICT"], next_quarter)
+
+
+def test_it_opens_the_quarter_that_ends_on_the_day_the_contract_starts(officer, seed):
+    contract = seed["ICT"]
+    contract.start_date = Q3
+    contract.save()
+    assert _open(officer, contract, Q3).period.end_date == Q3
+    with pytest.raises(ValidationError, match="That quarter ends before the contract started."):
+        _open(officer, contract, datetime.date(2019, 9, 30))
 
 
 def test_it_saves_only_changed_rows_with_history_and_new_versions(officer, seed):
