@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
 
 from contracts.roles import Part, part_in
@@ -33,7 +32,8 @@ DRAFT_STATES = frozenset({ReturnState.DRAFT, ReturnState.SUBMITTED})
 def in_states_q(states: frozenset[str]) -> Q:
     """Readings whose contract's quarter has its return in one of `states` (`NO_RETURN`: none
     started yet)."""
-    QuarterlyReturn = apps.get_model("kpis", "QuarterlyReturn")
+    from kpis.models import QuarterlyReturn
+
     if states >= frozenset(STATES):
         return Q()
     returns = QuarterlyReturn.objects.filter(
