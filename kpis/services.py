@@ -101,9 +101,7 @@ def misses_target(reading: Reading) -> bool:
 def _add_missing_readings(*, contract: Contract, period: ReportingPeriod, user) -> list[Reading]:
     """One empty reading per KPI of the contract that has none, so gaps are counted as missing."""
     missing = Kpi.objects.for_contract(contract).exclude(readings__period=period)
-    rows = [
-        Reading(kpi=kpi, period=period, unit_id=kpi.unit_id) for kpi in missing.only("pk", "unit")
-    ]
+    rows = [Reading(kpi=kpi, period=period, unit_id=kpi.unit_id) for kpi in missing.only("unit")]
     if not rows:
         return []
     data_version.touch(contract)

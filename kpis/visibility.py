@@ -81,4 +81,5 @@ PUBLIC = Sight(PUBLIC_STATES)
 
 
 def _state(period) -> str:
-    return getattr(period, "return_state", None) or NO_RETURN
+    # A period without `return_state` is a caller's mistake, and must not pass for "not started".
+    return period.return_state or NO_RETURN

@@ -331,3 +331,14 @@ def test_it_saves_a_forty_kpi_return_in_a_bounded_number_of_queries(
         )
     assert len(changed) == 40
     assert Reading.history.filter(period=quarterly_return.period).count() == 80
+
+
+@pytest.mark.parametrize(("code", "kpis"), [("PSSP", 22), ("ICT", 19)])
+def test_it_opens_a_return_in_the_same_queries_however_many_kpis(
+    officer, seed, code, kpis, django_assert_num_queries
+):
+    # Whatever the number of KPIs, their rows and history are written in one insert each.
+    with django_assert_num_queries(18):
+        quarterly_return = _open(officer, seed[code])
+    readings = Reading.objects.filter(kpi__contract=seed[code], period=quarterly_return.period)
+    assert readings.count() == kpis
