@@ -260,3 +260,13 @@ def test_it_names_every_part_in_the_printed_table(monkeypatch):
         "| --- | --- | --- | --- | --- |\n"
         "| See the figures and commentary | committee | anyone signed in | - | everyone |"
     )
+
+
+def test_it_refuses_a_part_that_may_never_act_in_words_naming_the_action(seed, committee_member):
+    # The action's label, its first letter lower-cased, in a sentence of its own.
+    reason = "You cannot start the quarter's return."
+    contract_id = seed["PSSP"].pk
+    assert permissions.refusal(committee_member, Action.START, contract_id=contract_id) == reason
+    with pytest.raises(PermissionDenied) as refused:
+        permissions.require(committee_member, Action.START, contract_id=contract_id)
+    assert str(refused.value) == reason
