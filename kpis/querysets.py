@@ -75,9 +75,10 @@ class _Exact(Func):
     a tolerance comparison are exact at 6 places, given figures of 4 and tolerances of 2."""
 
     template = "%(expressions)s"
+    sqlite_template = "ROUND(%(expressions)s, 6)"
 
-    def as_sqlite(self, compiler, connection, **extra):
-        return super().as_sql(compiler, connection, template="ROUND(%(expressions)s, 6)", **extra)
+    def as_sqlite(self, compiler, connection):
+        return super().as_sql(compiler, connection, template=self.sqlite_template)
 
 
 def _reaches(threshold: str) -> Q:
