@@ -60,7 +60,11 @@ def test_it_opens_a_return_with_an_empty_reading_per_kpi(officer, seed):
     readings = Reading.objects.filter(period=quarterly_return.period)
     assert readings.count() == Kpi.objects.for_contract(seed["PSSP"]).count() == 22
     assert all(r.value is None and r.unit_id == r.kpi.unit_id for r in readings)
-    assert Reading.history.filter(period=quarterly_return.period).count() == 22
+    history = Reading.history.filter(period=quarterly_return.period)
+    assert history.count() == 22
+    assert {(h.history_user, h.history_change_reason) for h in history} == {
+        (officer, "Return opened")
+    }
     assert quarterly_return.state == ReturnState.DRAFT
     # Opening again changes nothing.
     assert _open(officer, seed["PSSP"]).pk == quarterly_return.pk
