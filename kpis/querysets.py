@@ -52,7 +52,6 @@ def _rule_field(name: str) -> Case:
         When(kpi__rule_changed=False, then=F(f"kpi__{name}")),
         When(Exists(later), then=Subquery(later.values(field.name)[:1], output_field=field)),
         default=F(f"kpi__{name}"),
-        output_field=field,
     )
 
 
@@ -118,7 +117,8 @@ def _unsuspended_whens(today: datetime.date) -> list[When]:
     meets = (_HIGHER & ((strict & Q(value__gt=target)) | (~strict & Q(value__gte=target)))) | (
         _LOWER & ((strict & Q(value__lt=target)) | (~strict & Q(value__lte=target)))
     )
-    not_comparable = (~Q(unit="") & ~Q(unit=F("kpi__unit"))) | Q(rule_target__isnull=True)
+    # No unit means the KPI's own (`Reading.unit_matches`).
+    not_comparable = (Q(unit__isnull=False) & ~Q(unit=F("kpi__unit"))) | Q(rule_target__isnull=True)
     return [
         When(no_figure & ~Q(not_measured_reason=""), then=_status(Status.NOT_MEASURED)),
         When(no_figure & due & over, then=_status(Status.MISSING)),
