@@ -47,10 +47,9 @@ def _rule_field(name: str) -> Case:
     later = RuleChange.objects.filter(
         kpi=OuterRef("kpi"), effective_from__gt=OuterRef("period__end_date")
     ).order_by("effective_from")
-    field = RuleChange._meta.get_field(f"previous_{name}")
     return Case(
         When(kpi__rule_changed=False, then=F(f"kpi__{name}")),
-        When(Exists(later), then=Subquery(later.values(field.name)[:1], output_field=field)),
+        When(Exists(later), then=Subquery(later.values(f"previous_{name}")[:1])),
         default=F(f"kpi__{name}"),
     )
 
