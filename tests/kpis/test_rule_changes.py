@@ -203,3 +203,25 @@ def test_the_rule_page_links_a_missing_basis_to_its_first_radio(client, seed, ma
     html = response.content.decode()
     assert 'href="#id_threshold_basis_0"' in html
     assert 'id="id_threshold_basis_0"' in html
+
+
+def test_each_quarter_is_judged_in_sql_by_the_rule_then_in_force_across_two_changes(seed, manager):
+    kpi = _kpi(seed)
+    june_2020 = datetime.date(2020, 6, 30)
+    # 14 until Sep-19; 20 from Dec-19 (Q3); 10 from Jun-20.
+    _change(kpi, manager, Q3, target=Decimal(20))
+    _change(kpi, manager, june_2020, target=Decimal(10))
+    for end in (Q3, june_2020):
+        _open(manager, seed["PSSP"], end)
+    targets = dict(
+        Reading.objects.filter(kpi=kpi, period__end_date__gte=datetime.date(2019, 3, 31))
+        .with_rule()
+        .values_list("period__end_date", "rule_target")
+    )
+    assert targets == {
+        datetime.date(2019, 3, 31): Decimal(14),
+        datetime.date(2019, 6, 30): Decimal(14),
+        datetime.date(2019, 9, 30): Decimal(14),
+        Q3: Decimal(20),
+        june_2020: Decimal(10),
+    }
