@@ -3,6 +3,8 @@
 import pytest
 from django.test import Client
 
+from tests.factories import make_return
+
 HOME_LINK = '<a class="govuk-link" href="/">Go to the contracts page</a>'
 
 
@@ -26,8 +28,6 @@ def test_it_shows_its_own_404_page(client, committee_member, settings):
 
 
 def test_it_says_the_same_of_a_hidden_return_as_of_a_missing_one(client, committee_member, seed):
-    from tests.factories import make_return
-
     make_return(seed["PSSP"], "2019-12-31", state="draft")
     client.force_login(committee_member)
     hidden = client.get("/contracts/PSSP/returns/2019-12-31/")

@@ -248,28 +248,6 @@ def test_a_return_takes_no_figure_for_another_contracts_kpi(seed, officer):
     assert (ict_row.value, ict_row.version) == (None, 1)
 
 
-def test_a_save_without_the_targets_leaves_a_managers_target_alone(seed, officer, manager):
-    quarterly_return = _open(officer, seed["PSSP"])
-    reading = _reading(quarterly_return, "R&B-K-009a")
-    services.save_return(
-        quarterly_return=quarterly_return,
-        user=manager,
-        entries=[_entry(reading, target=95)],
-        set_targets=True,
-    )
-    reading.refresh_from_db()
-    assert (reading.target_override, reading.version) == (95, 2)
-    # The officer's page has no target field: their entry carries none, and changes nothing.
-    assert (
-        services.save_return(
-            quarterly_return=quarterly_return, user=officer, entries=[_entry(reading)]
-        )
-        == []
-    )
-    reading.refresh_from_db()
-    assert (reading.target_override, reading.version) == (95, 2)
-
-
 def test_a_save_gives_a_kpi_without_a_row_one_in_the_savers_name(seed, officer, manager):
     quarterly_return = _open(officer, seed["PSSP"])
     lost = _reading(quarterly_return, "FS-K-002")

@@ -219,6 +219,16 @@ def test_only_a_manager_sets_a_quarters_target(officer, manager, seed):
     )
     reading.refresh_from_db()
     assert reading.target_override == Decimal(88)
+    assert reading.version == 2
+    # The officer's page has no target field: their entry carries none, and changes nothing.
+    assert (
+        services.save_return(
+            quarterly_return=quarterly_return, user=officer, entries=[_entry(reading)]
+        )
+        == []
+    )
+    reading.refresh_from_db()
+    assert (reading.target_override, reading.version) == (Decimal(88), 2)
 
 
 def test_it_will_not_submit_a_return_with_missing_figures(officer, seed):
