@@ -13,7 +13,6 @@ from functools import lru_cache
 from django.db import connection, models
 from django.db.models import (
     Case,
-    CharField,
     Exists,
     F,
     Func,
@@ -65,7 +64,7 @@ def _rule_aliases() -> dict:
 
 
 def _status(value: Status) -> Value:
-    return Value(value.value, output_field=CharField())
+    return Value(value.value)
 
 
 class _Exact(Func):
@@ -161,13 +160,11 @@ class ReadingQuerySet(models.QuerySet):
                 When(is_suspended=True, then=_status(Status.SUSPENDED)),
                 *whens,
                 default=_status(Status.BELOW_TARGET),
-                output_field=CharField(),
             ),
             would_have_been=Case(
-                When(is_suspended=False, then=Value(None, output_field=CharField())),
+                When(is_suspended=False, then=Value(None)),
                 *whens,
                 default=_status(Status.BELOW_TARGET),
-                output_field=CharField(),
             ),
         )
 
