@@ -162,7 +162,8 @@ class ReadingQuerySet(models.QuerySet):
                 default=_status(Status.BELOW_TARGET),
             ),
             would_have_been=Case(
-                When(is_suspended=False, then=Value(None)),
+                # Left NULL for a reading that is not suspended (a `When` without `then`).
+                When(is_suspended=False),
                 *whens,
                 default=_status(Status.BELOW_TARGET),
             ),
