@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from contracts.models import Assignment, Contract
 from contracts.roles import Role
+from tests import template_database
 from tests.seed_data import load_seed
 
 PASSWORD = "correct-horse-battery-staple"
@@ -26,6 +27,8 @@ def pytest_configure(config):
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
     }
+    if config.getvalue("nomigrations"):
+        template_database.copy_in_place_of_the_next_migrate()
 
 
 @pytest.fixture(autouse=True)
@@ -39,10 +42,14 @@ def _no_cached_pages():
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, request):
     """With --no-migrations (`make mutation`) the tables are made from the models, without the
-    rows the data migrations add: add them with the migrations' own functions."""
+    rows the data migrations add: add them with the migrations' own functions.
+
+    The empty database is kept first, for the next run in this process to start from a copy
+    (tests/template_database.py)."""
     if not request.config.getvalue("nomigrations"):
         return
     with django_db_blocker.unblock():
+        template_database.keep()
         import_module("contracts.migrations.0002_roles").create_roles(apps, None)
         import_module("kpis.migrations.0006_units").add_shared_units(apps, None)
 
