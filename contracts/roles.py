@@ -60,6 +60,16 @@ def assigned_contract_ids(user) -> set[int]:
     return user._assigned_contract_ids
 
 
+def remember_assignments(users, assignments) -> None:
+    """Give each user the contracts assigned to them, from `assignments` already read (all of
+    theirs), for `assigned_contract_ids` to answer from without asking."""
+    for user in users:
+        user._assigned_contract_ids = set()
+    by_id = {user.pk: user for user in users}
+    for assignment in assignments:
+        by_id[assignment.user_id]._assigned_contract_ids.add(assignment.contract_id)
+
+
 def part_in(user, contract_id: int) -> Part | None:
     """The user's part in a contract (by id), or None when not signed in."""
     if not user.is_authenticated:

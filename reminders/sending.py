@@ -3,6 +3,8 @@
 Officers hear of the returns of their contracts that are due or overdue, managers of those
 awaiting their approval; each person gets one email listing everything, at most once a day for
 each return and stage (`ReminderSent`), so that a daily cron job nags without repeating itself.
+Nobody is asked to do what the permission table would refuse them: a manager is not reminded to
+approve a return they submitted themselves.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from contracts.models import Assignment, Contract
-from contracts.roles import Role, has_role, remember_roles
+from contracts.roles import Role, has_role, remember_assignments, remember_roles
 from kpis import due
 from kpis.due import QuarterDue, Stage
+from kpis.permissions import Action, refusal
 from reminders.models import ReminderSent
 
 STAGES_BY_ROLE = {
@@ -42,6 +45,13 @@ class Reminder:
             counts[q.stage.label.lower()] = counts.get(q.stage.label.lower(), 0) + 1
         parts = [f"{n} {stage}" for stage, n in counts.items()]
         return "KPI returns: " + ", ".join(parts)
+
+
+def _asked_of(q: QuarterDue) -> Action:
+    """What a reminder of this quarter asks its reader to do."""
+    if q.stage == Stage.AWAITING_APPROVAL:
+        return Action.APPROVE
+    return Action.SUBMIT if q.quarterly_return else Action.START
 
 
 def _link(q: QuarterDue) -> str:
@@ -69,15 +79,19 @@ def reminders_due(today: datetime.date) -> list[Reminder]:
         .select_related("user")
         .order_by("user__username", "contract__code")
     )
-    # One object per person, whose roles are read once for everyone.
+    # One object per person, whose roles and contracts are read once for everyone.
     users = {a.user_id: a.user for a in assignments}
     remember_roles(users.values())
+    remember_assignments(users.values(), assignments)
     for assignment in assignments:
         user = users[assignment.user_id]
         stages = [s for role, ss in STAGES_BY_ROLE.items() if has_role(user, role) for s in ss]
         for q in by_contract.get(assignment.contract_id, []):
-            if q.stage in stages and (q.contract.pk, q.end, user.pk, q.stage) not in already:
-                reminders.setdefault(user.pk, Reminder(user)).quarters.append(q)
+            if q.stage not in stages or (q.contract.pk, q.end, user.pk, q.stage) in already:
+                continue
+            if refusal(user, _asked_of(q), q.quarterly_return, contract_id=q.contract.pk):
+                continue
+            reminders.setdefault(user.pk, Reminder(user)).quarters.append(q)
     return list(reminders.values())
 
 

@@ -126,3 +126,30 @@ def test_it_reads_the_same_number_of_queries_for_any_number_of_people(
         user.groups.add(officers)
         Assignment.objects.create(user=user, contract=seed["PSSP"])
     assert count() == before
+
+
+def test_it_does_not_ask_a_manager_to_approve_a_return_they_submitted(
+    seed, people, on_day, django_user_model, settings
+):
+    _officer, manager = people
+    deputy = django_user_model.objects.create_user("deputy", email="deputy@example.org")
+    deputy.groups.add(Group.objects.get(name=Role.MANAGER.value))
+    Assignment.objects.create(user=deputy, contract=seed["ICT"])
+    submitted = services.open_return(contract=seed["ICT"], end_date=Q3, user=manager)
+    services.save_return(quarterly_return=submitted, user=manager, entries=_fill(submitted))
+    services.submit_return(quarterly_return=submitted, user=manager)
+
+    def reminded() -> dict[str, list[tuple[str, str]]]:
+        return {
+            r.recipient.username: [(q.contract.code, q.stage) for q in r.quarters]
+            for r in reminders_due(TODAY)
+        }
+
+    # Someone else must approve it (the permission table's second-person check): the deputy.
+    assert reminded() == {
+        "officer": [("PSSP", "due")],
+        "deputy": [("ICT", "awaiting_approval")],
+    }
+    # A council with one manager turns the check off, and its manager is reminded again.
+    settings.ALLOW_SELF_APPROVAL = True
+    assert reminded()["manager"] == [("ICT", "awaiting_approval")]
