@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 from django.db.models import prefetch_related_objects
+from django.utils import timezone
 
 from contracts.models import Contract
 from kpis.choices import ReturnState
@@ -41,6 +42,12 @@ def overdue_after() -> datetime.timedelta:
 
 def _day(date: datetime.date) -> str:
     return f"{date:%-d %B %Y}"
+
+
+def _local_day(moment: datetime.datetime) -> datetime.date:
+    """The council's date of a stored moment: an approval at 00:30 in British Summer Time is
+    stored as 23:30 the day before (UTC), but happened on the later day."""
+    return timezone.localdate(moment)
 
 
 @dataclass
@@ -92,9 +99,9 @@ class QuarterDue:
         stage = self.stage
         r = self.quarterly_return
         if stage == Stage.APPROVED:
-            return f"Approved on {_day(r.approved_at)}" if r.approved_at else "Approved"
+            return f"Approved on {_day(_local_day(r.approved_at))}" if r.approved_at else "Approved"
         if stage == Stage.AWAITING_APPROVAL:
-            since = f" since {_day(r.submitted_at)}" if r.submitted_at else ""
+            since = f" since {_day(_local_day(r.submitted_at))}" if r.submitted_at else ""
             return f"Submitted{since}: awaiting a manager's approval"
         if stage == Stage.IN_PROGRESS:
             return f"Due when the quarter ends on {_day(self.end)}"
@@ -163,7 +170,11 @@ def quarters_for(
             keep = (
                 stage in (Stage.DUE, Stage.OVERDUE, Stage.AWAITING_APPROVAL)
                 or (stage == Stage.IN_PROGRESS and r is not None)
-                or (stage == Stage.APPROVED and r.approved_at and r.approved_at.date() >= recent)
+                or (
+                    stage == Stage.APPROVED
+                    and r.approved_at
+                    and _local_day(r.approved_at) >= recent
+                )
             )
             if keep:
                 found.append(item)

@@ -126,3 +126,29 @@ def test_home_my_returns_and_the_return_page_agree(client, officer, manager, see
     # The manager's home page says the same of the same returns.
     client.force_login(manager)
     assert all(text in client.get("/").content.decode() for text in expected.values())
+
+
+def test_it_dates_approvals_and_submissions_by_the_council_s_clock():
+    # 23:30 UTC on 1 July is 00:30 on 2 July in British Summer Time, when the manager acted.
+    moment = datetime.datetime(2020, 7, 1, 23, 30, tzinfo=datetime.UTC)
+    approved = _quarter(Q4, datetime.date(2020, 8, 1), "approved", approved_at=moment)
+    assert approved.label == "Approved on 2 July 2020"
+    submitted = _quarter(Q4, datetime.date(2020, 7, 5), "submitted", submitted_at=moment)
+    assert submitted.label == "Submitted since 2 July 2020: awaiting a manager's approval"
+
+
+def test_it_keeps_an_approval_listed_for_30_days_by_the_council_s_clock(officer, manager, seed):
+    from tests.kpis.test_services_returns import _fill
+
+    quarterly_return = services.open_return(contract=seed["ICT"], end_date=Q3, user=officer)
+    services.save_return(
+        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+    )
+    services.submit_return(quarterly_return=quarterly_return, user=officer)
+    services.approve_return(quarterly_return=quarterly_return, user=manager)
+    # Approved at 00:30 on 2 July, London time: listed up to and including 1 August.
+    QuarterlyReturn.objects.filter(pk=quarterly_return.pk).update(
+        approved_at=datetime.datetime(2020, 7, 1, 23, 30, tzinfo=datetime.UTC)
+    )
+    assert _stages(seed["ICT"], datetime.date(2020, 8, 1))[Q3] == Stage.APPROVED
+    assert Q3 not in _stages(seed["ICT"], datetime.date(2020, 8, 2))
