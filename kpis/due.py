@@ -41,13 +41,11 @@ def overdue_after() -> datetime.timedelta:
 
 
 def _day(date: datetime.date) -> str:
+    if isinstance(date, datetime.datetime):
+        # A stored moment is in UTC; the council's day is London's: an approval at 00:30 in
+        # British Summer Time is stored as 23:30 the day before.
+        date = timezone.localdate(date)
     return f"{date:%-d %B %Y}"
-
-
-def _local_day(moment: datetime.datetime) -> datetime.date:
-    """The council's date of a stored moment: an approval at 00:30 in British Summer Time is
-    stored as 23:30 the day before (UTC), but happened on the later day."""
-    return timezone.localdate(moment)
 
 
 @dataclass
@@ -99,9 +97,9 @@ class QuarterDue:
         stage = self.stage
         r = self.quarterly_return
         if stage == Stage.APPROVED:
-            return f"Approved on {_day(_local_day(r.approved_at))}" if r.approved_at else "Approved"
+            return f"Approved on {_day(r.approved_at)}" if r.approved_at else "Approved"
         if stage == Stage.AWAITING_APPROVAL:
-            since = f" since {_day(_local_day(r.submitted_at))}" if r.submitted_at else ""
+            since = f" since {_day(r.submitted_at)}" if r.submitted_at else ""
             return f"Submitted{since}: awaiting a manager's approval"
         if stage == Stage.IN_PROGRESS:
             return f"Due when the quarter ends on {_day(self.end)}"
@@ -173,7 +171,7 @@ def quarters_for(
                 or (
                     stage == Stage.APPROVED
                     and r.approved_at
-                    and _local_day(r.approved_at) >= recent
+                    and timezone.localdate(r.approved_at) >= recent
                 )
             )
             if keep:
