@@ -4,9 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_PASSWORD ?= scrutiny-demo-2026
 DEV := DEBUG=1
+PORT ?= 8000
+# The suite runs in parallel, one worker per core; TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS)
 
 .PHONY: serve backup restore bench loadtest faulttest mutation
-.PHONY: install run test test-postgres lint format migrations-check check chromium pango
+.PHONY: install run test test-fast test-browser test-postgres coverage
+.PHONY: lint format migrations-check check chromium pango
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -48,14 +53,28 @@ run: install
 	$(DEV) $(PY) manage.py load_seed_data
 	@echo "Demo sign-ins (one per role):"
 	@$(DEV) $(PY) manage.py create_demo_users --password "$(DEMO_PASSWORD)"
-	@echo "Serving on http://127.0.0.1:8000"
-	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:$(PORT)"
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
-	$(PY) -m pytest
+# The whole suite. It brings what its tests need: Chromium for the browser tests, Pango for the
+# committee packs' PDFs.
+test: install chromium pango
+	$(PYTEST)
 
-test-postgres: install
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/serco_kpi $(PY) -m pytest
+# Everything but the browser tests, which are the slow part.
+test-fast: install pango
+	$(PYTEST) -m "not browser"
+
+test-browser: install chromium pango
+	$(PYTEST) -m browser
+
+test-postgres: install chromium pango
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/serco_kpi $(PYTEST)
+
+# Line and branch coverage of every app, printed by file (the suite in one process).
+coverage: install chromium pango
+	$(PY) -m coverage run -m pytest
+	$(PY) -m coverage report --skip-covered --sort=cover
 
 lint: install
 	$(PY) -m ruff check .
