@@ -15,21 +15,31 @@ PYTEST := $(PY) -m pytest -n $(TEST_WORKERS)
 
 install: $(VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Installs exactly the versions in the lock files (requirements/), which `make lock` writes.
+$(VENV)/.installed: pyproject.toml requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 # Production: the runtime dependencies only, without the test and lint tools of the dev extra.
 .PHONY: install-runtime
 install-runtime: $(VENV)/.runtime node_modules/.runtime
 
-$(VENV)/.runtime: pyproject.toml
+$(VENV)/.runtime: pyproject.toml requirements/base.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -r requirements/base.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
+
+# The lock files, from pyproject.toml's ranges at their newest releases.
+LOCK := $(VENV)/bin/pip-compile --quiet --upgrade --strip-extras --no-emit-index-url --no-emit-find-links
+.PHONY: lock
+lock: install
+	$(LOCK) --extra dev -o requirements/dev.txt pyproject.toml
+	$(LOCK) -o requirements/base.txt pyproject.toml
 
 node_modules/.runtime: package.json package-lock.json
 	npm ci --omit=dev --no-audit --no-fund
@@ -87,8 +97,18 @@ format: install
 migrations-check: install
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
-check: lint migrations-check
+check: lint migrations-check typecheck
 	$(DEV) $(PY) manage.py check
+
+# mypy with the Django and DRF stubs. Errors the code had when checking began are listed in
+# mypy-baseline.txt: any other error fails, and so does one listed that is gone (run
+# `make typecheck-baseline` to take it off the list, which may only shrink).
+.PHONY: typecheck typecheck-baseline
+typecheck: install
+	$(DEV) $(PY) -m mypy . | $(VENV)/bin/mypy-baseline filter --no-colors --hide-stats
+
+typecheck-baseline: install
+	$(DEV) $(PY) -m mypy . | $(VENV)/bin/mypy-baseline sync
 
 # GOV.UK Frontend's package also holds its Sass and Nunjucks sources, which no page serves.
 STATIC_IGNORE := --ignore '*.scss' --ignore '*.njk' --ignore '*.md' --ignore 'components/*'
