@@ -140,14 +140,14 @@ restore:
 # Speed at three data sizes on PostgreSQL, printed as one JSON document (see README, "Speed").
 # BENCH_SIZES=small,medium,large picks sizes; large (a million readings) takes a few minutes.
 bench: install
-	$(PY) bench/run.py
+	$(PY) tools/bench/run.py
 
 # One minute of 32 users reading and saving; faulttest restarts PostgreSQL in the middle.
 loadtest: install
-	$(PY) loadtest/run.py
+	$(PY) tools/loadtest/run.py
 
 faulttest: install
-	$(PY) loadtest/run.py --restart-postgres
+	$(PY) tools/loadtest/run.py --restart-postgres
 
 # Mutation testing of the modules that hold the rules and the numbers (README, "Mutation testing"):
 # mutmut changes them one small step at a time and the non-browser tests must notice. It works in
