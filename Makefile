@@ -114,7 +114,7 @@ typecheck-baseline: install
 STATIC_IGNORE := --ignore '*.scss' --ignore '*.njk' --ignore '*.md' --ignore 'components/*'
 
 # Production: DEBUG off, with SECRET_KEY, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS and DATABASE_URL set
-# (see README, "Deploying"). Refuses to start if `check --deploy` finds anything.
+# (see docs/operations.md, "Deploying"). Refuses to start if `check --deploy` finds anything.
 serve: install-runtime
 	$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py migrate --no-input
@@ -137,7 +137,7 @@ restore:
 	pg_restore --clean --if-exists --no-owner --no-privileges --exit-on-error --single-transaction \
 		--dbname="$(DATABASE_URL)" "$(BACKUP)"
 
-# Speed at three data sizes on PostgreSQL, printed as one JSON document (see README, "Speed").
+# Speed at three data sizes on PostgreSQL, printed as one JSON document (see docs/performance.md).
 # BENCH_SIZES=small,medium,large picks sizes; large (a million readings) takes a few minutes.
 bench: install
 	$(PY) tools/bench/run.py
@@ -149,7 +149,7 @@ loadtest: install
 faulttest: install
 	$(PY) tools/loadtest/run.py --restart-postgres
 
-# Mutation testing of the modules that hold the rules and the numbers (README, "Mutation testing"):
+# Mutation testing of the modules that hold the rules and the numbers (docs/testing.md, "Mutation testing"):
 # mutmut changes them one small step at a time and the non-browser tests must notice. It works in
 # mutants/ and remembers its results, so a second run re-tests only the functions that changed.
 # MUTANTS='kpis.status*' narrows a run to one module. Each mutant's tests build their own SQLite
