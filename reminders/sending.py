@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -41,7 +42,7 @@ STAGES_BY_ROLE = {
 
 @dataclass
 class Reminder:
-    recipient: object
+    recipient: User
     quarters: list[QuarterDue] = field(default_factory=list)
     outcome: str = ""
     # The email could not be sent: the next run tries again.
