@@ -123,7 +123,7 @@ def test_readers_neither_ask_nor_see_requests(request, client, officer, kpi, dra
     assert response.status_code in (403, 404)
 
 
-def test_another_contracts_officer_is_told_no_such_request_exists(
+def test_it_tells_another_contracts_officer_no_such_request_exists(
     client, officer, outsider, committee_member, draft, kpi
 ):
     asked = decisions.ask_for_suspension(
@@ -138,7 +138,7 @@ def test_another_contracts_officer_is_told_no_such_request_exists(
     assert client.get(url).status_code == 403
 
 
-def test_another_contracts_officer_cannot_find_the_suspension_form_of_an_approved_quarter(
+def test_it_hides_an_approved_quarters_suspension_form_from_another_contract(
     client, outsider, committee_member, seed
 ):
     url = "/contracts/PSSP/returns/2019-09-30/suspensions/new/"  # approved: everyone reads it

@@ -63,6 +63,7 @@ class SilentServer:
         self.on_connect = on_connect
         self.give_up = give_up
         self.connections: list[socket.socket] = []
+        self.backstops: list[threading.Timer] = []
         threading.Thread(target=self._serve, daemon=True).start()
 
     def _serve(self) -> None:
@@ -72,11 +73,16 @@ class SilentServer:
             except OSError:
                 return  # closed
             self.connections.append(client)
-            threading.Timer(self.give_up, client.close).start()
+            backstop = threading.Timer(self.give_up, client.close)
+            backstop.daemon = True
+            backstop.start()
+            self.backstops.append(backstop)
             self.on_connect()
 
     def close(self) -> None:
         self.listener.close()
+        for backstop in self.backstops:
+            backstop.cancel()
         for client in self.connections:
             client.close()
 
@@ -174,7 +180,7 @@ class SlowToSend(locmem.EmailBackend):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_second_run_meanwhile_neither_waits_for_the_first_nor_repeats_it(
+def test_it_lets_a_second_run_meanwhile_neither_wait_for_the_first_nor_repeat_it(
     seed, officer, monkeypatch, settings
 ):
     monkeypatch.setattr(timezone, "localdate", lambda *args: TODAY)
