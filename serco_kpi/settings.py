@@ -125,6 +125,14 @@ CACHES = {
         "TIMEOUT": env_int("PAGE_CACHE_SECONDS", 24 * 60 * 60),
         "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_BYTES // PAGE_FRAGMENT_MAX_BYTES},
     },
+    # Live committee packs' PDFs (packs.pdf.live_pdf), as files that a server's workers share,
+    # each written whole before it is seen; kept for the day each was made for.
+    "packs": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("PACK_PDF_DIR", str(BASE_DIR / "var" / "pack-pdfs")),
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": env_int("PACK_PDF_FILES", 1000)},
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
