@@ -51,7 +51,16 @@ def publish(request: HttpRequest, code: str, quarter: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("committee_pack", contract.code, quarter)
-    messages.success(request, f"Published version {pack.version} of the pack for {pack.period}.")
+    if pack.already_published:
+        messages.info(
+            request,
+            f"Version {pack.version} of the pack for {pack.period} already holds these figures: "
+            "nothing new was published.",
+        )
+    else:
+        messages.success(
+            request, f"Published version {pack.version} of the pack for {pack.period}."
+        )
     return redirect(pack)
 
 
