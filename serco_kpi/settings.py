@@ -1,7 +1,7 @@
 """Settings for the KPI tracker, all read from the environment.
 
 Local development needs nothing set: `make run` sets DEBUG and uses a SQLite file. Production
-sets DEBUG off, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; see README.
+sets DEBUG off, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; see docs/operations.md.
 """
 
 import datetime
@@ -102,7 +102,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL compiles a query to machine code (JIT) once its estimated cost is high, as the
     # counts over every reading become at a million readings: compiling their status expression
-    # took longer than running it (bench/jit.py; README "Speed"). No query here runs long
+    # took longer than running it (tools/bench/jit.py; docs/performance.md). No query here runs long
     # enough to win it back.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
