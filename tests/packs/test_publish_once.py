@@ -51,7 +51,7 @@ def test_it_renders_the_pdf_before_it_locks_the_return(transactional_db, manager
 def test_the_return_can_be_locked_elsewhere_while_the_pdf_renders(transactional_db, manager, seed):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite locks the whole database, never one row")
-    locked = []
+    locked: list[QuarterlyReturn] = []
 
     def lock_elsewhere():
         # Another connection, in a transaction of its own; NOWAIT fails at once if it is locked.
