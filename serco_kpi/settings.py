@@ -109,6 +109,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The page cache holds at most PAGE_CACHE_MB in each worker. Django's local-memory cache bounds
+# entries, not bytes, so the budget is divided by the largest fragment it keeps: one over
+# PAGE_FRAGMENT_MAX_BYTES, twice the largest page measured as it is first shown (README "Growing
+# past one machine"), is built each time instead (kpis.page_cache).
+PAGE_CACHE_BYTES = env_int("PAGE_CACHE_MB", 64) * 1024 * 1024
+PAGE_FRAGMENT_MAX_BYTES = 256 * 1024
+if PAGE_CACHE_BYTES < PAGE_FRAGMENT_MAX_BYTES:
+    raise ImproperlyConfigured("PAGE_CACHE_MB must be at least 1.")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Rendered parts of contracts' pages, per worker (kpis.page_cache): their keys carry the
@@ -117,7 +125,15 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
         "TIMEOUT": env_int("PAGE_CACHE_SECONDS", 24 * 60 * 60),
-        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 2000)},
+        "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_BYTES // PAGE_FRAGMENT_MAX_BYTES},
+    },
+    # Live committee packs' PDFs (packs.pdf.live_pdf), as files that a server's workers share,
+    # each written whole before it is seen; kept for the day each was made for.
+    "packs": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("PACK_PDF_DIR", str(BASE_DIR / "var" / "pack-pdfs")),
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": env_int("PACK_PDF_FILES", 1000)},
     },
 }
 
