@@ -4,6 +4,7 @@ once, to whoever issues it, and never again."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from rest_framework.authtoken.admin import TokenAdmin
@@ -24,8 +25,10 @@ class ApiTokenAdmin(TokenAdmin):
         return key_prefix(token.key)
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
-        # ?key__startswith=... in the list's address would find a key a character at a time.
-        return not lookup.startswith("key") and super().lookup_allowed(lookup, value, request)
+        # ?key__startswith=... in the list's address would find a key a character at a time, and
+        # so would ?pk__gte=...: the key is the token's primary key.
+        field = lookup.split(LOOKUP_SEP, 1)[0]
+        return field not in ("key", "pk") and super().lookup_allowed(lookup, value, request)
 
     def response_add(
         self, request: HttpRequest, obj: ApiToken, post_url_continue=None

@@ -110,3 +110,13 @@ def test_it_shows_a_new_key_once_to_whoever_issues_it(client, admin_user, office
     assert "no-store" in issued["Cache-Control"]
     assert key not in client.get(TOKENS).content.decode()
     assert not LogEntry.objects.filter(object_repr__contains=key[:8]).exists()
+
+
+@pytest.mark.parametrize("lookup", ["pk__startswith", "pk__gte", "pk__regex", "pk"])
+def test_it_refuses_to_look_keys_up_by_their_other_name(client, admin_user, token, lookup):
+    client.force_login(admin_user)
+
+    response = client.get(TOKENS, {lookup: token.key[:3] if lookup != "pk" else token.key})
+
+    assert response.status_code == 400
+    assert "officer" not in response.content.decode()
