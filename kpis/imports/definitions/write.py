@@ -23,8 +23,6 @@ from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod
 from kpis.permissions import Action, require
 
 REASON_MESSAGE = "Say why the KPIs are changing"
-# Rows per INSERT or UPDATE: well inside PostgreSQL's limit on one statement's parameters.
-BATCH = 500
 # What a changed row that keeps its target and thresholds may change (see `preview.COMPARED`).
 CHANGED_FIELDS = [
     "description",
@@ -117,7 +115,6 @@ def import_definitions(
             other_changes,
             Kpi,
             CHANGED_FIELDS,
-            batch_size=BATCH,
             default_user=user,
             default_change_reason=history,
         )
@@ -155,7 +152,7 @@ def _add_areas(
     if not new:
         return []
     new = bulk_create_with_history(
-        new, ServiceArea, batch_size=BATCH, default_user=user, default_change_reason=history
+        new, ServiceArea, default_user=user, default_change_reason=history
     )
     areas.update((area.code.casefold(), area) for area in new)
     return new
@@ -166,9 +163,7 @@ def _add_kpis(contract, kpis: list[Kpi], user, history: str) -> None:
     `services.add_kpi_to_open_returns` gives a KPI saved on its own)."""
     if not kpis:
         return
-    bulk_create_with_history(
-        kpis, Kpi, batch_size=BATCH, default_user=user, default_change_reason=history
-    )
+    bulk_create_with_history(kpis, Kpi, default_user=user, default_change_reason=history)
     open_returns = QuarterlyReturn.objects.filter(contract=contract).exclude(
         state=ReturnState.APPROVED
     )
@@ -182,7 +177,6 @@ def _add_kpis(contract, kpis: list[Kpi], user, history: str) -> None:
         bulk_create_with_history(
             rows,
             Reading,
-            batch_size=BATCH,
             default_user=user,
             default_change_reason="KPI added to the contract",
         )
