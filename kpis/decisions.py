@@ -134,7 +134,8 @@ def change_rule(
         errors["reason"] = "Say why the target or thresholds are changing"
     if effective_from and not is_quarter_end(effective_from):
         errors["effective_from"] = QUARTER_END_MESSAGE
-    errors = {**rule_change_problems(kpi, effective_from, reason), **errors}
+    if problems := rule_change_problems(kpi, effective_from, reason):
+        raise ValidationError({**problems, **errors})
     locked = first_locked_quarter(kpi.contract_id, effective_from, user)
     if locked:
         raise ReturnLocked(locked_message(locked, "a change of target or thresholds"))
