@@ -4,27 +4,42 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_PASSWORD ?= scrutiny-demo-2026
 DEV := DEBUG=1
+PORT ?= 8000
+# The suite runs in parallel, one worker per core; TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS)
 
 .PHONY: serve backup restore bench loadtest faulttest mutation
-.PHONY: install run test test-postgres lint format migrations-check check chromium pango
+.PHONY: install run test test-fast test-browser test-postgres coverage
+.PHONY: lint format migrations-check check chromium pango
 
 install: $(VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Installs exactly the versions in the lock files (requirements/), which `make lock` writes.
+$(VENV)/.installed: pyproject.toml requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 # Production: the runtime dependencies only, without the test and lint tools of the dev extra.
 .PHONY: install-runtime
 install-runtime: $(VENV)/.runtime node_modules/.runtime
 
-$(VENV)/.runtime: pyproject.toml
+$(VENV)/.runtime: pyproject.toml requirements/base.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -r requirements/base.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
+
+# The lock files, from pyproject.toml's ranges at their newest releases.
+LOCK := $(VENV)/bin/pip-compile --quiet --upgrade --strip-extras --no-emit-index-url --no-emit-find-links
+.PHONY: lock
+lock: install
+	$(LOCK) --extra dev -o requirements/dev.txt pyproject.toml
+	$(LOCK) -o requirements/base.txt pyproject.toml
 
 node_modules/.runtime: package.json package-lock.json
 	npm ci --omit=dev --no-audit --no-fund
@@ -48,14 +63,28 @@ run: install
 	$(DEV) $(PY) manage.py load_seed_data
 	@echo "Demo sign-ins (one per role):"
 	@$(DEV) $(PY) manage.py create_demo_users --password "$(DEMO_PASSWORD)"
-	@echo "Serving on http://127.0.0.1:8000"
-	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:$(PORT)"
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
-	$(PY) -m pytest
+# The whole suite. It brings what its tests need: Chromium for the browser tests, Pango for the
+# committee packs' PDFs.
+test: install chromium pango
+	$(PYTEST)
 
-test-postgres: install
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/serco_kpi $(PY) -m pytest
+# Everything but the browser tests, which are the slow part.
+test-fast: install pango
+	$(PYTEST) -m "not browser"
+
+test-browser: install chromium pango
+	$(PYTEST) -m browser
+
+test-postgres: install chromium pango
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/serco_kpi $(PYTEST)
+
+# Line and branch coverage of every app, printed by file (the suite in one process).
+coverage: install chromium pango
+	$(PY) -m coverage run -m pytest
+	$(PY) -m coverage report --skip-covered --sort=cover
 
 lint: install
 	$(PY) -m ruff check .
@@ -68,14 +97,24 @@ format: install
 migrations-check: install
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
-check: lint migrations-check
+check: lint migrations-check typecheck
 	$(DEV) $(PY) manage.py check
+
+# mypy with the Django and DRF stubs. Errors the code had when checking began are listed in
+# mypy-baseline.txt: any other error fails, and so does one listed that is gone (run
+# `make typecheck-baseline` to take it off the list, which may only shrink).
+.PHONY: typecheck typecheck-baseline
+typecheck: install
+	$(DEV) $(PY) -m mypy . | $(VENV)/bin/mypy-baseline filter --no-colors --hide-stats
+
+typecheck-baseline: install
+	$(DEV) $(PY) -m mypy . | $(VENV)/bin/mypy-baseline sync
 
 # GOV.UK Frontend's package also holds its Sass and Nunjucks sources, which no page serves.
 STATIC_IGNORE := --ignore '*.scss' --ignore '*.njk' --ignore '*.md' --ignore 'components/*'
 
 # Production: DEBUG off, with SECRET_KEY, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS and DATABASE_URL set
-# (see README, "Deploying"). Refuses to start if `check --deploy` finds anything.
+# (see docs/operations.md, "Deploying"). Refuses to start if `check --deploy` finds anything.
 serve: install-runtime
 	$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py migrate --no-input
@@ -98,19 +137,19 @@ restore:
 	pg_restore --clean --if-exists --no-owner --no-privileges --exit-on-error --single-transaction \
 		--dbname="$(DATABASE_URL)" "$(BACKUP)"
 
-# Speed at three data sizes on PostgreSQL, printed as one JSON document (see README, "Speed").
+# Speed at three data sizes on PostgreSQL, printed as one JSON document (see docs/performance.md).
 # BENCH_SIZES=small,medium,large picks sizes; large (a million readings) takes a few minutes.
 bench: install
-	$(PY) bench/run.py
+	$(PY) tools/bench/run.py
 
 # One minute of 32 users reading and saving; faulttest restarts PostgreSQL in the middle.
 loadtest: install
-	$(PY) loadtest/run.py
+	$(PY) tools/loadtest/run.py
 
 faulttest: install
-	$(PY) loadtest/run.py --restart-postgres
+	$(PY) tools/loadtest/run.py --restart-postgres
 
-# Mutation testing of the modules that hold the rules and the numbers (README, "Mutation testing"):
+# Mutation testing of the modules that hold the rules and the numbers (docs/testing.md, "Mutation testing"):
 # mutmut changes them one small step at a time and the non-browser tests must notice. It works in
 # mutants/ and remembers its results, so a second run re-tests only the functions that changed.
 # MUTANTS='kpis.status*' narrows a run to one module. Each mutant's tests build their own SQLite

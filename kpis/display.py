@@ -28,7 +28,7 @@ NO_READING = "no_reading"
 IN_PROGRESS = {
     "not_started": ("Not started", "\u2013"),
     "in_progress": ("In progress", "…"),
-    "awaiting_approval": ("Awaiting approval", "⧗"),
+    "awaiting_approval": ("Awaiting approval", "◔"),
 }
 _IN_PROGRESS_BY_STATE = {
     ReturnState.DRAFT: "in_progress",

@@ -108,10 +108,6 @@ class QuarterDue:
             return f"Overdue: due {_day(self.end)}, {days} days ago"
         return f"Due now: overdue after {_day(self.overdue_from)}"
 
-    @property
-    def needs_officer(self) -> bool:
-        return self.stage in (Stage.DUE, Stage.OVERDUE)
-
 
 def _next_end(end: datetime.date) -> datetime.date:
     return quarter_end_for(end + datetime.timedelta(days=1))

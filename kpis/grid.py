@@ -123,9 +123,6 @@ class Row:
     def area_key(self) -> tuple[int, str]:
         return (self.kpi.service_area.position, self.kpi.service_area.code)
 
-    def cell_for(self, period: ReportingPeriod) -> Cell:
-        return next(c for c in self.cells if c.period.pk == period.pk)
-
 
 def build_grid(
     kpis: QuerySet,

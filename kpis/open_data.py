@@ -1,8 +1,8 @@
 """The open-data publication of every reading, in the spirit of the Local Government
 Transparency Code: one flat CSV, one row per KPI per quarter, with a header that never changes.
 
-The header is a published interface (README lists it): add columns only at the end, never rename
-or reorder, so that the scripts and dashboards that read the file keep working.
+The header is a published interface (docs/api.md lists it): add columns only at the end, never
+rename or reorder, so that the scripts and dashboards that read the file keep working.
 """
 
 from __future__ import annotations

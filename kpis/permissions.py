@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 
-from contracts.roles import Part, part_in, part_in_new_contract
+from contracts.roles import WORKERS, Part, part_in, part_in_new_contract
 from kpis.choices import ReturnState
 
 
@@ -49,7 +49,6 @@ STATE_LABELS = {
 }
 
 _ADMIN, _MANAGER, _OFFICER = Part.ADMINISTRATOR, Part.MANAGER, Part.OFFICER
-WORKERS = frozenset({_ADMIN, _MANAGER, _OFFICER})
 MANAGERS = frozenset({_ADMIN, _MANAGER})
 EVERYONE = frozenset(Part)
 NOBODY: frozenset[Part] = frozenset()

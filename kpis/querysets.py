@@ -199,7 +199,7 @@ def _compiled_status_query(today: datetime.date) -> tuple[str, tuple, int, int]:
     """The SQL of `with_status` for any KPIs and quarters, compiled once a day per process.
 
     Building and compiling the status expression took longer than PostgreSQL takes to run it
-    (about 20 ms a request on the KPI table, see README "Speed"), and it only changes with the
+    (about 20 ms a request on the KPI table, see docs/performance.md), and it only changes with the
     day. The ids go in as two arrays, so the text stays the same whatever is asked for.
     """
     from kpis.models import Reading

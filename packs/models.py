@@ -43,6 +43,10 @@ class PublishedPack(models.Model):
 
     objects = PublishedPackQuerySet.as_manager()
 
+    # Set by `packs.services.publish_pack` on the version it returns when that version already
+    # held the figures being published, so that nothing new was published.
+    already_published = False
+
     class Meta:
         constraints = [
             models.UniqueConstraint(

@@ -2,14 +2,21 @@
 
 Everything the PDF needs is in the HTML or in the stylesheet read from our static files: the
 renderer is given no way to fetch anything, so a pack never depends on the network.
+
+Rendering takes seconds, so the live pack's PDF is rendered once per version of the contract's
+data, quarter and day (`live_pdf`) and kept in the `packs` cache, which every worker on a server
+shares (files on disk, each written whole before it is seen). A pack shows approved figures
+only, whoever reads it, so one copy serves every reader.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
+from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import CSS, HTML
@@ -18,6 +25,7 @@ from kpis import display
 from kpis.visibility import PUBLIC
 
 STYLESHEET = "packs/pack-pdf.css"
+CACHE = "packs"
 
 
 def _no_fetching(url: str, *args, **kwargs):
@@ -39,5 +47,18 @@ def render_pdf(context: dict, produced: datetime.datetime | None = None) -> byte
     return HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=[css])
 
 
-def filename(context: dict) -> str:
-    return f"{context['contract'].code}-committee-pack-{context['period'].end_date}.pdf"
+def live_pdf(contract, period, render: Callable[[], bytes]) -> bytes:
+    """The live pack's PDF for `period`: `render()`'s bytes, kept under the contract's data version
+    (read with the contract, before anything the PDF prints) and the day, whose date decides
+    statuses such as "missing"."""
+    key = f"pack-pdf:{contract.pk}:{period.end_date}:{contract.data_version}:{timezone.localdate()}"
+    cache = caches[CACHE]
+    content = cache.get(key)
+    if content is None:
+        content = render()
+        cache.set(key, content)
+    return content
+
+
+def filename(contract, period) -> str:
+    return f"{contract.code}-committee-pack-{period.end_date}.pdf"

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from kpis import extensions
 from kpis.access import get_contract_for, get_workable_contract_for
 from kpis.permissions import Action
-from kpis.views.pack import pack_context
+from kpis.views.pack import pack_context, pack_quarter
 from packs import pdf, services
 from packs.models import PublishedPack
 from packs.restatements import restatements_for
@@ -27,11 +27,19 @@ def _pdf_response(content: bytes, name: str) -> HttpResponse:
 
 @login_required
 def pack_pdf(request: HttpRequest, code: str, quarter: str) -> HttpResponse:
-    """The live pack as PDF: the figures approved now, stamped with when it was made."""
+    """The live pack as PDF: the figures approved now, stamped with when it was made, and
+    rendered once for everyone until the contract's data changes (`pdf.live_pdf`)."""
     contract = get_contract_for(request.user, code)
-    context = pack_context(contract, quarter, timezone.localdate())
-    context["end_panels"] = extensions.panels("pack_end", request, **context)
-    return _pdf_response(pdf.render_pdf(context), pdf.filename(context))
+    found = pack_quarter(contract, quarter)
+    period = found[0]
+
+    def render() -> bytes:
+        context = pack_context(contract, quarter, timezone.localdate(), found=found)
+        # Nothing of this request: the one copy is every reader's.
+        context["end_panels"] = extensions.panels("pack_end", None, **context)
+        return pdf.render_pdf(context)
+
+    return _pdf_response(pdf.live_pdf(contract, period, render), pdf.filename(contract, period))
 
 
 @require_POST
@@ -43,7 +51,16 @@ def publish(request: HttpRequest, code: str, quarter: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("committee_pack", contract.code, quarter)
-    messages.success(request, f"Published version {pack.version} of the pack for {pack.period}.")
+    if pack.already_published:
+        messages.info(
+            request,
+            f"Version {pack.version} of the pack for {pack.period} already holds these figures: "
+            "nothing new was published.",
+        )
+    else:
+        messages.success(
+            request, f"Published version {pack.version} of the pack for {pack.period}."
+        )
     return redirect(pack)
 
 

@@ -10,10 +10,13 @@ approve a return they submitted themselves.
 from __future__ import annotations
 
 import datetime
+import logging
 import smtplib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -26,6 +29,11 @@ from kpis.due import QuarterDue, Stage
 from kpis.permissions import Action, refusal
 from reminders.models import ReminderSent
 
+logger = logging.getLogger(__name__)
+
+# What a mail server or an address can answer: expected, so reported without a traceback.
+MAIL_ERRORS = (OSError, smtplib.SMTPException)
+
 STAGES_BY_ROLE = {
     Role.OFFICER: (Stage.DUE, Stage.OVERDUE),
     Role.MANAGER: (Stage.AWAITING_APPROVAL,),
@@ -34,9 +42,11 @@ STAGES_BY_ROLE = {
 
 @dataclass
 class Reminder:
-    recipient: object
+    recipient: User
     quarters: list[QuarterDue] = field(default_factory=list)
     outcome: str = ""
+    # The email could not be sent: the next run tries again.
+    failed: bool = False
 
     @property
     def subject(self) -> str:
@@ -95,43 +105,76 @@ def reminders_due(today: datetime.date) -> list[Reminder]:
     return list(reminders.values())
 
 
-def send_reminders(today: datetime.date) -> list[Reminder]:
-    """Send today's reminders; each reminder's `outcome` says what became of it."""
-    reminders = reminders_due(today)
-    for reminder in reminders:
-        user = reminder.recipient
-        if not user.email:
-            reminder.outcome = "not sent: no email address"
-            continue
-        body = render_to_string(
-            "reminders/email.txt",
-            {
-                "user": user,
-                "items": [(q, _link(q)) for q in reminder.quarters],
-                "overdue_after_days": settings.RETURN_OVERDUE_AFTER_DAYS,
-            },
+def send_reminders(today: datetime.date) -> Iterator[Reminder]:
+    """Send today's reminders one by one, yielding each with its `outcome` once it is settled.
+
+    A generator, so that the caller reports each send as it happens: whatever stops the run
+    later, what was already sent has been said.
+    """
+    for reminder in reminders_due(today):
+        _send(reminder, today)
+        yield reminder
+
+
+def _send(reminder: Reminder, today: datetime.date) -> None:
+    """Claim the reminder's rows, send the email with no transaction open, release on failure.
+
+    The rows are written first, in a transaction of their own that commits before the mail
+    server is contacted: a second run at the same moment fails on the unique constraint and
+    sends nothing, and no lock is held while a slow server is awaited (EMAIL_TIMEOUT bounds
+    the wait). A send that fails deletes its rows again, so the next run tries once more. Should
+    the process die between claim and send, that person misses today's reminder and gets
+    tomorrow's: never the same reminder twice.
+    """
+    user = reminder.recipient
+    if not user.email:
+        reminder.outcome = "not sent: no email address"
+        return
+    try:
+        claimed = _claim(reminder, today)
+    except IntegrityError:
+        reminder.outcome = "not sent: another run sent it today"
+        return
+    try:
+        send_mail(reminder.subject, _body(reminder), None, [user.email])
+    except Exception as error:
+        # Whatever went wrong for this person (a refused address, a server that timed out, a
+        # backend's own bug), the others still get theirs. A bug's traceback goes to the log.
+        if not isinstance(error, MAIL_ERRORS):
+            logger.exception("Reminder to %s not sent", user.email)
+        ReminderSent.objects.filter(pk__in=claimed).delete()
+        reminder.failed = True
+        reminder.outcome = f"not sent: {_describe(error)}"
+    else:
+        reminder.outcome = f"sent to {user.email}"
+
+
+def _claim(reminder: Reminder, today: datetime.date) -> list[int]:
+    with transaction.atomic():
+        rows = ReminderSent.objects.bulk_create(
+            ReminderSent(
+                contract=q.contract,
+                quarter_end=q.end,
+                recipient=reminder.recipient,
+                stage=q.stage,
+                sent_on=today,
+            )
+            for q in reminder.quarters
         )
-        try:
-            # Recorded first and sent inside the same transaction: a failed send records
-            # nothing, and a run racing this one fails on the constraint instead of repeating.
-            with transaction.atomic():
-                ReminderSent.objects.bulk_create(
-                    ReminderSent(
-                        contract=q.contract,
-                        quarter_end=q.end,
-                        recipient=user,
-                        stage=q.stage,
-                        sent_on=today,
-                    )
-                    for q in reminder.quarters
-                )
-                send_mail(reminder.subject, body, None, [user.email])
-        except IntegrityError:
-            reminder.outcome = "not sent: another run sent it today"
-        except (OSError, smtplib.SMTPException) as error:
-            # One unreachable mailbox must not stop everyone else's reminders; nothing was
-            # recorded, so the next run tries again.
-            reminder.outcome = f"not sent: {error}"
-        else:
-            reminder.outcome = f"sent to {user.email}"
-    return reminders
+    return [row.pk for row in rows]
+
+
+def _describe(error: Exception) -> str:
+    kind = type(error).__name__
+    return f"{error} ({kind})" if str(error) else kind
+
+
+def _body(reminder: Reminder) -> str:
+    return render_to_string(
+        "reminders/email.txt",
+        {
+            "user": reminder.recipient,
+            "items": [(q, _link(q)) for q in reminder.quarters],
+            "overdue_after_days": settings.RETURN_OVERDUE_AFTER_DAYS,
+        },
+    )

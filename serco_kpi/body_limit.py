@@ -40,7 +40,7 @@ class RequestBodyLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
-            size = int(request.META.get("CONTENT_LENGTH") or 0)
+            size = int(request.headers.get("content-length") or 0)
         except ValueError:
             # Django reads a body with an unreadable length as empty.
             size = 0

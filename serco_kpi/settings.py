@@ -1,7 +1,7 @@
 """Settings for the KPI tracker, all read from the environment.
 
 Local development needs nothing set: `make run` sets DEBUG and uses a SQLite file. Production
-sets DEBUG off, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; see README.
+sets DEBUG off, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; see docs/operations.md.
 """
 
 import datetime
@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Inside authentication, so that it sees who is signed in, by session or by API token.
+    "serco_kpi.no_store.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -102,11 +104,19 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL compiles a query to machine code (JIT) once its estimated cost is high, as the
     # counts over every reading become at a million readings: compiling their status expression
-    # took longer than running it (bench/jit.py; README "Speed"). No query here runs long
+    # took longer than running it (tools/bench/jit.py; docs/performance.md). No query here runs long
     # enough to win it back.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The page cache holds at most PAGE_CACHE_MB in each worker. Django's local-memory cache bounds
+# entries, not bytes, so the budget is divided by the largest fragment it keeps: one over
+# PAGE_FRAGMENT_MAX_BYTES, twice the largest page measured as it is first shown (README "Growing
+# past one machine"), is built each time instead (kpis.page_cache).
+PAGE_CACHE_BYTES = env_int("PAGE_CACHE_MB", 64) * 1024 * 1024
+PAGE_FRAGMENT_MAX_BYTES = 256 * 1024
+if PAGE_CACHE_BYTES < PAGE_FRAGMENT_MAX_BYTES:
+    raise ImproperlyConfigured("PAGE_CACHE_MB must be at least 1.")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Rendered parts of contracts' pages, per worker (kpis.page_cache): their keys carry the
@@ -115,7 +125,15 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
         "TIMEOUT": env_int("PAGE_CACHE_SECONDS", 24 * 60 * 60),
-        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 2000)},
+        "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_BYTES // PAGE_FRAGMENT_MAX_BYTES},
+    },
+    # Live committee packs' PDFs (packs.pdf.live_pdf), as files that a server's workers share,
+    # each written whole before it is seen; kept for the day each was made for.
+    "packs": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("PACK_PDF_DIR", str(BASE_DIR / "var" / "pack-pdfs")),
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": env_int("PACK_PDF_FILES", 1000)},
     },
 }
 
@@ -249,6 +267,11 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Seconds to wait for the SMTP server at each step. Without a limit, a server that accepts the
+# connection and never answers would hold the reminder run (and its database connection) for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+if EMAIL_TIMEOUT < 1:
+    raise ImproperlyConfigured("EMAIL_TIMEOUT must be 1 second or more.")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kpi-returns@localhost")
 # The address people reach the site at, for the links in emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

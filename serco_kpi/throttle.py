@@ -38,7 +38,7 @@ def client_address(request: HttpRequest) -> str | None:
     Without a proxy (PROXY_COUNT 0), or with fewer entries than proxies, it is REMOTE_ADDR.
     """
     count = settings.PROXY_COUNT
-    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a.strip() for a in request.headers.get("x-forwarded-for", "").split(",")]
     forwarded = [address for address in forwarded if address]
     if count and len(forwarded) >= count:
         return forwarded[-count]

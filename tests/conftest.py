@@ -26,6 +26,7 @@ def pytest_configure(config):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+        "packs": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "packs"},
     }
     if config.getvalue("nomigrations"):
         template_database.copy_in_place_of_the_next_migrate()
@@ -37,6 +38,7 @@ def _no_cached_pages():
     from django.core.cache import caches
 
     caches["pages"].clear()
+    caches["packs"].clear()
 
 
 @pytest.fixture(scope="session")

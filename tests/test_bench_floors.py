@@ -1,10 +1,10 @@
-"""The bench's floors (bench/urls.py): the same bytes, one of them behind the sign-in."""
+"""The bench's floors (tools/bench/urls.py): the same bytes, one of them behind the sign-in."""
 
 from __future__ import annotations
 
 import pytest
 
-from bench import urls as bench_urls
+from tools.bench import urls as bench_urls
 
 
 @pytest.fixture
@@ -13,7 +13,7 @@ def floors(settings, tmp_path, monkeypatch):
     page.write_bytes("<p>KPI performance ✓</p>".encode())
     monkeypatch.setenv("BENCH_FLOOR_FILE", str(page))
     bench_urls._floor_page.cache_clear()
-    settings.ROOT_URLCONF = "bench.urls"
+    settings.ROOT_URLCONF = "tools.bench.urls"
     yield page
     bench_urls._floor_page.cache_clear()
 

@@ -1,4 +1,4 @@
-"""Sessions live on the server, so that signing out ends them everywhere (README "Speed")."""
+"""Sessions live on the server, so that signing out ends them everywhere (docs/performance.md)."""
 
 from __future__ import annotations
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Only what a production deployment sets, so that nothing from the test run leaks in.
@@ -88,3 +90,30 @@ def test_it_refuses_a_switch_it_cannot_read():
 
     assert result.returncode != 0
     assert "BEHIND_TLS_PROXY must be true or false" in result.stderr
+
+
+def test_it_waits_ten_seconds_for_the_mail_server_unless_told():
+    show = "import django; django.setup(); from django.conf import settings as s; print(s.{})"
+    told = {"SECRET_KEY": secrets.token_urlsafe(50)}
+
+    assert _run(["-c", show.format("EMAIL_TIMEOUT")], **told).stdout.strip() == "10"
+    result = _run(["-c", show.format("EMAIL_TIMEOUT")], **told, EMAIL_TIMEOUT="30")
+    assert result.stdout.strip() == "30"
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("soon", "EMAIL_TIMEOUT must be a whole number, not 'soon'"),
+        ("0", "EMAIL_TIMEOUT must be 1 second or more"),
+    ],
+)
+def test_it_refuses_a_mail_timeout_it_cannot_use(value, message):
+    result = _run(
+        ["-c", "import django; django.setup()"],
+        SECRET_KEY=secrets.token_urlsafe(50),
+        EMAIL_TIMEOUT=value,
+    )
+
+    assert result.returncode != 0
+    assert message in result.stderr

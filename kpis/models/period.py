@@ -32,9 +32,6 @@ def backfill_note(source: str | None, page: str | None) -> str:
 
 
 class ReportingPeriodQuerySet(models.QuerySet):
-    def ended_by(self, day: datetime.date) -> ReportingPeriodQuerySet:
-        return self.filter(end_date__lt=day)
-
     def for_contract(self, contract) -> ReportingPeriodQuerySet:
         """The quarters a contract has a return for, oldest first, with the return's state as
         `return_state` (which `kpis.visibility.Sight` reads) and, for a back-filled quarter,

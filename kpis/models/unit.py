@@ -65,7 +65,7 @@ class Unit(models.Model):
     label = models.CharField(
         max_length=60, help_text="As a reader would name it: 'Number of homes improved'."
     )
-    kind = models.CharField(max_length=10, choices=UnitKind.choices)
+    kind = models.CharField(max_length=10, choices=UnitKind)
     symbol = models.CharField(
         max_length=20,
         blank=True,

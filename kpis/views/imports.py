@@ -267,7 +267,7 @@ def import_confirm(request: HttpRequest, code: str) -> HttpResponse:
                 preview=preview, user=request.user, versions=pending["versions"]
             )
     except (ImportRefused, EditConflict):
-        if preview.ok:
+        if preview is not None and preview.ok:
             preview.file_problems.append(
                 "Someone else changed some of these figures since your preview. "
                 "Nothing was imported: upload the file again to see the changes."

@@ -56,7 +56,11 @@ def rule_changes(kpi: Kpi) -> list[RuleChangeLine]:
 def kpi_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     kpi = get_kpi_for(request.user, code, pk)
     body = page_cache.fragment(
-        request, kpi.contract, f"kpi:{kpi.pk}", lambda: _kpi_body(request, kpi)
+        request,
+        kpi.contract,
+        f"kpi:{kpi.pk}",
+        lambda: _kpi_body(request, kpi),
+        query=page_cache.NO_FILTER,
     )
     return render(
         request, "kpis/kpi_detail.html", {"contract": kpi.contract, "kpi": kpi, "body": body}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -29,16 +31,59 @@ def kpi_table(request: HttpRequest, code: str) -> HttpResponse:
         table, _, _ = _table(request, contract, PUBLIC)
         export = SafeTableExport(download, table, dataset_kwargs={"title": f"{contract.code} KPIs"})
         return export.response(filename=f"{contract.code}-kpi-performance.{download}")
-    body = page_cache.fragment(request, contract, "kpi_table", lambda: _body(request, contract))
+    sight = Sight.of(request.user, contract)
+    filters, query, keyed = _checked(request, contract, sight)
+    body = page_cache.fragment(
+        request, contract, "kpi_table", lambda: _body(keyed, contract, sight, filters), query=query
+    )
     return render(request, "kpis/kpi_table.html", {"contract": contract, "body": body})
 
 
-def _table(request: HttpRequest, contract, sight: Sight) -> tuple[KpiTable, KpiFilter, list]:
+def _checked(
+    request: HttpRequest, contract, sight: Sight
+) -> tuple[KpiFilter | None, str | None, HttpRequest]:
+    """The filters asked for, checked; the page's key (`page_cache.form_query`, and the
+    sorting); and the request to build it from, holding only the parameters the table reads, so
+    that no other makes an entry of its own or shows in its links.
+
+    Filters are checked against the contract's quarters and service areas, which a page asking
+    for none does not read.
+    """
+    asked = page_cache.asked(request, [*KpiFilter.base_filters, "sort"])
+    sorting = _sorting(asked.getlist("sort"))
+    asked.setlist("sort", sorting)  # in place: the order sent is kept
+    filters = None
+    if any(name in asked for name in KpiFilter.base_filters):
+        filters = _filters(asked, contract, sight)
+    query = page_cache.form_query(filters.form) if filters is not None else page_cache.NO_FILTER
+    if query is None:
+        return filters, None, request
+    query = "&".join(q for q in (query, urlencode({"sort": sorting}, doseq=True)) if q)
+    return filters, query, page_cache.with_query(request, asked.urlencode())
+
+
+def _sorting(aliases: list[str]) -> list[str]:
+    """The columns asked to sort by that the table has, each once (the table ignores others)."""
+    wanted: dict[str, str] = {}
+    for alias in aliases:
+        name = alias.removeprefix("-")
+        if name in KpiTable.base_columns:
+            wanted.setdefault(name, alias)
+    return list(wanted.values())
+
+
+def _filters(data, contract, sight: Sight) -> KpiFilter:
     today = timezone.localdate()
     periods = list(ReportingPeriod.objects.for_contract(contract))
-    filters = KpiFilter(
-        request.GET or None, contract=contract, periods=periods, today=today, sight=sight
-    )
+    return KpiFilter(data or None, contract=contract, periods=periods, today=today, sight=sight)
+
+
+def _table(
+    request: HttpRequest, contract, sight: Sight, filters: KpiFilter | None = None
+) -> tuple[KpiTable, KpiFilter, list]:
+    today = timezone.localdate()
+    if filters is None:
+        filters = _filters(request.GET, contract, sight)
     shown = filters.shown_periods
     rows = build_grid(filters.qs, shown, today, sight=sight)
     if sight is not PUBLIC:
@@ -48,9 +93,10 @@ def _table(request: HttpRequest, contract, sight: Sight) -> tuple[KpiTable, KpiF
     return table, filters, shown
 
 
-def _body(request: HttpRequest, contract) -> page_cache.Fragment:
-    sight = Sight.of(request.user, contract)
-    table, filters, shown = _table(request, contract, sight)
+def _body(
+    request: HttpRequest, contract, sight: Sight, filters: KpiFilter | None = None
+) -> page_cache.Fragment:
+    table, filters, shown = _table(request, contract, sight, filters)
     html = render_to_string(
         "kpis/_kpi_table_body.html",
         {

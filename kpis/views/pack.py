@@ -93,7 +93,9 @@ def committee_pack(request: HttpRequest, code: str, quarter: str) -> HttpRespons
         "period": period,
         "approved": PUBLIC.shows(period),
         "progress": display.in_progress_status(period.return_state),
-        "body": page_cache.fragment(request, contract, f"pack:{quarter}", body),
+        "body": page_cache.fragment(
+            request, contract, f"pack:{period.end_date}", body, query=page_cache.NO_FILTER
+        ),
     }
     context["top_panels"] = extensions.panels("pack_top", request, **context)
     return render(request, "kpis/pack.html", context)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -59,8 +61,17 @@ def home(request: HttpRequest) -> HttpResponse:
         contracts + acted_on,
         f"home:{page.paginator.count}",
         lambda: _home_body(request, page, query, contracts, acted_on, bool(worked)),
+        query=_home_query(query, page),
     )
     return render(request, "kpis/home.html", {"body": body})
+
+
+def _home_query(query: str, page) -> str | None:
+    """The home page is kept per page of contracts, the number checked by the paginator; a
+    search is free text, which would make an entry per word typed, so it is built each time."""
+    if query:
+        return None
+    return f"page={page.number}"
 
 
 def _home_body(request, page, query: str, contracts, acted_on, panel_is_yours: bool):
@@ -113,16 +124,33 @@ def _home_body(request, page, query: str, contracts, acted_on, panel_is_yours: b
 @login_required
 def contract_scorecard(request: HttpRequest, code: str) -> HttpResponse:
     contract = get_contract_for(request.user, code)
+    today = timezone.localdate()
+    # Quarters asked for are checked against the contract's: a page asking for none is kept
+    # under no filter without reading them.
+    asked = page_cache.asked(request, QuarterForm.base_fields)
+    form = _quarter_form(asked, contract, today) if asked else None
+    query = page_cache.form_query(form) if form is not None else page_cache.NO_FILTER
+
     body = page_cache.fragment(
-        request, contract, "scorecard", lambda: _scorecard_body(request, contract)
+        request,
+        contract,
+        "scorecard",
+        lambda: _scorecard_body(request, contract, form, today),
+        query=query,
     )
     return render(request, "kpis/scorecard.html", {"contract": contract, "body": body})
 
 
-def _scorecard_body(request: HttpRequest, contract: Contract) -> page_cache.Fragment:
-    today = timezone.localdate()
-    periods = list(ReportingPeriod.objects.for_contract(contract))
-    form = QuarterForm(request.GET or None, periods=periods, today=today)
+def _quarter_form(data, contract: Contract, today: datetime.date) -> QuarterForm:
+    return QuarterForm(data, periods=ReportingPeriod.objects.for_contract(contract), today=today)
+
+
+def _scorecard_body(
+    request: HttpRequest, contract: Contract, form: QuarterForm | None, today: datetime.date
+) -> page_cache.Fragment:
+    if form is None:
+        form = _quarter_form(None, contract, today)
+    periods = form.periods
     shown = form.shown_periods
     sight = Sight.of(request.user, contract)
     html = render_to_string(

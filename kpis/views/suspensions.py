@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from kpis import decisions
-from kpis.access import get_contract_for, get_return_for
+from kpis.access import get_return_for, get_workable_contract_for
 from kpis.conflicts import status_for
 from kpis.forms import SuspensionForm, error_summary, reason_field
 from kpis.models import Kpi, Suspension, SuspensionRequest
@@ -27,10 +27,10 @@ class DeclineForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def suspension_new(request: HttpRequest, code: str, end_date: str) -> HttpResponse:
     quarterly_return = get_return_for(request.user, code, end_date)
+    # Whoever may decide a suspension may ask for one. Other contracts' people get a 404.
+    get_workable_contract_for(request.user, code, Action.ASK_SUSPENSION)
     contract, period = quarterly_return.contract, quarterly_return.period
     decides = may_ever(request.user, Action.SUSPEND, contract.pk)
-    if not decides and not may_ever(request.user, Action.ASK_SUSPENSION, contract.pk):
-        raise PermissionDenied("Only the contract's officers and managers deal with suspensions.")
     kpis = list(Kpi.objects.for_contract(contract).in_report_order())
     status = 200
     form = SuspensionForm(
@@ -93,9 +93,8 @@ def _made_already(span: dict, decides: bool) -> bool:
 @require_http_methods(["GET", "POST"])
 def suspension_request(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """One request, for the officers and managers of its contract; managers decide it here."""
-    contract = get_contract_for(request.user, code)
-    if not may_ever(request.user, Action.ASK_SUSPENSION, contract.pk):
-        raise PermissionDenied("Only the contract's officers and managers see its requests.")
+    # Other contracts' officers and managers get a 404, as if there were no such request.
+    contract = get_workable_contract_for(request.user, code, Action.ASK_SUSPENSION)
     asked = get_object_or_404(
         SuspensionRequest.objects.select_related("kpi", "requested_by", "decided_by"),
         pk=pk,

@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
+from functools import partial
 from http.cookies import SimpleCookie
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -51,12 +53,12 @@ class Together:
             self.barrier.wait()
 
 
-def _at_once(requests: list[Callable[[], object]]) -> list[object]:
+def _at_once(requests: list[Callable[[], Any]]) -> list[Any]:
     """Each request's response, or the exception it raised; all started together."""
     barrier = threading.Barrier(len(requests))
-    results: list[object] = [None] * len(requests)
+    results: list[Any] = [None] * len(requests)
 
-    def run(index: int, request: Callable[[], object]) -> None:
+    def run(index: int, request: Callable[[], Any]) -> None:
         try:
             barrier.wait()
             results[index] = request()
@@ -73,7 +75,7 @@ def _at_once(requests: list[Callable[[], object]]) -> list[object]:
     return results
 
 
-def _statuses(results: list[object]) -> list[int | str]:
+def _statuses(results: list[Any]) -> list[int | str]:
     return [getattr(r, "status_code", repr(r)) for r in results]
 
 
@@ -112,7 +114,7 @@ def test_it_starts_a_return_once_however_many_clicks_arrive_together(
         return save(self, *args, **kwargs)
 
     monkeypatch.setattr(QuarterlyReturn, "save", save_together)
-    results = _at_once([lambda c=c: c.post(url, data) for c in clients])
+    results = _at_once([partial(c.post, url, data) for c in clients])
     assert _statuses(results) == [302] * AT_ONCE
     assert {r["Location"] for r in results} == {f"/contracts/PSSP/returns/{end.isoformat()}/"}
     assert QuarterlyReturn.objects.filter(contract=seed["PSSP"], period__end_date=end).count() == 1
@@ -154,7 +156,7 @@ def test_it_imports_a_file_once_however_many_confirmations_arrive_together(
 
     monkeypatch.setattr(imports, "import_readings", import_together)
     monkeypatch.setattr(QuarterlyReturn, "save", save_together)
-    results = _at_once([lambda c=c: c.post(url, {"token": token}) for c in tabs])
+    results = _at_once([partial(c.post, url, {"token": token}) for c in tabs])
     assert set(_statuses(results)) <= {302, 409}, _statuses(results)
     assert (
         QuarterlyReturn.objects.filter(contract=seed["ICT"], period__end_date=OPEN_QUARTER).count()
@@ -176,7 +178,7 @@ def test_it_imports_definitions_once_however_many_confirmations_arrive_together(
     token = preview.context["confirm_form"]["token"].value()
     url = "/contracts/ICT/kpis/import/confirm/"
     tabs = _clients_sharing(client, 3)
-    results = _at_once([lambda c=c: c.post(url, {"token": token}) for c in tabs])
+    results = _at_once([partial(c.post, url, {"token": token}) for c in tabs])
     assert set(_statuses(results)) <= {302, 409}, _statuses(results)
     assert Kpi.objects.filter(contract=seed["ICT"], reference="W-1").count() == 1
     assert Kpi.history.filter(reference="W-1").count() == 1

@@ -17,6 +17,7 @@ from kpis.choices import ReturnState
 from kpis.imports.definitions.write import import_definitions
 from kpis.imports.write import import_readings
 from kpis.models import Kpi, QuarterlyReturn, Reading, RuleChange, Suspension, SuspensionRequest
+from kpis.permissions import Action
 from kpis.views import returns_workflow
 from regime.models import AppliedCredit, Relief
 from tests.kpis import definition_files
@@ -115,14 +116,16 @@ def test_a_send_back_that_loses_a_race_is_a_409_with_the_refusal(
     client, officer, manager, admin_user, seed, monkeypatch
 ):
     quarterly_return = _submitted(officer, seed["ICT"])
-    send_back, *words = returns_workflow._BACK_TO_DRAFT["send_back"]
+    send_back, *words = returns_workflow._BACK_TO_DRAFT[Action.SEND_BACK]
 
     def approved_meanwhile(**kwargs):
         # Another manager approves while this one's page is on its way.
         services.approve_return(quarterly_return=quarterly_return, user=admin_user)
         return send_back(**kwargs)
 
-    monkeypatch.setitem(returns_workflow._BACK_TO_DRAFT, "send_back", (approved_meanwhile, *words))
+    monkeypatch.setitem(
+        returns_workflow._BACK_TO_DRAFT, Action.SEND_BACK, (approved_meanwhile, *words)
+    )
     client.force_login(manager)
     response = client.post(RETURN.format(code="ICT") + "send-back/", {"reason": "Check KPI 3"})
     assert response.status_code == 409

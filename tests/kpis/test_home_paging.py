@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.cache import caches
 from django.utils import timezone
 
 from contracts.models import Contract
@@ -65,5 +66,7 @@ def test_it_reads_the_same_number_of_queries_on_any_page(
 ):
     client.force_login(committee_member)
     client.get("/")
+    # The first page is kept under its number, as "/" without one: each page is counted built.
+    caches["pages"].clear()
     with django_assert_num_queries(8):
         assert client.get("/", {"page": page}).status_code == 200

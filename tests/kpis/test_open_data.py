@@ -12,7 +12,7 @@ from kpis.open_data import open_data_lines, open_data_rows
 from tests.conftest import PASSWORD
 from tests.factories import make_area, make_contract, make_kpi, make_reading, make_return
 
-# The published interface, as README lists it: scripts and dashboards read these columns by
+# The published interface, as docs/api.md lists it: scripts and dashboards read these columns by
 # position as well as by name. Columns are only ever added at the end.
 PUBLISHED_HEADER = [
     "authority", "supplier", "contract_code", "contract_name", "service_area_code",
@@ -122,8 +122,8 @@ def _published(seed) -> str:
 def test_it_keeps_the_published_header(seed):
     first_line = _published(seed).split("\r\n")[0]
     assert next(csv.reader([first_line])) == PUBLISHED_HEADER, (
-        CHANGED + "the open-data header is not the one README publishes; columns may only be "
-        "added at the end, and README and this test updated with them"
+        CHANGED + "the open-data header is not the one docs/api.md publishes; columns may only be "
+        "added at the end, and docs/api.md and this test updated with them"
     )
 
 

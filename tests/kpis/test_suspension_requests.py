@@ -121,3 +121,28 @@ def test_readers_neither_ask_nor_see_requests(request, client, officer, kpi, dra
     client.force_login(user)
     response = client.get(f"/contracts/PSSP/suspension-requests/{asked.pk}/")
     assert response.status_code in (403, 404)
+
+
+def test_it_tells_another_contracts_officer_no_such_request_exists(
+    client, officer, outsider, committee_member, draft, kpi
+):
+    asked = decisions.ask_for_suspension(
+        kpi=kpi, first_quarter=Q3, last_quarter=None, reason="Asked", user=officer
+    )
+    url = f"/contracts/PSSP/suspension-requests/{asked.pk}/"
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"decision": "grant"}).status_code == 404
+    # The committee reads every contract, so it is told it may not, as on every other page.
+    client.force_login(committee_member)
+    assert client.get(url).status_code == 403
+
+
+def test_it_hides_an_approved_quarters_suspension_form_from_another_contract(
+    client, outsider, committee_member, seed
+):
+    url = "/contracts/PSSP/returns/2019-09-30/suspensions/new/"  # approved: everyone reads it
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(committee_member)
+    assert client.get(url).status_code == 403

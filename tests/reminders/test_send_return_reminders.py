@@ -7,7 +7,7 @@ import io
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -41,9 +41,14 @@ def people(officer, manager):
     return officer, manager
 
 
-def _run() -> str:
+def _run(fails: bool = False) -> str:
+    """What the command printed; `fails`: it must end in an error, some email not being sent."""
     out = io.StringIO()
-    call_command("send_return_reminders", stdout=out)
+    if fails:
+        with pytest.raises(CommandError, match="could not be sent"):
+            call_command("send_return_reminders", stdout=out)
+    else:
+        call_command("send_return_reminders", stdout=out)
     return out.getvalue()
 
 
@@ -104,7 +109,7 @@ def test_it_records_nothing_when_sending_fails(seed, people, on_day, settings, m
         raise ConnectionRefusedError("SMTP server down")
 
     monkeypatch.setattr("reminders.sending.send_mail", refuse)
-    printed = _run()
+    printed = _run(fails=True)
     # Everyone is tried; nothing is recorded, so the next run tries again.
     assert "officer: not sent: SMTP server down" in printed
     assert "manager" not in printed or "manager: not sent" in printed

@@ -1,10 +1,10 @@
 """How big a definitions import the browser takes, and the command line.
 
-A request must finish well inside gunicorn's worker timeout (30 s; README, "Deploying"). New
-KPIs are written in bulk, a fixed number of queries whatever their number; a change of target or
-thresholds goes through `kpis.decisions.change_rule` one KPI at a time, some 25 queries each.
+A request must finish well inside gunicorn's worker timeout (30 s, serco_kpi/gunicorn.conf.py).
+New KPIs are written in bulk, a fixed number of queries whatever their number; a change of target
+or thresholds goes through `kpis.decisions.change_rule` one KPI at a time, some 25 queries each.
 Measured on PostgreSQL on the 2-core server while others worked on it (load 3 to 4), through
-the pages, with two returns open (README, "Setting up a contract and importing its KPI
+the pages, with two returns open (docs/imports.md, "Setting up a contract and importing its KPI
 definitions"):
 
 - 2,000 new KPIs: preview 2.1 to 3.4 s, confirmation 2.2 to 3.3 s (written one by one before:

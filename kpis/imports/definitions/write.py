@@ -99,6 +99,8 @@ def import_definitions(
         .values_list("service_area_id")
         .annotate(last=Max("position"))
     )
+    rule_changes: list[Kpi] = []
+    other_changes: list[Kpi] = []
     for row in preview.new_rows + preview.changed_rows:
         kpi = row.kpi
         assert kpi is not None
@@ -107,9 +109,12 @@ def import_definitions(
             kpi.service_area = area
             last_kpi[area.pk] = last_kpi.get(area.pk, 0) + 1
             kpi.position = last_kpi[area.pk]
-        (written.changed if row.held else written.added).append(kpi)
+        if not row.held:
+            written.added.append(kpi)
+        else:
+            written.changed.append(kpi)
+            (rule_changes if row.changes_rule else other_changes).append(kpi)
     _add_kpis(contract, written.added, user, history)
-    other_changes = [row.kpi for row in preview.changed_rows if not row.changes_rule]
     if other_changes:
         bulk_update_with_history(
             other_changes,
@@ -118,22 +123,20 @@ def import_definitions(
             default_user=user,
             default_change_reason=history,
         )
-    for row in preview.changed_rows:
-        if row.changes_rule:
-            kpi = row.kpi
-            kpi._history_user, kpi._change_reason = user, history
-            # Saves the KPI, its other changes with it, after refusing an approved quarter.
-            decisions.change_rule(
-                kpi=kpi,
-                effective_from=effective_from,
-                target=kpi.target,
-                target_strict=kpi.target_strict,
-                detriment=kpi.detriment,
-                failure=kpi.failure,
-                threshold_basis=kpi.threshold_basis,
-                reason=reason,
-                user=user,
-            )
+    for kpi in rule_changes:
+        kpi._history_user, kpi._change_reason = user, history
+        # Saves the KPI, its other changes with it, after refusing an approved quarter.
+        decisions.change_rule(
+            kpi=kpi,
+            effective_from=effective_from,
+            target=kpi.target,
+            target_strict=kpi.target_strict,
+            detriment=kpi.detriment,
+            failure=kpi.failure,
+            threshold_basis=kpi.threshold_basis,
+            reason=reason,
+            user=user,
+        )
     if written.areas or written.added or other_changes:
         data_version.touch(contract)
     return written

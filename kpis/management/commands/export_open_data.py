@@ -7,7 +7,7 @@ from kpis.open_data import open_data_lines
 class Command(StreamCommand):
     help = (
         "Write the open-data CSV of every reading of every contract (the header is listed in "
-        "README), to standard output or to --output FILE."
+        "docs/api.md), to standard output or to --output FILE."
     )
 
     def handle(self, *args, output: Path | None = None, **options) -> None:

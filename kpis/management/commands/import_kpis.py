@@ -63,6 +63,7 @@ class Command(BaseCommand):
             (f"line {line}" if line else file.name, message) for line, message in preview.problems
         ]
         if preview.ok:
+            answers: dict[str, str] | dict[str, list[str]]
             answers = missing_answers(preview, reason, effective_from)
             if options["dry_run"] and not answers:
                 answers = check_write(

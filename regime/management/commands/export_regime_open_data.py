@@ -9,7 +9,7 @@ from regime.publication import open_data_lines
 class Command(StreamCommand):
     help = (
         "Write the open-data CSV of every contract's service failures or service credits in "
-        "approved quarters (headers listed in README), to standard output or to --output FILE."
+        "approved quarters (headers listed in docs/api.md), to standard output or to --output FILE."
     )
 
     def add_arguments(self, parser) -> None:

@@ -1,4 +1,4 @@
-"""`python bench/explain.py`: which index each main page's queries use, on the bench database.
+"""`python tools/bench/explain.py`: which index each main page's queries use, on the bench database.
 
 Run after `make bench` (which leaves its largest size in BENCH_DATABASE). Renders every main page
 with the test client, runs EXPLAIN ANALYZE on each SELECT it made, and prints per page each
@@ -12,10 +12,10 @@ import re
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench import world
-from bench.run import pages
+from tools.bench import world
+from tools.bench.run import pages
 
 SCAN = re.compile(
     r"((?:Parallel )?(?:Seq Scan|Index Scan|Index Only Scan|Bitmap Index Scan)"

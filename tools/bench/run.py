@@ -28,17 +28,17 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench import world
-from bench.client import Http, change_one_figure, return_form, spread
+from tools.bench import world
+from tools.bench.client import Http, change_one_figure, return_form, spread
 
 KPIS, QUARTERS = 40, 50
 SIZES = {"small": 5, "medium": 50, "large": 500}  # contracts: 10k, 100k and 1M readings
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 1) * 2 + 1)))
+WORKERS = world.gunicorn_workers("BENCH_WORKERS")
 LAST_QUARTER = datetime.date(2025, 3, 31)
 # Pages about one contract, whose speed must not depend on how many other contracts there are.
 CONTRACT_PAGES = {

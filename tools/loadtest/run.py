@@ -28,15 +28,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 os.environ.setdefault("BENCH_DATABASE", os.environ.get("LOAD_DATABASE", "serco_kpi_load"))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench import world
-from bench.client import Http, change_figures, return_form, spread
+from tools.bench import world
+from tools.bench.client import Http, change_figures, return_form, spread
 
 USERS = int(os.environ.get("LOAD_USERS", "32"))
 SAVERS = int(os.environ.get("LOAD_SAVERS", "8"))
 SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
-WORKERS = int(os.environ.get("LOAD_WORKERS", str((os.cpu_count() or 1) * 2 + 1)))
+WORKERS = world.gunicorn_workers("LOAD_WORKERS")
 RESTART_AT = float(os.environ.get("LOAD_RESTART_AT", "20"))
 RESTART = ["pg_ctlcluster", "--skip-systemctl-redirect"]
 

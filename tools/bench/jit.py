@@ -1,4 +1,5 @@
-"""`python bench/jit.py`: what PostgreSQL's JIT costs the main pages' queries on the bench database.
+"""`python tools/bench/jit.py`: what PostgreSQL's JIT costs the main pages' queries on the bench
+database.
 
 Run after `make bench`. Renders every main page with the test client, then runs EXPLAIN ANALYZE
 on each SELECT it made, with `jit` on and then off (each the best of BENCH_JIT_RUNS, default 5,
@@ -19,10 +20,10 @@ import re
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench import world
-from bench.run import pages
+from tools.bench import world
+from tools.bench.run import pages
 
 RUNS = int(os.environ.get("BENCH_JIT_RUNS", "5"))
 SCALE = float(os.environ.get("BENCH_JIT_SCALE", "1"))

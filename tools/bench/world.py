@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 DATABASE = os.environ.get("BENCH_DATABASE", "serco_kpi_bench")
 BENCH_PASSWORD = "bench-password-not-for-real-use"
@@ -20,7 +20,7 @@ BENCH_PASSWORD = "bench-password-not-for-real-use"
 def environment(floor_file: str = "") -> dict[str, str]:
     """Production settings, with loopback HTTP standing in for the TLS-terminating proxy."""
     return {
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SETTINGS_MODULE": "tools.bench.settings",
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
@@ -84,6 +84,12 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def gunicorn_workers(variable: str) -> int:
+    """Gunicorn's workers for a run: the environment `variable`, else gunicorn's advice of two a
+    core plus one."""
+    return int(os.environ.get(variable, str((os.cpu_count() or 1) * 2 + 1)))
 
 
 def start_gunicorn(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:

@@ -1,12 +1,12 @@
-"""`python bench/sessions.py`: the KPI table and the signed-in floor under each session store.
+"""`python tools/bench/sessions.py`: the KPI table and the signed-in floor under each session store.
 
 Run after `make bench`, on the database it left. Starts one gunicorn per session store (through
-BENCH_SESSION_ENGINE, bench/settings.py), signs the same committee member in to each, then takes
-turns: BENCH_ROUNDS rounds (default 3) of the KPI table's and the signed-in floor's requests per
-second under BENCH_CONCURRENCY clients, one store after another, so that a busy moment of a shared
-machine falls on every store alike. Prints one JSON document with each run and the medians.
+BENCH_SESSION_ENGINE, tools/bench/settings.py), signs the same committee member in to each, then
+takes turns: BENCH_ROUNDS rounds (default 3) of the KPI table's and the signed-in floor's requests
+per second under BENCH_CONCURRENCY clients, one store after another, so that a busy moment of a
+shared machine falls on every store alike. Prints one JSON document with each run and the medians.
 
-    BENCH_SESSION_ENGINES=db,cached_db,signed_cookies python bench/sessions.py
+    BENCH_SESSION_ENGINES=db,cached_db,signed_cookies python tools/bench/sessions.py
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ import tempfile
 from importlib import import_module
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench import world
-from bench.client import Http
-from bench.run import WORKERS, throughput
+from tools.bench import world
+from tools.bench.client import Http
+from tools.bench.run import WORKERS, throughput
 
 ENGINES = os.environ.get("BENCH_SESSION_ENGINES", "db,cached_db,signed_cookies").split(",")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))

@@ -1,4 +1,4 @@
-"""Production settings plus the floor pages the KPI table is compared with (bench/urls.py)."""
+"""Production settings plus the floor pages the KPI table is compared with (tools/bench/urls.py)."""
 
 import os
 
@@ -6,8 +6,8 @@ from django.conf import global_settings
 
 from serco_kpi.settings import *  # noqa: F403
 
-ROOT_URLCONF = "bench.urls"
+ROOT_URLCONF = "tools.bench.urls"
 
 # To compare session stores, such as django.contrib.sessions.backends.cached_db or
-# signed_cookies, with the database store the app uses (README "Speed" says which won).
+# signed_cookies, with the database store the app uses (docs/performance.md says which won).
 SESSION_ENGINE = os.environ.get("BENCH_SESSION_ENGINE") or global_settings.SESSION_ENGINE

@@ -1,7 +1,7 @@
 """Where one page spends its Python time, on the database `make bench` left behind.
 
-    python bench/profile_page.py                     # the KPI table of DEMO0001, 50 requests
-    python bench/profile_page.py /contracts/DEMO0002/ 20
+    python tools/bench/profile_page.py                     # the KPI table of DEMO0001, 50 requests
+    python tools/bench/profile_page.py /contracts/DEMO0002/ 20
 
 Runs the page through the test client in this process (production settings, the bench's
 database, a signed-in committee member), first untimed to warm caches, then timed, then under
@@ -21,9 +21,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench import world
+from tools.bench import world
 
 
 def main() -> None:

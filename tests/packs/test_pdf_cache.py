@@ -1,0 +1,61 @@
+"""A live pack's PDF is rendered once per version of the contract's data, then served as kept."""
+
+import io
+from unittest import mock
+
+import pytest
+from pypdf import PdfReader
+
+from contracts.models import Contract
+from packs import pdf
+
+URL = "/contracts/PSSP/pack/2019-03-31/pdf"
+
+
+def _text(content: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+@pytest.fixture
+def renders():
+    """Counts the renders, rendering each for real."""
+    with mock.patch("packs.pdf.render_pdf", wraps=pdf.render_pdf) as render:
+        yield render
+
+
+def test_it_renders_a_pdf_once_for_every_reader(
+    client, committee_member, manager, seed, renders, django_assert_num_queries
+):
+    client.force_login(committee_member)
+    first = client.get(URL)
+    client.force_login(manager)
+    # The session, the user, the contract and its quarters: nothing the PDF prints.
+    with django_assert_num_queries(4):
+        second = client.get(URL)
+    assert renders.call_count == 1
+    assert second.content == first.content
+    assert second.content.startswith(b"%PDF")
+    for header in ("Content-Type", "Content-Disposition"):
+        assert second[header] == first[header]
+    assert (
+        second["Content-Disposition"] == 'attachment; filename="PSSP-committee-pack-2019-03-31.pdf"'
+    )
+
+
+def test_it_renders_it_again_once_the_contracts_data_moves_on(
+    client, committee_member, seed, renders
+):
+    client.force_login(committee_member)
+    first = client.get(URL).content
+    assert client.get(URL).content == first
+    assert renders.call_count == 1
+    contract = Contract.objects.get(code="PSSP")
+    contract.name = "Peterborough Serco Strategic Partnership (renamed)"
+    contract.save()
+    second = client.get(URL).content
+    assert renders.call_count == 2
+    assert "(renamed)" not in _text(first)
+    assert "(renamed)" in _text(second)
+    # Another quarter's PDF is a PDF of its own.
+    client.get("/contracts/PSSP/pack/2018-12-31/pdf")
+    assert renders.call_count == 3
