@@ -274,13 +274,14 @@ def import_confirm(request: HttpRequest, code: str) -> HttpResponse:
             )
         return _start_page(request, contract, preview=preview, status=409)
     except (ValidationError, PermissionDenied) as error:
-        # The return changed state meanwhile (approved, say), or the user's part did.
+        # The return changed state meanwhile (approved, say): a conflict; or the user's part did.
         refusal = f"Nothing was imported. {' '.join(_messages(error))}"
         if preview is None:
             messages.error(request, refusal)
         else:
             preview.file_problems.append(refusal)
-        return _start_page(request, contract, preview=preview, status=409)
+        status = 403 if isinstance(error, PermissionDenied) else 409
+        return _start_page(request, contract, preview=preview, status=status)
     text = _imported(pending["filename"], preview, len(written))
     url = reverse("return_detail", kwargs={"code": contract.code, "end_date": pending["end_date"]})
     keep_receipt(request, RECEIPT_KEY, token, text)

@@ -7,8 +7,9 @@ Measured on PostgreSQL on the 2-core server while others worked on it (load 3 to
 the pages, with two returns open (docs/imports.md, "Setting up a contract and importing its KPI
 definitions"):
 
-- 2,000 new KPIs: preview 2.1 to 3.4 s, confirmation 2.2 to 3.3 s (written one by one before:
-  16 s with no return open, 29 s with two, about 9,000 queries; now 14 queries);
+- 2,000 new KPIs: preview 2.1 to 3.4 s, confirmation 2.2 to 3.3 s (through gunicorn itself:
+  0.8 s and 3.2 s; written one by one before: 16 s with no return open, 29 s with two, about
+  9,000 queries; now 14 queries);
 - 2,000 KPIs held with a new description: 3 to 5 s;
 - 100 changes of target: 2.4 s (24 ms and 24 queries each), 500 took 23 s.
 
