@@ -10,6 +10,22 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from contracts.dates import date_out_of_range
+from contracts.limits import LONG_TEXT_LENGTH, kept_to
+
+
+def check_term(start_date, end_date) -> None:
+    """A contract's or an extension's dates: each near today, the end after the start."""
+    errors = {
+        name: problem
+        for name, day in (("start_date", start_date), ("end_date", end_date))
+        if (problem := date_out_of_range(day))
+    }
+    if start_date and end_date and end_date <= start_date:
+        errors.setdefault("end_date", "The end date must be after the start date.")
+    if errors:
+        raise ValidationError(errors)
+
 
 class ContractQuerySet(models.QuerySet):
     def touch(self) -> int:
@@ -45,7 +61,9 @@ class Contract(models.Model):
     name = models.CharField(max_length=200)
     authority = models.CharField(max_length=200, help_text="The council that let the contract.")
     supplier = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True, validators=[kept_to(LONG_TEXT_LENGTH, "description")]
+    )
     start_date = models.DateField(
         null=True, blank=True, help_text="Leave empty if the source does not give the day."
     )
@@ -102,8 +120,7 @@ class Contract(models.Model):
         return self.returns.filter(state="approved").exists()
 
     def clean(self) -> None:
-        if self.start_date and self.end_date and self.end_date <= self.start_date:
-            raise ValidationError({"end_date": "The end date must be after the start date."})
+        check_term(self.start_date, self.end_date)
 
     @property
     def current_end_date(self):
@@ -209,8 +226,7 @@ class Extension(models.Model):
     natural_key.dependencies = ["contracts.contract"]
 
     def clean(self) -> None:
-        if self.start_date and self.end_date and self.end_date <= self.start_date:
-            raise ValidationError({"end_date": "The end date must be after the start date."})
+        check_term(self.start_date, self.end_date)
 
 
 class BudgetManager(models.Manager):

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from contracts.admin_reasons import ReasonForm
+from contracts.dates import quarter_out_of_range
 from kpis import decisions, services
 from kpis.forms import QuarterEndField
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension
@@ -96,6 +97,8 @@ class KpiAdminForm(ReasonForm):
             if locked:
                 message = decisions.locked_message(locked, "a change of target or thresholds")
                 self.add_error("rules_from", message)
+            elif problem := quarter_out_of_range(self.instance.contract, effective_from):
+                self.add_error("rules_from", problem)
         return data
 
 

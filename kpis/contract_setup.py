@@ -6,14 +6,26 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from contracts.models import Assignment, Contract
 from kpis.permissions import Action, may_create_contract
 
 
+def create_contract(*, user, **fields) -> Contract:
+    """A new contract; a manager who creates it is assigned to it (administrators see all).
+
+    Two at once with one code (the form sent twice): the second insert waits for the first,
+    breaks the unique code and is tried again, when the model's own check names the code taken.
+    """
+    try:
+        return _create_contract(user=user, **fields)
+    except IntegrityError:
+        return _create_contract(user=user, **fields)
+
+
 @transaction.atomic
-def create_contract(
+def _create_contract(
     *,
     user,
     code: str,
@@ -24,7 +36,6 @@ def create_contract(
     start_date: datetime.date | None = None,
     end_date: datetime.date | None = None,
 ) -> Contract:
-    """A new contract; a manager who creates it is assigned to it (administrators see all)."""
     if not may_create_contract(user):
         raise PermissionDenied(
             f"You cannot {Action.CREATE_CONTRACT.label[0].lower()}"

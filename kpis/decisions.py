@@ -18,6 +18,8 @@ from django.utils import timezone
 from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, RuleChange, Suspension, SuspensionRequest
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
+from kpis.models.rule_change import rule_change_problems
+from kpis.models.suspension import refuse_repeated_request
 from kpis.permissions import Action, ReturnLocked, allowed, require
 
 Span = tuple[datetime.date, datetime.date | None]
@@ -132,6 +134,8 @@ def change_rule(
         errors["reason"] = "Say why the target or thresholds are changing"
     if effective_from and not is_quarter_end(effective_from):
         errors["effective_from"] = QUARTER_END_MESSAGE
+    if problems := rule_change_problems(kpi, effective_from, reason):
+        raise ValidationError({**problems, **errors})
     locked = first_locked_quarter(kpi.contract_id, effective_from, user)
     if locked:
         raise ReturnLocked(locked_message(locked, "a change of target or thresholds"))
@@ -188,6 +192,7 @@ def ask_for_suspension(
     require(user, Action.ASK_SUSPENSION, quarterly_return, contract_id=kpi.contract_id)
     # The same checks as the suspension it asks for, so that a manager can grant it as it is.
     _check_suspension(kpi, first_quarter, last_quarter, reason)
+    refuse_repeated_request(kpi, first_quarter, last_quarter)
     asked = SuspensionRequest(
         kpi=kpi,
         first_quarter=first_quarter,

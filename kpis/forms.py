@@ -13,8 +13,11 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from contracts.dates import validate_near_today
+from contracts.limits import REASON_LENGTH, too_long_message
 from kpis.models import Kpi, Reading, ReportingPeriod
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
+from kpis.models.reading import COMMENTARY_LENGTH, NOT_MEASURED_LENGTH
 from kpis.services import RowEntry, misses_target
 
 NUMBER_MESSAGES = {
@@ -58,15 +61,15 @@ class ReturnRowForm(forms.Form):
     not_measured_reason = forms.CharField(
         label="Or, the reason it was not measured",
         required=False,
-        max_length=200,
-        error_messages={"max_length": "Keep the reason to 200 characters or fewer"},
+        max_length=NOT_MEASURED_LENGTH,
+        error_messages={"max_length": too_long_message("reason", NOT_MEASURED_LENGTH)},
     )
     commentary = forms.CharField(
         label="Commentary",
         required=False,
-        max_length=4000,
+        max_length=COMMENTARY_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": "Keep the commentary to 4,000 characters or fewer"},
+        error_messages={"max_length": too_long_message("commentary", COMMENTARY_LENGTH)},
     )
     target_override = FigureField(label="Target this quarter")
 
@@ -189,14 +192,15 @@ class StartReturnForm(forms.Form):
 
 
 def reason_field(label: str, required: str, *, rows: int = 3, what: str = "reason"):
-    """A required reason in words, kept in full in the history (at most 2,000 characters)."""
+    """A required reason in words, kept in full in the history (at most 2,000 characters, as
+    the models that keep it hold it to)."""
     return forms.CharField(
         label=label,
-        max_length=2000,
+        max_length=REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages={
             "required": required,
-            "max_length": f"Keep the {what} to 2,000 characters or fewer",
+            "max_length": too_long_message(what, REASON_LENGTH),
         },
     )
 
@@ -226,6 +230,8 @@ class QuarterEndField(forms.DateField):
         super().validate(value)
         if value and not is_quarter_end(value):
             raise ValidationError(QUARTER_END_MESSAGE)
+        # The contract's term is checked where the contract is known: the model or service.
+        validate_near_today(value)
 
 
 class SuspensionForm(forms.Form):

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from contracts.limits import REASON_LENGTH, too_long_message
 from contracts.models import Contract
 from kpis import data_version
 from kpis.choices import ReturnState
@@ -111,7 +112,19 @@ def _add_missing_readings(*, contract: Contract, period: ReportingPeriod, user) 
 
 
 def open_return(*, contract: Contract, end_date: datetime.date, user) -> QuarterlyReturn:
-    """The contract's return for the quarter ending `end_date`, created with a row per KPI."""
+    """The contract's return for the quarter ending `end_date`, created with a row per KPI.
+
+    Two people, or one double click, may start the same quarter at once. The second insert
+    waits for the first to commit, then breaks the unique constraint on (contract, period): its
+    transaction (or savepoint) is rolled back and the return the first made is taken instead.
+    """
+    try:
+        return _open_return(contract=contract, end_date=end_date, user=user)
+    except IntegrityError:
+        return _open_return(contract=contract, end_date=end_date, user=user)
+
+
+def _open_return(*, contract: Contract, end_date: datetime.date, user) -> QuarterlyReturn:
     with transaction.atomic():
         require(user, Action.START, contract_id=contract.pk)
         if not is_quarter_end(end_date):
@@ -121,7 +134,10 @@ def open_return(*, contract: Contract, end_date: datetime.date, user) -> Quarter
         if contract.start_date and end_date < contract.start_date:
             raise ValidationError({"end_date": "That quarter ends before the contract started."})
         period = ReportingPeriod.objects.for_date(end_date)
-        quarterly_return = QuarterlyReturn.objects.filter(contract=contract, period=period).first()
+        # Locked, so that two openings of a return that exists add its missing rows only once.
+        quarterly_return = (
+            QuarterlyReturn.objects.select_for_update().filter(contract=contract, period=period)
+        ).first()
         if quarterly_return is None:
             quarterly_return = QuarterlyReturn(contract=contract, period=period)
             quarterly_return._history_user = user
@@ -382,6 +398,8 @@ def _back_to_draft(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": f"Say why the return is being {verb}"})
+    if len(reason) > REASON_LENGTH:
+        raise ValidationError({"reason": too_long_message("reason", REASON_LENGTH)})
     current = _locked_return(quarterly_return)
     require(user, action, current)
     current.reopen_reason = reason

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from contracts.limits import REASON_LENGTH, kept_to
 from contracts.models import Contract
 from kpis.models import Kpi, ReportingPeriod
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
@@ -208,7 +209,11 @@ class AppliedCredit(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="applied_credits")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(**_MONEY, validators=[MinValueValidator(0)])
-    note = models.TextField(blank=True, help_text="Why it differs from the credit due, if it does.")
+    note = models.TextField(
+        blank=True,
+        help_text="Why it differs from the credit due, if it does.",
+        validators=[kept_to(REASON_LENGTH, "note")],
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -243,7 +248,7 @@ class Relief(models.Model):
 
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="reliefs")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField()
+    reason = models.TextField(validators=[kept_to(REASON_LENGTH, "reason")])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

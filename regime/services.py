@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from kpis.conflicts import CONFLICT
 from kpis.models import Kpi, QuarterlyReturn, Reading
 from kpis.permissions import Action, require
 from kpis.status import Status
@@ -41,7 +42,14 @@ def record_relief(*, kpi: Kpi, end_date: datetime.date, reason: str, user) -> Re
             {"kpi": f"{kpi.reference} met its target or was not judged in that quarter"}
         )
     if Relief.objects.filter(kpi=kpi, period=quarterly_return.period).exists():
-        raise ValidationError({"kpi": f"{kpi.reference} already has relief for that quarter"})
+        # Recorded meanwhile by someone else, or by the same form sent twice.
+        raise ValidationError(
+            {
+                "kpi": ValidationError(
+                    f"{kpi.reference} already has relief for that quarter", code=CONFLICT
+                )
+            }
+        )
     relief = Relief(kpi=kpi, period=quarterly_return.period, reason=reason, recorded_by=user)
     relief._change_reason = reason[:100]
     relief.save()
@@ -64,6 +72,9 @@ def record_applied_credit(
     if amount < 0:
         raise ValidationError({"amount": "The credit applied cannot be negative"})
     credit = AppliedCredit.objects.filter(contract=contract, period=quarterly_return.period).first()
+    if credit and (credit.amount, credit.note) == (amount, note.strip()):
+        # Nothing to change (the form sent twice, say): no second entry in the history.
+        return credit
     credit = credit or AppliedCredit(contract=contract, period=quarterly_return.period)
     credit.amount = amount
     credit.note = note.strip()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kpis.access import get_contract_for, get_workable_contract_for
+from kpis.conflicts import CONFLICT, codes
 from kpis.forms import error_summary
 from kpis.permissions import Action, may_ever
 from regime import services
@@ -45,6 +46,7 @@ def relief_new(request: HttpRequest, code: str) -> HttpResponse:
     kpis = list(contract.kpis.order_by("service_area__position", "position", "id"))
     initial = {"kpi": request.GET.get("kpi", ""), "quarter": request.GET.get("quarter", "")}
     form = ReliefForm(request.POST or None, initial=initial, kpis=kpis)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.record_relief(
@@ -55,11 +57,18 @@ def relief_new(request: HttpRequest, code: str) -> HttpResponse:
             )
         except ValidationError as error:
             _add_errors(form, error, "quarter")
+            status = _status_for(error)
         else:
             messages.success(request, "The relief has been recorded.")
             return redirect(reverse("regime", args=[contract.code]))
     context = {"contract": contract, "form": form, "errors": error_summary([(form, "")])}
-    return render(request, "regime/relief_form.html", context)
+    return render(request, "regime/relief_form.html", context, status=status)
+
+
+def _status_for(error: ValidationError) -> int:
+    """409 for a decision recorded meanwhile (the form sent twice, say); a quarter not yet
+    approved is a choice to correct, beside its field."""
+    return 409 if CONFLICT in codes(error) else 200
 
 
 def _add_errors(form, error: ValidationError, fallback: str) -> None:
@@ -75,6 +84,7 @@ def _add_errors(form, error: ValidationError, fallback: str) -> None:
 def applied_credit_new(request: HttpRequest, code: str) -> HttpResponse:
     contract = get_workable_contract_for(request.user, code, Action.RECORD_CREDIT)
     form = AppliedCreditForm(request.POST or None, initial={"quarter": request.GET.get("quarter")})
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.record_applied_credit(
@@ -86,11 +96,12 @@ def applied_credit_new(request: HttpRequest, code: str) -> HttpResponse:
             )
         except ValidationError as error:
             _add_errors(form, error, "quarter")
+            status = _status_for(error)
         else:
             messages.success(request, "The credit applied has been recorded.")
             return redirect(reverse("regime", args=[contract.code]))
     context = {"contract": contract, "form": form, "errors": error_summary([(form, "")])}
-    return render(request, "regime/applied_credit_form.html", context)
+    return render(request, "regime/applied_credit_form.html", context, status=status)
 
 
 @require_GET

@@ -41,6 +41,20 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
+class Limits:
+    """How big a file is read. The web's keep a request well inside gunicorn's worker timeout;
+    the command line, which has none, may take more."""
+
+    max_bytes: int = MAX_BYTES
+    max_rows: int = MAX_ROWS
+    # Said after "The file has more than N rows": where a bigger file can go.
+    beyond_rows: str = ""
+
+
+WEB = Limits()
+
+
+@dataclass(frozen=True)
 class Layout:
     """One kind of template: its columns in order, and how its messages name its rows."""
 
@@ -74,7 +88,11 @@ class RawRow:
 
 
 def read_rows(
-    content: bytes, filename: str, size: int | None = None, layout: Layout = FIGURES
+    content: bytes,
+    filename: str,
+    size: int | None = None,
+    layout: Layout = FIGURES,
+    limits: Limits = WEB,
 ) -> list[RawRow]:
     """The file's rows after its header, each with its line (row) number in the file.
 
@@ -82,11 +100,11 @@ def read_rows(
     """
     if not content:
         raise FileProblem("The file is empty.")
-    if len(content) > MAX_BYTES or (size or 0) > MAX_BYTES:
-        raise FileProblem(too_big_message(max(len(content), size or 0), layout))
+    if len(content) > limits.max_bytes or (size or 0) > limits.max_bytes:
+        raise FileProblem(too_big_message(max(len(content), size or 0), layout, limits))
     name = filename.lower()
     if name.endswith(".xlsx"):
-        lines = _xlsx_lines(content, layout)
+        lines = _xlsx_lines(content, layout, limits.max_rows)
     elif name.endswith(".csv"):
         lines = _csv_lines(content)
     elif name.endswith(".xls"):
@@ -95,14 +113,14 @@ def read_rows(
         )
     else:
         raise FileProblem(NOT_A_SPREADSHEET)
-    return _rows_after_header(lines, layout)
+    return _rows_after_header(lines, layout, limits)
 
 
-def too_big_message(size: int, layout: Layout = FIGURES) -> str:
+def too_big_message(size: int, layout: Layout = FIGURES, limits: Limits = WEB) -> str:
     # Whole MB below 10 MB would round 1.04 MB down to the limit itself: keep a decimal there.
     shown = f"{size / 1_000_000:.1f}" if size < 10_000_000 else f"{size / 1_000_000:.0f}"
     return (
-        f"The file is {shown} MB: it must be smaller than {MAX_BYTES // 1_000_000} MB. "
+        f"The file is {shown} MB: it must be smaller than {limits.max_bytes // 1_000_000} MB. "
         f"{layout.upload_advice}"
     )
 
@@ -127,7 +145,7 @@ def _csv_lines(content: bytes) -> list[list[Cell]]:
         raise FileProblem(f"The CSV file cannot be read: {error}.") from None
 
 
-def _xlsx_lines(content: bytes, layout: Layout) -> list[list[Cell]]:
+def _xlsx_lines(content: bytes, layout: Layout, max_rows: int) -> list[list[Cell]]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
@@ -152,7 +170,7 @@ def _xlsx_lines(content: bytes, layout: Layout) -> list[list[Cell]]:
         width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
         for row in sheet.iter_rows(max_col=width, values_only=True):
             lines.append([_xlsx_cell(value) for value in row])
-            if len(lines) > MAX_ROWS + 1:
+            if len(lines) > max_rows + 1:
                 break
         return lines
     except Exception:
@@ -195,7 +213,9 @@ def _is_blank(cell: Cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def _rows_after_header(lines: list[list[Cell]], layout: Layout) -> list[RawRow]:
+def _rows_after_header(
+    lines: list[list[Cell]], layout: Layout, limits: Limits = WEB
+) -> list[RawRow]:
     columns = layout.columns
     if not lines or all(_is_blank(c) for c in lines[0]):
         if all(all(_is_blank(c) for c in line) for line in lines):
@@ -217,8 +237,11 @@ def _rows_after_header(lines: list[list[Cell]], layout: Layout) -> list[RawRow]:
             )
         padded = [*line[: len(columns)], *[None] * (len(columns) - len(line))]
         rows.append(RawRow(line=number, cells=dict(zip(columns, padded, strict=True))))
-        if len(rows) > MAX_ROWS:
-            raise FileProblem(f"The file has more than {MAX_ROWS} rows of {layout.rows_are}.")
+        if len(rows) > limits.max_rows:
+            raise FileProblem(
+                f"The file has more than {limits.max_rows:,} rows of {layout.rows_are}."
+                + (f" {limits.beyond_rows}" if limits.beyond_rows else "")
+            )
     if not rows:
         raise FileProblem(f"The file has the template's header but no rows of {layout.rows_are}.")
     return rows

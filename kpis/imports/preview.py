@@ -25,7 +25,6 @@ from kpis.status import Status
 
 YES = {"yes", "y", "true", "x", "1"}
 NO = {"", "no", "n", "false", "0"}
-REASON_LENGTH = Reading._meta.get_field("not_measured_reason").max_length
 # The database keeps 12 digits, 4 of them after the point.
 MAX_PLACES = 4
 MAX_WHOLE = Decimal(10) ** 8
@@ -238,8 +237,6 @@ def _row_preview(
         problems.append("Give the reason it was not measured, such as 'no survey'.")
     if (flag in YES or row.not_measured_reason) and _text(cells["Figure"]):
         problems.append(BOTH_MESSAGE)
-    if len(row.not_measured_reason) > REASON_LENGTH:
-        problems.append(f"The reason not measured must be at most {REASON_LENGTH} characters.")
     return row
 
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from contracts.limits import LONG_TEXT_LENGTH, too_long_message
 from kpis.choices import UnitCode
 from kpis.models.kpi import Kpi
 from kpis.models.period import ReportingPeriod
@@ -17,6 +18,13 @@ from kpis.querysets import ReadingQuerySet
 from kpis.status import Evaluation, evaluate
 
 BOTH_MESSAGE = "Give either a figure or the reason it was not measured, not both."
+NOT_MEASURED_LENGTH = 200
+COMMENTARY_LENGTH = LONG_TEXT_LENGTH
+# Checked in `clean`, which the return page, the imports, the services and the admin all run.
+TEXT_LIMITS = {
+    "not_measured_reason": (NOT_MEASURED_LENGTH, too_long_message("reason", NOT_MEASURED_LENGTH)),
+    "commentary": (COMMENTARY_LENGTH, too_long_message("commentary", COMMENTARY_LENGTH)),
+}
 
 
 class ReadingManager(models.Manager.from_queryset(ReadingQuerySet)):
@@ -44,7 +52,7 @@ class Reading(models.Model):
     )
     not_measured_reason = models.CharField(
         "reason not measured",
-        max_length=200,
+        max_length=NOT_MEASURED_LENGTH,
         blank=True,
         help_text='Why there is no figure: "no survey", "no call received", "N/A".',
     )
@@ -147,8 +155,17 @@ class Reading(models.Model):
         )
 
     def clean(self) -> None:
-        if not self.kpi_id:
-            return
+        errors: dict[str, str] = {
+            name: message
+            for name, (limit, message) in TEXT_LIMITS.items()
+            if len(getattr(self, name)) > limit
+        }
+        if self.kpi_id:
+            errors = {**self._figure_errors(), **errors}
+        if errors:
+            raise ValidationError(errors)
+
+    def _figure_errors(self) -> dict[str, str]:
         if not self.unit_id:
             self.unit_id = self.kpi.unit_id
         errors: dict[str, str] = {}
@@ -160,8 +177,7 @@ class Reading(models.Model):
         problem = self.kpi.figure_problem(self.target_override)
         if problem:
             errors["target_override"] = problem
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
     def save(self, *args, **kwargs) -> None:
         if not self.unit_id and self.kpi_id:

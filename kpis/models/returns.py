@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from contracts.limits import REASON_LENGTH, kept_to
 from contracts.models import Contract
 from kpis.choices import ReturnState
 from kpis.models.period import ReportingPeriod, backfill_note
@@ -30,7 +31,11 @@ class QuarterlyReturn(models.Model):
     )
     # Kept on the row (and so in its history) in full; the history's change reason holds only
     # the first 100 characters.
-    reopen_reason = models.TextField(blank=True, help_text="Why the return was last reopened.")
+    reopen_reason = models.TextField(
+        blank=True,
+        help_text="Why the return was last reopened.",
+        validators=[kept_to(REASON_LENGTH, "reason")],
+    )
     # Where a back-filled quarter's figures were taken from, so that the committee can check them.
     backfill_source = models.CharField(
         "source document",

@@ -1,12 +1,26 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from contracts.dates import quarter_out_of_range
+from contracts.limits import REASON_LENGTH, kept_to, too_long_message
 from kpis.choices import ThresholdBasis
 from kpis.models.kpi import Kpi
 from kpis.status import Rule
+
+
+def rule_change_problems(kpi: Kpi, effective_from, reason: str) -> dict[str, str]:
+    """What a change of rule must satisfy beyond the rule itself, whoever makes it: a first
+    quarter inside the contract's term and near today, and a reason the history can keep."""
+    errors = {}
+    if problem := quarter_out_of_range(kpi.contract, effective_from):
+        errors["effective_from"] = problem
+    if len(reason.strip()) > REASON_LENGTH:
+        errors["reason"] = too_long_message("reason", REASON_LENGTH)
+    return errors
 
 
 class RuleChange(models.Model):
@@ -28,7 +42,7 @@ class RuleChange(models.Model):
     previous_threshold_basis = models.CharField(
         max_length=10, choices=ThresholdBasis.choices, default=ThresholdBasis.ABSOLUTE
     )
-    reason = models.TextField()
+    reason = models.TextField(validators=[kept_to(REASON_LENGTH, "reason")])
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -47,6 +61,10 @@ class RuleChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kpi} rule from {self.effective_from:%b-%y}"
+
+    def clean(self) -> None:
+        if self.kpi_id and (errors := rule_change_problems(self.kpi, self.effective_from, "")):
+            raise ValidationError(errors)
 
     @property
     def quarter_label(self) -> str:

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from contracts.dates import quarter_out_of_range
+from contracts.limits import REASON_LENGTH, kept_to
+from kpis.conflicts import CONFLICT
 from kpis.models.kpi import Kpi
 from kpis.models.period import QUARTER_END_MESSAGE, ReportingPeriod, is_quarter_end
 
@@ -27,7 +32,7 @@ class Suspension(models.Model):
         blank=True,
         help_text="The last day of the last quarter suspended; empty while it goes on.",
     )
-    reason = models.TextField()
+    reason = models.TextField(validators=[kept_to(REASON_LENGTH, "reason")])
 
     objects = SuspensionManager()
     history = HistoricalRecords()
@@ -71,6 +76,12 @@ class Suspension(models.Model):
             errors["last_quarter"] = "The last quarter cannot come before the first."
         if not self.reason.strip():
             errors["reason"] = "Say why the KPI is suspended."
+        # Where a well-formed span lies is asked once its shape is right.
+        if self.kpi_id and not errors:
+            for name in ("first_quarter", "last_quarter"):
+                problem = quarter_out_of_range(self.kpi.contract, getattr(self, name))
+                if problem:
+                    errors.setdefault(name, problem)
         if errors:
             raise ValidationError(errors)
 
@@ -86,7 +97,7 @@ class SuspensionRequest(models.Model):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="suspension_requests")
     first_quarter = models.DateField()
     last_quarter = models.DateField(null=True, blank=True)
-    reason = models.TextField()
+    reason = models.TextField(validators=[kept_to(REASON_LENGTH, "reason")])
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -96,7 +107,9 @@ class SuspensionRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True, help_text="Why it was declined.")
+    decision_note = models.TextField(
+        blank=True, help_text="Why it was declined.", validators=[kept_to(REASON_LENGTH, "reason")]
+    )
     suspension = models.ForeignKey(
         Suspension, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -119,3 +132,19 @@ class SuspensionRequest(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state == self.State.PENDING
+
+
+def refuse_repeated_request(kpi: Kpi, first_quarter, last_quarter) -> None:
+    """Refuse a request for a span overlapping one still waiting for a manager: the form sent
+    twice, or two officers asking at once. One decision answers both."""
+    waiting = SuspensionRequest.objects.filter(
+        kpi=kpi,
+        state=SuspensionRequest.State.PENDING,
+        first_quarter__lte=last_quarter or datetime.date.max,
+    ).exclude(last_quarter__lt=first_quarter)
+    if waiting.exists():
+        raise ValidationError(
+            f"A request to suspend {kpi.reference} for part of that span is already waiting "
+            "for a manager: nothing was sent again.",
+            code=CONFLICT,
+        )

@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from contracts.dates import validate_near_today
+from contracts.models import Contract
 from kpis.contract_setup import create_contract
 from kpis.forms import error_summary
 from kpis.permissions import may_create_contract
@@ -22,6 +24,7 @@ def _date(label: str) -> forms.DateField:
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         help_text="Like 2024-04-01. Leave it empty if the contract does not say.",
         error_messages={"invalid": "Enter a date like 2024-04-01"},
+        validators=[validate_near_today],
     )
 
 
@@ -71,6 +74,10 @@ def contract_new(request: HttpRequest) -> HttpResponse:
         try:
             contract = create_contract(user=request.user, **form.cleaned_data)
         except ValidationError as error:
+            if created := _created_already(request.user, form.cleaned_data):
+                # The form sent twice: the first one made the contract.
+                messages.info(request, f"{created} has been created already. Import its KPIs.")
+                return redirect("definitions_upload", code=created.code)
             for field, problems in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, problems)
         else:
@@ -81,3 +88,11 @@ def contract_new(request: HttpRequest) -> HttpResponse:
             return redirect("definitions_upload", code=contract.code)
     context = {"form": form, "errors": error_summary([(form, "")])}
     return render(request, "kpis/contract_new.html", context, status=400 if form.errors else 200)
+
+
+def _created_already(user, data: dict) -> Contract | None:
+    """The contract exactly as sent, if one exists that the user works on."""
+    same = {
+        name: value.strip() if isinstance(value, str) else value for name, value in data.items()
+    }
+    return Contract.objects.editable_by(user).filter(**same).first()

@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,11 +29,14 @@ from kpis.imports.definitions.write import (
     import_definitions,
 )
 from kpis.imports.parse import MAX_BYTES
+from kpis.imports.write import lock_contract
 from kpis.models import ReportingPeriod
 from kpis.models.period import quarter_end_for
 from kpis.permissions import Action
+from kpis.views.import_receipts import keep_receipt, say_not_pending
 
 SESSION_KEY = "kpi-definition-imports"
+RECEIPT_KEY = "kpi-definition-imports-done"
 RECENT_QUARTERS = 12
 MOST_QUARTERS = 80
 # From a quarter's last day, this many days back falls in the quarter before.
@@ -199,12 +203,19 @@ def _keep(request, contract, filename: str, content: bytes, preview) -> str:
 @require_POST
 def definitions_confirm(request: HttpRequest, code: str) -> HttpResponse:
     contract = _contract(request.user, code)
-    pending = request.session.get(SESSION_KEY, {}).get(request.POST.get("token", ""))
+    token = request.POST.get("token", "")
+    pending = request.session.get(SESSION_KEY, {}).get(token)
     if not pending or pending["contract"] != contract.code:
-        messages.error(
-            request, "That import has expired or was already done. Upload the file again."
-        )
+        say_not_pending(request, RECEIPT_KEY, token)
         return redirect("definitions_upload", code=contract.code)
+    with transaction.atomic():
+        # Under the contract's lock: a second confirmation sent at the same moment waits for
+        # the first, then finds the KPIs it wrote.
+        lock_contract(contract)
+        return _confirm(request, contract, token, pending)
+
+
+def _confirm(request: HttpRequest, contract: Contract, token: str, pending: dict) -> HttpResponse:
     preview = build_preview(
         contract=contract,
         user=request.user,
@@ -213,6 +224,13 @@ def definitions_confirm(request: HttpRequest, code: str) -> HttpResponse:
     )
     if preview.signature() != pending["signature"]:
         request.session.pop(SESSION_KEY, None)
+        if preview.ok and not preview.changes_anything:
+            # Done meanwhile: by the same form sent twice at once, or by someone else.
+            messages.info(
+                request,
+                f"{pending['filename']} has been imported already: the contract's KPIs match it.",
+            )
+            return redirect("contract_scorecard", code=contract.code)
         if preview.ok:
             preview.file_problems.append(
                 "Someone else changed the contract's KPIs since your preview. Nothing was "
@@ -231,7 +249,8 @@ def definitions_confirm(request: HttpRequest, code: str) -> HttpResponse:
         except DefinitionsRefused:
             return _page(request, contract, preview=preview, status=400)
         except ValidationError as error:
-            # The quarter chosen reaches an approved one, or the rule itself is refused.
+            # The quarter chosen reaches an approved one, or the rule itself is refused: a
+            # choice to correct beside its field.
             where = "effective_from" if "effective_from" in form.fields else None
             if hasattr(error, "error_dict"):
                 for field, problems in error.message_dict.items():
@@ -240,7 +259,9 @@ def definitions_confirm(request: HttpRequest, code: str) -> HttpResponse:
                 form.add_error(where, error.messages)
         else:
             request.session.pop(SESSION_KEY, None)
-            messages.success(request, _done(pending["filename"], written))
+            done = _done(pending["filename"], written)
+            keep_receipt(request, RECEIPT_KEY, token, done)
+            messages.success(request, done)
             return redirect("contract_scorecard", code=contract.code)
     return _page(request, contract, preview=preview, confirm_form=form, status=400)
 

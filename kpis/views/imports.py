@@ -9,9 +9,11 @@ import secrets
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,13 +23,15 @@ from kpis.backfill import PAGE_LENGTH, SOURCE_LENGTH, SOURCE_REQUIRED, quarter_p
 from kpis.imports.parse import MAX_BYTES
 from kpis.imports.preview import Backfill, Preview
 from kpis.imports.template import template_csv, template_filename, template_xlsx
-from kpis.imports.write import ImportRefused, import_readings, prepare_import
+from kpis.imports.write import ImportRefused, import_readings, lock_contract, prepare_import
 from kpis.models import ReportingPeriod
 from kpis.permissions import Action, may_ever
 from kpis.quarters import contract_quarters
 from kpis.services import EditConflict
+from kpis.views.import_receipts import keep_receipt, say_not_pending
 
 SESSION_KEY = "kpi-imports"
+RECEIPT_KEY = "kpi-imports-done"
 
 
 def _contract_for_import(user, code: str) -> Contract:
@@ -235,44 +239,67 @@ def _keep(request, contract, end_date, filename, content, preview: Preview) -> s
 @require_POST
 def import_confirm(request: HttpRequest, code: str) -> HttpResponse:
     contract = _contract_for_import(request.user, code)
-    pending = request.session.get(SESSION_KEY, {}).get(request.POST.get("token", ""))
+    token = request.POST.get("token", "")
+    pending = request.session.get(SESSION_KEY, {}).get(token)
     if not pending or pending["contract"] != contract.code:
-        messages.error(
-            request, "That import has expired or was already done. Upload the file again."
-        )
+        say_not_pending(request, RECEIPT_KEY, token)
         return redirect("import_upload", code=contract.code)
+    # Used once, whatever comes of it: a second click finds the receipt, or nothing.
+    request.session.pop(SESSION_KEY, None)
     end_date = datetime.date.fromisoformat(pending["end_date"])
     source = pending.get("backfill")
-    preview = prepare_import(
-        contract=contract,
-        end_date=end_date,
-        user=request.user,
-        content=base64.b64decode(pending["content"]),
-        filename=pending["filename"],
-        today=timezone.localdate(),
-        backfill_from=Backfill(*source) if source else None,
-    )
+    preview = None
     try:
-        written = import_readings(preview=preview, user=request.user, versions=pending["versions"])
+        # The preview is made again under the contract's lock: a second confirmation running
+        # at the same moment waits, then finds the figures held and has nothing to write.
+        with transaction.atomic():
+            lock_contract(contract)
+            preview = prepare_import(
+                contract=contract,
+                end_date=end_date,
+                user=request.user,
+                content=base64.b64decode(pending["content"]),
+                filename=pending["filename"],
+                today=timezone.localdate(),
+                backfill_from=Backfill(*source) if source else None,
+            )
+            written = import_readings(
+                preview=preview, user=request.user, versions=pending["versions"]
+            )
     except (ImportRefused, EditConflict):
-        if preview.ok:
+        if preview is not None and preview.ok:
             preview.file_problems.append(
                 "Someone else changed some of these figures since your preview. "
                 "Nothing was imported: upload the file again to see the changes."
             )
         return _start_page(request, contract, preview=preview, status=409)
-    finally:
-        request.session.pop(SESSION_KEY, None)
-    count = len(written)
+    except (ValidationError, PermissionDenied) as error:
+        # The return changed state meanwhile (approved, say): a conflict; or the user's part did.
+        refusal = f"Nothing was imported. {' '.join(_messages(error))}"
+        if preview is None:
+            messages.error(request, refusal)
+        else:
+            preview.file_problems.append(refusal)
+        status = 403 if isinstance(error, PermissionDenied) else 409
+        return _start_page(request, contract, preview=preview, status=status)
+    text = _imported(pending["filename"], preview, len(written))
+    url = reverse("return_detail", kwargs={"code": contract.code, "end_date": pending["end_date"]})
+    keep_receipt(request, RECEIPT_KEY, token, text)
+    messages.success(request, text)
+    return redirect(url)
+
+
+def _messages(error: ValidationError | PermissionDenied) -> list[str]:
+    return error.messages if isinstance(error, ValidationError) else [str(error)]
+
+
+def _imported(filename: str, preview: Preview, count: int) -> str:
     changed = f"{count} reading{'s' if count != 1 else ''} changed"
     if preview.backfill:
-        text = (
-            f"{pending['filename']} back-filled as approved "
+        return (
+            f"{filename} back-filled as approved "
             f"({preview.backfill_note}): {changed if count else 'no figure needed to change'}."
         )
-    elif count:
-        text = f"Imported {pending['filename']}: {changed}."
-    else:
-        text = f"{pending['filename']} matches the figures held: nothing needed to change."
-    messages.success(request, text)
-    return redirect("return_detail", code=contract.code, end_date=end_date.isoformat())
+    if count:
+        return f"Imported {filename}: {changed}."
+    return f"{filename} matches the figures held: nothing needed to change."

@@ -18,7 +18,9 @@ from contracts.models import Contract
 from contracts.roles import works_on
 from kpis import due, services
 from kpis.access import get_return_for, get_workable_contract_for
+from kpis.conflicts import is_conflict
 from kpis.forms import ReopenForm, StartReturnForm, error_summary
+from kpis.models import QuarterlyReturn
 from kpis.permissions import Action, may_ever, refusal
 
 
@@ -62,10 +64,28 @@ def my_returns(request: HttpRequest) -> HttpResponse:
     return render(request, "kpis/returns/my_returns.html", context)
 
 
+def _started_already(contract: Contract, chosen: str | None) -> QuarterlyReturn | None:
+    """The return for the quarter chosen, if one exists: the form sent twice, or someone else
+    started it meanwhile."""
+    try:
+        end_date = datetime.date.fromisoformat(chosen or "")
+    except ValueError:
+        return None
+    return (
+        QuarterlyReturn.objects.filter(contract=contract, period__end_date=end_date)
+        .select_related("period")
+        .first()
+    )
+
+
 @login_required
 @require_POST
 def return_start(request: HttpRequest, code: str) -> HttpResponse:
     contract = get_workable_contract_for(request.user, code, Action.START)
+    started = _started_already(contract, request.POST.get(f"{contract.code}-end_date"))
+    if started:
+        messages.info(request, f"The return for {started.period.long_label} is already started.")
+        return redirect("return_detail", contract.code, started.period.end_date.isoformat())
     today = timezone.localdate()
     entry = next(d for d in _contracts_due(request.user, today) if d.contract.pk == contract.pk)
     form = StartReturnForm(request.POST, quarters=entry.startable, prefix=contract.code)
@@ -110,7 +130,12 @@ def _back_to_draft(request: HttpRequest, code: str, end_date: str, action: Actio
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            if is_conflict(error):
+                # Approved, returned or reopened by someone else since the page was read.
+                quarterly_return.refresh_from_db()
+                refused = " ".join(error.messages)
+            else:
+                form.add_error(None, error)
         else:
             messages.success(request, f"The return has been {done}.")
             return redirect("return_detail", code, quarterly_return.period.end_date.isoformat())

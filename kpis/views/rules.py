@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from kpis import decisions
 from kpis.access import get_kpi_for
 from kpis.choices import ReturnState
+from kpis.conflicts import status_for
 from kpis.forms import error_summary
 from kpis.models import QuarterlyReturn
 from kpis.models.period import quarter_end_for
@@ -40,10 +41,17 @@ def rule_change(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         raise PermissionDenied("Only a contract manager can change a KPI's target.")
     suggested = _first_open_quarter(kpi.contract)
     form = RuleChangeForm.for_kpi(kpi, request.POST or None, suggested=suggested)
+    status = 200
+    if request.method == "POST" and form.is_valid() and _made_already(kpi, form.cleaned_data):
+        # The form sent twice: the first one changed the rule, and the second would change
+        # nothing but the record of who changed it when.
+        messages.info(request, f"The target of {kpi.reference} has been changed already.")
+        return redirect(kpi)
     if request.method == "POST" and form.is_valid():
         try:
             decisions.change_rule(kpi=kpi, user=request.user, **form.cleaned_data)
         except ValidationError as error:
+            status = status_for(error, otherwise=200)
             if hasattr(error, "error_dict"):
                 for field, problems in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, problems)
@@ -58,4 +66,17 @@ def rule_change(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "form": form,
         "errors": error_summary([(form, "")]),
     }
-    return render(request, "kpis/rule_change.html", context)
+    return render(request, "kpis/rule_change.html", context, status=status)
+
+
+def _made_already(kpi, data: dict) -> bool:
+    """Whether the KPI holds this rule already, changed from this quarter for this reason."""
+    rule = kpi.rule()
+    asked = (data["target"], data["target_strict"], data["detriment"], data["failure"])
+    return (
+        (rule.target, rule.strict, rule.detriment, rule.failure) == asked
+        and rule.basis == data["threshold_basis"]
+        and kpi.rule_changes.filter(
+            effective_from=data["effective_from"], reason=data["reason"].strip()
+        ).exists()
+    )

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from kpis import decisions
 from kpis.access import get_return_for, get_workable_contract_for
+from kpis.conflicts import status_for
 from kpis.forms import SuspensionForm, error_summary, reason_field
-from kpis.models import Kpi, SuspensionRequest
+from kpis.models import Kpi, Suspension, SuspensionRequest
 from kpis.permissions import Action, may_ever
 
 
@@ -31,6 +32,7 @@ def suspension_new(request: HttpRequest, code: str, end_date: str) -> HttpRespon
     contract, period = quarterly_return.contract, quarterly_return.period
     decides = may_ever(request.user, Action.SUSPEND, contract.pk)
     kpis = list(Kpi.objects.for_contract(contract).in_report_order())
+    status = 200
     form = SuspensionForm(
         request.POST or None, kpis=kpis, initial={"first_quarter": period.end_date.isoformat()}
     )
@@ -45,15 +47,20 @@ def suspension_new(request: HttpRequest, code: str, end_date: str) -> HttpRespon
             "reason": data["reason"],
             "user": request.user,
         }
+        done = "has been suspended" if decides else ": your request has gone to a manager"
         try:
             if decides:
                 decisions.record_suspension(**span)
             else:
                 decisions.ask_for_suspension(**span, quarterly_return=quarterly_return)
         except ValidationError as error:
+            if _made_already(span, decides):
+                # The form sent twice: the first one did it.
+                messages.info(request, f"{kpi.reference} {done} already.".replace(" :", ":"))
+                return redirect("return_detail", code, period.end_date.isoformat())
             form.add_error(None, error)
+            status = status_for(error, otherwise=200)
         else:
-            done = "has been suspended" if decides else ": your request has gone to a manager"
             messages.success(request, f"{kpi.reference} {done}.".replace(" :", ":"))
             return redirect("return_detail", code, period.end_date.isoformat())
     context = {
@@ -64,7 +71,22 @@ def suspension_new(request: HttpRequest, code: str, end_date: str) -> HttpRespon
         "decides": decides,
         "errors": error_summary([(form, "")]),
     }
-    return render(request, "kpis/returns/suspension_form.html", context)
+    return render(request, "kpis/returns/suspension_form.html", context, status=status)
+
+
+def _made_already(span: dict, decides: bool) -> bool:
+    """Whether the suspension (or the request) is held already exactly as sent."""
+    same = {
+        "kpi": span["kpi"],
+        "first_quarter": span["first_quarter"],
+        "last_quarter": span["last_quarter"],
+        "reason": span["reason"].strip(),
+    }
+    if decides:
+        return Suspension.objects.filter(**same).exists()
+    return SuspensionRequest.objects.filter(
+        **same, requested_by=span["user"], state=SuspensionRequest.State.PENDING
+    ).exists()
 
 
 @login_required
@@ -96,9 +118,12 @@ def suspension_request(request: HttpRequest, code: str, pk: int) -> HttpResponse
                 messages.success(request, "The request has been declined.")
                 return redirect("suspension_request", code, pk)
         except ValidationError as error:
-            if form.is_bound:
+            asked.refresh_from_db()
+            if form.is_bound and asked.is_pending:
                 form.add_error(None, ValidationError(error.messages))
             else:
+                # Decided meanwhile (by someone else, or by the same form sent twice), or a
+                # grant refused as things stand now.
                 refused = " ".join(error.messages)
         asked.refresh_from_db()
     context = {

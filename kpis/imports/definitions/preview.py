@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from contracts.models import Contract, ServiceArea
 from kpis.choices import Direction, Frequency, ReturnState, ThresholdBasis
 from kpis.imports.definitions import columns as c
+from kpis.imports.definitions.limits import WEB, DefinitionLimits, too_many_rule_changes
 from kpis.imports.parse import FileProblem, RawRow, cell_text, read_rows
 from kpis.models import Kpi, Reading, Unit
 from kpis.numbers import plain_number
@@ -169,14 +170,20 @@ def shown(name: str, value: object) -> str:
 
 
 def build_preview(
-    *, contract: Contract, user, content: bytes, filename: str, size: int | None = None
+    *,
+    contract: Contract,
+    user,
+    content: bytes,
+    filename: str,
+    size: int | None = None,
+    limits: DefinitionLimits = WEB,
 ) -> DefinitionsPreview:
     preview = DefinitionsPreview(contract=contract, filename=filename)
     if not may_ever(user, Action.DEFINE_KPIS, contract.pk):
         preview.file_problems.append("You cannot change this contract's KPIs.")
         return preview
     try:
-        raw_rows = read_rows(content, filename, size, c.LAYOUT)
+        raw_rows = read_rows(content, filename, size, c.LAYOUT, limits)
     except FileProblem as problem:
         preview.file_problems.append(problem.message)
         return preview
@@ -215,6 +222,9 @@ def build_preview(
         seen.setdefault(key, row.line)
         preview.rows.append(row)
     preview.absent = [kpi for key, kpi in held.items() if key not in seen]
+    rule_changes = sum(row.changes_rule for row in preview.changed_rows)
+    if limits.max_rule_changes is not None and rule_changes > limits.max_rule_changes:
+        preview.file_problems.append(too_many_rule_changes(rule_changes))
     return preview
 
 

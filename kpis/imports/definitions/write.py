@@ -12,15 +12,27 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from contracts.models import ServiceArea
-from kpis import decisions
+from kpis import data_version, decisions
+from kpis.choices import ReturnState
 from kpis.imports.definitions.preview import DefinitionsPreview
-from kpis.imports.write import change_reason
-from kpis.models import Kpi
+from kpis.imports.write import change_reason, lock_contract
+from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod
 from kpis.permissions import Action, require
 
 REASON_MESSAGE = "Say why the KPIs are changing"
+# What a changed row that keeps its target and thresholds may change (see `preview.COMPARED`).
+CHANGED_FIELDS = [
+    "description",
+    "service_area",
+    "position",
+    "frequency",
+    "unit",
+    "direction",
+    "notes",
+]
 QUARTER_MESSAGE = "Choose the first quarter to be judged by the new targets and thresholds"
 
 
@@ -60,8 +72,16 @@ def import_definitions(
     effective_from: datetime.date | None = None,
 ) -> Written:
     """Write every new and changed row of `preview`, or nothing. The history of each KPI names
-    the user, and the reason given with the file's name (the file's name alone for new KPIs)."""
+    the user, and the reason given with the file's name (the file's name alone for new KPIs).
+
+    New service areas and KPIs, their rows in the contract's open returns and the KPIs whose
+    description or area alone changes are written in bulk, a few queries whatever the number of
+    rows (2,000 new KPIs in about a second on PostgreSQL, where one by one took 30). The preview
+    has checked each row by the model's own rules; the database's constraints stand behind it.
+    A change of target or thresholds goes through `decisions.change_rule`, one KPI at a time.
+    """
     contract = preview.contract
+    lock_contract(contract)
     require(user, Action.DEFINE_KPIS, contract_id=contract.pk)
     if not preview.ok:
         raise DefinitionsRefused(preview.problems)
@@ -73,19 +93,14 @@ def import_definitions(
     history = history or change_reason(preview.filename)
     written = Written()
     areas = {a.code.casefold(): a for a in ServiceArea.objects.filter(contract=contract)}
-    last_area = max((a.position for a in areas.values()), default=0)
-    for position, (code, name) in enumerate(preview.new_areas.items(), start=last_area + 1):
-        area = ServiceArea(contract=contract, code=code, name=name, position=position)
-        area.full_clean()
-        area._history_user, area._change_reason = user, history
-        area.save()
-        areas[code.casefold()] = area
-        written.areas.append(area)
+    written.areas = _add_areas(preview, areas, user, history)
     last_kpi = dict(
         Kpi.objects.for_contract(contract)
         .values_list("service_area_id")
         .annotate(last=Max("position"))
     )
+    rule_changes: list[Kpi] = []
+    other_changes: list[Kpi] = []
     for row in preview.new_rows + preview.changed_rows:
         kpi = row.kpi
         assert kpi is not None
@@ -94,25 +109,80 @@ def import_definitions(
             kpi.service_area = area
             last_kpi[area.pk] = last_kpi.get(area.pk, 0) + 1
             kpi.position = last_kpi[area.pk]
-        kpi._history_user, kpi._change_reason = user, history
-        if row.changes_rule:
-            # Saves the KPI, its other changes with it, after refusing an approved quarter.
-            decisions.change_rule(
-                kpi=kpi,
-                effective_from=effective_from,
-                target=kpi.target,
-                target_strict=kpi.target_strict,
-                detriment=kpi.detriment,
-                failure=kpi.failure,
-                threshold_basis=kpi.threshold_basis,
-                reason=reason,
-                user=user,
-            )
+        if not row.held:
+            written.added.append(kpi)
         else:
-            kpi.full_clean()
-            kpi.save()
-        (written.changed if row.held else written.added).append(kpi)
+            written.changed.append(kpi)
+            (rule_changes if row.changes_rule else other_changes).append(kpi)
+    _add_kpis(contract, written.added, user, history)
+    if other_changes:
+        bulk_update_with_history(
+            other_changes,
+            Kpi,
+            CHANGED_FIELDS,
+            default_user=user,
+            default_change_reason=history,
+        )
+    for kpi in rule_changes:
+        kpi._history_user, kpi._change_reason = user, history
+        # Saves the KPI, its other changes with it, after refusing an approved quarter.
+        decisions.change_rule(
+            kpi=kpi,
+            effective_from=effective_from,
+            target=kpi.target,
+            target_strict=kpi.target_strict,
+            detriment=kpi.detriment,
+            failure=kpi.failure,
+            threshold_basis=kpi.threshold_basis,
+            reason=reason,
+            user=user,
+        )
+    if written.areas or written.added or other_changes:
+        data_version.touch(contract)
     return written
+
+
+def _add_areas(
+    preview: DefinitionsPreview, areas: dict[str, ServiceArea], user, history: str
+) -> list[ServiceArea]:
+    """The service areas the file creates, after the contract's own; added to `areas`."""
+    contract = preview.contract
+    last = max((a.position for a in areas.values()), default=0)
+    new = [
+        ServiceArea(contract=contract, code=code, name=name, position=position)
+        for position, (code, name) in enumerate(preview.new_areas.items(), start=last + 1)
+    ]
+    if not new:
+        return []
+    new = bulk_create_with_history(
+        new, ServiceArea, default_user=user, default_change_reason=history
+    )
+    areas.update((area.code.casefold(), area) for area in new)
+    return new
+
+
+def _add_kpis(contract, kpis: list[Kpi], user, history: str) -> None:
+    """New KPIs, each with an empty row in every return of the contract not yet approved (what
+    `services.add_kpi_to_open_returns` gives a KPI saved on its own)."""
+    if not kpis:
+        return
+    bulk_create_with_history(kpis, Kpi, default_user=user, default_change_reason=history)
+    open_returns = QuarterlyReturn.objects.filter(contract=contract).exclude(
+        state=ReturnState.APPROVED
+    )
+    open_periods = list(ReportingPeriod.objects.filter(pk__in=open_returns.values("period_id")))
+    rows = [
+        Reading(kpi=kpi, period=period, unit_id=kpi.unit_id)
+        for period in open_periods
+        for kpi in kpis
+    ]
+    if rows:
+        bulk_create_with_history(
+            rows,
+            Reading,
+            default_user=user,
+            default_change_reason="KPI added to the contract",
+        )
 
 
 def check_write(
@@ -134,6 +204,11 @@ def check_write(
     except _Rollback:
         return {}
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            return {name: list(messages) for name, messages in error.message_dict.items()}
-        return {"": list(error.messages)}
+        return refusals(error)
+
+
+def refusals(error: ValidationError) -> dict[str, list[str]]:
+    """A refused write's messages by field ('' for the file)."""
+    if hasattr(error, "error_dict"):
+        return {name: list(messages) for name, messages in error.message_dict.items()}
+    return {"": list(error.messages)}

@@ -25,10 +25,10 @@ def importer(username: str | None):
     return admins[0]
 
 
-def read_file(file: Path) -> tuple[bytes, int]:
+def read_file(file: Path, max_bytes: int = MAX_BYTES) -> tuple[bytes, int]:
     """No more of the file than the limit, and the whole file's size."""
     try:
         with file.open("rb") as f:
-            return f.read(MAX_BYTES + 1), os.fstat(f.fileno()).st_size
+            return f.read(max_bytes + 1), os.fstat(f.fileno()).st_size
     except OSError as error:
         raise CommandError(f"Cannot read {file}: {error.strerror}.") from None

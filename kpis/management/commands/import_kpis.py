@@ -1,15 +1,18 @@
 import datetime
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from contracts.models import Contract
+from kpis.imports.definitions.limits import COMMAND_LINE
 from kpis.imports.definitions.preview import build_preview
 from kpis.imports.definitions.write import (
     DefinitionsRefused,
     check_write,
     import_definitions,
     missing_answers,
+    refusals,
 )
 from kpis.management.commands._import import importer, read_file
 
@@ -47,46 +50,64 @@ class Command(BaseCommand):
             raise CommandError(f"No contract has the code {contract!r}.")
         effective_from = _day(options["effective_from"])
         person = importer(options["user"])
-        content, size = read_file(file)
+        content, size = read_file(file, COMMAND_LINE.max_bytes)
         preview = build_preview(
-            contract=found, user=person, content=content, filename=file.name, size=size
+            contract=found,
+            user=person,
+            content=content,
+            filename=file.name,
+            size=size,
+            limits=COMMAND_LINE,
         )
         problems = [
             (f"line {line}" if line else file.name, message) for line, message in preview.problems
         ]
         if preview.ok:
+            answers: dict[str, str] | dict[str, list[str]]
             answers = missing_answers(preview, reason, effective_from)
-            answers = answers or check_write(
-                preview=preview, user=person, reason=reason, effective_from=effective_from
-            )
-            problems += [
-                (_OPTION.get(name, file.name), message)
-                for name, messages in answers.items()
-                for message in ([messages] if isinstance(messages, str) else messages)
-            ]
+            if options["dry_run"] and not answers:
+                answers = check_write(
+                    preview=preview, user=person, reason=reason, effective_from=effective_from
+                )
+            problems += self._where(file, answers)
         if problems:
-            for where, message in problems:
-                self.stderr.write(f"{where}: {message}")
-            raise CommandError(f"{len(problems)} problems: nothing was imported.")
+            self._refuse(problems)
+        written = None
+        if not options["dry_run"]:
+            # Written once: the write's own refusals are printed as the dry run's would be.
+            try:
+                written = import_definitions(
+                    preview=preview, user=person, reason=reason, effective_from=effective_from
+                )
+            except DefinitionsRefused as error:
+                raise CommandError(f"Nothing was imported: {error}") from None
+            except ValidationError as error:
+                self._refuse(self._where(file, refusals(error)))
         for row in preview.rows:
             self.stdout.write(f"line {row.line}: {row.reference}: {_what(row)}")
         for kpi in preview.absent:
             self.stdout.write(f"{kpi.reference}: not in the file, left as it is")
-        if options["dry_run"]:
+        if written is None:
             self.stdout.write(
                 f"Dry run: {len(preview.new_rows)} KPIs would be added and "
                 f"{len(preview.changed_rows)} changed."
             )
             return
-        try:
-            written = import_definitions(
-                preview=preview, user=person, reason=reason, effective_from=effective_from
-            )
-        except DefinitionsRefused as error:
-            raise CommandError(f"Nothing was imported: {error}") from None
         self.stdout.write(
             f"Imported: {len(written.added)} KPIs added, {len(written.changed)} changed."
         )
+
+    def _where(self, file: Path, answers: dict) -> list[tuple[str, str]]:
+        return [
+            (_OPTION.get(name, file.name), message)
+            for name, messages in answers.items()
+            for message in ([messages] if isinstance(messages, str) else messages)
+        ]
+
+    def _refuse(self, problems: list[tuple[str, str]]) -> None:
+        for where, message in problems:
+            self.stderr.write(f"{where}: {message}")
+        raise CommandError(f"{len(problems)} problems: nothing was imported.")
 
 
 _OPTION = {"reason": "--reason", "effective_from": "--effective-from"}
