@@ -9,6 +9,7 @@ from kpis.admin_forms import (
     KpiAdminForm,
     QuarterlyReturnAdminForm,
     ReadingAdminForm,
+    RefusedDeletes,
     SuspensionAdminForm,
 )
 from kpis.choices import ReturnState
@@ -226,7 +227,7 @@ class ReadingAdmin(ReasonAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Suspension)
-class SuspensionAdmin(ReasonAdmin, SimpleHistoryAdmin):
+class SuspensionAdmin(RefusedDeletes, ReasonAdmin, SimpleHistoryAdmin):
     form = SuspensionAdminForm
     list_display = ["kpi", "first_quarter", "last_quarter", "reason"]
     list_filter = ["kpi__contract"]
@@ -234,12 +235,11 @@ class SuspensionAdmin(ReasonAdmin, SimpleHistoryAdmin):
     list_select_related = ["kpi__contract"]
     autocomplete_fields = ["kpi"]
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        if obj is None:
-            return super().has_delete_permission(request, obj)
-        span = (obj.first_quarter, obj.last_quarter)
-        touched = decisions.approved_quarter_touched(obj.kpi.contract_id, span, None)
-        return super().has_delete_permission(request, obj) and touched is None
+    def delete_refusal(self, request, obj: Suspension) -> str:
+        # Approved quarters were counted with it.
+        return decisions.suspension_change_refusal(
+            request.user, suspension_id=obj.pk, kpi=None, span=None
+        )
 
 
 @admin.register(ReportingPeriod)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from contracts.models import Contract
+from kpis import locks
 from kpis.choices import ReturnState
 from kpis.models import QuarterlyReturn, Reading, ReportingPeriod
 from kpis.models.period import QUARTER_END_MESSAGE, backfill_note, is_quarter_end
@@ -72,13 +73,8 @@ def backfill_return(
     yet over, `ReturnInvalid` for a wrong row and `EditConflict` for a row changed meanwhile.
     Returns the readings written.
     """
+    current = locks.lock_return(contract.pk, end_date)
     source, page = " ".join(source.split()), " ".join(page.split())
-    period = ReportingPeriod.objects.filter(end_date=end_date).first()
-    current = (
-        QuarterlyReturn.objects.select_for_update().filter(contract=contract, period=period).first()
-        if period
-        else None
-    )
     require(user, Action.BACKFILL, current, contract_id=contract.pk)
     errors = source_errors(source, page)
     if problem := quarter_problem(contract, end_date, timezone.localdate()):

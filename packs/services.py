@@ -10,9 +10,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from contracts.models import Contract
-from kpis import extensions
+from kpis import extensions, locks
 from kpis.choices import ReturnState
-from kpis.models import QuarterlyReturn
 from kpis.permissions import Action, ReturnLocked, may_ever, require
 from kpis.views.pack import pack_context
 from packs import pdf
@@ -35,13 +34,8 @@ def publish_pack(*, contract: Contract, quarter: str, user) -> PublishedPack:
     Publishing the same quarter again (after a reopen and a new approval, say) makes the next
     version; earlier versions stay as they were.
     """
-    # Locked, so that the return cannot be reopened while its pack is being made.
-    quarterly_return = (
-        QuarterlyReturn.objects.select_for_update()
-        .select_related("period")
-        .filter(contract=contract, period__end_date=quarter)
-        .first()
-    )
+    # Locked (kpis.locks), so that the return cannot be reopened while its pack is being made.
+    quarterly_return = locks.lock_return(contract.pk, quarter)
     if not may_ever(user, Action.PUBLISH, contract.pk):
         raise PermissionDenied("You cannot publish this contract's committee packs.")
     if quarterly_return is None or quarterly_return.state != ReturnState.APPROVED:

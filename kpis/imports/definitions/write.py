@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from contracts.models import ServiceArea
-from kpis import decisions
+from kpis import decisions, locks
 from kpis.imports.definitions.preview import DefinitionsPreview
 from kpis.imports.write import change_reason
 from kpis.models import Kpi
@@ -62,6 +62,9 @@ def import_definitions(
     """Write every new and changed row of `preview`, or nothing. The history of each KPI names
     the user, and the reason given with the file's name (the file's name alone for new KPIs)."""
     contract = preview.contract
+    # First, as every decision about the contract's quarters does (kpis.locks): a change of
+    # rule below reads the returns' states, and new KPIs join the returns not yet approved.
+    locks.lock_contracts(contract.pk)
     require(user, Action.DEFINE_KPIS, contract_id=contract.pk)
     if not preview.ok:
         raise DefinitionsRefused(preview.problems)
