@@ -85,7 +85,8 @@ class UploadForm(QuarterForm):
         help_text=(
             "For history taken from a published document, such as a committee report: the "
             "quarter is approved at once, with its source shown beside its figures. Missed "
-            "targets need no commentary, and a filled Target sets the quarter's target."
+            "targets need no commentary, and a filled Target sets the quarter's target. Not "
+            "for a quarter you submitted or entered figures in: another manager approves that."
         ),
     )
     source = forms.CharField(
