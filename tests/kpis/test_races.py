@@ -12,9 +12,11 @@ from django.utils import timezone
 from kpis import decisions, services
 from kpis.backfill import backfill_return
 from kpis.choices import Direction, ReturnState, UnitCode
+from kpis.imports.definitions.write import import_definitions
 from kpis.imports.write import import_readings, prepare_import
 from kpis.models import Kpi, QuarterlyReturn, Reading, RuleChange, Suspension
 from kpis.permissions import ReturnLocked
+from tests.kpis import definition_files
 from tests.kpis.import_files import rows_of, to_csv
 from tests.kpis.races import TRIALS, needs_row_locks, one_done, race
 from tests.kpis.test_services_returns import Q3, _fill, _open
@@ -123,6 +125,33 @@ def test_approval_and_the_grant_of_a_requested_suspension(
     asked.refresh_from_db()
     assert _suspended_before_approval(kpi, quarterly_return) == grant.done
     assert asked.is_pending != grant.done
+
+
+def test_approval_and_a_definitions_import_that_changes_a_target_from_the_quarter(
+    transactional_db, trial, seed, officer, manager, admin_user
+):
+    quarterly_return = _submitted(officer, seed["ICT"])
+    rows = definition_files.rows_of(seed["ICT"])
+    assert rows[2]["Reference"] == "3"
+    rows[2]["Target"] = "100"
+    preview = definition_files.preview_of(seed["ICT"], admin_user, definition_files.to_csv(rows))
+    assert preview.changes_rules and preview.ok, preview.problems
+    approval, imported = race(
+        _approve(quarterly_return, manager),
+        lambda: import_definitions(
+            preview=preview, user=admin_user, reason="Renegotiated", effective_from=Q3
+        ),
+    )
+    assert approval.done
+    quarterly_return.refresh_from_db()
+    # Imported first, then approved under the new target (which `_fill`'s 100 meets); or
+    # approved first, and the import refused whole.
+    rule_change = RuleChange.objects.filter(kpi__contract=seed["ICT"]).first()
+    assert (rule_change is not None) == imported.done
+    if rule_change:
+        assert rule_change.changed_at < quarterly_return.approved_at
+    else:
+        assert isinstance(imported.refusal, ReturnLocked)
 
 
 def test_a_back_fill_and_a_rule_change_into_the_quarter(
