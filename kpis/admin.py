@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from simple_history.admin import SimpleHistoryAdmin
 
 from contracts.admin_reasons import ReasonAdmin
-from kpis import decisions, services
+from kpis import decisions, locks, services
 from kpis.admin_forms import (
     TRANSITIONS,
     KpiAdminForm,
@@ -188,7 +188,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Reading)
-class ReadingAdmin(ReasonAdmin, SimpleHistoryAdmin):
+class ReadingAdmin(RefusedDeletes, ReasonAdmin, SimpleHistoryAdmin):
     form = ReadingAdminForm
     list_display = [
         "kpi",
@@ -211,8 +211,10 @@ class ReadingAdmin(ReasonAdmin, SimpleHistoryAdmin):
         # Only a draft quarter is edited, here as on the return page.
         return super().has_change_permission(request, obj) and not _edit_refusal(request, obj)
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return super().has_delete_permission(request, obj) and not _edit_refusal(request, obj)
+    def delete_refusal(self, request, obj: Reading) -> str:
+        # The quarter's state as it is once locked, for the delete's transaction to decide on.
+        locks.lock_return(obj.kpi.contract_id, obj.period.end_date)
+        return _edit_refusal(request, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         reading = self.get_object(request, object_id)

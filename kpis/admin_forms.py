@@ -1,5 +1,6 @@
-"""Admin forms that hold the admin to the same rules as the pages: the permission table for
-readings, suspensions, reliefs and returns, and changes of target from a named quarter."""
+"""Admin forms, and a guard on deletes, that hold the admin to the same rules as the pages: the
+permission table for readings, suspensions, reliefs and returns, and changes of target from a
+named quarter. Each asks under the locks of `kpis.locks`, inside the admin's transaction."""
 
 from __future__ import annotations
 

@@ -268,3 +268,11 @@ def test_it_removes_a_relief_only_while_its_quarter_is_approved(admin, manager, 
     assert Relief.objects.filter(pk=kept.pk).exists()
     page = admin.get(f"/admin/regime/relief/{kept.pk}/change/").content.decode()
     assert f"/admin/regime/relief/{kept.pk}/delete/" not in page
+
+
+def test_it_says_why_a_reading_of_an_approved_quarter_cannot_be_deleted(admin, seed):
+    reading = Reading.objects.filter(kpi=_kpi(), period__end_date="2019-09-30").get()
+    response = admin.post(f"/admin/kpis/reading/{reading.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert "approved and is locked" in _error_text(response)
+    assert Reading.objects.filter(pk=reading.pk).exists()
