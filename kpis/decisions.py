@@ -226,6 +226,8 @@ def ask_for_suspension(
 ) -> SuspensionRequest:
     """An officer's request that a manager suspend a KPI; nothing changes until one grants it."""
     locks.lock_contracts(kpi.contract_id)
+    if quarterly_return is not None:
+        quarterly_return = locks.relock(quarterly_return)
     require(user, Action.ASK_SUSPENSION, quarterly_return, contract_id=kpi.contract_id)
     # The same checks as the suspension it asks for, so that a manager can grant it as it is.
     _check_suspension(kpi, first_quarter, last_quarter, reason, user, Action.ASK_SUSPENSION)

@@ -8,20 +8,24 @@ other: never an approved quarter judged by a rule changed inside it after its ap
 relief recorded on a quarter that was a draft by then.
 
 So each of them, inside its transaction and before it reads anything it decides on, calls one of
-these functions, and decides on what they return (read afresh, under the lock). The lock order
-is one, everywhere:
+these functions, and decides on what they return (read afresh, under the lock); the admin asks
+the same services' checks inside its own transaction. The lock order is one, everywhere:
 
 1. the contract's row (each contract's, by id, when a change spans two). Every such decision
    takes it first, so two decisions about one contract's quarters queue here, before either has
-   read a state, and cannot deadlock further on;
+   read a state;
 2. then the returns the decision depends on, in period order;
-3. then anything else it writes (the KPI, a suspension request, the readings).
+3. then the rows it writes (the KPI, the readings; a suspension request, which a grant locks
+   before the returns its span reaches). Once the contract's row is held no other decision about
+   the contract is past step 1, so the order of these cannot deadlock.
 
 The contract's row is the one `kpis.data_version.touch` updates in every write anyway: taking it
 first, rather than last and in whatever order the writes came, is what serialises the decisions.
 The locks are held until the transaction ends; PostgreSQL's READ COMMITTED isolation lets each
 statement after the lock see what the decision before committed. SQLite has no row locks (Django
 leaves `FOR UPDATE` out there) and lets one transaction write at a time instead.
+
+The races are tested on PostgreSQL, two decisions at once in two threads (tests/kpis/races.py).
 """
 
 from __future__ import annotations
