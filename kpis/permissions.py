@@ -192,7 +192,7 @@ def _own_work_reason(user, quarterly_return) -> str:
 
 class ReturnLocked(ValidationError):
     """Refused in the return's present state: approved and locked, submitted and frozen, or
-    submitted by the person now asking to approve it."""
+    the work of the person now asking to approve it (or to back-fill it, which approves it)."""
 
     def __init__(self, message: str = LOCKED_MESSAGE) -> None:
         super().__init__(message, code="locked")
@@ -202,7 +202,7 @@ def require(user, action: Action, quarterly_return=None, *, contract_id=None) ->
     """Refuse unless the table lets `user` take `action` now.
 
     Someone whose part never allows the action gets `PermissionDenied`; someone whose part does,
-    but not in the return's present state (or not on a return they submitted themselves), gets
+    but not in the return's present state (or not on their own work, as `refusal` says), gets
     `ReturnLocked`, which pages show beside what was typed.
     """
     reason = refusal(user, action, quarterly_return, contract_id=contract_id)
