@@ -3,12 +3,13 @@ from django.db.models import QuerySet
 from simple_history.admin import SimpleHistoryAdmin
 
 from contracts.admin_reasons import ReasonAdmin
-from kpis import decisions, services
+from kpis import decisions, locks, services
 from kpis.admin_forms import (
     TRANSITIONS,
     KpiAdminForm,
     QuarterlyReturnAdminForm,
     ReadingAdminForm,
+    RefusedDeletes,
     SuspensionAdminForm,
 )
 from kpis.choices import ReturnState
@@ -187,7 +188,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Reading)
-class ReadingAdmin(ReasonAdmin, SimpleHistoryAdmin):
+class ReadingAdmin(RefusedDeletes, ReasonAdmin, SimpleHistoryAdmin):
     form = ReadingAdminForm
     list_display = [
         "kpi",
@@ -210,8 +211,10 @@ class ReadingAdmin(ReasonAdmin, SimpleHistoryAdmin):
         # Only a draft quarter is edited, here as on the return page.
         return super().has_change_permission(request, obj) and not _edit_refusal(request, obj)
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return super().has_delete_permission(request, obj) and not _edit_refusal(request, obj)
+    def delete_refusal(self, request, obj: Reading) -> str:
+        # The quarter's state as it is once locked, for the delete's transaction to decide on.
+        locks.lock_return(obj.kpi.contract_id, obj.period.end_date)
+        return _edit_refusal(request, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         reading = self.get_object(request, object_id)
@@ -226,7 +229,7 @@ class ReadingAdmin(ReasonAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Suspension)
-class SuspensionAdmin(ReasonAdmin, SimpleHistoryAdmin):
+class SuspensionAdmin(RefusedDeletes, ReasonAdmin, SimpleHistoryAdmin):
     form = SuspensionAdminForm
     list_display = ["kpi", "first_quarter", "last_quarter", "reason"]
     list_filter = ["kpi__contract"]
@@ -234,12 +237,11 @@ class SuspensionAdmin(ReasonAdmin, SimpleHistoryAdmin):
     list_select_related = ["kpi__contract"]
     autocomplete_fields = ["kpi"]
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        if obj is None:
-            return super().has_delete_permission(request, obj)
-        span = (obj.first_quarter, obj.last_quarter)
-        touched = decisions.approved_quarter_touched(obj.kpi.contract_id, span, None)
-        return super().has_delete_permission(request, obj) and touched is None
+    def delete_refusal(self, request, obj: Suspension) -> str:
+        # Approved quarters were counted with it.
+        return decisions.suspension_change_refusal(
+            request.user, suspension_id=obj.pk, kpi=None, span=None
+        )
 
 
 @admin.register(ReportingPeriod)

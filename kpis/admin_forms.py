@@ -1,17 +1,21 @@
-"""Admin forms that hold the admin to the same rules as the pages: the permission table for
-readings, suspensions and returns, and changes of target from a named quarter."""
+"""Admin forms, and a guard on deletes, that hold the admin to the same rules as the pages: the
+permission table for readings, suspensions, reliefs and returns, and changes of target from a
+named quarter. Each asks under the locks of `kpis.locks`, inside the admin's transaction."""
 
 from __future__ import annotations
 
 from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from contracts.admin_reasons import ReasonForm
 from contracts.dates import quarter_out_of_range
-from kpis import decisions, services
+from kpis import decisions, locks, services
 from kpis.forms import QuarterEndField
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension
-from kpis.permissions import Action, ReturnLocked, refusal, require
+from kpis.permissions import Action, ReturnLocked, refusal
 from kpis.querysets import RULE_FIELDS
 
 
@@ -37,6 +41,9 @@ class ReadingAdminForm(ReasonForm):
 
 
 class SuspensionAdminForm(ReasonForm):
+    """A suspension added, or changed in any way, only where the pages could: never one that
+    covers, or would cover, an approved quarter (`decisions.suspension_change_refusal`)."""
+
     class Meta:
         model = Suspension
         fields = "__all__"
@@ -46,25 +53,41 @@ class SuspensionAdminForm(ReasonForm):
         kpi = data.get("kpi")
         if not kpi or not data.get("first_quarter"):
             return data
-        after = (data["first_quarter"], data.get("last_quarter"))
-        # What changes: the stored span stops applying to its KPI, the new one starts.
-        changes = [(kpi.contract_id, None, after)]
-        stored = Suspension.objects.filter(pk=self.instance.pk).select_related("kpi").first()
-        if stored:
-            before = (stored.first_quarter, stored.last_quarter)
-            if stored.kpi_id == kpi.pk:
-                changes = [(kpi.contract_id, before, after)]
-            else:
-                changes.append((stored.kpi.contract_id, before, None))
-        for contract_id, old, new in changes:
-            try:
-                require(self.admin_user, Action.SUSPEND, contract_id=contract_id)
-            except PermissionDenied as error:
-                raise _refused(error) from None
-            locked = decisions.approved_quarter_touched(contract_id, old, new)
-            if locked:
-                raise ValidationError(decisions.locked_message(locked, "a suspension"))
+        reason = decisions.suspension_change_refusal(
+            self.admin_user,
+            suspension_id=self.instance.pk,
+            kpi=kpi,
+            span=(data["first_quarter"], data.get("last_quarter")),
+        )
+        if reason:
+            raise ValidationError(reason)
         return data
+
+
+class RefusedDeletes(admin.ModelAdmin):
+    """For a model admin whose objects may be deleted only when `delete_refusal` says '': the
+    delete button is shown only then, and the delete page says why not. The refusal asks the
+    services' own check, under its locks, in the delete's transaction."""
+
+    def delete_refusal(self, request, obj) -> str:
+        raise NotImplementedError
+
+    def _refusal_now(self, request, obj) -> str:
+        # A transaction of its own where the admin has none open (its list's bulk delete).
+        with transaction.atomic():
+            return self.delete_refusal(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not self._refusal_now(request, obj))
+
+    def delete_view(self, request, object_id, extra_context=None):
+        with transaction.atomic():
+            obj = self.get_object(request, unquote(object_id))
+            reason = obj and self._refusal_now(request, obj)
+            if reason:
+                raise PermissionDenied(reason)
+            return super().delete_view(request, object_id, extra_context)
 
 
 class KpiAdminForm(ReasonForm):
@@ -129,11 +152,14 @@ class QuarterlyReturnAdminForm(ReasonForm):
         action = TRANSITIONS[data.get("transition") or ""][1]
         if action is None or not self.instance.pk:
             return data
-        reason = refusal(self.admin_user, action, self.instance)
+        # Under the locks the service takes again when the admin saves, in the same transaction:
+        # what is checked here is what it finds.
+        current = locks.relock(self.instance)
+        reason = refusal(self.admin_user, action, current)
         if reason:
             self.add_error("transition", reason)
         elif action in (Action.SUBMIT, Action.APPROVE):
-            problems = services.incomplete_rows(self.instance)
+            problems = services.incomplete_rows(current)
             if problems:
                 self.add_error(
                     "transition",

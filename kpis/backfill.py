@@ -2,9 +2,11 @@
 approved at once, with the document (and page) they were taken from recorded on the return.
 
 History copied from a published report has already been through its own checks: there is no
-officer's submission for a second person to check, so the four-eyes rule of approval does not
-apply, and a miss needs no commentary (the source has none). Who may do it is the permission
-table's `BACKFILL` row: a contract's managers and administrators, never on an approved quarter.
+officer's submission for a second person to check, and a miss needs no commentary (the source has
+none). Who may do it is the permission table's `BACKFILL` row: a contract's managers and
+administrators, never on an approved quarter, and never by whoever submitted the quarter's return
+or entered figures in it here (`kpis.permissions.refusal`): that is approving one's own work, for
+which the second person's check applies as it does to any approval.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from contracts.models import Contract
+from kpis import locks
 from kpis.choices import ReturnState
 from kpis.models import QuarterlyReturn, Reading, ReportingPeriod
 from kpis.models.period import QUARTER_END_MESSAGE, backfill_note, is_quarter_end
@@ -68,17 +71,13 @@ def backfill_return(
     """Write the rows that changed, targets included, and approve the quarter, all or nothing.
 
     Raises `PermissionDenied` or `ReturnLocked` as the permission table says (an approved
-    quarter must be reopened first), `ValidationError` for a missing source or a quarter not
-    yet over, `ReturnInvalid` for a wrong row and `EditConflict` for a row changed meanwhile.
+    quarter must be reopened first; a quarter the user submitted or entered figures in needs
+    someone else), `ValidationError` for a missing source or a quarter not yet over,
+    `ReturnInvalid` for a wrong row and `EditConflict` for a row changed meanwhile.
     Returns the readings written.
     """
+    current = locks.lock_return(contract.pk, end_date)
     source, page = " ".join(source.split()), " ".join(page.split())
-    period = ReportingPeriod.objects.filter(end_date=end_date).first()
-    current = (
-        QuarterlyReturn.objects.select_for_update().filter(contract=contract, period=period).first()
-        if period
-        else None
-    )
     require(user, Action.BACKFILL, current, contract_id=contract.pk)
     errors = source_errors(source, page)
     if problem := quarter_problem(contract, end_date, timezone.localdate()):

@@ -3,47 +3,54 @@ directly) and changes of target or thresholds.
 
 Neither may reach into an approved quarter: the quarter must be reopened first, with a reason, so
 that nothing the committee has been shown changes without a record of who and why. Keyword-only,
-atomic, and checked before anything is written, as in `kpis.services`.
+atomic, and checked before anything is written, as in `kpis.services`; the states of the quarters
+a decision reaches are read under the locks of `kpis.locks`, so that an approval at the same
+moment comes wholly before or wholly after it.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kpis.choices import ReturnState
+from kpis import locks
 from kpis.models import Kpi, QuarterlyReturn, RuleChange, Suspension, SuspensionRequest
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
 from kpis.models.rule_change import rule_change_problems
 from kpis.models.suspension import refuse_repeated_request
-from kpis.permissions import Action, ReturnLocked, allowed, require
+from kpis.permissions import Action, ReturnLocked, allowed, refusal, require
 
 Span = tuple[datetime.date, datetime.date | None]
 
 
-def _covers(span: Span | None, end_date: datetime.date) -> bool:
-    if span is None:
-        return False
+def _covers(span: Span, end_date: datetime.date) -> bool:
     first, last = span
     return first <= end_date and (last is None or end_date <= last)
 
 
-def approved_quarter_touched(
-    contract_id: int, before: Span | None, after: Span | None
+def first_refused_quarter(
+    user, action: Action, contract_id: int, spans: Iterable[Span]
 ) -> QuarterlyReturn | None:
-    """The first approved quarter whose suspension would change from `before` to `after`."""
-    approved = (
-        QuarterlyReturn.objects.filter(contract_id=contract_id, state=ReturnState.APPROVED)
-        .select_related("period")
-        .order_by("period__end_date")
-    )
-    for quarterly_return in approved:
-        end = quarterly_return.period.end_date
-        if _covers(before, end) != _covers(after, end):
+    """The first of the contract's quarters inside any of `spans` whose return's state forbids
+    `user` to take `action` (the permission table), or None.
+
+    The returns are read under their locks (`kpis.locks`): call this inside the transaction that
+    writes, which then holds them until it ends.
+    """
+    spans = list(spans)
+    if not spans:
+        return None
+    first = min(start for start, _ in spans)
+    ends = [end for _, end in spans if end is not None]
+    last = max(ends) if len(ends) == len(spans) else None
+    for quarterly_return in locks.lock_returns(contract_id, first=first, last=last):
+        inside = any(_covers(span, quarterly_return.period.end_date) for span in spans)
+        if inside and not allowed(user, action, contract_id, quarterly_return.state):
             return quarterly_return
     return None
 
@@ -56,9 +63,45 @@ def locked_message(quarterly_return: QuarterlyReturn, what: str) -> str:
     )
 
 
-def _check_suspension(kpi, first_quarter, last_quarter, reason: str) -> None:
+def suspension_change_refusal(
+    user, *, suspension_id: int | None, kpi: Kpi | None, span: Span | None
+) -> str:
+    """Why `user` may not make this change to a suspension, or '': add one (no
+    `suspension_id`), change the stored one into `kpi` over `span` (its reason alone, too), or
+    lift it (no `kpi`).
+
+    The table decides, quarter by quarter: the quarters the suspension covered and those it
+    would cover must all be ones a suspension may still change (none approved), since what the
+    committee was shown of them would change. The admin asks this; the pages record suspensions
+    through `record_suspension`, which asks the same of its span. The returns are read under
+    the locks (`kpis.locks`): ask inside the transaction that writes.
+    """
+    changes: list[tuple[int, Span]] = []
+    stored = suspension_id and Suspension.objects.select_related("kpi").get(pk=suspension_id)
+    if stored:
+        changes.append((stored.kpi.contract_id, (stored.first_quarter, stored.last_quarter)))
+    if kpi is not None and span is not None:
+        changes.append((kpi.contract_id, span))
+    contract_ids = sorted({contract_id for contract_id, _ in changes})
+    for contract_id in contract_ids:
+        if reason := refusal(user, Action.SUSPEND, contract_id=contract_id):
+            return reason
+    locks.lock_contracts(*contract_ids)
+    for contract_id, covered in changes:
+        locked = first_refused_quarter(user, Action.SUSPEND, contract_id, [covered])
+        if locked:
+            return (
+                f"The return for {locked.period.label} is approved and locked, and this "
+                "suspension covers it (or would): it cannot be added, changed or removed, not "
+                "even its reason, until a manager reopens that return with a reason."
+            )
+    return ""
+
+
+def _check_suspension(kpi, first_quarter, last_quarter, reason: str, user, action: Action) -> None:
     """What any suspension must satisfy, asked for or recorded: a valid span and reason, no
-    overlap with another suspension of the KPI, and no approved quarter inside it."""
+    overlap with another suspension of the KPI, and no quarter inside it in which the table
+    refuses `action` (an approved one)."""
     Suspension(
         kpi=kpi, first_quarter=first_quarter, last_quarter=last_quarter, reason=reason.strip()
     ).full_clean(validate_unique=False)
@@ -68,7 +111,8 @@ def _check_suspension(kpi, first_quarter, last_quarter, reason: str) -> None:
         raise ValidationError(
             {"first_quarter": "This KPI is already suspended for part of that span."}
         )
-    locked = approved_quarter_touched(kpi.contract_id, None, (first_quarter, last_quarter))
+    span = (first_quarter, last_quarter)
+    locked = first_refused_quarter(user, action, kpi.contract_id, [span])
     if locked:
         raise ReturnLocked(locked_message(locked, "a suspension"))
 
@@ -83,11 +127,12 @@ def record_suspension(
     user,
 ) -> Suspension:
     """Take a KPI out of the counts for a span of quarters, none of them approved."""
+    locks.lock_contracts(kpi.contract_id)
     require(user, Action.SUSPEND, contract_id=kpi.contract_id)
     suspension = Suspension(
         kpi=kpi, first_quarter=first_quarter, last_quarter=last_quarter, reason=reason.strip()
     )
-    _check_suspension(kpi, first_quarter, last_quarter, reason)
+    _check_suspension(kpi, first_quarter, last_quarter, reason, user, Action.SUSPEND)
     suspension._history_user = user
     suspension._change_reason = f"Suspended: {suspension.reason}"
     suspension.save()
@@ -98,14 +143,9 @@ def first_locked_quarter(
     contract_id: int, effective_from: datetime.date | None, user
 ) -> QuarterlyReturn | None:
     """The first quarter from `effective_from` on (every quarter, without one) whose state
-    forbids a change of rule, or None."""
-    returns = QuarterlyReturn.objects.filter(contract_id=contract_id).select_related("period")
-    if effective_from:
-        returns = returns.filter(period__end_date__gte=effective_from)
-    for quarterly_return in returns.order_by("period__end_date"):
-        if not allowed(user, Action.CHANGE_RULES, contract_id, quarterly_return.state):
-            return quarterly_return
-    return None
+    forbids a change of rule, or None; read under the locks, as `first_refused_quarter` says."""
+    span = (effective_from or datetime.date.min, None)
+    return first_refused_quarter(user, Action.CHANGE_RULES, contract_id, [span])
 
 
 @transaction.atomic
@@ -127,6 +167,7 @@ def change_rule(
     judges every quarter, which is allowed only while none of the contract's is approved.
     Without `threshold_basis`, the thresholds are given as they were (figures or tolerances).
     """
+    locks.lock_contracts(kpi.contract_id)
     require(user, Action.CHANGE_RULES, contract_id=kpi.contract_id)
     reason = reason.strip()
     errors: dict[str, str] = {}
@@ -189,9 +230,12 @@ def ask_for_suspension(
     quarterly_return: QuarterlyReturn | None = None,
 ) -> SuspensionRequest:
     """An officer's request that a manager suspend a KPI; nothing changes until one grants it."""
+    locks.lock_contracts(kpi.contract_id)
+    if quarterly_return is not None:
+        quarterly_return = locks.relock(quarterly_return)
     require(user, Action.ASK_SUSPENSION, quarterly_return, contract_id=kpi.contract_id)
     # The same checks as the suspension it asks for, so that a manager can grant it as it is.
-    _check_suspension(kpi, first_quarter, last_quarter, reason)
+    _check_suspension(kpi, first_quarter, last_quarter, reason, user, Action.ASK_SUSPENSION)
     refuse_repeated_request(kpi, first_quarter, last_quarter)
     asked = SuspensionRequest(
         kpi=kpi,
@@ -217,6 +261,7 @@ def _pending(asked: SuspensionRequest) -> SuspensionRequest:
 @transaction.atomic
 def grant_suspension(*, asked: SuspensionRequest, user) -> Suspension:
     """Suspend the KPI as asked: a manager's decision, under the same rules as any suspension."""
+    locks.lock_contracts(asked.kpi.contract_id)
     require(user, Action.SUSPEND, contract_id=asked.kpi.contract_id)
     asked = _pending(asked)
     suspension = record_suspension(
@@ -232,6 +277,7 @@ def grant_suspension(*, asked: SuspensionRequest, user) -> Suspension:
 
 @transaction.atomic
 def decline_suspension(*, asked: SuspensionRequest, user, note: str) -> SuspensionRequest:
+    locks.lock_contracts(asked.kpi.contract_id)
     require(user, Action.SUSPEND, contract_id=asked.kpi.contract_id)
     if not note.strip():
         raise ValidationError({"note": "Say why the request is declined."})

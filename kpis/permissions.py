@@ -79,7 +79,9 @@ def _whatever_state(parts: frozenset[Part]) -> dict[str, frozenset[Part]]:
 # suspension, never grant one); none reaches into an approved quarter, which must be reopened
 # first. Relief is a decision about approved figures, and only approved figures are published.
 # Back-filling records history from a published source as approved: a manager's act, never on an
-# approved quarter (reopen it first), and without the second person's check that approval needs.
+# approved quarter (reopen it first). History has no submission for a second person to check, but
+# a quarter someone has submitted or entered figures in here is no longer history: `refusal`
+# keeps that person from approving it by back-filling, as from approving it outright.
 # fmt: off
 TABLE: dict[Action, dict[str, frozenset[Part]]] = {
     #                                not started  draft    submitted  approved
@@ -125,6 +127,10 @@ SELF_APPROVAL_REASON = (
     "You submitted this return, so someone else must approve it: "
     "approval is a second person's check of the figures."
 )
+SELF_BACKFILL_REASON = (
+    "You {did} this quarter's return, so another manager must approve it or back-fill it: "
+    "back-filling approves the quarter, and approval is a second person's check of the figures."
+)
 
 
 def state_of(quarterly_return) -> str:
@@ -153,8 +159,9 @@ def may_ever(user, action: Action, contract_id: int) -> bool:
 def refusal(user, action: Action, quarterly_return=None, *, contract_id: int | None = None) -> str:
     """Why `user` may not take `action` on this return now, in words; '' when they may.
 
-    Beyond the table, whoever submitted a return does not approve it, unless the council has
-    only one manager and turns the rule off (`ALLOW_SELF_APPROVAL`).
+    Beyond the table, whoever submitted a return does not approve it, and whoever submitted a
+    return or entered figures in it does not back-fill it (which approves it), unless the
+    council has only one manager and turns the rule off (`ALLOW_SELF_APPROVAL`).
     """
     if contract_id is None:
         contract_id = quarterly_return.contract_id
@@ -163,18 +170,28 @@ def refusal(user, action: Action, quarterly_return=None, *, contract_id: int | N
         if may_ever(user, action, contract_id):
             return _STATE_REASONS[state]
         return f"You cannot {Action(action).label[0].lower()}{Action(action).label[1:]}."
-    if (
-        action == Action.APPROVE
-        and not settings.ALLOW_SELF_APPROVAL
-        and quarterly_return.submitted_by_id == user.pk
-    ):
+    if settings.ALLOW_SELF_APPROVAL or quarterly_return is None:
+        return ""
+    if action == Action.APPROVE and quarterly_return.submitted_by_id == user.pk:
         return SELF_APPROVAL_REASON
+    if action == Action.BACKFILL:
+        return _own_work_reason(user, quarterly_return)
+    return ""
+
+
+def _own_work_reason(user, quarterly_return) -> str:
+    """Why a back-fill by `user` would approve their own work: they submitted the return, or
+    entered some of its figures, reasons, commentary or targets here; '' if neither."""
+    if quarterly_return.submitted_by_id == user.pk:
+        return SELF_BACKFILL_REASON.format(did="submitted")
+    if quarterly_return.has_figures_entered_by(user):
+        return SELF_BACKFILL_REASON.format(did="entered figures in")
     return ""
 
 
 class ReturnLocked(ValidationError):
     """Refused in the return's present state: approved and locked, submitted and frozen, or
-    submitted by the person now asking to approve it."""
+    the work of the person now asking to approve it (or to back-fill it, which approves it)."""
 
     def __init__(self, message: str = LOCKED_MESSAGE) -> None:
         super().__init__(message, code="locked")
@@ -184,7 +201,7 @@ def require(user, action: Action, quarterly_return=None, *, contract_id=None) ->
     """Refuse unless the table lets `user` take `action` now.
 
     Someone whose part never allows the action gets `PermissionDenied`; someone whose part does,
-    but not in the return's present state (or not on a return they submitted themselves), gets
+    but not in the return's present state (or not on their own work, as `refusal` says), gets
     `ReturnLocked`, which pages show beside what was typed.
     """
     reason = refusal(user, action, quarterly_return, contract_id=contract_id)

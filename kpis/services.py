@@ -1,10 +1,11 @@
 """Writes to quarterly returns: open, save, submit, approve, send back, reopen.
 
 Every function is keyword-only and atomic, and asks the permission table (`kpis.permissions`)
-about the return's state as re-read under a row lock, then checks the input, before it writes
-anything, so that a refused change leaves no trace. The transaction is a block inside each
-function rather than `@transaction.atomic`: mutmut leaves decorated functions alone, and these
-checks are the ones `make mutation` most needs to reach. Admin pages call
+about the return's state as re-read under the locks of `kpis.locks` (its contract's row, then the
+return's), then checks the input, before it writes anything: a refused change leaves no trace,
+and two decisions about one quarter run one after the other. The transaction is a block inside
+each function rather than `@transaction.atomic`: mutmut leaves decorated functions alone, and
+these checks are the ones `make mutation` most needs to reach. Admin pages call
 `ensure_editable` before they change a reading.
 """
 
@@ -24,7 +25,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from contracts.limits import REASON_LENGTH, too_long_message
 from contracts.models import Contract
-from kpis import data_version
+from kpis import data_version, locks
 from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end, quarter_end_for
@@ -79,16 +80,18 @@ def ensure_editable(reading: Reading, user) -> None:
     """Refuse a change to a reading unless its quarter's return lets `user` edit it.
 
     Checks where the reading is now and, for a stored one, where it was: moving a reading out
-    of a locked quarter is a change to that quarter too.
+    of a locked quarter is a change to that quarter too. The returns are read under their locks,
+    so call this inside the transaction that writes the reading (the admin's).
     """
-    places = {(reading.kpi_id, reading.period_id)}
+    places = set()
+    if reading.kpi_id and reading.period_id:
+        places.add((reading.kpi.contract_id, reading.period.end_date))
     if reading.pk:
-        places.update(Reading.objects.filter(pk=reading.pk).values_list("kpi_id", "period_id"))
-    for kpi_id, period_id in places:
-        if not (kpi_id and period_id):
-            continue
-        contract_id = Kpi.objects.filter(pk=kpi_id).values_list("contract_id", flat=True).get()
-        quarterly_return = return_for(contract_id=contract_id, period_id=period_id)
+        stored = Reading.objects.filter(pk=reading.pk)
+        places.update(stored.values_list("kpi__contract_id", "period__end_date"))
+    locks.lock_contracts(*(contract_id for contract_id, _ in places))
+    for contract_id, end_date in sorted(places):
+        quarterly_return = locks.lock_return(contract_id, end_date)
         require(user, Action.EDIT, quarterly_return, contract_id=contract_id)
 
 
@@ -114,9 +117,10 @@ def _add_missing_readings(*, contract: Contract, period: ReportingPeriod, user) 
 def open_return(*, contract: Contract, end_date: datetime.date, user) -> QuarterlyReturn:
     """The contract's return for the quarter ending `end_date`, created with a row per KPI.
 
-    Two people, or one double click, may start the same quarter at once. The second insert
-    waits for the first to commit, then breaks the unique constraint on (contract, period): its
-    transaction (or savepoint) is rolled back and the return the first made is taken instead.
+    Two people, or one double click, may start the same quarter at once: the second waits on
+    the contract's lock (`kpis.locks`) and then finds the return the first made. Two contracts
+    may also create the same new quarter at once; the second insert then breaks the unique
+    constraint on its end date, its savepoint is rolled back and it starts again, finding it.
     """
     try:
         return _open_return(contract=contract, end_date=end_date, user=user)
@@ -133,18 +137,15 @@ def _open_return(*, contract: Contract, end_date: datetime.date, user) -> Quarte
             raise ValidationError({"end_date": "That quarter has not started yet."})
         if contract.start_date and end_date < contract.start_date:
             raise ValidationError({"end_date": "That quarter ends before the contract started."})
-        period = ReportingPeriod.objects.for_date(end_date)
-        # Locked, so that two openings of a return that exists add its missing rows only once.
-        quarterly_return = (
-            QuarterlyReturn.objects.select_for_update().filter(contract=contract, period=period)
-        ).first()
+        quarterly_return = locks.lock_return(contract.pk, end_date)
         if quarterly_return is None:
+            period = ReportingPeriod.objects.for_date(end_date)
             quarterly_return = QuarterlyReturn(contract=contract, period=period)
             quarterly_return._history_user = user
             quarterly_return._change_reason = "Return opened"
             quarterly_return.save()
         if quarterly_return.state == ReturnState.DRAFT:
-            _add_missing_readings(contract=contract, period=period, user=user)
+            _add_missing_readings(contract=contract, period=quarterly_return.period, user=user)
         return quarterly_return
 
 
@@ -157,11 +158,8 @@ def _kpi_saved(sender, instance: Kpi, created: bool, raw: bool, **kwargs) -> Non
 def add_kpi_to_open_returns(*, kpi: Kpi, user=None) -> list[Reading]:
     """Give a new KPI an empty row in each of its contract's returns that is not approved."""
     with transaction.atomic():
-        open_periods = (
-            QuarterlyReturn.objects.filter(contract_id=kpi.contract_id)
-            .exclude(state=ReturnState.APPROVED)
-            .values("period_id")
-        )
+        returns = locks.lock_returns(kpi.contract_id)
+        open_periods = [r.period_id for r in returns if r.state != ReturnState.APPROVED]
         periods = ReportingPeriod.objects.filter(pk__in=open_periods).exclude(readings__kpi=kpi)
         rows = [Reading(kpi=kpi, period=period, unit_id=kpi.unit_id) for period in periods]
         if not rows:
@@ -173,8 +171,9 @@ def add_kpi_to_open_returns(*, kpi: Kpi, user=None) -> list[Reading]:
 
 
 def _locked_return(quarterly_return: QuarterlyReturn) -> QuarterlyReturn:
-    """The return re-read under a row lock, so that a concurrent approval is seen."""
-    return QuarterlyReturn.objects.select_for_update().get(pk=quarterly_return.pk)
+    """The return re-read under the locks (its contract's, then its own), so that a concurrent
+    approval, or a rule changed meanwhile, is seen."""
+    return locks.relock(quarterly_return)
 
 
 def _differs(reading: Reading, entry: RowEntry, with_target: bool) -> bool:

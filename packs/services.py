@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from contracts.models import Contract
-from kpis import extensions
+from kpis import extensions, locks
 from kpis.choices import ReturnState
 from kpis.models import QuarterlyReturn
 from kpis.permissions import Action, ReturnLocked, may_ever, require
@@ -61,11 +61,10 @@ def publish_pack(*, contract: Contract, quarter: str, user) -> PublishedPack:
     for _ in range(RENDERS):
         _check_publishable(_returns(contract, quarter).first(), user)
         rendered = _render(contract=contract, quarter=quarter, user=user)
-        # Lock, then check and write: a reopening waits for the write, and a second publication
-        # of the same quarter waits, then finds the first.
+        # Lock (kpis.locks), then check and write: a reopening waits for the write, and a second
+        # publication of the same quarter waits, then finds the first.
         with transaction.atomic():
-            quarterly_return = _returns(contract, quarter).select_for_update(of=("self",)).first()
-            _check_publishable(quarterly_return, user)
+            quarterly_return = _check_publishable(locks.lock_return(contract.pk, quarter), user)
             latest = (
                 PublishedPack.objects.without_pdf()
                 .filter(contract=contract, period=quarterly_return.period)
@@ -87,12 +86,13 @@ def _returns(contract: Contract, quarter: str):
     )
 
 
-def _check_publishable(quarterly_return: QuarterlyReturn | None, user) -> None:
-    """Refuse unless the return is approved and `user` may publish it now."""
+def _check_publishable(quarterly_return: QuarterlyReturn | None, user) -> QuarterlyReturn:
+    """The return, unless it is not approved or `user` may not publish it now."""
     if quarterly_return is None or quarterly_return.state != ReturnState.APPROVED:
         label = quarterly_return.period.label if quarterly_return else "This quarter"
         raise ReturnLocked(not_approved_message(label))
     require(user, Action.PUBLISH, quarterly_return)
+    return quarterly_return
 
 
 def _data_version(contract: Contract) -> int:

@@ -1,11 +1,13 @@
 """The regime in the admin: settings, schemes, weights, charges and credits applied carry a reason
 for every change; reliefs are read here and recorded on the regime page, where the permission
-table decides who may relieve what."""
+table decides who may relieve what, and removed here only where the same table allows relief."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from contracts.admin_reasons import ReasonAdmin
+from kpis.admin_forms import RefusedDeletes
+from regime import services
 from regime.models import (
     AppliedCredit,
     CreditScheme,
@@ -52,9 +54,14 @@ class AppliedCreditAdmin(ReasonAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Relief)
-class ReliefAdmin(SimpleHistoryAdmin):
+class ReliefAdmin(RefusedDeletes, SimpleHistoryAdmin):
     list_display = ["kpi", "period", "recorded_by", "recorded_at"]
     list_select_related = ["kpi", "period", "recorded_by"]
+
+    def delete_refusal(self, request, obj: Relief) -> str:
+        # A relief is a decision about an approved quarter: it goes as it came, while the
+        # quarter is approved (the permission table's relief row).
+        return services.relief_refusal(request.user, obj)
 
     def has_add_permission(self, request) -> bool:
         return False

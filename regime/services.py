@@ -1,4 +1,8 @@
-"""Writes of the regime: a manager's relief of a failure, and the credit applied to a quarter."""
+"""Writes of the regime: a manager's relief of a failure, and the credit applied to a quarter.
+
+Both are decisions about an approved quarter, taken on its return's state as read under the locks
+of `kpis.locks`, so that a reopening at the same moment comes wholly before or after them.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from kpis import locks
 from kpis.conflicts import CONFLICT
-from kpis.models import Kpi, QuarterlyReturn, Reading
-from kpis.permissions import Action, require
+from kpis.models import Kpi, Reading
+from kpis.permissions import Action, refusal, require
 from kpis.status import Status
 from regime.models import AppliedCredit, Relief
 
@@ -22,12 +27,7 @@ RELIEVABLE = (Status.BELOW_TARGET, Status.DETRIMENT, Status.FAILURE)
 def record_relief(*, kpi: Kpi, end_date: datetime.date, reason: str, user) -> Relief:
     """Relieve `kpi`'s failure in the quarter ending `end_date`: it is still shown, but earns no
     service credit. Only on an approved quarter, for a KPI that missed its target there."""
-    quarterly_return = (
-        QuarterlyReturn.objects.select_for_update()
-        .filter(contract_id=kpi.contract_id, period__end_date=end_date)
-        .select_related("period")
-        .first()
-    )
+    quarterly_return = locks.lock_return(kpi.contract_id, end_date)
     require(user, Action.RELIEVE, quarterly_return, contract_id=kpi.contract_id)
     reason = reason.strip()
     if not reason:
@@ -62,12 +62,7 @@ def record_applied_credit(
 ) -> AppliedCredit:
     """What was deducted from the supplier's invoice for an approved quarter; recording it again
     replaces the figure, and the history keeps the earlier one with who and why."""
-    quarterly_return = (
-        QuarterlyReturn.objects.select_for_update()
-        .filter(contract=contract, period__end_date=end_date)
-        .select_related("period")
-        .first()
-    )
+    quarterly_return = locks.lock_return(contract.pk, end_date)
     require(user, Action.RECORD_CREDIT, quarterly_return, contract_id=contract.pk)
     if amount < 0:
         raise ValidationError({"amount": "The credit applied cannot be negative"})
@@ -84,3 +79,12 @@ def record_applied_credit(
     credit._change_reason = credit.note or "Credit applied recorded"
     credit.save()
     return credit
+
+
+def relief_refusal(user, relief: Relief) -> str:
+    """Why `user` may not change or remove `relief` now, or '': the permission table's relief
+    row for its quarter's state, read under the locks (call it inside the transaction that
+    writes). A relief is a decision about an approved quarter, as recording one is."""
+    contract_id = Kpi.objects.filter(pk=relief.kpi_id).values_list("contract_id", flat=True).get()
+    quarterly_return = locks.lock_return(contract_id, relief.period.end_date)
+    return refusal(user, Action.RELIEVE, quarterly_return, contract_id=contract_id)

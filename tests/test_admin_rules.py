@@ -8,9 +8,11 @@ from decimal import Decimal
 import pytest
 
 from contracts.models import Assignment, Budget, ServiceArea
+from kpis import decisions, services
 from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, Reading, RuleChange, Suspension
 from kpis.status import Status
+from regime.models import Relief
 from tests.admin_forms import form_data
 
 LONG_REASON = "The supplier's audit found the March figure double counted. " * 4
@@ -189,3 +191,88 @@ def test_the_unit_and_direction_of_a_kpi_with_approved_quarters_are_read_only(ad
     kpi = _kpi()
     data = form_data(admin, f"/admin/kpis/kpi/{kpi.pk}/change/")
     assert "unit" not in data and "direction" not in data and "frequency" not in data
+
+
+def test_it_refuses_even_a_new_reason_for_a_suspension_over_approved_quarters(admin):
+    # BS-K-002 is suspended from 2018/19 Q1 on: approved quarters were counted, and published,
+    # with this suspension and its reason.
+    suspension = Suspension.objects.get(kpi__reference="BS-K-002")
+    url = f"/admin/kpis/suspension/{suspension.pk}/change/"
+    data = form_data(admin, url, reason="Another reason", change_reason="Reworded")
+    response = admin.post(url, data)
+    assert response.status_code == 200
+    assert "Jun-18 is approved and locked, and this suspension covers it" in _error_text(response)
+    suspension.refresh_from_db()
+    assert suspension.reason.startswith("The work management system is no longer supported")
+    # The delete page says why it refuses, too.
+    response = admin.post(f"/admin/kpis/suspension/{suspension.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert "approved and locked, and this suspension covers it" in _error_text(response)
+    assert Suspension.objects.filter(pk=suspension.pk).exists()
+
+
+def test_it_changes_a_suspension_that_touches_no_approved_quarter(admin, manager, seed):
+    suspension = decisions.record_suspension(
+        kpi=_kpi(),
+        first_quarter=datetime.date(2019, 12, 31),
+        last_quarter=None,
+        reason="System replaced",
+        user=manager,
+    )
+    url = f"/admin/kpis/suspension/{suspension.pk}/change/"
+    response = admin.post(url, form_data(admin, url, reason="Replaced", change_reason="Typo"))
+    assert response.status_code == 302, _error_text(response)
+    suspension.refresh_from_db()
+    assert suspension.reason == "Replaced"
+    assert (
+        admin.post(f"/admin/kpis/suspension/{suspension.pk}/delete/", {"post": "yes"}).status_code
+        == 302
+    )
+    assert not Suspension.objects.filter(pk=suspension.pk).exists()
+
+
+def test_a_rule_change_is_never_edited_or_deleted_in_the_admin(admin, manager, seed):
+    kpi = _kpi()
+    decisions.change_rule(
+        kpi=kpi,
+        effective_from=datetime.date(2019, 12, 31),
+        target=Decimal(2),
+        target_strict=False,
+        detriment=None,
+        failure=None,
+        reason="Renegotiated",
+        user=manager,
+    )
+    change = RuleChange.objects.get(kpi=kpi)
+    url = f"/admin/kpis/rulechange/{change.pk}/"
+    assert admin.post(url + "change/", {"reason": "Other", "change_reason": "x"}).status_code == 403
+    assert admin.post(url + "delete/", {"post": "yes"}).status_code == 403
+    change.refresh_from_db()
+    assert change.reason == "Renegotiated"
+
+
+def test_it_removes_a_relief_only_while_its_quarter_is_approved(admin, manager, seed):
+    quarter = datetime.date(2019, 3, 31)
+    kept, removed = Relief.objects.filter(kpi__contract__code="ICT", period__end_date=quarter)[:2]
+    # On the approved quarter the permission table lets a manager relieve, and so un-relieve.
+    assert (
+        admin.post(f"/admin/regime/relief/{removed.pk}/delete/", {"post": "yes"}).status_code == 302
+    )
+    assert not Relief.objects.filter(pk=removed.pk).exists()
+    # Reopened, the quarter is a draft: no relief is decided on it, neither added nor removed.
+    quarterly_return = QuarterlyReturn.objects.get(contract=seed["ICT"], period__end_date=quarter)
+    services.reopen_return(quarterly_return=quarterly_return, user=manager, reason="Restated")
+    response = admin.post(f"/admin/regime/relief/{kept.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert "This return is still a draft" in _error_text(response)
+    assert Relief.objects.filter(pk=kept.pk).exists()
+    page = admin.get(f"/admin/regime/relief/{kept.pk}/change/").content.decode()
+    assert f"/admin/regime/relief/{kept.pk}/delete/" not in page
+
+
+def test_it_says_why_a_reading_of_an_approved_quarter_cannot_be_deleted(admin, seed):
+    reading = Reading.objects.filter(kpi=_kpi(), period__end_date="2019-09-30").get()
+    response = admin.post(f"/admin/kpis/reading/{reading.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert "approved and is locked" in _error_text(response)
+    assert Reading.objects.filter(pk=reading.pk).exists()

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from contracts.models import Contract
-from kpis import services
+from kpis import locks, services
 from kpis.backfill import backfill_return
 from kpis.imports.preview import Backfill, Preview, build_preview
 from kpis.models import Reading
@@ -29,13 +29,6 @@ def change_reason(filename: str) -> str:
     return f"Imported from {' '.join(filename.split())}"[:100]
 
 
-def lock_contract(contract: Contract) -> None:
-    """Hold the contract's row until the transaction ends, so that a second import into the
-    same contract (Confirm clicked twice, say) waits for the first and then reads what it wrote.
-    Other writes take the same lock first; taking it again in one transaction costs nothing."""
-    Contract.objects.select_for_update().only("pk").get(pk=contract.pk)
-
-
 @transaction.atomic
 def import_readings(
     *, preview: Preview, user, versions: dict[str, int | None] | None = None
@@ -46,7 +39,9 @@ def import_readings(
     else since then makes the service raise `EditConflict`. The history of every reading written
     names the user and the file. A back-fill also approves the quarter, recording its source.
     """
-    lock_contract(preview.contract)
+    # First, as every decision about the contract's quarters does (kpis.locks): a second import
+    # into the same contract (Confirm clicked twice, say) waits, then reads what the first wrote.
+    locks.lock_contracts(preview.contract.pk)
     if not preview.ok:
         raise ImportRefused(preview.problems)
     versions = preview.versions() if versions is None else versions

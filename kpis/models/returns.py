@@ -8,6 +8,7 @@ from contracts.limits import REASON_LENGTH, kept_to
 from contracts.models import Contract
 from kpis.choices import ReturnState
 from kpis.models.period import ReportingPeriod, backfill_note
+from kpis.models.reading import Reading
 
 
 class QuarterlyReturnManager(models.Manager):
@@ -77,3 +78,19 @@ class QuarterlyReturn(models.Model):
     @property
     def backfill_note(self) -> str:
         return backfill_note(self.backfill_source, self.backfill_page)
+
+    def has_figures_entered_by(self, user) -> bool:
+        """Whether `user` has written any of this quarter's figures, reasons, commentary or
+        targets here (by hand, by import or in the admin), as its readings' history records;
+        opening the return, which adds empty rows, is not entering figures."""
+        history = Reading.history.filter(
+            kpi__contract_id=self.contract_id, period_id=self.period_id, history_user_id=user.pk
+        )
+        empty_row_added = {
+            "history_type": "+",
+            "value": None,
+            "not_measured_reason": "",
+            "commentary": "",
+            "target_override": None,
+        }
+        return history.exclude(**empty_row_added).exists()

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contracts.models import Contract
+from kpis import locks
 from kpis.access import get_workable_contract_for
 from kpis.forms import error_summary, quarter_label, reason_field
 from kpis.imports.definitions.preview import DefinitionsPreview, build_preview
@@ -29,7 +30,6 @@ from kpis.imports.definitions.write import (
     import_definitions,
 )
 from kpis.imports.parse import MAX_BYTES
-from kpis.imports.write import lock_contract
 from kpis.models import ReportingPeriod
 from kpis.models.period import quarter_end_for
 from kpis.permissions import Action
@@ -211,7 +211,7 @@ def definitions_confirm(request: HttpRequest, code: str) -> HttpResponse:
     with transaction.atomic():
         # Under the contract's lock: a second confirmation sent at the same moment waits for
         # the first, then finds the KPIs it wrote.
-        lock_contract(contract)
+        locks.lock_contracts(contract.pk)
         return _confirm(request, contract, token, pending)
 
 

@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contracts.models import Contract
+from kpis import locks
 from kpis.access import get_workable_contract_for
 from kpis.backfill import PAGE_LENGTH, SOURCE_LENGTH, SOURCE_REQUIRED, quarter_problem
 from kpis.imports.parse import MAX_BYTES
 from kpis.imports.preview import Backfill, Preview
 from kpis.imports.template import template_csv, template_filename, template_xlsx
-from kpis.imports.write import ImportRefused, import_readings, lock_contract, prepare_import
+from kpis.imports.write import ImportRefused, import_readings, prepare_import
 from kpis.models import ReportingPeriod
 from kpis.permissions import Action, may_ever
 from kpis.quarters import contract_quarters
@@ -89,7 +90,8 @@ class UploadForm(QuarterForm):
         help_text=(
             "For history taken from a published document, such as a committee report: the "
             "quarter is approved at once, with its source shown beside its figures. Missed "
-            "targets need no commentary, and a filled Target sets the quarter's target."
+            "targets need no commentary, and a filled Target sets the quarter's target. Not "
+            "for a quarter you submitted or entered figures in: another manager approves that."
         ),
     )
     source = forms.CharField(
@@ -253,7 +255,7 @@ def import_confirm(request: HttpRequest, code: str) -> HttpResponse:
         # The preview is made again under the contract's lock: a second confirmation running
         # at the same moment waits, then finds the figures held and has nothing to write.
         with transaction.atomic():
-            lock_contract(contract)
+            locks.lock_contracts(contract.pk)
             preview = prepare_import(
                 contract=contract,
                 end_date=end_date,

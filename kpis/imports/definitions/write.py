@@ -15,10 +15,10 @@ from django.db.models import Max
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from contracts.models import ServiceArea
-from kpis import data_version, decisions
+from kpis import data_version, decisions, locks
 from kpis.choices import ReturnState
 from kpis.imports.definitions.preview import DefinitionsPreview
-from kpis.imports.write import change_reason, lock_contract
+from kpis.imports.write import change_reason
 from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod
 from kpis.permissions import Action, require
 
@@ -81,7 +81,9 @@ def import_definitions(
     A change of target or thresholds goes through `decisions.change_rule`, one KPI at a time.
     """
     contract = preview.contract
-    lock_contract(contract)
+    # First, as every decision about the contract's quarters does (kpis.locks): a change of
+    # rule below reads the returns' states, and new KPIs join the returns not yet approved.
+    locks.lock_contracts(contract.pk)
     require(user, Action.DEFINE_KPIS, contract_id=contract.pk)
     if not preview.ok:
         raise DefinitionsRefused(preview.problems)
