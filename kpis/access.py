@@ -58,14 +58,21 @@ def get_return_for(user, code: str, end_date: str) -> QuarterlyReturn:
 
 
 def get_workable_contract_for(user, code: str, action: Action) -> Contract:
-    """A contract the user may take `action` on in some state of its returns.
+    """A contract the user may take `action` on in some state of its returns (as
+    `refuse_unless_may_ever` says)."""
+    contract = get_contract_for(user, code)
+    refuse_unless_may_ever(user, action, contract.pk)
+    return contract
+
+
+def refuse_unless_may_ever(user, action: Action, contract_id: int) -> None:
+    """Refuse a user whose part in the contract never lets them take `action`.
 
     Officers and managers of other contracts get a 404, as if it did not exist; the committee,
     who read every contract, get a 403.
     """
-    contract = get_contract_for(user, code)
-    if not may_ever(user, action, contract.pk):
-        if part_in(user, contract.pk) == Part.OTHER:
-            raise Http404
-        raise PermissionDenied(f"You cannot {action.label[0].lower()}{action.label[1:]}.")
-    return contract
+    if may_ever(user, action, contract_id):
+        return
+    if part_in(user, contract_id) == Part.OTHER:
+        raise Http404
+    raise PermissionDenied(f"You cannot {action.label[0].lower()}{action.label[1:]}.")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from kpis import due, services
-from kpis.access import get_return_for
+from kpis.access import get_return_for, refuse_unless_may_ever
 from kpis.models import QuarterlyReturn, SuspensionRequest
 from kpis.permissions import Action, ReturnLocked, may_ever, refusal
 from kpis.views.returns_rows import ReturnPage, build_page
@@ -99,8 +99,7 @@ def return_detail(request: HttpRequest, code: str, end_date: str) -> HttpRespons
         action = "save"
     if action == "approve":
         return _approve(request, quarterly_return)
-    if not may_ever(request.user, Action.EDIT, quarterly_return.contract_id):
-        raise PermissionDenied("You cannot change this contract's returns.")
+    refuse_unless_may_ever(request.user, Action.EDIT, quarterly_return.contract_id)
     if reason := refusal(request.user, Action.EDIT, quarterly_return):
         return _refused(request, quarterly_return, reason)
     page = _page(request, quarterly_return, data=request.POST)
@@ -177,8 +176,7 @@ def _submit(request: HttpRequest, quarterly_return: QuarterlyReturn, saved: str)
 
 
 def _approve(request: HttpRequest, quarterly_return: QuarterlyReturn) -> HttpResponse:
-    if not may_ever(request.user, Action.APPROVE, quarterly_return.contract_id):
-        raise PermissionDenied("Only a contract manager can approve a return.")
+    refuse_unless_may_ever(request.user, Action.APPROVE, quarterly_return.contract_id)
     try:
         services.approve_return(quarterly_return=quarterly_return, user=request.user)
     except services.ReturnIncomplete as error:
@@ -200,8 +198,7 @@ def _approve(request: HttpRequest, quarterly_return: QuarterlyReturn) -> HttpRes
 def return_check(request: HttpRequest, code: str, end_date: str) -> HttpResponse:
     """Check your answers: every figure and its status as saved, then submit."""
     quarterly_return = get_return_for(request.user, code, end_date)
-    if not may_ever(request.user, Action.SUBMIT, quarterly_return.contract_id):
-        raise PermissionDenied("You cannot submit this contract's returns.")
+    refuse_unless_may_ever(request.user, Action.SUBMIT, quarterly_return.contract_id)
     page = build_page(
         quarterly_return, today=timezone.localdate(), editable=False, set_targets=False
     )

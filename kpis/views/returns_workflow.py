@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from contracts.models import Contract
 from contracts.roles import works_on
 from kpis import due, services
-from kpis.access import get_return_for, get_workable_contract_for
+from kpis.access import get_return_for, get_workable_contract_for, refuse_unless_may_ever
 from kpis.conflicts import is_conflict
 from kpis.forms import ReopenForm, StartReturnForm, error_summary
 from kpis.models import QuarterlyReturn
@@ -118,8 +118,7 @@ _BACK_TO_DRAFT = {
 def _back_to_draft(request: HttpRequest, code: str, end_date: str, action: Action):
     quarterly_return = get_return_for(request.user, code, end_date)
     service, verb, done = _BACK_TO_DRAFT[action]
-    if not may_ever(request.user, action, quarterly_return.contract_id):
-        raise PermissionDenied(f"Only a contract manager can do this: {action.label.lower()}.")
+    refuse_unless_may_ever(request.user, action, quarterly_return.contract_id)
     form = ReopenForm(request.POST or None, action=action)
     refused = refusal(request.user, action, quarterly_return)
     if not refused and request.method == "POST" and form.is_valid():

@@ -6,19 +6,19 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from kpis import decisions
-from kpis.access import get_kpi_for
+from kpis.access import get_kpi_for, refuse_unless_may_ever
 from kpis.choices import ReturnState
 from kpis.conflicts import status_for
 from kpis.forms import error_summary
 from kpis.models import QuarterlyReturn
 from kpis.models.period import quarter_end_for
-from kpis.permissions import Action, may_ever
+from kpis.permissions import Action
 from kpis.rule_form import RuleChangeForm
 
 
@@ -37,8 +37,7 @@ def _first_open_quarter(contract) -> datetime.date | None:
 @require_http_methods(["GET", "POST"])
 def rule_change(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     kpi = get_kpi_for(request.user, code, pk)
-    if not may_ever(request.user, Action.CHANGE_RULES, kpi.contract_id):
-        raise PermissionDenied("Only a contract manager can change a KPI's target.")
+    refuse_unless_may_ever(request.user, Action.CHANGE_RULES, kpi.contract_id)
     suggested = _first_open_quarter(kpi.contract)
     form = RuleChangeForm.for_kpi(kpi, request.POST or None, suggested=suggested)
     status = 200

@@ -79,3 +79,35 @@ def test_it_shows_admin_in_the_menu_to_staff_only(client, committee_member, admi
     assert 'href="/admin/"' not in client.get("/").content.decode()
     client.force_login(admin_user)
     assert 'href="/admin/"' in client.get("/").content.decode()
+
+
+def _approved_return_actions(seed) -> list[tuple[str, str, dict]]:
+    quarter = "/contracts/PSSP/returns/2019-03-31"
+    kpi = Kpi.objects.get(contract__code="PSSP", reference="R&B-K-009")
+    return [
+        ("get", f"{quarter}/reopen/", {}),
+        ("post", f"{quarter}/reopen/", {"reason": "A figure was wrong"}),
+        ("post", f"{quarter}/send-back/", {"reason": "A figure was wrong"}),
+        ("post", f"{quarter}/", {"action": "approve"}),
+        ("post", f"{quarter}/", {"action": "save"}),
+        ("get", f"{quarter}/check/", {}),
+        ("get", f"/contracts/PSSP/kpis/{kpi.pk}/rule/", {}),
+    ]
+
+
+def test_it_answers_another_contracts_officer_404_on_every_action_of_an_approved_return(
+    client, outsider
+):
+    """They read the approved quarter like anyone; what they may never do to it is not theirs to
+    know about, as on every other page of the contract's work (kpis/access.py)."""
+    client.force_login(outsider)
+    for method, url, data in _approved_return_actions(outsider):
+        assert getattr(client, method)(url, data).status_code == 404, (method, url)
+
+
+def test_it_answers_the_committee_403_on_every_action_of_an_approved_return(
+    client, seed, committee_member
+):
+    client.force_login(committee_member)
+    for method, url, data in _approved_return_actions(seed):
+        assert getattr(client, method)(url, data).status_code == 403, (method, url)
