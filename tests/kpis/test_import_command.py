@@ -4,6 +4,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
+from kpis import services
+from kpis.management.commands import import_readings as command
 from kpis.models import Reading
 from tests.kpis.import_files import OPEN_QUARTER, database_state, fill_xlsx, rows_of, to_csv
 
@@ -124,3 +126,26 @@ def test_it_asks_who_imports_when_there_is_no_single_administrator(seed, tmp_pat
     path.write_bytes(fill_xlsx(seed["ICT"], OPEN_QUARTER, {"3": 95}))
     with pytest.raises(CommandError, match="--user USERNAME"):
         call_command("import_readings", str(path), "--contract=ICT", f"--period={OPEN_QUARTER}")
+
+
+def test_it_says_why_when_the_quarter_is_submitted_between_the_check_and_the_write(
+    seed, officer, tmp_path, monkeypatch
+):
+    path = tmp_path / "ict.xlsx"
+    path.write_bytes(fill_xlsx(seed["ICT"], OPEN_QUARTER, {"3": 95}))
+    write = command.import_readings
+
+    def submitted_meanwhile(*, preview, user):
+        # Someone else fills and submits the quarter after the file was checked.
+        quarterly_return = services.open_return(
+            contract=seed["ICT"], end_date=OPEN_QUARTER, user=officer
+        )
+        quarterly_return.state = "submitted"
+        quarterly_return.save()
+        return write(preview=preview, user=user)
+
+    monkeypatch.setattr(command, "import_readings", submitted_meanwhile)
+    before = Reading.objects.filter(kpi__contract__code="ICT", value=95).count()
+    with pytest.raises(CommandError, match="Nothing was imported: This return has been submitted"):
+        _run(path)
+    assert Reading.objects.filter(kpi__contract__code="ICT", value=95).count() == before

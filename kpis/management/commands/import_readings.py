@@ -1,6 +1,7 @@
 import datetime
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -87,8 +88,12 @@ class Command(BaseCommand):
             return
         try:
             written = import_readings(preview=preview, user=person)
-        except (ImportRefused, EditConflict) as error:
+        except (ImportRefused, EditConflict, PermissionDenied) as error:
             raise CommandError(f"Nothing was imported: {error}") from None
+        except ValidationError as error:
+            # The quarter changed state since the file was checked: submitted or approved by
+            # someone else meanwhile, say.
+            raise CommandError(f"Nothing was imported: {' '.join(error.messages)}") from None
         if preview.backfill:
             self.stdout.write(
                 f"Back-filled as approved ({preview.backfill_note}): "
