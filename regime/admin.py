@@ -1,11 +1,13 @@
 """The regime in the admin: settings, schemes, weights, charges and credits applied carry a reason
 for every change; reliefs are read here and recorded on the regime page, where the permission
-table decides who may relieve what, and removed here only where the same table allows relief."""
+table decides who may relieve what, and removed here only where the same table allows relief.
+Credits applied are recorded, changed and removed only where the table allows recording one."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from contracts.admin_reasons import ReasonAdmin
+from contracts.admin_reasons import ReasonAdmin, ReasonForm
 from kpis.admin_forms import RefusedDeletes
 from regime import services
 from regime.models import (
@@ -47,10 +49,36 @@ class QuarterChargeAdmin(ReasonAdmin, SimpleHistoryAdmin):
     list_filter = ["contract"]
 
 
+class AppliedCreditForm(ReasonForm):
+    """A credit applied is recorded, changed or removed only while its quarter is approved, as
+    on the regime page (the permission table's credit row)."""
+
+    class Meta:
+        model = AppliedCredit
+        fields = "__all__"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        contract, period = data.get("contract"), data.get("period")
+        if contract and period:
+            reason = services.credit_refusal(
+                self.admin_user, contract_id=contract.pk, end_date=period.end_date
+            )
+            if reason:
+                raise ValidationError(reason)
+        return data
+
+
 @admin.register(AppliedCredit)
-class AppliedCreditAdmin(ReasonAdmin, SimpleHistoryAdmin):
+class AppliedCreditAdmin(RefusedDeletes, ReasonAdmin, SimpleHistoryAdmin):
+    form = AppliedCreditForm
     list_display = ["contract", "period", "amount", "recorded_by", "recorded_at"]
     list_filter = ["contract"]
+
+    def delete_refusal(self, request, obj: AppliedCredit) -> str:
+        return services.credit_refusal(
+            request.user, contract_id=obj.contract_id, end_date=obj.period.end_date
+        )
 
 
 @admin.register(Relief)

@@ -86,5 +86,15 @@ def relief_refusal(user, relief: Relief) -> str:
     row for its quarter's state, read under the locks (call it inside the transaction that
     writes). A relief is a decision about an approved quarter, as recording one is."""
     contract_id = Kpi.objects.filter(pk=relief.kpi_id).values_list("contract_id", flat=True).get()
-    quarterly_return = locks.lock_return(contract_id, relief.period.end_date)
-    return refusal(user, Action.RELIEVE, quarterly_return, contract_id=contract_id)
+    return _refusal_in_quarter(user, Action.RELIEVE, contract_id, relief.period.end_date)
+
+
+def credit_refusal(user, *, contract_id: int, end_date: datetime.date) -> str:
+    """Why `user` may not record, change or remove the credit applied to a quarter now, or '':
+    the permission table's credit row for the quarter's state, read under the locks."""
+    return _refusal_in_quarter(user, Action.RECORD_CREDIT, contract_id, end_date)
+
+
+def _refusal_in_quarter(user, action: Action, contract_id: int, end_date: datetime.date) -> str:
+    quarterly_return = locks.lock_return(contract_id, end_date)
+    return refusal(user, action, quarterly_return, contract_id=contract_id)

@@ -12,7 +12,7 @@ from kpis import decisions, services
 from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, Reading, RuleChange, Suspension
 from kpis.status import Status
-from regime.models import Relief
+from regime.models import AppliedCredit, Relief
 from tests.admin_forms import form_data
 
 LONG_REASON = "The supplier's audit found the March figure double counted. " * 4
@@ -276,3 +276,29 @@ def test_it_says_why_a_reading_of_an_approved_quarter_cannot_be_deleted(admin, s
     assert response.status_code == 403
     assert "approved and is locked" in _error_text(response)
     assert Reading.objects.filter(pk=reading.pk).exists()
+
+
+def test_it_changes_a_credit_applied_only_while_its_quarter_is_approved(admin, manager, seed):
+    quarter = datetime.date(2019, 3, 31)
+    period = QuarterlyReturn.objects.get(contract=seed["ICT"], period__end_date=quarter).period
+    credit = AppliedCredit.objects.create(
+        contract=seed["ICT"], period=period, amount=Decimal("1200"), recorded_by=manager
+    )
+    url = f"/admin/regime/appliedcredit/{credit.pk}/change/"
+    # On the approved quarter the permission table lets a manager record the credit.
+    data = form_data(admin, url, amount="1500", change_reason="Invoice corrected")
+    assert admin.post(url, data).status_code == 302
+    credit.refresh_from_db()
+    assert credit.amount == Decimal("1500")
+    # Reopened, the quarter is a draft: no credit is recorded against it, changed or removed.
+    quarterly_return = QuarterlyReturn.objects.get(contract=seed["ICT"], period__end_date=quarter)
+    services.reopen_return(quarterly_return=quarterly_return, user=manager, reason="Restated")
+    data = form_data(admin, url, amount="1800", change_reason="Invoice corrected again")
+    response = admin.post(url, data)
+    assert response.status_code == 200
+    assert "This return is still a draft" in _error_text(response)
+    credit.refresh_from_db()
+    assert credit.amount == Decimal("1500")
+    response = admin.post(f"/admin/regime/appliedcredit/{credit.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert AppliedCredit.objects.filter(pk=credit.pk).exists()
