@@ -58,7 +58,7 @@ class AppliedCreditForm(ReasonForm):
         fields = "__all__"
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         contract, period = data.get("contract"), data.get("period")
         if contract and period:
             reason = services.credit_refusal(
