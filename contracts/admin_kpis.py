@@ -13,9 +13,8 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
 from contracts.models import ServiceArea
+from kpis.choices import RULE_FIELDS
 from kpis.models import Kpi, Unit
-
-RULE_FIELDS = ["target", "target_strict", "detriment", "failure", "threshold_basis"]
 
 
 class KpiInlineForm(forms.ModelForm):

@@ -13,10 +13,10 @@ from django.db import transaction
 from contracts.admin_reasons import ReasonForm
 from contracts.dates import quarter_out_of_range
 from kpis import decisions, locks, services
+from kpis.choices import RULE_FIELDS
 from kpis.forms import QuarterEndField
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension
 from kpis.permissions import Action, ReturnLocked, refusal
-from kpis.querysets import RULE_FIELDS
 
 
 def _refused(error: Exception) -> ValidationError:

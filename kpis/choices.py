@@ -33,3 +33,8 @@ class ReturnState(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
     APPROVED = "approved", "Approved"
+
+
+# A KPI's fields that make up the rule a figure is judged by: a change to any of them is a change
+# of rule, taking effect from a named quarter (`kpis.decisions.change_rule`).
+RULE_FIELDS = ("target", "target_strict", "detriment", "failure", "threshold_basis")

@@ -32,7 +32,6 @@ from kpis.visibility import public_q
 
 _HIGHER = Q(kpi__direction=Direction.HIGHER)
 _LOWER = Q(kpi__direction=Direction.LOWER)
-RULE_FIELDS = ("target", "target_strict", "detriment", "failure", "threshold_basis")
 
 
 def _rule_field(name: str) -> Case:

@@ -66,7 +66,6 @@ COLUMN_OF_FIELD = {
     "threshold_basis": BASIS,
     "notes": NOTES,
 }
-RULE_FIELDS = ("target", "target_strict", "detriment", "failure", "threshold_basis")
 
 YES = {"yes", "y", "true", "x", "1"}
 NO = {"", "no", "n", "false", "0"}

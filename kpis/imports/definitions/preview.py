@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from contracts.models import Contract, ServiceArea
-from kpis.choices import Direction, Frequency, ReturnState, ThresholdBasis
+from kpis.choices import RULE_FIELDS, Direction, Frequency, ReturnState, ThresholdBasis
 from kpis.imports.definitions import columns as c
 from kpis.imports.definitions.limits import WEB, DefinitionLimits, too_many_rule_changes
 from kpis.imports.parse import FileProblem, RawRow, cell_text, read_rows
@@ -84,7 +84,7 @@ class DefinitionRow:
 
     @property
     def changes_rule(self) -> bool:
-        return any(change.field in c.RULE_FIELDS for change in self.changes)
+        return any(change.field in RULE_FIELDS for change in self.changes)
 
 
 @dataclass
