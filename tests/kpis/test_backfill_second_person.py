@@ -14,7 +14,7 @@ from kpis.choices import ReturnState
 from kpis.permissions import SELF_APPROVAL_REASON, SELF_BACKFILL_REASON, ReturnLocked
 from tests.conftest import PASSWORD
 from tests.kpis.import_files import database_state, rows_of, to_csv
-from tests.kpis.test_services_returns import _fill
+from tests.kpis.returns import fill_return
 
 # ICT has no return for this quarter in the seed, and it has ended.
 PAST = datetime.date(2019, 12, 31)
@@ -27,7 +27,7 @@ def _entered_by(user, contract):
     """The quarter's return opened by `user`, every figure entered and saved by them."""
     quarterly_return = services.open_return(contract=contract, end_date=PAST, user=user)
     services.save_return(
-        quarterly_return=quarterly_return, user=user, entries=_fill(quarterly_return)
+        quarterly_return=quarterly_return, user=user, entries=fill_return(quarterly_return)
     )
     return quarterly_return
 
@@ -116,7 +116,7 @@ def test_a_preview_taken_before_the_submission_cannot_be_confirmed_after_it(clie
     preview = _upload(client, seed["ICT"])
     assert preview.status_code == 200, preview.content.decode()
     services.save_return(
-        quarterly_return=quarterly_return, user=manager, entries=_fill(quarterly_return)
+        quarterly_return=quarterly_return, user=manager, entries=fill_return(quarterly_return)
     )
     services.submit_return(quarterly_return=quarterly_return, user=manager)
     response = client.post("/contracts/ICT/import/confirm/", {"token": preview.context["token"]})

@@ -12,6 +12,7 @@ from django.utils import timezone
 from kpis import due, services
 from kpis.due import Stage
 from kpis.models import QuarterlyReturn, ReportingPeriod
+from tests.kpis.returns import fill_return
 
 Q3 = datetime.date(2019, 12, 31)
 Q4 = datetime.date(2020, 3, 31)
@@ -65,11 +66,10 @@ def test_it_keeps_a_quarter_with_no_return_in_view_when_a_later_one_is_started(o
 
 
 def test_it_shows_submitted_as_awaiting_approval_and_recent_approvals(officer, manager, seed):
-    from tests.kpis.test_services_returns import _fill
 
     quarterly_return = services.open_return(contract=seed["ICT"], end_date=Q3, user=officer)
     services.save_return(
-        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+        quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     services.submit_return(quarterly_return=quarterly_return, user=officer)
     assert _stages(seed["ICT"])[Q3] == Stage.AWAITING_APPROVAL
@@ -96,12 +96,11 @@ def test_it_lists_nothing_after_the_contract_ends(seed):
 
 def test_home_my_returns_and_the_return_page_agree(client, officer, manager, seed, monkeypatch):
     """One set of returns, three pages, the same words for each quarter."""
-    from tests.kpis.test_services_returns import _fill
 
     monkeypatch.setattr(timezone, "localdate", lambda *args: TODAY)
     draft = services.open_return(contract=seed["PSSP"], end_date=Q4, user=officer)
     submitted = services.open_return(contract=seed["ICT"], end_date=Q3, user=officer)
-    services.save_return(quarterly_return=submitted, user=officer, entries=_fill(submitted))
+    services.save_return(quarterly_return=submitted, user=officer, entries=fill_return(submitted))
     services.submit_return(quarterly_return=submitted, user=officer)
     expected = {
         ("PSSP", Q3): "Overdue: due 31 December 2019, 136 days ago",
@@ -138,11 +137,10 @@ def test_it_dates_approvals_and_submissions_by_the_council_s_clock():
 
 
 def test_it_keeps_an_approval_listed_for_30_days_by_the_council_s_clock(officer, manager, seed):
-    from tests.kpis.test_services_returns import _fill
 
     quarterly_return = services.open_return(contract=seed["ICT"], end_date=Q3, user=officer)
     services.save_return(
-        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+        quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     services.submit_return(quarterly_return=quarterly_return, user=officer)
     services.approve_return(quarterly_return=quarterly_return, user=manager)

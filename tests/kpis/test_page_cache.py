@@ -15,7 +15,7 @@ from kpis.models import Kpi, Unit
 from regime.services import record_relief
 from tests.kpis.definition_files import row, rows_of, to_csv
 from tests.kpis.import_files import OPEN_QUARTER, fill_xlsx
-from tests.kpis.test_services_returns import Q3, _entry, _fill, _open
+from tests.kpis.returns import Q3, fill_return, row_entry, start_return
 
 ROW = re.compile(
     r"ICT Managed Service</a></th>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>(\d+)(?:<span|</td>)"
@@ -39,9 +39,9 @@ def _version(code: str) -> int:
 
 
 def _submitted(officer, contract):
-    quarterly_return = _open(officer, contract)
+    quarterly_return = start_return(officer, contract)
     services.save_return(
-        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+        quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     return services.submit_return(quarterly_return=quarterly_return, user=officer)
 
@@ -61,17 +61,17 @@ def test_a_second_reading_of_a_page_comes_from_the_cache(client, committee_membe
 
 
 def test_a_saved_return_shows_at_once(client, officer, manager, seed):
-    quarterly_return = _open(officer, seed["ICT"])
+    quarterly_return = start_return(officer, seed["ICT"])
     assert _counts(_scorecard(client, manager)) == (0, 0)
     services.save_return(
-        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+        quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     # Every ICT KPI with a target gets a figure that meets it: 17 of the 19 (5 and 6 have none).
     assert _counts(_scorecard(client, manager)) == (17, 17)
 
 
 def test_an_imported_file_shows_at_once(client, officer, manager, seed, tmp_path):
-    _open(officer, seed["ICT"])
+    start_return(officer, seed["ICT"])
     assert _counts(_scorecard(client, manager, quarter=OPEN_QUARTER)) == (0, 0)
     before = _version("ICT")
     path = tmp_path / "ict.xlsx"
@@ -163,26 +163,26 @@ def test_a_contract_saved_never_writes_back_an_older_version(seed):
 
 
 def test_a_kpi_page_shows_a_saved_figure_at_once(client, officer, manager, seed):
-    quarterly_return = _open(officer, seed["ICT"])
+    quarterly_return = start_return(officer, seed["ICT"])
     kpi = Kpi.objects.get(contract=seed["ICT"], reference="3")
     client.force_login(manager)
     assert "96.5%" not in client.get(kpi.get_absolute_url()).content.decode()
     reading = quarterly_return.period.readings.get(kpi=kpi)
     services.save_draft(
-        quarterly_return=quarterly_return, user=officer, entries=[_entry(reading, "96.5")]
+        quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading, "96.5")]
     )
     assert "96.5%" in client.get(kpi.get_absolute_url()).content.decode()
 
 
 def test_the_kpi_table_shows_a_saved_figure_at_once(client, officer, manager, seed):
-    quarterly_return = _open(officer, seed["ICT"])
+    quarterly_return = start_return(officer, seed["ICT"])
     kpi = Kpi.objects.get(contract=seed["ICT"], reference="3")
     client.force_login(manager)
     url = f"/contracts/ICT/kpis/?quarter={Q3.isoformat()}"
     assert "96.5%" not in client.get(url).content.decode()
     reading = quarterly_return.period.readings.get(kpi=kpi)
     services.save_draft(
-        quarterly_return=quarterly_return, user=officer, entries=[_entry(reading, "96.5")]
+        quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading, "96.5")]
     )
     assert "96.5%" in client.get(url).content.decode()
 

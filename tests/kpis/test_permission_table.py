@@ -30,7 +30,7 @@ from kpis.permissions import (
 )
 from packs.services import publish_pack
 from regime.services import record_applied_credit, record_relief
-from tests.kpis.test_services_returns import Q3, _entry, _fill
+from tests.kpis.returns import Q3, fill_return, row_entry
 
 # Written out by hand from the issue and README, independently of kpis/permissions.py.
 # Rows: action; columns: not started, draft, submitted, approved; O officer and M manager of the
@@ -92,7 +92,7 @@ def _in_state(contract, state: str, user) -> QuarterlyReturn | None:
         return None
     quarterly_return = services.open_return(contract=contract, end_date=Q3, user=user)
     services.save_return(
-        quarterly_return=quarterly_return, user=user, entries=_fill(quarterly_return)
+        quarterly_return=quarterly_return, user=user, entries=fill_return(quarterly_return)
     )
     QuarterlyReturn.objects.filter(pk=quarterly_return.pk).update(state=state)
     quarterly_return.refresh_from_db()
@@ -124,7 +124,7 @@ def _attempt(action: str, user, contract, quarterly_return) -> None:
         services.save_return(
             quarterly_return=quarterly_return,
             user=user,
-            entries=[_entry(reading, 15, target=12 if action == Action.SET_TARGETS else None)],
+            entries=[row_entry(reading, 15, target=12 if action == Action.SET_TARGETS else None)],
             set_targets=action == Action.SET_TARGETS,
         )
     elif action in (Action.SUBMIT, Action.APPROVE, Action.SEND_BACK, Action.REOPEN):
@@ -148,7 +148,7 @@ def _attempt(action: str, user, contract, quarterly_return) -> None:
             contract=contract,
             end_date=Q3,
             user=user,
-            entries=[_entry(reading, 15)] if reading else [],
+            entries=[row_entry(reading, 15)] if reading else [],
             source="Scrutiny report",
         )
     elif action == Action.PUBLISH:

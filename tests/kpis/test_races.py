@@ -19,16 +19,16 @@ from kpis.permissions import ReturnLocked
 from tests.kpis import definition_files
 from tests.kpis.import_files import rows_of, to_csv
 from tests.kpis.races import TRIALS, needs_row_locks, one_done, race
-from tests.kpis.test_services_returns import Q3, _fill, _open
+from tests.kpis.returns import Q3, fill_return, start_return
 
 pytestmark = [needs_row_locks, pytest.mark.parametrize("trial", TRIALS)]
 
 
 def _filled(officer, contract) -> QuarterlyReturn:
     """The contract's Q3 return, every KPI at its best (100 for a percentage)."""
-    quarterly_return = _open(officer, contract)
+    quarterly_return = start_return(officer, contract)
     services.save_return(
-        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+        quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     return quarterly_return
 
@@ -38,7 +38,7 @@ def _submitted(officer, contract) -> QuarterlyReturn:
 
 
 def _percentage_kpi(contract) -> Kpi:
-    """A KPI filled at 100 by `_fill`: it misses a strict target of 100."""
+    """A KPI filled at 100 by `fill_return`: it misses a strict target of 100."""
     return Kpi.objects.filter(
         contract=contract, unit_id=UnitCode.PERCENT, direction=Direction.HIGHER
     ).first()
@@ -144,7 +144,7 @@ def test_approval_and_a_definitions_import_that_changes_a_target_from_the_quarte
     )
     assert approval.done
     quarterly_return.refresh_from_db()
-    # Imported first, then approved under the new target (which `_fill`'s 100 meets); or
+    # Imported first, then approved under the new target (which `fill_return`'s 100 meets); or
     # approved first, and the import refused whole.
     rule_change = RuleChange.objects.filter(kpi__contract=seed["ICT"]).first()
     assert (rule_change is not None) == imported.done

@@ -2,18 +2,18 @@
 
 from kpis import services
 from kpis.choices import ReturnState
-from tests.kpis.test_services_returns import Q3, _entry, _fill, _open, _reading
+from tests.kpis.returns import Q3, fill_return, reading_in, row_entry, start_return
 
 URL = f"/contracts/ICT/returns/{Q3.isoformat()}/check/"
 
 
 def test_it_lists_what_is_left_and_will_not_submit_until_it_is_done(client, officer, seed):
-    quarterly_return = _open(officer, seed["ICT"])
-    reading = _reading(quarterly_return, "1")
+    quarterly_return = start_return(officer, seed["ICT"])
+    reading = reading_in(quarterly_return, "1")
     services.save_return(
         quarterly_return=quarterly_return,
         user=officer,
-        entries=[_entry(reading, reading.kpi.failure)],
+        entries=[row_entry(reading, reading.kpi.failure)],
     )
     client.force_login(officer)
     html = client.get(URL).content.decode()
@@ -28,9 +28,9 @@ def test_it_lists_what_is_left_and_will_not_submit_until_it_is_done(client, offi
 
 
 def test_it_submits_a_complete_return(client, officer, seed):
-    quarterly_return = _open(officer, seed["ICT"])
+    quarterly_return = start_return(officer, seed["ICT"])
     services.save_return(
-        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+        quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     client.force_login(officer)
     assert "Submit for approval</button>" in client.get(URL).content.decode()
@@ -46,7 +46,7 @@ def test_it_submits_a_complete_return(client, officer, seed):
 
 
 def test_only_those_who_submit_reach_it(client, committee_member, outsider, seed, officer):
-    _open(officer, seed["ICT"])
+    start_return(officer, seed["ICT"])
     client.force_login(committee_member)
     assert client.get(URL).status_code == 404
     client.force_login(outsider)
@@ -54,12 +54,12 @@ def test_only_those_who_submit_reach_it(client, committee_member, outsider, seed
 
 
 def test_the_return_page_shows_progress_with_links_to_each_to_do(client, officer, seed):
-    quarterly_return = _open(officer, seed["ICT"])
-    reading = _reading(quarterly_return, "1")
+    quarterly_return = start_return(officer, seed["ICT"])
+    reading = reading_in(quarterly_return, "1")
     services.save_return(
         quarterly_return=quarterly_return,
         user=officer,
-        entries=[_entry(reading, reading.kpi.failure)],
+        entries=[row_entry(reading, reading.kpi.failure)],
     )
     client.force_login(officer)
     html = client.get(f"/contracts/ICT/returns/{Q3.isoformat()}/").content.decode()

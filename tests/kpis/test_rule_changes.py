@@ -11,7 +11,7 @@ from kpis import decisions, services
 from kpis.models import Kpi, Reading
 from kpis.permissions import ReturnLocked
 from kpis.status import Status
-from tests.kpis.test_services_returns import Q3, _entry, _open
+from tests.kpis.returns import Q3, row_entry, start_return
 
 # R&B-K-009 (parking debt recovery), Appendix B: 2.96, 3.50, 8.00 against a target of 14.
 APPROVED_2018_19 = {
@@ -57,14 +57,14 @@ def test_approved_quarters_keep_their_status_after_a_target_change(seed, manager
     before = _statuses(kpi)
     for end, status in APPROVED_2018_19.items():
         assert before[end] == (status, status)
-    quarterly_return = _open(officer, seed["PSSP"])
+    quarterly_return = start_return(officer, seed["PSSP"])
     _change(kpi, manager, Q3)
     after = _statuses(kpi)
     assert {end: after[end] for end in before} == before
     # From the named quarter on, the new target judges: 3 reaches a target of 2.
     reading = Reading.objects.get(kpi=kpi, period=quarterly_return.period)
     services.save_return(
-        quarterly_return=quarterly_return, user=officer, entries=[_entry(reading, 3)]
+        quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading, 3)]
     )
     assert _statuses(kpi)[Q3] == (Status.MET, Status.MET)
     kpi.refresh_from_db()
@@ -146,13 +146,13 @@ def test_thresholds_can_become_tolerances_from_a_quarter_on(client, seed, manage
         reason="New contract schedule",
         user=manager,
     )
-    quarterly_return = _open(officer, seed["ICT"])
+    quarterly_return = start_return(officer, seed["ICT"])
     reading = Reading.objects.get(kpi=kpi, period=quarterly_return.period)
     statuses = {}
     for figure in ("85.5", "85.49", "81", "80.99"):
         reading.refresh_from_db()
         services.save_draft(
-            quarterly_return=quarterly_return, user=officer, entries=[_entry(reading, figure)]
+            quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading, figure)]
         )
         statuses[figure] = _statuses(kpi)[Q3]
     assert statuses == {
@@ -212,7 +212,7 @@ def test_each_quarter_is_judged_in_sql_by_the_rule_then_in_force_across_two_chan
     _change(kpi, manager, Q3, target=Decimal(20))
     _change(kpi, manager, june_2020, target=Decimal(10))
     for end in (Q3, june_2020):
-        _open(manager, seed["PSSP"], end)
+        start_return(manager, seed["PSSP"], end)
     targets = dict(
         Reading.objects.filter(kpi=kpi, period__end_date__gte=datetime.date(2019, 3, 31))
         .with_rule()

@@ -15,7 +15,7 @@ from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, Reading
 from kpis.permissions import ReturnLocked
 from tests.factories import period
-from tests.kpis.test_services_returns import Q3, _entry, _fill, _reading
+from tests.kpis.returns import Q3, fill_return, reading_in, row_entry
 
 READERS = ["committee_member", "outsider"]
 
@@ -24,7 +24,7 @@ READERS = ["committee_member", "outsider"]
 def draft(seed, officer):
     quarterly_return = services.open_return(contract=seed["PSSP"], end_date=Q3, user=officer)
     services.save_return(
-        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+        quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     return quarterly_return
 
@@ -50,14 +50,16 @@ def _refused(call) -> None:
 @pytest.mark.parametrize("role", READERS)
 def test_it_refuses_a_reader_a_draft_save(request, draft, role):
     user = request.getfixturevalue(role)
-    reading = _reading(draft, "R&B-K-009")
+    reading = reading_in(draft, "R&B-K-009")
     before = _snapshot(draft)
     _refused(
-        lambda: services.save_draft(quarterly_return=draft, user=user, entries=[_entry(reading, 1)])
+        lambda: services.save_draft(
+            quarterly_return=draft, user=user, entries=[row_entry(reading, 1)]
+        )
     )
     _refused(
         lambda: services.save_return(
-            quarterly_return=draft, user=user, entries=[_entry(reading, 1)]
+            quarterly_return=draft, user=user, entries=[row_entry(reading, 1)]
         )
     )
     assert _snapshot(draft) == before
@@ -66,7 +68,7 @@ def test_it_refuses_a_reader_a_draft_save(request, draft, role):
 @pytest.mark.parametrize("role", READERS)
 def test_it_refuses_a_reader_a_change_to_a_reading(request, draft, role):
     user = request.getfixturevalue(role)
-    reading = _reading(draft, "R&B-K-009")
+    reading = reading_in(draft, "R&B-K-009")
     reading.value = 1
     _refused(lambda: services.ensure_editable(reading, user))
 

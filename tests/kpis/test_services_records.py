@@ -14,15 +14,15 @@ from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, Reading
 from kpis.permissions import LOCKED_MESSAGE, ReturnLocked
 from tests.factories import make_area, make_contract, make_kpi, make_return, period
-from tests.kpis.test_services_returns import _entry, _fill, _open, _reading
+from tests.kpis.returns import fill_return, reading_in, row_entry, start_return
 
 
 @pytest.fixture
 def approved(seed, officer, manager) -> QuarterlyReturn:
     """ICT's Dec-19 return, filled by the officer, submitted and approved by the manager."""
-    quarterly_return = _open(officer, seed["ICT"])
+    quarterly_return = start_return(officer, seed["ICT"])
     services.save_return(
-        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+        quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     services.submit_return(quarterly_return=quarterly_return, user=officer)
     return services.approve_return(quarterly_return=quarterly_return, user=manager)
@@ -42,9 +42,9 @@ def test_it_records_who_took_each_step_and_why(approved):
 
 
 def test_it_records_a_return_sent_back_with_its_reason(seed, officer, manager):
-    quarterly_return = _open(officer, seed["ICT"])
+    quarterly_return = start_return(officer, seed["ICT"])
     services.save_return(
-        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+        quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     services.submit_return(quarterly_return=quarterly_return, user=officer)
     services.send_back_return(
@@ -77,10 +77,10 @@ def test_a_reopening_gives_a_kpi_added_since_approval_its_row(approved, manager)
 
 
 def test_a_draft_save_records_its_quarter_in_the_history(seed, officer):
-    quarterly_return = _open(officer, seed["PSSP"])
-    reading = _reading(quarterly_return, "R&B-K-009a")
+    quarterly_return = start_return(officer, seed["PSSP"])
+    reading = reading_in(quarterly_return, "R&B-K-009a")
     services.save_draft(
-        quarterly_return=quarterly_return, user=officer, entries=[_entry(reading, 99)]
+        quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading, 99)]
     )
     latest = reading.history.latest()
     assert (latest.history_user, latest.history_change_reason) == (
@@ -90,7 +90,10 @@ def test_a_draft_save_records_its_quarter_in_the_history(seed, officer):
 
 
 def test_a_new_kpi_joins_each_open_return_once_in_its_own_unit(seed, officer, manager):
-    open_returns = [_open(officer, seed["PSSP"]), _open(officer, seed["PSSP"], date(2020, 3, 31))]
+    open_returns = [
+        start_return(officer, seed["PSSP"]),
+        start_return(officer, seed["PSSP"], date(2020, 3, 31)),
+    ]
     area = seed["PSSP"].service_areas.get(code="STS")
     kpi = make_kpi(area, reference="NEW-1", unit="days")  # The signal adds its rows.
     readings = Reading.objects.filter(kpi=kpi).order_by("period__end_date")
@@ -105,7 +108,7 @@ def test_a_new_kpi_joins_each_open_return_once_in_its_own_unit(seed, officer, ma
 
 
 def test_a_kpi_added_by_a_user_is_recorded_as_theirs(seed, officer, manager):
-    quarterly_return = _open(officer, seed["PSSP"])
+    quarterly_return = start_return(officer, seed["PSSP"])
     kpi = make_kpi(seed["PSSP"].service_areas.get(code="STS"), reference="NEW-2")
     Reading.objects.filter(kpi=kpi).delete()
     (added,) = services.add_kpi_to_open_returns(kpi=kpi, user=manager)
@@ -126,8 +129,8 @@ def test_it_finds_the_return_of_the_contract_asked_for(db):
 
 
 def test_an_incomplete_return_lists_each_problem_in_words(seed, officer):
-    quarterly_return = _open(officer, seed["ICT"])
-    entries = _fill(quarterly_return)[2:]  # The first two rows left empty.
+    quarterly_return = start_return(officer, seed["ICT"])
+    entries = fill_return(quarterly_return)[2:]  # The first two rows left empty.
     services.save_return(quarterly_return=quarterly_return, user=officer, entries=entries)
     with pytest.raises(services.ReturnIncomplete) as refused:
         services.submit_return(quarterly_return=quarterly_return, user=officer)
@@ -157,9 +160,9 @@ def test_the_kpis_of_a_new_contract_join_no_return(db):
 def test_a_submission_counts_a_kpi_without_a_row_as_missing(seed, officer):
     # A KPI loaded from a fixture has no row in the open return (loading sends no signal to add
     # one): submitting counts it as missing all the same.
-    quarterly_return = _open(officer, seed["ICT"])
+    quarterly_return = start_return(officer, seed["ICT"])
     services.save_return(
-        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+        quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     late = make_kpi(seed["ICT"].service_areas.get(), reference="20", unit="percent")
     Reading.objects.filter(kpi=late).delete()
@@ -237,10 +240,10 @@ def test_it_asks_for_commentary_on_a_missed_target(ordered):
 def test_a_return_takes_no_figure_for_another_contracts_kpi(seed, officer):
     # Both contracts' Dec-19 returns are open: an entry naming an ICT KPI in PSSP's return is
     # refused, and ICT's row is left as it was.
-    pssp = _open(officer, seed["PSSP"])
-    ict_row = _reading(_open(officer, seed["ICT"]), "1")
+    pssp = start_return(officer, seed["PSSP"])
+    ict_row = reading_in(start_return(officer, seed["ICT"]), "1")
     with pytest.raises(services.ReturnInvalid) as refused:
-        services.save_return(quarterly_return=pssp, user=officer, entries=[_entry(ict_row, 0)])
+        services.save_return(quarterly_return=pssp, user=officer, entries=[row_entry(ict_row, 0)])
     assert refused.value.row_errors == {
         ict_row.kpi_id: {"value": "This KPI is not part of this contract."}
     }
@@ -249,25 +252,25 @@ def test_a_return_takes_no_figure_for_another_contracts_kpi(seed, officer):
 
 
 def test_a_save_gives_a_kpi_without_a_row_one_in_the_savers_name(seed, officer, manager):
-    quarterly_return = _open(officer, seed["PSSP"])
-    lost = _reading(quarterly_return, "FS-K-002")
+    quarterly_return = start_return(officer, seed["PSSP"])
+    lost = reading_in(quarterly_return, "FS-K-002")
     Reading.objects.filter(pk=lost.pk).delete()
     services.save_return(
         quarterly_return=quarterly_return,
         user=manager,
-        entries=[_entry(_reading(quarterly_return, "R&B-K-009a"), 99)],
+        entries=[row_entry(reading_in(quarterly_return, "R&B-K-009a"), 99)],
     )
-    again = _reading(quarterly_return, "FS-K-002")
+    again = reading_in(quarterly_return, "FS-K-002")
     first = again.history.earliest()
     assert (first.history_user, first.history_change_reason) == (manager, "Return opened")
 
 
 def test_a_draft_save_keeps_the_rows_after_one_for_another_contract(seed, officer):
-    pssp = _open(officer, seed["PSSP"])
-    ict_row = _reading(_open(officer, seed["ICT"]), "1")
-    mine = _reading(pssp, "R&B-K-009a")
+    pssp = start_return(officer, seed["PSSP"])
+    ict_row = reading_in(start_return(officer, seed["ICT"]), "1")
+    mine = reading_in(pssp, "R&B-K-009a")
     saved = services.save_draft(
-        quarterly_return=pssp, user=officer, entries=[_entry(ict_row, 0), _entry(mine, 99)]
+        quarterly_return=pssp, user=officer, entries=[row_entry(ict_row, 0), row_entry(mine, 99)]
     )
     assert [r.pk for r in saved.written] == [mine.pk]
     assert saved.problems == {ict_row.kpi_id: {"value": "This KPI is not part of this contract."}}

@@ -9,54 +9,11 @@ from kpis import decisions, permissions, services
 from kpis.choices import Direction, Frequency, ReturnState, UnitCode
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension
 from kpis.models.period import quarter_end_for
-from kpis.services import RowEntry
-
-Q3 = datetime.date(2019, 12, 31)
-
-
-def _open(user, contract, end=Q3) -> QuarterlyReturn:
-    return services.open_return(contract=contract, end_date=end, user=user)
-
-
-def _entry(reading: Reading, value=None, reason="", commentary="", target=None) -> RowEntry:
-    return RowEntry(
-        kpi_id=reading.kpi_id,
-        version=reading.version,
-        value=None if value is None else Decimal(str(value)),
-        not_measured_reason=reason,
-        commentary=commentary,
-        target_override=None if target is None else Decimal(str(target)),
-    )
-
-
-def _reading(quarterly_return: QuarterlyReturn, reference: str) -> Reading:
-    return Reading.objects.select_related("kpi").get(
-        kpi__contract=quarterly_return.contract,
-        kpi__reference=reference,
-        period=quarterly_return.period,
-    )
-
-
-def _fill(quarterly_return: QuarterlyReturn) -> list[RowEntry]:
-    """A figure that meets its target for every KPI (or a reason where it has no target)."""
-    entries = []
-    readings = Reading.objects.filter(
-        kpi__contract=quarterly_return.contract, period=quarterly_return.period
-    ).select_related("kpi")
-    for reading in readings:
-        kpi = reading.kpi
-        if kpi.target is None:
-            entries.append(_entry(reading, reason="No survey"))
-        elif kpi.unit_id == UnitCode.PERCENT:
-            entries.append(_entry(reading, 100 if kpi.direction == Direction.HIGHER else 0))
-        else:
-            best = kpi.scale_max or kpi.target * 2 if kpi.direction == Direction.HIGHER else 0
-            entries.append(_entry(reading, best))
-    return entries
+from tests.kpis.returns import Q3, fill_return, reading_in, row_entry, start_return
 
 
 def test_it_opens_a_return_with_an_empty_reading_per_kpi(officer, seed):
-    quarterly_return = _open(officer, seed["PSSP"])
+    quarterly_return = start_return(officer, seed["PSSP"])
     readings = Reading.objects.filter(period=quarterly_return.period)
     assert readings.count() == Kpi.objects.for_contract(seed["PSSP"]).count() == 22
     assert all(r.value is None and r.unit_id == r.kpi.unit_id for r in readings)
@@ -67,13 +24,13 @@ def test_it_opens_a_return_with_an_empty_reading_per_kpi(officer, seed):
     }
     assert quarterly_return.state == ReturnState.DRAFT
     # Opening again changes nothing.
-    assert _open(officer, seed["PSSP"]).pk == quarterly_return.pk
+    assert start_return(officer, seed["PSSP"]).pk == quarterly_return.pk
     assert readings.count() == 22
 
 
 def test_it_refuses_an_officer_of_another_contract(outsider, seed):
     with pytest.raises(PermissionDenied):
-        _open(outsider, seed["PSSP"])
+        start_return(outsider, seed["PSSP"])
     assert not QuarterlyReturn.objects.filter(period__end_date=Q3).exists()
 
 
@@ -90,7 +47,7 @@ def test_it_refuses_an_officer_of_another_contract(outsider, seed):
 )
 def test_it_refuses_a_quarter_that_cannot_have_a_return(officer, seed, end, message):
     with pytest.raises(ValidationError) as refused:
-        _open(officer, seed["ICT"], end)
+        start_return(officer, seed["ICT"], end)
     # Keyed by the form's field, so that the page shows it beside the date.
     assert refused.value.message_dict == {"end_date": [message]}
     assert not QuarterlyReturn.objects.filter(period__end_date=end).exists()
@@ -100,29 +57,29 @@ def test_it_opens_the_quarter_we_are_in_but_not_the_next(officer, seed):
     # Whatever day the suite runs on, its quarter may be opened and the next may not.
     today = timezone.localdate()
     this_quarter = quarter_end_for(today)
-    assert _open(officer, seed["ICT"], this_quarter).period.end_date == this_quarter
+    assert start_return(officer, seed["ICT"], this_quarter).period.end_date == this_quarter
     next_quarter = quarter_end_for(this_quarter + datetime.timedelta(days=1))
     with pytest.raises(ValidationError, match="has not started yet"):
-        _open(officer, seed["ICT"], next_quarter)
+        start_return(officer, seed["ICT"], next_quarter)
 
 
 def test_it_opens_the_quarter_that_ends_on_the_day_the_contract_starts(officer, seed):
     contract = seed["ICT"]
     contract.start_date = Q3
     contract.save()
-    assert _open(officer, contract, Q3).period.end_date == Q3
+    assert start_return(officer, contract, Q3).period.end_date == Q3
     with pytest.raises(ValidationError, match="ends before the contract started"):
-        _open(officer, contract, datetime.date(2019, 9, 30))
+        start_return(officer, contract, datetime.date(2019, 9, 30))
 
 
 def test_it_saves_only_changed_rows_with_history_and_new_versions(officer, seed):
-    quarterly_return = _open(officer, seed["PSSP"])
-    reading = _reading(quarterly_return, "R&B-K-009a")
-    untouched = _reading(quarterly_return, "FS-K-002")
+    quarterly_return = start_return(officer, seed["PSSP"])
+    reading = reading_in(quarterly_return, "R&B-K-009a")
+    untouched = reading_in(quarterly_return, "FS-K-002")
     changed = services.save_return(
         quarterly_return=quarterly_return,
         user=officer,
-        entries=[_entry(reading, 99), _entry(untouched)],
+        entries=[row_entry(reading, 99), row_entry(untouched)],
     )
     assert [r.pk for r in changed] == [reading.pk]
     reading.refresh_from_db()
@@ -136,14 +93,14 @@ def test_it_saves_only_changed_rows_with_history_and_new_versions(officer, seed)
 
 
 def test_it_saves_nothing_when_any_row_is_wrong(officer, seed):
-    quarterly_return = _open(officer, seed["PSSP"])
-    good = _reading(quarterly_return, "R&B-K-009a")
-    bad = _reading(quarterly_return, "FS-K-002")
+    quarterly_return = start_return(officer, seed["PSSP"])
+    good = reading_in(quarterly_return, "R&B-K-009a")
+    bad = reading_in(quarterly_return, "FS-K-002")
     with pytest.raises(services.ReturnInvalid) as refused:
         services.save_return(
             quarterly_return=quarterly_return,
             user=officer,
-            entries=[_entry(good, 99), _entry(bad, 120)],
+            entries=[row_entry(good, 99), row_entry(bad, 120)],
         )
     assert refused.value.row_errors == {
         bad.kpi_id: {"value": "A percentage must be between 0 and 100."}
@@ -157,23 +114,26 @@ def test_it_saves_nothing_when_any_row_is_wrong(officer, seed):
 
 
 def test_it_asks_for_commentary_on_a_miss_before_submission_not_on_each_save(officer, seed):
-    quarterly_return = _open(officer, seed["ICT"])
-    reading = _reading(quarterly_return, "1")
+    quarterly_return = start_return(officer, seed["ICT"])
+    reading = reading_in(quarterly_return, "1")
     miss = reading.kpi.failure
     services.save_return(
-        quarterly_return=quarterly_return, user=officer, entries=[_entry(reading, miss)]
+        quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading, miss)]
     )
     problems = services.incomplete_rows(quarterly_return)
     assert (reading.kpi_id, "commentary", services.COMMENTARY_MESSAGE) in problems
 
 
 def test_a_draft_save_keeps_the_valid_rows_and_reports_the_others(officer, seed):
-    quarterly_return = _open(officer, seed["PSSP"])
-    good, bad = _reading(quarterly_return, "R&B-K-009a"), _reading(quarterly_return, "PAY-K-001")
+    quarterly_return = start_return(officer, seed["PSSP"])
+    good, bad = (
+        reading_in(quarterly_return, "R&B-K-009a"),
+        reading_in(quarterly_return, "PAY-K-001"),
+    )
     saved = services.save_draft(
         quarterly_return=quarterly_return,
         user=officer,
-        entries=[_entry(good, 99), _entry(bad, 120)],
+        entries=[row_entry(good, 99), row_entry(bad, 120)],
     )
     assert [r.kpi_id for r in saved.written] == [good.kpi_id]
     assert saved.problems == {bad.kpi_id: {"value": "A percentage must be between 0 and 100."}}
@@ -183,14 +143,14 @@ def test_a_draft_save_keeps_the_valid_rows_and_reports_the_others(officer, seed)
 
 
 def test_it_keeps_the_first_save_when_two_people_edit_the_same_row(officer, manager, seed):
-    quarterly_return = _open(officer, seed["PSSP"])
-    seen = _reading(quarterly_return, "R&B-K-009a")
+    quarterly_return = start_return(officer, seed["PSSP"])
+    seen = reading_in(quarterly_return, "R&B-K-009a")
     services.save_return(
-        quarterly_return=quarterly_return, user=manager, entries=[_entry(seen, 98)]
+        quarterly_return=quarterly_return, user=manager, entries=[row_entry(seen, 98)]
     )
     with pytest.raises(services.EditConflict) as conflict:
         services.save_return(
-            quarterly_return=quarterly_return, user=officer, entries=[_entry(seen, 97)]
+            quarterly_return=quarterly_return, user=officer, entries=[row_entry(seen, 97)]
         )
     # The other person's row as they saved it: figure, version, KPI, quarter and when.
     theirs = conflict.value.current[seen.kpi_id]
@@ -202,19 +162,19 @@ def test_it_keeps_the_first_save_when_two_people_edit_the_same_row(officer, mana
 
 
 def test_only_a_manager_sets_a_quarters_target(officer, manager, seed):
-    quarterly_return = _open(officer, seed["PSSP"])
-    reading = _reading(quarterly_return, "CS-K-002")
+    quarterly_return = start_return(officer, seed["PSSP"])
+    reading = reading_in(quarterly_return, "CS-K-002")
     with pytest.raises(PermissionDenied):
         services.save_return(
             quarterly_return=quarterly_return,
             user=officer,
-            entries=[_entry(reading, target=88)],
+            entries=[row_entry(reading, target=88)],
             set_targets=True,
         )
     services.save_return(
         quarterly_return=quarterly_return,
         user=manager,
-        entries=[_entry(reading, target=88)],
+        entries=[row_entry(reading, target=88)],
         set_targets=True,
     )
     reading.refresh_from_db()
@@ -223,7 +183,7 @@ def test_only_a_manager_sets_a_quarters_target(officer, manager, seed):
     # The officer's page has no target field: their entry carries none, and changes nothing.
     assert (
         services.save_return(
-            quarterly_return=quarterly_return, user=officer, entries=[_entry(reading)]
+            quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading)]
         )
         == []
     )
@@ -232,7 +192,7 @@ def test_only_a_manager_sets_a_quarters_target(officer, manager, seed):
 
 
 def test_it_will_not_submit_a_return_with_missing_figures(officer, seed):
-    quarterly_return = _open(officer, seed["ICT"])
+    quarterly_return = start_return(officer, seed["ICT"])
     with pytest.raises(services.ReturnIncomplete) as refused:
         services.submit_return(quarterly_return=quarterly_return, user=officer)
     assert len(refused.value.problems) == Kpi.objects.for_contract(seed["ICT"]).count()
@@ -241,18 +201,18 @@ def test_it_will_not_submit_a_return_with_missing_figures(officer, seed):
 
 
 def test_it_locks_an_approved_return_and_reopens_it_with_a_reason(officer, manager, seed):
-    quarterly_return = _open(officer, seed["ICT"])
+    quarterly_return = start_return(officer, seed["ICT"])
     services.save_return(
-        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+        quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     with pytest.raises(PermissionDenied):
         services.approve_return(quarterly_return=quarterly_return, user=officer)
     services.submit_return(quarterly_return=quarterly_return, user=officer)
     services.approve_return(quarterly_return=quarterly_return, user=manager)
-    reading = _reading(quarterly_return, "1")
+    reading = reading_in(quarterly_return, "1")
     with pytest.raises(permissions.ReturnLocked):
         services.save_return(
-            quarterly_return=quarterly_return, user=manager, entries=[_entry(reading, 1)]
+            quarterly_return=quarterly_return, user=manager, entries=[row_entry(reading, 1)]
         )
     with pytest.raises(permissions.ReturnLocked):
         services.ensure_editable(reading, manager)
@@ -273,7 +233,7 @@ def test_it_locks_an_approved_return_and_reopens_it_with_a_reason(officer, manag
 
 
 def test_it_gives_a_new_kpi_a_row_in_open_returns_only(officer, seed):
-    quarterly_return = _open(officer, seed["PSSP"])
+    quarterly_return = start_return(officer, seed["PSSP"])
     area = seed["PSSP"].service_areas.first()
     kpi = Kpi.objects.create(
         contract=seed["PSSP"],
@@ -289,8 +249,8 @@ def test_it_gives_a_new_kpi_a_row_in_open_returns_only(officer, seed):
 
 
 def test_it_records_a_suspension_with_history(officer, manager, seed):
-    quarterly_return = _open(officer, seed["PSSP"])
-    kpi = _reading(quarterly_return, "R&B-K-009a").kpi
+    quarterly_return = start_return(officer, seed["PSSP"])
+    kpi = reading_in(quarterly_return, "R&B-K-009a").kpi
     with pytest.raises(PermissionDenied):
         decisions.record_suspension(
             kpi=kpi, first_quarter=Q3, last_quarter=None, reason="System replaced", user=officer
@@ -299,7 +259,7 @@ def test_it_records_a_suspension_with_history(officer, manager, seed):
         kpi=kpi, first_quarter=Q3, last_quarter=None, reason="System replaced", user=manager
     )
     assert suspension.history.latest().history_user == manager
-    assert _reading(quarterly_return, "R&B-K-009a").evaluate().status == "suspended"
+    assert reading_in(quarterly_return, "R&B-K-009a").evaluate().status == "suspended"
 
 
 def test_it_refuses_a_suspension_over_an_approved_quarter(manager, seed):
@@ -333,8 +293,8 @@ def test_it_saves_a_forty_kpi_return_in_a_bounded_number_of_queries(
         )
         for n in range(18)
     )
-    quarterly_return = _open(officer, contract)
-    entries = _fill(quarterly_return)
+    quarterly_return = start_return(officer, contract)
+    entries = fill_return(quarterly_return)
     assert len(entries) == 40
     quarterly_return = QuarterlyReturn.objects.select_related("contract", "period").get(
         pk=quarterly_return.pk
@@ -354,6 +314,6 @@ def test_it_opens_a_return_in_the_same_queries_however_many_kpis(
     # Whatever the number of KPIs, their rows and history are written in one insert each. The
     # contract's row is locked before the return is looked for (kpis/locks.py).
     with django_assert_num_queries(19):
-        quarterly_return = _open(officer, seed[code])
+        quarterly_return = start_return(officer, seed[code])
     readings = Reading.objects.filter(kpi__contract=seed[code], period=quarterly_return.period)
     assert readings.count() == kpis

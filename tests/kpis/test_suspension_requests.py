@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from kpis import decisions, services
 from kpis.models import Kpi, Suspension, SuspensionRequest
-from tests.kpis.test_services_returns import Q3
+from tests.kpis.returns import Q3
 
 RETURN = "/contracts/PSSP/returns/2019-12-31/"
 

@@ -7,7 +7,7 @@ import pytest
 from kpis import services
 from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, Reading
-from tests.kpis.test_services_returns import Q3
+from tests.kpis.returns import Q3
 
 RETURN = "/contracts/PSSP/returns/2019-12-31/"
 

@@ -19,7 +19,7 @@ from kpis.imports.template import template_xlsx
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension
 from tests.admin_forms import form_data
 from tests.kpis.import_files import OPEN_QUARTER, database_state, rows_of, to_csv
-from tests.kpis.test_services_returns import _entry, _reading
+from tests.kpis.returns import reading_in, row_entry
 
 COMMENTARY_MESSAGE = "Keep the commentary to 4,000 characters or fewer"
 REASON_MESSAGE = "Keep the reason to 200 characters or fewer"
@@ -111,18 +111,18 @@ def test_the_command_line_import_refuses_commentary_the_return_page_would(
 
 
 def test_the_service_refuses_commentary_the_return_page_would(officer, draft):
-    reading = _reading(draft, "3")
+    reading = reading_in(draft, "3")
     with pytest.raises(services.ReturnInvalid) as refused:
         services.save_return(
             quarterly_return=draft,
             user=officer,
-            entries=[_entry(reading, 80, commentary="x" * 4_001)],
+            entries=[row_entry(reading, 80, commentary="x" * 4_001)],
         )
     assert refused.value.row_errors == {reading.kpi_id: {"commentary": COMMENTARY_MESSAGE}}
 
 
 def test_the_admin_refuses_commentary_the_return_page_would(client, admin_user, draft):
-    reading = _reading(draft, "3")
+    reading = reading_in(draft, "3")
     client.force_login(admin_user)
     url = f"/admin/kpis/reading/{reading.pk}/change/"
     data = form_data(client, url, commentary="x" * 4_001, change_reason="Typing it in")
@@ -134,7 +134,7 @@ def test_the_admin_refuses_commentary_the_return_page_would(client, admin_user, 
 
 
 def test_the_api_writes_no_reading(client_for, officer, draft):
-    reading = _reading(draft, "3")
+    reading = reading_in(draft, "3")
     api = client_for(officer)
     for method in (api.post, api.put, api.patch):
         response = method(f"/api/v1/readings/{reading.pk}/", {"commentary": "x" * 4_001})

@@ -11,25 +11,25 @@ from kpis.choices import Direction, Frequency, ReturnState, UnitCode
 from kpis.imports.write import prepare_import
 from kpis.models import Kpi
 from kpis.permissions import SELF_APPROVAL_REASON, ReturnLocked
-from tests.kpis.test_services_returns import Q3, _entry, _fill, _open, _reading
+from tests.kpis.returns import Q3, fill_return, reading_in, row_entry, start_return
 
 
 def _submitted(officer, contract):
-    quarterly_return = _open(officer, contract)
+    quarterly_return = start_return(officer, contract)
     services.save_return(
-        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+        quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     return services.submit_return(quarterly_return=quarterly_return, user=officer)
 
 
 def test_it_freezes_a_submitted_return_for_its_officer_and_its_manager(officer, manager, seed):
     quarterly_return = _submitted(officer, seed["ICT"])
-    reading = _reading(quarterly_return, "1")
+    reading = reading_in(quarterly_return, "1")
     submitted_value = reading.value
     for user in (officer, manager):
         with pytest.raises(ReturnLocked, match="submitted and is waiting for approval"):
             services.save_return(
-                quarterly_return=quarterly_return, user=user, entries=[_entry(reading, 1)]
+                quarterly_return=quarterly_return, user=user, entries=[row_entry(reading, 1)]
             )
     reading.refresh_from_db()
     assert reading.value == submitted_value
@@ -105,9 +105,9 @@ def test_a_manager_returns_a_submission_to_the_officer_with_a_reason(officer, ma
     assert quarterly_return.history.latest().history_change_reason == (
         "Returned: KPI 3 looks mistyped"
     )
-    reading = _reading(quarterly_return, "3")
+    reading = reading_in(quarterly_return, "3")
     services.save_return(
-        quarterly_return=quarterly_return, user=officer, entries=[_entry(reading, 99)]
+        quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading, 99)]
     )
 
 
@@ -141,14 +141,14 @@ def test_a_save_after_the_return_was_submitted_elsewhere_is_refused_and_keeps_wh
     from tests.conftest import _user
 
     colleague = _user(django_user_model, "colleague", Role.OFFICER, [seed["ICT"]])
-    quarterly_return = _open(officer, seed["ICT"])
+    quarterly_return = start_return(officer, seed["ICT"])
     services.save_return(
-        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+        quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     url = f"/contracts/ICT/returns/{Q3.isoformat()}/"
     client.force_login(officer)
     page = client.get(url)
-    reading = _reading(quarterly_return, "1")
+    reading = reading_in(quarterly_return, "1")
     prefix = f"kpi-{reading.kpi_id}"
     assert f'name="{prefix}-value"' in page.content.decode()
     # Meanwhile the colleague submits it.

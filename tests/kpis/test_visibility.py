@@ -18,7 +18,7 @@ from django.core.management import call_command
 from kpis import services
 from kpis.choices import ReturnState, UnitCode
 from kpis.models import Kpi, QuarterlyReturn, Reading
-from tests.kpis.test_services_returns import _fill, _open
+from tests.kpis.returns import fill_return, start_return
 
 DRAFT_FIGURE = "12.345"
 DRAFT_NOTE = "Draft commentary the committee must not read yet"
@@ -28,7 +28,7 @@ SECRETS = (DRAFT_FIGURE, DRAFT_NOTE, SUBMITTED_FIGURE, SUBMITTED_NOTE)
 
 
 def _with_secret(quarterly_return, figure: str, note: str) -> tuple[Kpi, list]:
-    entries = _fill(quarterly_return)
+    entries = fill_return(quarterly_return)
     kpis = Kpi.objects.in_bulk([e.kpi_id for e in entries])
     i = next(i for i, e in enumerate(entries) if kpis[e.kpi_id].unit_id == UnitCode.PERCENT)
     entries[i] = dataclasses.replace(entries[i], value=Decimal(figure), commentary=note)
@@ -38,10 +38,10 @@ def _with_secret(quarterly_return, figure: str, note: str) -> tuple[Kpi, list]:
 @pytest.fixture
 def unapproved(officer, seed):
     """A PSSP draft and an ICT submission for 2019/20 Q3, each holding a secret."""
-    draft = _open(officer, seed["PSSP"])
+    draft = start_return(officer, seed["PSSP"])
     pssp_kpi, entries = _with_secret(draft, DRAFT_FIGURE, DRAFT_NOTE)
     services.save_return(quarterly_return=draft, user=officer, entries=entries)
-    submitted = _open(officer, seed["ICT"])
+    submitted = start_return(officer, seed["ICT"])
     ict_kpi, entries = _with_secret(submitted, SUBMITTED_FIGURE, SUBMITTED_NOTE)
     services.save_return(quarterly_return=submitted, user=officer, entries=entries)
     services.submit_return(quarterly_return=submitted, user=officer)

@@ -11,15 +11,15 @@ from kpis import services
 from kpis.models import QuarterlyReturn
 from packs.models import PublishedPack
 from packs.services import publish_pack
-from tests.kpis.test_services_returns import Q3, _entry, _fill, _open, _reading
+from tests.kpis.returns import Q3, fill_return, reading_in, row_entry, start_return
 
 Q4_18 = "2019-03-31"
 
 
 def _approved_q3(officer, manager, seed) -> QuarterlyReturn:
-    quarterly_return = _open(officer, seed["PSSP"])
+    quarterly_return = start_return(officer, seed["PSSP"])
     services.save_return(
-        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+        quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     services.submit_return(quarterly_return=quarterly_return, user=officer)
     services.approve_return(quarterly_return=quarterly_return, user=manager)
@@ -54,14 +54,14 @@ def test_a_manager_publishes_a_pack_with_its_pdf_data_and_checksum(client, manag
 
 
 def test_publishing_refuses_an_unapproved_quarter(client, officer, manager, seed):
-    quarterly_return = _open(officer, seed["PSSP"])
+    quarterly_return = start_return(officer, seed["PSSP"])
     with pytest.raises(ValidationError, match="its return is not approved"):
         publish_pack(contract=seed["PSSP"], quarter=Q3.isoformat(), user=manager)
     client.force_login(manager)
     response = client.post(f"/contracts/PSSP/pack/{Q3}/publish", follow=True)
     assert "Dec-19 cannot be published: its return is not approved." in response.content.decode()
     services.save_return(
-        quarterly_return=quarterly_return, user=officer, entries=_fill(quarterly_return)
+        quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     services.submit_return(quarterly_return=quarterly_return, user=officer)
     with pytest.raises(ValidationError, match="not approved"):
@@ -98,11 +98,11 @@ def test_a_published_pack_never_changes_and_a_republication_is_a_new_version(
         first.save()
 
     services.reopen_return(quarterly_return=quarterly_return, user=manager, reason="Audit")
-    parking = _reading(quarterly_return, "R&B-K-009")
+    parking = reading_in(quarterly_return, "R&B-K-009")
     services.save_return(
         quarterly_return=quarterly_return,
         user=manager,
-        entries=[_entry(parking, 12, commentary="Late payments")],
+        entries=[row_entry(parking, 12, commentary="Late payments")],
     )
     services.submit_return(quarterly_return=quarterly_return, user=officer)
     services.approve_return(quarterly_return=quarterly_return, user=manager)

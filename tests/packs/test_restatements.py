@@ -8,7 +8,7 @@ from kpis import services
 from kpis.models import Kpi, QuarterlyReturn, Reading
 from packs.models import PublishedPack
 from packs.services import publish_pack
-from tests.kpis.test_services_returns import _entry, _reading
+from tests.kpis.returns import reading_in, row_entry
 
 Q4_18 = "2019-03-31"
 REASON = "The supplier recounted parking debt after an audit."
@@ -20,11 +20,11 @@ def restated(seed, officer, manager):
     pack = publish_pack(contract=seed["PSSP"], quarter=Q4_18, user=manager)
     quarterly_return = QuarterlyReturn.objects.get(contract=seed["PSSP"], period__end_date=Q4_18)
     services.reopen_return(quarterly_return=quarterly_return, user=manager, reason=REASON)
-    reading = _reading(quarterly_return, "R&B-K-009")
+    reading = reading_in(quarterly_return, "R&B-K-009")
     services.save_return(
         quarterly_return=quarterly_return,
         user=officer,
-        entries=[_entry(reading, 12, commentary="Recovery still below target.")],
+        entries=[row_entry(reading, 12, commentary="Recovery still below target.")],
     )
     # The seed's misses carry no commentary, which submitting asks for.
     Reading.objects.filter(period=quarterly_return.period, commentary="").update(
@@ -89,9 +89,9 @@ def test_a_reopened_quarter_shows_no_restatement_until_approved_again(
     publish_pack(contract=seed["PSSP"], quarter=Q4_18, user=manager)
     quarterly_return = QuarterlyReturn.objects.get(contract=seed["PSSP"], period__end_date=Q4_18)
     services.reopen_return(quarterly_return=quarterly_return, user=manager, reason=REASON)
-    reading = _reading(quarterly_return, "R&B-K-009")
+    reading = reading_in(quarterly_return, "R&B-K-009")
     services.save_return(
-        quarterly_return=quarterly_return, user=manager, entries=[_entry(reading, 12)]
+        quarterly_return=quarterly_return, user=manager, entries=[row_entry(reading, 12)]
     )
     client.force_login(committee_member)
     page = client.get("/contracts/PSSP/restatements/").content.decode()

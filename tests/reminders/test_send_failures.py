@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from kpis import services
 from reminders.models import ReminderSent
-from tests.kpis.test_services_returns import _fill
+from tests.kpis.returns import fill_return
 
 Q3 = datetime.date(2019, 12, 31)
 TODAY = datetime.date(2020, 1, 10)
@@ -34,7 +34,7 @@ def people(seed, officer, manager, monkeypatch):
         user.email = f"{user.username}@example.org"
         user.save()
     submitted = services.open_return(contract=seed["ICT"], end_date=Q3, user=officer)
-    services.save_return(quarterly_return=submitted, user=officer, entries=_fill(submitted))
+    services.save_return(quarterly_return=submitted, user=officer, entries=fill_return(submitted))
     services.submit_return(quarterly_return=submitted, user=officer)
     return officer, manager
 

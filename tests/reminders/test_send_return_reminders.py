@@ -17,7 +17,7 @@ from contracts.roles import Role
 from kpis import services
 from reminders.models import ReminderSent
 from reminders.sending import reminders_due
-from tests.kpis.test_services_returns import _fill
+from tests.kpis.returns import fill_return
 
 Q3 = datetime.date(2019, 12, 31)
 TODAY = datetime.date(2020, 1, 10)
@@ -58,7 +58,7 @@ def test_it_tells_officers_what_is_due_and_managers_what_awaits_approval(
     officer, _manager = people
     settings.SITE_URL = "https://kpi.example.gov.uk"
     submitted = services.open_return(contract=seed["ICT"], end_date=Q3, user=officer)
-    services.save_return(quarterly_return=submitted, user=officer, entries=_fill(submitted))
+    services.save_return(quarterly_return=submitted, user=officer, entries=fill_return(submitted))
     services.submit_return(quarterly_return=submitted, user=officer)
 
     printed = _run()
@@ -141,7 +141,7 @@ def test_it_does_not_ask_a_manager_to_approve_a_return_they_submitted(
     deputy.groups.add(Group.objects.get(name=Role.MANAGER.value))
     Assignment.objects.create(user=deputy, contract=seed["ICT"])
     submitted = services.open_return(contract=seed["ICT"], end_date=Q3, user=manager)
-    services.save_return(quarterly_return=submitted, user=manager, entries=_fill(submitted))
+    services.save_return(quarterly_return=submitted, user=manager, entries=fill_return(submitted))
     services.submit_return(quarterly_return=submitted, user=manager)
 
     def reminded() -> dict[str, list[tuple[str, str]]]:
