@@ -16,8 +16,6 @@ from kpis.models import QuarterlyReturn, SuspensionRequest
 from kpis.permissions import Action, ReturnLocked, may_ever, refusal
 from kpis.views.returns_rows import ReturnPage, build_page
 
-ACTIONS = {"save", "submit", "approve"}
-
 
 def _render(request: HttpRequest, page: ReturnPage, *, status: int = 200, **extra) -> HttpResponse:
     quarterly_return = page.quarterly_return
@@ -95,10 +93,16 @@ def return_detail(request: HttpRequest, code: str, end_date: str) -> HttpRespons
     if request.method != "POST":
         return _render(request, _page(request, quarterly_return))
     action = request.POST.get("action", "save")
-    if action not in ACTIONS:
-        action = "save"
     if action == "approve":
         return _approve(request, quarterly_return)
+    # Saving comes first whether the officer saves or submits; an unknown action saves.
+    return _save(request, quarterly_return, then_submit=action == "submit")
+
+
+def _save(
+    request: HttpRequest, quarterly_return: QuarterlyReturn, *, then_submit: bool
+) -> HttpResponse:
+    """Save every valid row; then on to submitting, or back to the rows left out."""
     refuse_unless_may_ever(request.user, Action.EDIT, quarterly_return.contract_id)
     if reason := refusal(request.user, Action.EDIT, quarterly_return):
         return _refused(request, quarterly_return, reason)
@@ -116,20 +120,47 @@ def return_detail(request: HttpRequest, code: str, end_date: str) -> HttpRespons
         # The return changed state (approved, returned, reopened) while the page was open.
         return _refused(request, quarterly_return, error.message)
     except services.EditConflict as conflict:
-        for kpi_id, current in conflict.current.items():
-            row = page.row_for(kpi_id)
-            if row and row.form:
-                row.conflict = current
-                row.form.take_version(current.version)
-        return _render(request, page, status=409)
+        return _conflict(request, page, conflict)
     changed = len(saved.written)
     done = f"Saved: {changed} {'KPI' if changed == 1 else 'KPIs'} changed."
     left_out = {form.kpi.pk for form in page.forms if form.errors} | set(saved.problems)
-    if not left_out:
-        if action == "save":
-            messages.success(request, done)
-            return redirect(request.path)
+    if left_out:
+        note = _left_out_note(done, len(left_out), then_submit)
+        return _partly_saved(request, quarterly_return, page, saved, note)
+    if then_submit:
         return _submit(request, quarterly_return, done)
+    messages.success(request, done)
+    return redirect(request.path)
+
+
+def _conflict(
+    request: HttpRequest, page: ReturnPage, conflict: services.EditConflict
+) -> HttpResponse:
+    """Someone else saved rows since the page was read: their figures beside what was typed."""
+    for kpi_id, current in conflict.current.items():
+        row = page.row_for(kpi_id)
+        if row and row.form:
+            row.conflict = current
+            row.form.take_version(current.version)
+    return _render(request, page, status=409)
+
+
+def _left_out_note(done: str, not_saved: int, then_submit: bool) -> str:
+    note = (
+        f"{done} {not_saved} {'KPI was' if not_saved == 1 else 'KPIs were'} not saved: "
+        "correct them below and save again."
+    )
+    return note + " The return has not been submitted." if then_submit else note
+
+
+def _partly_saved(
+    request: HttpRequest,
+    quarterly_return: QuarterlyReturn,
+    page: ReturnPage,
+    saved: services.DraftSaved,
+    note: str,
+) -> HttpResponse:
+    """The rows left out, with their problems, and the rows saved as now stored."""
     if saved.written:
         # Shown again as typed, with what was saved now stored (new statuses and versions).
         page = _page(request, quarterly_return, data=request.POST)
@@ -140,13 +171,6 @@ def return_detail(request: HttpRequest, code: str, end_date: str) -> HttpRespons
             row.form.take_version(row.reading.version)
         if row.form and row.kpi.pk in saved.problems:
             row.form.add_problems(saved.problems[row.kpi.pk])
-    not_saved = len(left_out)
-    note = (
-        f"{done} {not_saved} {'KPI was' if not_saved == 1 else 'KPIs were'} not saved: "
-        "correct them below and save again."
-    )
-    if action == "submit":
-        note += " The return has not been submitted."
     return _render(request, page, refusal=note)
 
 
