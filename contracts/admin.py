@@ -4,10 +4,8 @@ from django.contrib.auth.models import Group, User
 from simple_history.admin import SimpleHistoryAdmin
 
 from contracts.admin_inputs import KeyChoicesMixin, guard
-from contracts.admin_kpis import KpiInline
 from contracts.admin_reasons import ReasonAdmin
 from contracts.models import Assignment, Budget, Contract, Extension, ServiceArea
-from kpis.models import Kpi
 
 
 class ServiceAreaInline(admin.TabularInline):
@@ -35,29 +33,14 @@ class AssignmentInline(KeyChoicesMixin, admin.TabularInline):
 
 @admin.register(Contract)
 class ContractAdmin(ReasonAdmin, SimpleHistoryAdmin):
-    list_display = ["code", "name", "authority", "supplier", "start_date", "end_date", "kpi_count"]
+    """A contract with its service areas, extensions, budgets and assignments inline. The kpis
+    app registers it again with its KPIs (kpis/admin_contract.py): this app knows nothing of
+    KPIs."""
+
+    list_display = ["code", "name", "authority", "supplier", "start_date", "end_date"]
     list_filter = ["authority", "supplier"]
     search_fields = ["code", "name", "authority", "supplier"]
-    inlines = [ServiceAreaInline, KpiInline, ExtensionInline, BudgetInline, AssignmentInline]
-
-    def get_queryset(self, request):
-        from django.db.models import Count
-
-        return super().get_queryset(request).annotate(n_kpis=Count("kpis"))
-
-    def _create_formsets(self, request, obj, change):
-        # A KPI may name a service area added in the same save: its formset checks the codes
-        # against the areas formset's.
-        formsets, inlines = super()._create_formsets(request, obj, change)
-        areas = next((f for f in formsets if f.model is ServiceArea), None)
-        for formset in formsets:
-            if formset.model is Kpi:
-                formset.area_formset = areas
-        return formsets, inlines
-
-    @admin.display(description="KPIs", ordering="n_kpis")
-    def kpi_count(self, contract: Contract) -> int:
-        return contract.n_kpis
+    inlines = [ServiceAreaInline, ExtensionInline, BudgetInline, AssignmentInline]
 
 
 @admin.register(ServiceArea)

@@ -3,7 +3,9 @@ from django.db.models import QuerySet
 from simple_history.admin import SimpleHistoryAdmin
 
 from contracts.admin_reasons import ReasonAdmin
+from contracts.models import Contract
 from kpis import decisions, locks, services
+from kpis.admin_contract import ContractWithKpisAdmin
 from kpis.admin_forms import (
     TRANSITIONS,
     KpiAdminForm,
@@ -112,6 +114,11 @@ class RuleChangeInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+
+# The contract's page with its KPIs inline, in place of the contracts app's own.
+admin.site.unregister(Contract)
+admin.site.register(Contract, ContractWithKpisAdmin)
 
 
 @admin.register(Kpi)

@@ -1,5 +1,6 @@
 """A contract's KPIs inline on its admin page, with everything a KPI has, so that a contract, its
-service areas and its KPIs can be created in one save.
+service areas and its KPIs can be created in one save. `ContractWithKpisAdmin` is the contracts
+app's `ContractAdmin` with this inline, which kpis/admin.py registers in its place.
 
 A KPI names its service area by code, so that it can be one added in the same save (the areas
 inline is saved first). A KPI held keeps its target and thresholds here: they change on the
@@ -10,9 +11,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 
-from contracts.models import ServiceArea
+from contracts.admin import ContractAdmin
+from contracts.models import Contract, ServiceArea
 from kpis.choices import RULE_FIELDS
 from kpis.models import Kpi, Unit
 
@@ -138,3 +141,26 @@ class KpiInline(admin.StackedInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("service_area", "contract", "unit")
+
+
+class ContractWithKpisAdmin(ContractAdmin):
+    list_display = [*ContractAdmin.list_display, "kpi_count"]
+    # The KPIs just after the service areas they belong to.
+    inlines = [ContractAdmin.inlines[0], KpiInline, *ContractAdmin.inlines[1:]]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_kpis=Count("kpis"))
+
+    def _create_formsets(self, request, obj, change):
+        # A KPI may name a service area added in the same save: its formset checks the codes
+        # against the areas formset's.
+        formsets, inlines = super()._create_formsets(request, obj, change)
+        areas = next((f for f in formsets if f.model is ServiceArea), None)
+        for formset in formsets:
+            if formset.model is Kpi:
+                formset.area_formset = areas
+        return formsets, inlines
+
+    @admin.display(description="KPIs", ordering="n_kpis")
+    def kpi_count(self, contract: Contract) -> int:
+        return contract.n_kpis
