@@ -64,8 +64,13 @@ def get_workable_contract_for(user, code: str, action: Action) -> Contract:
     who read every contract, get a 403.
     """
     contract = get_contract_for(user, code)
+    require_workable(user, contract, action)
+    return contract
+
+
+def require_workable(user, contract: Contract, action: Action) -> None:
+    """`get_workable_contract_for`'s refusal, for a contract already fetched for the user."""
     if not may_ever(user, action, contract.pk):
         if part_in(user, contract.pk) == Part.OTHER:
             raise Http404
         raise PermissionDenied(f"You cannot {action.label[0].lower()}{action.label[1:]}.")
-    return contract
