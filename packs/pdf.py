@@ -12,6 +12,7 @@ only, whoever reads it, so one copy serves every reader.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from kpis.visibility import PUBLIC
 
 STYLESHEET = "packs/pack-pdf.css"
 CACHE = "packs"
+
+logger = logging.getLogger(__name__)
 
 
 def _no_fetching(url: str, *args, **kwargs):
@@ -52,12 +55,30 @@ def live_pdf(contract, period, render: Callable[[], bytes]) -> bytes:
     (read with the contract, before anything the PDF prints) and the day, whose date decides
     statuses such as "missing"."""
     key = f"pack-pdf:{contract.pk}:{period.end_date}:{contract.data_version}:{timezone.localdate()}"
-    cache = caches[CACHE]
-    content = cache.get(key)
+    content = _kept(key)
     if content is None:
         content = render()
-        cache.set(key, content)
+        _keep(key, content)
     return content
+
+
+# The cache only saves time: a directory that cannot be made, read or written (its permissions,
+# a full disk) costs a render each time, never the download.
+
+
+def _kept(key: str) -> bytes | None:
+    try:
+        return caches[CACHE].get(key)
+    except OSError as error:
+        logger.warning("A live pack's PDF could not be read from PACK_PDF_DIR: %s", error)
+        return None
+
+
+def _keep(key: str, content: bytes) -> None:
+    try:
+        caches[CACHE].set(key, content)
+    except OSError as error:
+        logger.warning("A live pack's PDF could not be kept in PACK_PDF_DIR: %s", error)
 
 
 def filename(contract, period) -> str:

@@ -117,6 +117,10 @@ PAGE_CACHE_BYTES = env_int("PAGE_CACHE_MB", 64) * 1024 * 1024
 PAGE_FRAGMENT_MAX_BYTES = 256 * 1024
 if PAGE_CACHE_BYTES < PAGE_FRAGMENT_MAX_BYTES:
     raise ImproperlyConfigured("PAGE_CACHE_MB must be at least 1.")
+# Live packs' PDFs kept on disk at once; a third of them, at random, go when a new one comes.
+PACK_PDF_FILES = env_int("PACK_PDF_FILES", 1000)
+if PACK_PDF_FILES < 1:
+    raise ImproperlyConfigured("PACK_PDF_FILES must be 1 or more.")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Rendered parts of contracts' pages, per worker (kpis.page_cache): their keys carry the
@@ -133,7 +137,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": env_str("PACK_PDF_DIR", str(BASE_DIR / "var" / "pack-pdfs")),
         "TIMEOUT": 24 * 60 * 60,
-        "OPTIONS": {"MAX_ENTRIES": env_int("PACK_PDF_FILES", 1000)},
+        "OPTIONS": {"MAX_ENTRIES": PACK_PDF_FILES},
     },
 }
 
