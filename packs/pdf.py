@@ -4,9 +4,9 @@ Everything the PDF needs is in the HTML or in the stylesheet read from our stati
 renderer is given no way to fetch anything, so a pack never depends on the network.
 
 Rendering takes seconds, so the live pack's PDF is rendered once per version of the contract's
-data, quarter and day (`live_pdf`) and kept in the `packs` cache, which every worker on a server
-shares (files on disk, each written whole before it is seen). A pack shows approved figures
-only, whoever reads it, so one copy serves every reader.
+data, quarter, day and release of the code (`live_pdf`) and kept in the `packs` cache, which
+every worker on a server shares (files on disk, each written whole before it is seen). A pack
+shows approved figures only, whoever reads it, so one copy serves every reader.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import caches
 from django.template.loader import render_to_string
@@ -52,9 +53,10 @@ def render_pdf(context: dict, produced: datetime.datetime | None = None) -> byte
 
 def live_pdf(contract, period, render: Callable[[], bytes]) -> bytes:
     """The live pack's PDF for `period`: `render()`'s bytes, kept under the contract's data version
-    (read with the contract, before anything the PDF prints) and the day, whose date decides
-    statuses such as "missing"."""
-    key = f"pack-pdf:{contract.pk}:{period.end_date}:{contract.data_version}:{timezone.localdate()}"
+    (read with the contract, before anything the PDF prints), the day, whose date decides
+    statuses such as "missing", and the release, whose code decides the rest."""
+    made_by = f"{contract.data_version}:{timezone.localdate()}:{settings.RELEASE}"
+    key = f"pack-pdf:{contract.pk}:{period.end_date}:{made_by}"
     content = _kept(key)
     if content is None:
         content = render()

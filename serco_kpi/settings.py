@@ -12,6 +12,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from serco_kpi.env import env_bool, env_int, env_list, env_str
+from serco_kpi.release import fingerprint
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -117,7 +118,9 @@ PAGE_CACHE_BYTES = env_int("PAGE_CACHE_MB", 64) * 1024 * 1024
 PAGE_FRAGMENT_MAX_BYTES = 256 * 1024
 if PAGE_CACHE_BYTES < PAGE_FRAGMENT_MAX_BYTES:
     raise ImproperlyConfigured("PAGE_CACHE_MB must be at least 1.")
-# Live packs' PDFs kept on disk at once; a third of them, at random, go when a new one comes.
+# The release running (serco_kpi/release.py): the live packs' PDFs on disk are kept under it.
+RELEASE = env_str("RELEASE") or fingerprint(BASE_DIR)
+# The most live packs' PDFs kept on disk; a third of them, at random, go to make room for more.
 PACK_PDF_FILES = env_int("PACK_PDF_FILES", 1000)
 if PACK_PDF_FILES < 1:
     raise ImproperlyConfigured("PACK_PDF_FILES must be 1 or more.")
@@ -132,7 +135,7 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_BYTES // PAGE_FRAGMENT_MAX_BYTES},
     },
     # Live committee packs' PDFs (packs.pdf.live_pdf), as files that a server's workers share,
-    # each written whole before it is seen; kept for the day each was made for.
+    # each written whole before it is seen; kept for the day and the release each was made for.
     "packs": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": env_str("PACK_PDF_DIR", str(BASE_DIR / "var" / "pack-pdfs")),

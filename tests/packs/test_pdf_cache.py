@@ -111,3 +111,17 @@ def test_it_serves_the_pdf_when_the_disk_is_full(client, committee_member, seed,
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     assert "No space left on device" in caplog.text
+
+
+def test_it_renders_it_again_for_a_new_release(client, committee_member, seed, renders, settings):
+    client.force_login(committee_member)
+    client.get(URL)
+    client.get(URL)
+    assert renders.call_count == 1
+
+    # The files on disk outlive a deploy: the next release, whose templates or status rules may
+    # print the same figures differently, never serves them.
+    settings.RELEASE = "the-next-release"
+    client.get(URL)
+
+    assert renders.call_count == 2
