@@ -12,6 +12,7 @@ shows approved figures only, whoever reads it, so one copy serves every reader.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -38,17 +39,32 @@ def _no_fetching(url: str, *args, **kwargs):
 
 def render_pdf(context: dict, produced: datetime.datetime | None = None) -> bytes:
     """The pack of `kpis.views.pack.pack_context` as A4 landscape PDF bytes."""
-    produced = produced or timezone.now()
+    html = _html(context, produced or timezone.now())
+    css = CSS(string=_stylesheet())
+    return HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=[css])
+
+
+def printed_checksum(context: dict) -> str:
+    """SHA-256 of what `render_pdf` prints but its stamp (when it was produced; who published it,
+    when, which version): the same for two packs that print the same, whenever they are made."""
+    printed = _html({**context, "published": None}, produced=None) + _stylesheet()
+    return hashlib.sha256(printed.encode()).hexdigest()
+
+
+def _html(context: dict, produced: datetime.datetime | None) -> str:
+    """The pack's HTML, stamped with `produced` unless it is None."""
     # Every quarter's approval state, in words: approved, or how far its return has got.
     states = [
         (p, None if PUBLIC.shows(p) else display.in_progress_status(p.return_state))
         for p in context["year"]
     ]
-    html = render_to_string(
+    return render_to_string(
         "packs/pack_pdf.html", {**context, "produced": produced, "quarter_states": states}
     )
-    css = CSS(string=Path(finders.find(STYLESHEET)).read_text(encoding="utf-8"))
-    return HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=[css])
+
+
+def _stylesheet() -> str:
+    return Path(finders.find(STYLESHEET)).read_text(encoding="utf-8")
 
 
 def live_pdf(contract, period, render: Callable[[], bytes]) -> bytes:
