@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -78,6 +79,115 @@ def test_it_keeps_a_token_when_signing_in_only_rehashes_the_same_password(
 
     officer.refresh_from_db()
     assert officer.password != was and officer.password.startswith("pbkdf2_")
+    assert _works(token)
+
+
+def test_it_revokes_a_token_when_an_administrator_disables_the_password(
+    client, admin_user, officer, token
+):
+    client.force_login(admin_user)
+    # The admin's "Password-based authentication: Disabled", and its button.
+    response = client.post(
+        f"/admin/auth/user/{officer.pk}/password/",
+        {"usable_password": "false", "password1": "", "password2": "", "unset-password": "1"},
+    )
+
+    assert response.status_code == 302, response.content.decode()
+    officer.refresh_from_db()
+    assert not officer.has_usable_password()
+    assert not _works(token)
+
+
+def test_it_revokes_a_token_when_a_hash_is_written_without_set_password(officer, token):
+    officer.password = make_password(NEW_PASSWORD)
+    officer.save(update_fields=["password"])
+
+    assert not _works(token)
+
+
+def test_it_keeps_an_api_only_accounts_token_while_its_unusable_password_stays(
+    django_user_model, seed
+):
+    robot = django_user_model.objects.create_user(username="reporting-robot")
+    assert not robot.has_usable_password()
+    token = Token.objects.create(user=robot)
+
+    robot.first_name = "Reporting"
+    robot.save()
+    robot.email = "robot@example.org"
+    robot.save(update_fields=["email"])
+
+    assert _works(token)
+
+
+def test_it_compares_with_the_password_stored_not_the_one_loaded(officer):
+    stale = type(officer).objects.get(pk=officer.pk)
+    officer.set_password(NEW_PASSWORD)
+    officer.save()
+    token = Token.objects.create(user=officer)
+
+    # Refreshed, then saved for something else: the password it writes is the one stored.
+    stale.refresh_from_db()
+    stale.first_name = "Renamed"
+    stale.save()
+
+    assert _works(token)
+
+
+class FewerIterations(PBKDF2PasswordHasher):
+    iterations = 1_000
+
+
+class MoreIterations(PBKDF2PasswordHasher):
+    iterations = 2_000
+
+
+def test_it_keeps_a_token_when_signing_in_rehashes_with_more_iterations(client, settings, officer):
+    # The same hasher, with more iterations than the stored hash had (as a Django upgrade does).
+    settings.PASSWORD_HASHERS = [f"{__name__}.MoreIterations"]
+    was = make_password(PASSWORD, hasher=FewerIterations())
+    type(officer).objects.filter(pk=officer.pk).update(password=was)
+    token = Token.objects.create(user=officer)
+
+    assert client.login(username="officer", password=PASSWORD)
+
+    officer.refresh_from_db()
+    assert officer.password != was and "$2000$" in officer.password
+    assert _works(token)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda user: user.set_unusable_password(),
+        lambda user: setattr(user, "password", make_password(NEW_PASSWORD, hasher="md5")),
+    ],
+    ids=["unusable", "by-hand"],
+)
+def test_it_revokes_a_token_when_an_out_of_date_hash_is_replaced_by_hand(
+    settings, officer, token, write
+):
+    # Stored with a hasher no longer preferred, saved with the password alone, `_password`
+    # clear: as a sign-in's rehash is, but not with a hash today's hasher would make.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+    assert officer.password.startswith("md5$")
+
+    write(officer)
+    officer.save(update_fields=["password"])
+
+    assert not _works(token)
+
+
+def test_it_refuses_a_deactivated_users_token_without_revoking_it(officer, token):
+    officer.is_active = False
+    officer.save()
+    assert not _works(token)
+
+    officer.is_active = True
+    officer.save()
     assert _works(token)
 
 
