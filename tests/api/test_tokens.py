@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
-from django.contrib.admin.models import LogEntry
+from django.apps import apps
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.models import Token, TokenProxy
 from rest_framework.test import APIClient
 
+from api.models import ApiToken
+from contracts.models import Contract
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "a-different-horse-entirely"
@@ -230,3 +236,37 @@ def test_it_refuses_to_look_keys_up_by_their_other_name(client, admin_user, toke
 
     assert response.status_code == 400
     assert "officer" not in response.content.decode()
+
+
+def test_a_migration_cuts_the_keys_drf_s_token_admin_left_in_the_log(client, admin_user, token):
+    proxy = ContentType.objects.get_for_model(TokenProxy, for_concrete_model=False)
+    concrete = ContentType.objects.get_for_model(Token)
+    ours = ContentType.objects.get_for_model(ApiToken, for_concrete_model=False)
+    # DRF's proxy admin logs the user's id and the key; its older admin, the key twice.
+    entries = [
+        (proxy, str(token.user_id), token.key),
+        (concrete, token.key, token.key),
+        (ours, str(token.user_id), f"{token.key[:4]}…"),
+        (ContentType.objects.get_for_model(Contract), "1", "a" * 40),
+    ]
+    for content_type, object_id, object_repr in entries:
+        LogEntry.objects.create(
+            user=admin_user,
+            content_type=content_type,
+            object_id=object_id,
+            object_repr=object_repr,
+            action_flag=ADDITION,
+        )
+
+    import_module("api.migrations.0002_cut_keys_in_the_admin_log").cut_keys(apps, None)
+
+    cut = f"{token.key[:4]}…"
+    assert list(LogEntry.objects.order_by("pk").values_list("object_id", "object_repr")) == [
+        (str(token.user_id), cut),
+        (cut, cut),
+        (str(token.user_id), cut),
+        ("1", "a" * 40),
+    ]
+    client.force_login(admin_user)
+    recent_actions = client.get("/admin/").content.decode()
+    assert cut in recent_actions and token.key[:8] not in recent_actions
