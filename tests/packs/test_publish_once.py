@@ -183,4 +183,4 @@ def test_it_publishes_a_new_version_when_the_pdf_prints_something_new(manager, s
 
     assert created
     assert (first.version, second.version) == (1, 2)
-    assert printed not in _text(first.pdf) and printed in _text(second.pdf)
+    assert printed not in _text(bytes(first.pdf)) and printed in _text(bytes(second.pdf))
