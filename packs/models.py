@@ -38,14 +38,18 @@ class PublishedPack(models.Model):
     published_at = models.DateTimeField()
     pdf = models.BinaryField()
     sha256 = models.CharField("SHA-256 of the PDF", max_length=64)
+    printed_sha256 = models.CharField(
+        "SHA-256 of what the PDF prints",
+        max_length=64,
+        blank=True,
+        help_text="Its HTML and stylesheet, without the stamp of when it was produced and "
+        "published: the same for two versions that print the same. Blank for packs published "
+        "before it was kept.",
+    )
     # Every KPI's figure, status, target and commentary in the pack's quarters, and the counts.
     data = models.JSONField()
 
     objects = PublishedPackQuerySet.as_manager()
-
-    # Set by `packs.services.publish_pack` on the version it returns when that version already
-    # held the figures being published, so that nothing new was published.
-    already_published = False
 
     class Meta:
         constraints = [

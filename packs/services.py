@@ -18,7 +18,7 @@ from kpis.permissions import Action, ReturnLocked, may_ever, require
 from kpis.views.pack import pack_context
 from packs import pdf
 from packs.models import PublishedPack
-from packs.snapshot import checksum, snapshot
+from packs.snapshot import snapshot
 
 # Renders tried before giving up on a contract whose figures keep changing meanwhile.
 RENDERS = 2
@@ -42,16 +42,15 @@ class _Rendered:
 
     pack: PublishedPack
     data_version: int
-    checksum: str
 
 
-def publish_pack(*, contract: Contract, quarter: str, user) -> PublishedPack:
-    """Freeze the quarter's pack as it is now: its PDF, its data, who and when, a checksum.
+def publish_pack(*, contract: Contract, quarter: str, user) -> tuple[PublishedPack, bool]:
+    """Freeze the quarter's pack as it is now: its PDF, its data, who and when, checksums.
 
     Publishing the quarter again after its figures changed (after a reopen and a new approval,
-    say) makes the next version; earlier versions stay as they were. Publishing figures the
-    latest version already holds makes nothing: that version is returned, with
-    `already_published` set, however many people publish at once.
+    say) makes the next version; earlier versions stay as they were. Publishing what the latest
+    version already prints makes nothing, however many people publish at once. Returns the pack
+    and whether it was made now, as `get_or_create` does.
 
     The PDF takes seconds to render, so it is rendered before the return is locked; once locked,
     the return must still be approved and the contract's data still the version rendered.
@@ -71,12 +70,11 @@ def publish_pack(*, contract: Contract, quarter: str, user) -> PublishedPack:
                 .order_by("-version")
                 .first()
             )
-            if latest is not None and checksum(latest.data) == rendered.checksum:
-                latest.already_published = True
-                return latest
+            if latest is not None and latest.printed_sha256 == rendered.pack.printed_sha256:
+                return latest, False
             if _unchanged_since(rendered, latest):
                 rendered.pack.save()
-                return rendered.pack
+                return rendered.pack, True
     raise ValidationError(MOVED_ON_MESSAGE, code="moved_on")
 
 
@@ -120,7 +118,8 @@ def _render(*, contract: Contract, quarter: str, user) -> _Rendered:
     context["end_panels"] = extensions.panels("pack_end", None, **context)
     pack.pdf = pdf.render_pdf(context, produced=now)
     pack.sha256 = hashlib.sha256(pack.pdf).hexdigest()
-    return _Rendered(pack, data_version, checksum(pack.data))
+    pack.printed_sha256 = pdf.printed_checksum(context)
+    return _Rendered(pack, data_version)
 
 
 def _unchanged_since(rendered: _Rendered, latest: PublishedPack | None) -> bool:

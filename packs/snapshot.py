@@ -6,9 +6,6 @@ Restatements compare these with the figures approved now, so a figure is kept bo
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 
 def _figure(cell) -> str | None:
     if cell.reading is None or cell.reading.value is None:
@@ -65,10 +62,3 @@ def snapshot(context: dict) -> dict:
             "total": _counts(card.total),
         },
     }
-
-
-def checksum(data: dict) -> str:
-    """SHA-256 of a pack's data as JSON with its keys sorted: the same for the same figures,
-    before saving and after (PostgreSQL keeps a JSON object's keys in an order of its own)."""
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()

@@ -47,19 +47,19 @@ def pack_pdf(request: HttpRequest, code: str, quarter: str) -> HttpResponse:
 def publish(request: HttpRequest, code: str, quarter: str) -> HttpResponse:
     contract = get_workable_contract_for(request.user, code, Action.PUBLISH)
     try:
-        pack = services.publish_pack(contract=contract, quarter=quarter, user=request.user)
+        pack, created = services.publish_pack(contract=contract, quarter=quarter, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("committee_pack", contract.code, quarter)
-    if pack.already_published:
+    if created:
+        messages.success(
+            request, f"Published version {pack.version} of the pack for {pack.period}."
+        )
+    else:
         messages.info(
             request,
             f"Version {pack.version} of the pack for {pack.period} already holds these figures: "
             "nothing new was published.",
-        )
-    else:
-        messages.success(
-            request, f"Published version {pack.version} of the pack for {pack.period}."
         )
     return redirect(pack)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import smtplib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -31,8 +30,9 @@ from reminders.models import ReminderSent
 
 logger = logging.getLogger(__name__)
 
-# What a mail server or an address can answer: expected, so reported without a traceback.
-MAIL_ERRORS = (OSError, smtplib.SMTPException)
+# What a mail server or an address can answer: smtplib's own errors, refused connections and
+# timeouts are all OSErrors. Expected, so reported without a traceback.
+MAIL_ERRORS = OSError
 
 STAGES_BY_ROLE = {
     Role.OFFICER: (Stage.DUE, Stage.OVERDUE),

@@ -12,6 +12,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from serco_kpi.env import env_bool, env_int, env_list, env_str
+from serco_kpi.release import fingerprint
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -111,12 +112,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The page cache holds at most PAGE_CACHE_MB in each worker. Django's local-memory cache bounds
 # entries, not bytes, so the budget is divided by the largest fragment it keeps: one over
-# PAGE_FRAGMENT_MAX_BYTES, twice the largest page measured as it is first shown (README "Growing
-# past one machine"), is built each time instead (kpis.page_cache).
+# PAGE_FRAGMENT_MAX_BYTES, twice the largest page measured as it is first shown
+# (docs/operations.md, "Growing past one machine"), is built each time instead (kpis.page_cache).
 PAGE_CACHE_BYTES = env_int("PAGE_CACHE_MB", 64) * 1024 * 1024
 PAGE_FRAGMENT_MAX_BYTES = 256 * 1024
 if PAGE_CACHE_BYTES < PAGE_FRAGMENT_MAX_BYTES:
     raise ImproperlyConfigured("PAGE_CACHE_MB must be at least 1.")
+# The release running (serco_kpi/release.py): the live packs' PDFs on disk are kept under it.
+RELEASE = env_str("RELEASE") or fingerprint(BASE_DIR)
+# The most live packs' PDFs kept on disk; a third of them, at random, go to make room for more.
+PACK_PDF_FILES = env_int("PACK_PDF_FILES", 1000)
+if PACK_PDF_FILES < 1:
+    raise ImproperlyConfigured("PACK_PDF_FILES must be 1 or more.")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Rendered parts of contracts' pages, per worker (kpis.page_cache): their keys carry the
@@ -128,12 +135,12 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_BYTES // PAGE_FRAGMENT_MAX_BYTES},
     },
     # Live committee packs' PDFs (packs.pdf.live_pdf), as files that a server's workers share,
-    # each written whole before it is seen; kept for the day each was made for.
+    # each written whole before it is seen; kept for the day and the release each was made for.
     "packs": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": env_str("PACK_PDF_DIR", str(BASE_DIR / "var" / "pack-pdfs")),
         "TIMEOUT": 24 * 60 * 60,
-        "OPTIONS": {"MAX_ENTRIES": env_int("PACK_PDF_FILES", 1000)},
+        "OPTIONS": {"MAX_ENTRIES": PACK_PDF_FILES},
     },
 }
 

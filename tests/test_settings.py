@@ -117,3 +117,31 @@ def test_it_refuses_a_mail_timeout_it_cannot_use(value, message):
 
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("lots", "PACK_PDF_FILES must be a whole number, not 'lots'"),
+        ("0", "PACK_PDF_FILES must be 1 or more"),
+        ("-20", "PACK_PDF_FILES must be 1 or more"),
+    ],
+)
+def test_it_refuses_a_number_of_pack_pdfs_it_cannot_keep(value, message):
+    result = _run(
+        ["-c", "import django; django.setup()"],
+        SECRET_KEY=secrets.token_urlsafe(50),
+        PACK_PDF_FILES=value,
+    )
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_it_keeps_a_thousand_pack_pdfs_unless_told():
+    show = "import django; django.setup(); from django.conf import settings as s; "
+    show += "print(s.CACHES['packs']['OPTIONS']['MAX_ENTRIES'])"
+    told = {"SECRET_KEY": secrets.token_urlsafe(50)}
+
+    assert _run(["-c", show], **told).stdout.strip() == "1000"
+    assert _run(["-c", show], **told, PACK_PDF_FILES="50").stdout.strip() == "50"

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from kpis import decisions
-from kpis.access import get_return_for, get_workable_contract_for
+from kpis.access import get_return_for, get_workable_contract_for, refuse_unless_may_ever
 from kpis.conflicts import status_for
 from kpis.forms import SuspensionForm, error_summary, reason_field
 from kpis.models import Kpi, Suspension, SuspensionRequest
@@ -27,9 +27,9 @@ class DeclineForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def suspension_new(request: HttpRequest, code: str, end_date: str) -> HttpResponse:
     quarterly_return = get_return_for(request.user, code, end_date)
-    # Whoever may decide a suspension may ask for one. Other contracts' people get a 404.
-    get_workable_contract_for(request.user, code, Action.ASK_SUSPENSION)
     contract, period = quarterly_return.contract, quarterly_return.period
+    # Whoever may decide a suspension may ask for one. Other contracts' people get a 404.
+    refuse_unless_may_ever(request.user, Action.ASK_SUSPENSION, contract.pk)
     decides = may_ever(request.user, Action.SUSPEND, contract.pk)
     kpis = list(Kpi.objects.for_contract(contract).in_report_order())
     status = 200

@@ -14,7 +14,7 @@ from tests.browser.conftest import assert_no_axe_violations
 
 
 def test_the_newer_pages_pass_axe(seed, officer, manager, signed_in_page):
-    pack = publish_pack(contract=seed["PSSP"], quarter="2019-03-31", user=manager)
+    pack, _ = publish_pack(contract=seed["PSSP"], quarter="2019-03-31", user=manager)
     services.open_return(contract=seed["PSSP"], end_date=datetime.date(2019, 12, 31), user=officer)
     asked = decisions.ask_for_suspension(
         kpi=Kpi.objects.get(contract=seed["PSSP"], reference="R&B-K-009"),

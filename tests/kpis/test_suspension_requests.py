@@ -146,3 +146,14 @@ def test_it_hides_an_approved_quarters_suspension_form_from_another_contract(
     assert client.get(url).status_code == 404
     client.force_login(committee_member)
     assert client.get(url).status_code == 403
+
+
+def test_it_reads_the_contract_once_for_the_suspension_form(
+    client, officer, draft, django_assert_num_queries
+):
+    client.force_login(officer)
+    client.get(f"{RETURN}suspensions/new/")
+    # The session, the user, the contract, the return, the reader's groups and assignments, and
+    # the KPIs offered.
+    with django_assert_num_queries(7):
+        assert client.get(f"{RETURN}suspensions/new/").status_code == 200

@@ -1,9 +1,12 @@
 """A live pack's PDF is rendered once per version of the contract's data, then served as kept."""
 
+import errno
 import io
+from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.core.cache import caches
 from pypdf import PdfReader
 
 from contracts.models import Contract
@@ -59,3 +62,66 @@ def test_it_renders_it_again_once_the_contracts_data_moves_on(
     # Another quarter's PDF is a PDF of its own.
     client.get("/contracts/PSSP/pack/2018-12-31/pdf")
     assert renders.call_count == 3
+
+
+def _files_in(settings, location: Path) -> None:
+    """The live packs' PDFs kept as files in `location`, as in production."""
+    backend = "django.core.cache.backends.filebased.FileBasedCache"
+    settings.CACHES = {**settings.CACHES, "packs": {"BACKEND": backend, "LOCATION": str(location)}}
+
+
+def test_it_keeps_the_pdf_as_a_file_for_the_next_reader(
+    client, committee_member, seed, renders, settings, tmp_path
+):
+    _files_in(settings, tmp_path / "pack-pdfs")
+    client.force_login(committee_member)
+
+    first = client.get(URL).content
+    second = client.get(URL).content
+
+    assert renders.call_count == 1 and second == first
+    assert len(list((tmp_path / "pack-pdfs").iterdir())) == 1
+
+
+def test_it_serves_the_pdf_when_its_directory_cannot_be_written(
+    client, committee_member, seed, renders, settings, tmp_path, caplog
+):
+    # A directory that can be neither made nor read, even by root: its parent is a file.
+    (tmp_path / "a-file").write_text("not a directory")
+    _files_in(settings, tmp_path / "a-file" / "pack-pdfs")
+    client.force_login(committee_member)
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    assert renders.call_count == 1
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("could not be read from PACK_PDF_DIR" in w for w in warnings), warnings
+    assert any("could not be kept in PACK_PDF_DIR" in w for w in warnings), warnings
+
+
+def test_it_serves_the_pdf_when_the_disk_is_full(client, committee_member, seed, renders, caplog):
+    full = OSError(errno.ENOSPC, "No space left on device")
+    client.force_login(committee_member)
+
+    with mock.patch.object(caches["packs"], "set", side_effect=full):
+        response = client.get(URL)
+
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    assert "No space left on device" in caplog.text
+
+
+def test_it_renders_it_again_for_a_new_release(client, committee_member, seed, renders, settings):
+    client.force_login(committee_member)
+    client.get(URL)
+    client.get(URL)
+    assert renders.call_count == 1
+
+    # The files on disk outlive a deploy: the next release, whose templates or status rules may
+    # print the same figures differently, never serves them.
+    settings.RELEASE = "the-next-release"
+    client.get(URL)
+
+    assert renders.call_count == 2

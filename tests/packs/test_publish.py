@@ -79,7 +79,7 @@ def test_the_committee_and_officers_may_not_publish(client, committee_member, of
 
 
 def test_an_officer_of_another_contract_gets_a_404(client, outsider, manager, seed):
-    pack = publish_pack(contract=seed["PSSP"], quarter=Q4_18, user=manager)
+    pack, _ = publish_pack(contract=seed["PSSP"], quarter=Q4_18, user=manager)
     client.force_login(outsider)
     assert client.post(f"/contracts/PSSP/pack/{Q4_18}/publish").status_code == 404
     assert client.get(f"/contracts/ICT/packs/{pack.pk}/").status_code == 404
@@ -92,7 +92,7 @@ def test_a_published_pack_never_changes_and_a_republication_is_a_new_version(
     officer, manager, seed
 ):
     quarterly_return = _approved_q3(officer, manager, seed)
-    first = publish_pack(contract=seed["PSSP"], quarter=Q3.isoformat(), user=manager)
+    first, _ = publish_pack(contract=seed["PSSP"], quarter=Q3.isoformat(), user=manager)
     stored = (bytes(first.pdf), first.sha256, first.data)
     with pytest.raises(ValueError, match="never changes"):
         first.save()
@@ -106,7 +106,7 @@ def test_a_published_pack_never_changes_and_a_republication_is_a_new_version(
     )
     services.submit_return(quarterly_return=quarterly_return, user=officer)
     services.approve_return(quarterly_return=quarterly_return, user=manager)
-    second = publish_pack(contract=seed["PSSP"], quarter=Q3.isoformat(), user=manager)
+    second, _ = publish_pack(contract=seed["PSSP"], quarter=Q3.isoformat(), user=manager)
 
     first = PublishedPack.objects.get(pk=first.pk)
     assert (bytes(first.pdf), first.sha256, first.data) == stored

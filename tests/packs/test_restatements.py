@@ -17,7 +17,7 @@ REASON = "The supplier recounted parking debt after an audit."
 @pytest.fixture
 def restated(seed, officer, manager):
     """PSSP's 2018/19 Q4 pack published, then R&B-K-009 restated from 8% to 12%."""
-    pack = publish_pack(contract=seed["PSSP"], quarter=Q4_18, user=manager)
+    pack, _ = publish_pack(contract=seed["PSSP"], quarter=Q4_18, user=manager)
     quarterly_return = QuarterlyReturn.objects.get(contract=seed["PSSP"], period__end_date=Q4_18)
     services.reopen_return(quarterly_return=quarterly_return, user=manager, reason=REASON)
     reading = reading_in(quarterly_return, "R&B-K-009")
