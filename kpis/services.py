@@ -17,8 +17,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -132,7 +130,6 @@ def open_return(*, contract: Contract, end_date: datetime.date, user) -> Quarter
         return quarterly_return
 
 
-@receiver(post_save, sender=Kpi, dispatch_uid="kpis.services.add_kpi_to_open_returns")
 def _kpi_saved(sender, instance: Kpi, created: bool, raw: bool, **kwargs) -> None:
     if created and not raw:
         add_kpi_to_open_returns(kpi=instance)
