@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -15,6 +16,22 @@ class ContractQuerySet(models.QuerySet):
     def touch(self) -> int:
         """Move these contracts' data version on: what their pages show may have changed."""
         return self.update(data_version=F("data_version") + 1)
+
+    def update(self, **kwargs) -> int:
+        # A change to the contracts themselves moves their version on in the same UPDATE.
+        kwargs.setdefault("data_version", F("data_version") + 1)
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def bulk_update(self, objs: Iterable[Contract], fields: Sequence[str], batch_size=None) -> int:
+        objs = list(objs)
+        # Never the versions read earlier: another change may have moved them on since.
+        fields = [name for name in fields if name != "data_version"]
+        with transaction.atomic(using=self.db, savepoint=False):
+            count = super().bulk_update(objs, fields, batch_size)
+            self.filter(pk__in=[contract.pk for contract in objs]).touch()
+        return count
 
     def visible_to(self, user) -> ContractQuerySet:
         """Contracts this user may read: every signed-in user reads every contract."""
@@ -29,6 +46,93 @@ class ContractQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         return self.filter(assignments__user=user).distinct()
+
+
+class VersionedQuerySet(models.QuerySet):
+    """Rows that a contract's pages show, whose writes in bulk move the contract's data version on.
+
+    A row saved or deleted on its own sends a signal, on which `kpis.data_version.watch` moves
+    the version on; `update`, `bulk_create`, `bulk_update` and `delete` send none, so they touch
+    the contracts of the rows they write here, in the same transaction as the write.
+    simple-history's `bulk_create_with_history` and `bulk_update_with_history` write through the
+    model's default manager, so they are covered too. A subclass names the path from a row to
+    its contract (`contract_path`), or overrides `contracts_of` and `contracts_of_objects`.
+    """
+
+    # From a row to its contract: "contract", or "kpi__contract" for a KPI's rows. None where
+    # every contract's pages show the rows (the quarters).
+    contract_path: str | None = "contract"
+
+    def contracts_of(self, rows: models.QuerySet) -> Q:
+        """The contracts that show the stored `rows`, as a filter of contracts."""
+        if self.contract_path is None:
+            return Q()
+        return Q(pk__in=rows.values(self.contract_path))
+
+    def contracts_of_objects(self, objs: Sequence[models.Model]) -> Q:
+        """The contracts that show `objs`, saved or not, read from their own fields."""
+        if self.contract_path is None:
+            return Q()
+        step, _, rest = self.contract_path.partition("__")
+        field = self.model._meta.get_field(step)
+        ids = {getattr(obj, field.attname) for obj in objs}
+        if not rest:
+            return Q(pk__in=ids)
+        return Q(pk__in=field.related_model._base_manager.filter(pk__in=ids).values(rest))
+
+    def update(self, **kwargs) -> int:
+        with transaction.atomic(using=self.db, savepoint=False):
+            if not self._moves_rows(kwargs):
+                # Read before the update, which may change the rows the filter finds.
+                _touch(self.contracts_of(self))
+                return super().update(**kwargs)
+            # Rows given another contract: both the contracts they leave and those they join.
+            rows = self.model._base_manager.filter(pk__in=list(self.values_list("pk", flat=True)))
+            _touch(self.contracts_of(rows))
+            count = super().update(**kwargs)
+            _touch(self.contracts_of(rows))
+            return count
+
+    update.alters_data = True
+
+    def bulk_create(self, objs: Iterable[models.Model], *args, **kwargs) -> list:
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            _touch(self.contracts_of_objects(objs))
+            return super().bulk_create(objs, *args, **kwargs)
+
+    bulk_create.alters_data = True
+
+    def bulk_update(self, objs: Iterable[models.Model], fields: Sequence[str], *args, **kwargs):
+        objs = list(objs)
+        contracts = self.contracts_of_objects(objs)
+        if self._moves_rows(fields):
+            stored = self.model._base_manager.filter(pk__in=[obj.pk for obj in objs])
+            contracts |= self.contracts_of(stored)
+        with transaction.atomic(using=self.db, savepoint=False):
+            _touch(contracts)
+            return super().bulk_update(objs, fields, *args, **kwargs)
+
+    bulk_update.alters_data = True
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        with transaction.atomic(using=self.db, savepoint=False):
+            _touch(self.contracts_of(self))
+            return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def _moves_rows(self, names: Iterable[str]) -> bool:
+        """Whether writing the fields `names` can give a row another contract."""
+        if self.contract_path is None:
+            return False
+        field = self.model._meta.get_field(self.contract_path.partition("__")[0])
+        return bool({field.name, field.attname} & set(names))
+
+
+def _touch(contracts: Q) -> None:
+    Contract.objects.filter(contracts).touch()
 
 
 class ContractManager(models.Manager.from_queryset(ContractQuerySet)):
@@ -114,7 +218,7 @@ class Contract(models.Model):
         return max(ends, default=None)
 
 
-class ServiceAreaManager(models.Manager):
+class ServiceAreaManager(models.Manager.from_queryset(VersionedQuerySet)):
     def get_by_natural_key(self, contract_code: str, code: str) -> ServiceArea:
         return self.get(contract__code=contract_code, code=code)
 
@@ -149,7 +253,7 @@ class ServiceArea(models.Model):
     natural_key.dependencies = ["contracts.contract"]
 
 
-class ExtensionManager(models.Manager):
+class ExtensionManager(models.Manager.from_queryset(VersionedQuerySet)):
     def get_by_natural_key(self, contract_code: str, start_date: str) -> Extension:
         return self.get(contract__code=contract_code, start_date=start_date)
 
@@ -213,7 +317,7 @@ class Extension(models.Model):
             raise ValidationError({"end_date": "The end date must be after the start date."})
 
 
-class BudgetManager(models.Manager):
+class BudgetManager(models.Manager.from_queryset(VersionedQuerySet)):
     def get_by_natural_key(self, contract_code: str, financial_year: int) -> Budget:
         return self.get(contract__code=contract_code, financial_year=financial_year)
 
@@ -290,6 +394,7 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
     )
 
+    objects = VersionedQuerySet.as_manager()
     # Who may edit which contract is itself worth a record of who changed it, when and why.
     history = HistoricalRecords()
 

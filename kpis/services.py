@@ -21,7 +21,6 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from contracts.models import Contract
-from kpis import data_version
 from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end, quarter_end_for
@@ -102,7 +101,6 @@ def _add_missing_readings(*, contract: Contract, period: ReportingPeriod, user) 
     rows = [Reading(kpi=kpi, period=period, unit_id=kpi.unit_id) for kpi in missing.only("unit")]
     if not rows:
         return []
-    data_version.touch(contract)
     return bulk_create_with_history(
         rows, Reading, default_user=user, default_change_reason="Return opened"
     )
@@ -147,7 +145,6 @@ def add_kpi_to_open_returns(*, kpi: Kpi, user=None) -> list[Reading]:
         rows = [Reading(kpi=kpi, period=period, unit_id=kpi.unit_id) for period in periods]
         if not rows:
             return []
-        data_version.touch(kpi.contract_id)
         return bulk_create_with_history(
             rows, Reading, default_user=user, default_change_reason="KPI added to the contract"
         )
@@ -300,7 +297,6 @@ def write_rows(
         reading.version += 1
         reading.updated_at = now
     if changed:
-        data_version.touch(contract)
         bulk_update_with_history(
             changed,
             Reading,

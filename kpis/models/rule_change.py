@@ -5,7 +5,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from kpis.choices import ThresholdBasis
-from kpis.models.kpi import Kpi
+from kpis.models.kpi import Kpi, KpiRowQuerySet
 from kpis.status import Rule
 
 
@@ -34,6 +34,7 @@ class RuleChange(models.Model):
     )
     changed_at = models.DateTimeField(auto_now_add=True)
 
+    objects = KpiRowQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
