@@ -1,15 +1,25 @@
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _like_django(method: _Method) -> _Method:
+    """Mark an override as Django marks the QuerySet method it replaces: templates never call it
+    (`alters_data`), and `delete()` is never copied onto a manager (`queryset_only`)."""
+    vars(method).update(vars(getattr(models.QuerySet, method.__name__)))
+    return method
 
 
 class ContractQuerySet(models.QuerySet):
@@ -17,20 +27,22 @@ class ContractQuerySet(models.QuerySet):
         """Move these contracts' data version on: what their pages show may have changed."""
         return self.update(data_version=F("data_version") + 1)
 
-    def update(self, **kwargs) -> int:
+    @_like_django
+    def update(self, **kwargs: Any) -> int:
         # A change to the contracts themselves moves their version on in the same UPDATE.
         kwargs.setdefault("data_version", F("data_version") + 1)
         return super().update(**kwargs)
 
-    update.alters_data = True
-
-    def bulk_update(self, objs: Iterable[Contract], fields: Sequence[str], batch_size=None) -> int:
-        objs = list(objs)
+    @_like_django
+    def bulk_update(
+        self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        contracts = list(objs)
         # Never the versions read earlier: another change may have moved them on since.
         fields = [name for name in fields if name != "data_version"]
         with transaction.atomic(using=self.db, savepoint=False):
-            count = super().bulk_update(objs, fields, batch_size)
-            self.filter(pk__in=[contract.pk for contract in objs]).touch()
+            count = super().bulk_update(contracts, fields, batch_size)
+            self.filter(pk__in=[contract.pk for contract in contracts]).touch()
         return count
 
     def visible_to(self, user) -> ContractQuerySet:
@@ -73,14 +85,15 @@ class VersionedQuerySet(models.QuerySet):
         """The contracts that show `objs`, saved or not, read from their own fields."""
         if self.contract_path is None:
             return Q()
-        step, _, rest = self.contract_path.partition("__")
-        field = self.model._meta.get_field(step)
-        ids = {getattr(obj, field.attname) for obj in objs}
+        link = self._link()
+        ids = {getattr(obj, link.attname) for obj in objs}
+        rest = self.contract_path.partition("__")[2]
         if not rest:
             return Q(pk__in=ids)
-        return Q(pk__in=field.related_model._base_manager.filter(pk__in=ids).values(rest))
+        return Q(pk__in=link.related_model._base_manager.filter(pk__in=ids).values(rest))
 
-    def update(self, **kwargs) -> int:
+    @_like_django
+    def update(self, **kwargs: Any) -> int:
         with transaction.atomic(using=self.db, savepoint=False):
             if not self._moves_rows(kwargs):
                 # Read before the update, which may change the rows the filter finds.
@@ -93,46 +106,53 @@ class VersionedQuerySet(models.QuerySet):
             _touch(self.contracts_of(rows))
             return count
 
-    update.alters_data = True
-
-    def bulk_create(self, objs: Iterable[models.Model], *args, **kwargs) -> list:
-        objs = list(objs)
+    @_like_django
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        rows = list(objs)
         with transaction.atomic(using=self.db, savepoint=False):
-            _touch(self.contracts_of_objects(objs))
-            return super().bulk_create(objs, *args, **kwargs)
+            _touch(self.contracts_of_objects(rows))
+            return super().bulk_create(rows, *args, **kwargs)
 
-    bulk_create.alters_data = True
-
-    def bulk_update(self, objs: Iterable[models.Model], fields: Sequence[str], *args, **kwargs):
-        objs = list(objs)
-        contracts = self.contracts_of_objects(objs)
+    @_like_django
+    def bulk_update(
+        self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        rows, fields = list(objs), list(fields)
+        contracts = self.contracts_of_objects(rows)
         if self._moves_rows(fields):
-            stored = self.model._base_manager.filter(pk__in=[obj.pk for obj in objs])
+            stored = self.model._base_manager.filter(pk__in=[row.pk for row in rows])
             contracts |= self.contracts_of(stored)
         with transaction.atomic(using=self.db, savepoint=False):
             _touch(contracts)
-            return super().bulk_update(objs, fields, *args, **kwargs)
+            return super().bulk_update(rows, fields, batch_size)
 
-    bulk_update.alters_data = True
-
+    @_like_django
     def delete(self) -> tuple[int, dict[str, int]]:
         with transaction.atomic(using=self.db, savepoint=False):
             _touch(self.contracts_of(self))
             return super().delete()
 
-    delete.alters_data = True
-    delete.queryset_only = True
-
     def _moves_rows(self, names: Iterable[str]) -> bool:
         """Whether writing the fields `names` can give a row another contract."""
         if self.contract_path is None:
             return False
-        field = self.model._meta.get_field(self.contract_path.partition("__")[0])
-        return bool({field.name, field.attname} & set(names))
+        link = self._link()
+        return bool({link.name, link.attname} & set(names))
+
+    def _link(self) -> models.ForeignKey:
+        """The field of a row that leads to its contract: the first step of `contract_path`."""
+        field = self.model._meta.get_field((self.contract_path or "").partition("__")[0])
+        if not isinstance(field, models.ForeignKey):
+            raise ImproperlyConfigured(f"{self.contract_path} does not lead to a contract.")
+        return field
 
 
 def _touch(contracts: Q) -> None:
     Contract.objects.filter(contracts).touch()
+
+
+# The manager of the rows of a contract's own that have no QuerySet of their own.
+VersionedManager = models.Manager.from_queryset(VersionedQuerySet)
 
 
 class ContractManager(models.Manager.from_queryset(ContractQuerySet)):
@@ -218,7 +238,7 @@ class Contract(models.Model):
         return max(ends, default=None)
 
 
-class ServiceAreaManager(models.Manager.from_queryset(VersionedQuerySet)):
+class ServiceAreaManager(VersionedManager):
     def get_by_natural_key(self, contract_code: str, code: str) -> ServiceArea:
         return self.get(contract__code=contract_code, code=code)
 
@@ -253,7 +273,7 @@ class ServiceArea(models.Model):
     natural_key.dependencies = ["contracts.contract"]
 
 
-class ExtensionManager(models.Manager.from_queryset(VersionedQuerySet)):
+class ExtensionManager(VersionedManager):
     def get_by_natural_key(self, contract_code: str, start_date: str) -> Extension:
         return self.get(contract__code=contract_code, start_date=start_date)
 
@@ -317,7 +337,7 @@ class Extension(models.Model):
             raise ValidationError({"end_date": "The end date must be after the start date."})
 
 
-class BudgetManager(models.Manager.from_queryset(VersionedQuerySet)):
+class BudgetManager(VersionedManager):
     def get_by_natural_key(self, contract_code: str, financial_year: int) -> Budget:
         return self.get(contract__code=contract_code, financial_year=financial_year)
 

@@ -101,9 +101,10 @@ def watch_own_models() -> None:
     )
 
     watch(Contract, lambda row: Q(pk=row.pk))
-    # Assignments decide the returns in an officer's or manager's panel of the home page.
-    for model in (ServiceArea, Extension, Budget, Assignment, Kpi, QuarterlyReturn):
+    for model in (ServiceArea, Extension, Budget, Kpi, QuarterlyReturn):
         watch(model, of_contract)
+    # Who works on a contract decides the returns in their panel on the home page.
+    watch(Assignment, of_contract)
     for model in (Reading, Suspension, SuspensionRequest, RuleChange):
         watch(model, of_kpi)
     watch(PublishedSummary, lambda row: Q(service_areas=row.service_area_id))

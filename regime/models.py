@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from contracts.models import Contract, VersionedQuerySet
 from kpis.models import Kpi, ReportingPeriod
-from kpis.models.kpi import KpiRowQuerySet
+from kpis.models.kpi import KpiRowManager, KpiRowQuerySet
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
 from regime import rules
 
@@ -236,7 +236,7 @@ class AppliedCredit(models.Model):
         return f"{self.contract.code} credit applied for {self.period}"
 
 
-class ReliefManager(models.Manager.from_queryset(KpiRowQuerySet)):
+class ReliefManager(KpiRowManager):
     def get_by_natural_key(self, contract_code: str, reference: str, end_date: str) -> Relief:
         return self.get(
             kpi__contract__code=contract_code, kpi__reference=reference, period__end_date=end_date

@@ -75,6 +75,9 @@ class KpiRowQuerySet(VersionedQuerySet):
     contract_path = "kpi__contract"
 
 
+KpiRowManager = models.Manager.from_queryset(KpiRowQuerySet)
+
+
 class KpiManager(models.Manager.from_queryset(KpiQuerySet)):
     def get_by_natural_key(self, contract_code: str, reference: str) -> Kpi:
         return self.get(contract__code=contract_code, reference=reference)

@@ -13,7 +13,10 @@ class PublishedSummaryQuerySet(VersionedQuerySet):
     contract_path = "service_area__contract"
 
 
-class PublishedSummaryManager(models.Manager.from_queryset(PublishedSummaryQuerySet)):
+_PublishedSummaryManager = models.Manager.from_queryset(PublishedSummaryQuerySet)
+
+
+class PublishedSummaryManager(_PublishedSummaryManager):
     def get_by_natural_key(self, contract_code: str, area_code: str, end_date: str):
         return self.get(
             service_area__contract__code=contract_code,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from kpis.choices import UnitCode
-from kpis.models.kpi import Kpi, KpiRowQuerySet
+from kpis.models.kpi import Kpi
 from kpis.models.period import ReportingPeriod
 from kpis.models.unit import Unit
 from kpis.querysets import ReadingQuerySet
@@ -19,11 +19,7 @@ from kpis.status import Evaluation, evaluate
 BOTH_MESSAGE = "Give either a figure or the reason it was not measured, not both."
 
 
-class VersionedReadingQuerySet(KpiRowQuerySet, ReadingQuerySet):
-    """The status SQL of `kpis.querysets`, with writes in bulk that move the version on."""
-
-
-class ReadingManager(models.Manager.from_queryset(VersionedReadingQuerySet)):
+class ReadingManager(models.Manager.from_queryset(ReadingQuerySet)):
     def get_by_natural_key(self, contract_code: str, reference: str, end_date: str) -> Reading:
         return self.get(
             kpi__contract__code=contract_code, kpi__reference=reference, period__end_date=end_date

@@ -4,12 +4,12 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from contracts.models import Contract, VersionedQuerySet
+from contracts.models import Contract, VersionedManager
 from kpis.choices import ReturnState
 from kpis.models.period import ReportingPeriod, backfill_note
 
 
-class QuarterlyReturnManager(models.Manager.from_queryset(VersionedQuerySet)):
+class QuarterlyReturnManager(VersionedManager):
     def get_by_natural_key(self, contract_code: str, end_date: str) -> QuarterlyReturn:
         return self.get(contract__code=contract_code, period__end_date=end_date)
 

@@ -6,11 +6,11 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from kpis.models.kpi import Kpi, KpiRowQuerySet
+from kpis.models.kpi import Kpi, KpiRowManager, KpiRowQuerySet
 from kpis.models.period import QUARTER_END_MESSAGE, ReportingPeriod, is_quarter_end
 
 
-class SuspensionManager(models.Manager.from_queryset(KpiRowQuerySet)):
+class SuspensionManager(KpiRowManager):
     def get_by_natural_key(self, contract_code: str, reference: str, first_quarter: str):
         return self.get(
             kpi__contract__code=contract_code, kpi__reference=reference, first_quarter=first_quarter

@@ -117,7 +117,7 @@ def test_a_bulk_create_of_each_kind_of_row_moves_its_contract_on(kpis):
     }  # fmt: skip
     for model, row in rows.items():
         before = _versions()
-        model.objects.bulk_create([row])
+        model._default_manager.bulk_create([row])
         assert _moved(before) == {"A"}, model
 
 
@@ -191,3 +191,15 @@ def test_a_quarter_written_in_bulk_moves_every_contract_on(kpis):
     # Quarters are shown on every contract's pages, whichever holds a return for them.
     ReportingPeriod.objects.filter(end_date=Q1).update(quarter=1)
     assert _moved(before) == {"A", "B"}
+
+
+def test_the_writes_keep_djangos_guards():
+    # A manager has no delete(), so that `Reading.objects.delete()` cannot empty the table, and
+    # a template never calls a write (`{{ readings.update }}`).
+    assert not hasattr(Reading.objects, "delete")
+    readings = Reading.objects.all()
+    assert all(
+        method.alters_data
+        for method in (readings.update, readings.bulk_create, readings.bulk_update, readings.delete)
+    )
+    assert Contract.objects.all().update.alters_data

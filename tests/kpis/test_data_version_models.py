@@ -14,7 +14,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import ForeignKey, Model
 from django.db.models.signals import post_delete
 from django.utils import timezone
-from simple_history.models import HistoricalChanges
+from simple_history.models import registered_models
+from simple_history.utils import get_history_model_for_model
 
 from contracts.models import Assignment, Budget, Contract, Extension, ServiceArea
 from kpis import data_version
@@ -49,10 +50,14 @@ def _label(model: type[Model]) -> str:
     return model._meta.label
 
 
+# simple-history's record of each model it tracks, with the model it records.
+RECORDED = {get_history_model_for_model(model): model for model in registered_models.values()}
+
+
 def _decided(model: type[Model]) -> bool:
-    if issubclass(model, HistoricalChanges):
+    if model in RECORDED:
         # A record of changes is written in the same save, or bulk write, as the row it records.
-        return _decided(model.instance_type)
+        return _decided(RECORDED[model])
     label = _label(model)
     return label in data_version.WATCHED or label in data_version.NOT_SHOWN
 
