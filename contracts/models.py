@@ -37,13 +37,10 @@ class ContractQuerySet(models.QuerySet):
     def bulk_update(
         self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None
     ) -> int:
-        contracts = list(objs)
-        # Never the versions read earlier: another change may have moved them on since.
+        # Never the versions read earlier: another change may have moved them on since. Each
+        # batch is written through `update`, which moves the version on.
         fields = [name for name in fields if name != "data_version"]
-        with transaction.atomic(using=self.db, savepoint=False):
-            count = super().bulk_update(contracts, fields, batch_size)
-            self.filter(pk__in=[contract.pk for contract in contracts]).touch()
-        return count
+        return super().bulk_update(objs, fields, batch_size)
 
     def visible_to(self, user) -> ContractQuerySet:
         """Contracts this user may read: every signed-in user reads every contract."""
@@ -65,10 +62,11 @@ class VersionedQuerySet(models.QuerySet):
 
     A row saved or deleted on its own sends a signal, on which `kpis.data_version.watch` moves
     the version on; `update`, `bulk_create`, `bulk_update` and `delete` send none, so they touch
-    the contracts of the rows they write here, in the same transaction as the write.
-    simple-history's `bulk_create_with_history` and `bulk_update_with_history` write through the
-    model's default manager, so they are covered too. A subclass names the path from a row to
-    its contract (`contract_path`), or overrides `contracts_of` and `contracts_of_objects`.
+    the contracts of the rows they write here, in the same transaction as the write (Django's
+    `bulk_update` writes each batch through `update`). simple-history's
+    `bulk_create_with_history` and `bulk_update_with_history` write through the model's default
+    manager, so they are covered too. A subclass names the path from a row to its contract
+    (`contract_path`), or overrides `contracts_of` and `contracts_of_objects`.
     """
 
     # From a row to its contract: "contract", or "kpi__contract" for a KPI's rows. None where
@@ -112,19 +110,6 @@ class VersionedQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db, savepoint=False):
             _touch(self.contracts_of_objects(rows))
             return super().bulk_create(rows, *args, **kwargs)
-
-    @_like_django
-    def bulk_update(
-        self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None
-    ) -> int:
-        rows, fields = list(objs), list(fields)
-        contracts = self.contracts_of_objects(rows)
-        if self._moves_rows(fields):
-            stored = self.model._base_manager.filter(pk__in=[row.pk for row in rows])
-            contracts |= self.contracts_of(stored)
-        with transaction.atomic(using=self.db, savepoint=False):
-            _touch(contracts)
-            return super().bulk_update(rows, fields, batch_size)
 
     @_like_django
     def delete(self) -> tuple[int, dict[str, int]]:
