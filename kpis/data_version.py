@@ -39,6 +39,9 @@ NOT_SHOWN = {
     "auth.Permission": "Django's permissions, read only by the admin",
     "auth.Group": "the roles: a reader's part in a contract is in a cached page's key, not in "
     "the page (kpis.page_cache)",
+    "auth.User_groups": "who holds which role: in a cached page's key, not in the page",
+    "auth.Group_permissions": "Django's permissions, read only by the admin",
+    "auth.User_user_permissions": "Django's permissions, read only by the admin",
     "contenttypes.ContentType": "Django's list of the installed models",
     "sessions.Session": "who is signed in",
     "axes.AccessAttempt": "failed sign-ins, read by the lockout and the admin",
