@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class KpisConfig(AppConfig):
@@ -6,6 +7,12 @@ class KpisConfig(AppConfig):
     verbose_name = "KPIs"
 
     def ready(self) -> None:
-        from kpis import data_version, signals  # noqa: F401
+        from kpis import data_version, services, signals  # noqa: F401
+        from kpis.models import Kpi
 
         data_version.watch_own_models()
+        # Here rather than beside the function, so that it is connected in every process, not
+        # only in those that happen to import the services (the admin does, a worker may not).
+        post_save.connect(
+            services.kpi_saved, sender=Kpi, dispatch_uid="kpis.services.add_kpi_to_open_returns"
+        )

@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Sequence
 from functools import lru_cache
 
-from django.db import connection, models
+from django.db import connection
 from django.db.models import (
     Case,
     Exists,
@@ -26,6 +26,7 @@ from django.db.models.functions import Abs, Coalesce
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
+from contracts.models import VersionedQuerySet
 from kpis.choices import Direction, Frequency, ThresholdBasis
 from kpis.status import Status
 from kpis.visibility import public_q
@@ -144,7 +145,10 @@ def suspended_expression() -> Exists:
     )
 
 
-class ReadingQuerySet(models.QuerySet):
+class ReadingQuerySet(VersionedQuerySet):
+    # Writes in bulk move the version of the readings' contracts on (`VersionedQuerySet`).
+    contract_path = "kpi__contract"
+
     def for_contract(self, contract) -> ReadingQuerySet:
         return self.filter(kpi__contract=contract)
 

@@ -18,14 +18,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from contracts.limits import REASON_LENGTH, too_long_message
 from contracts.models import Contract
-from kpis import data_version, locks
+from kpis import locks
 from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end, quarter_end_for
@@ -108,7 +106,6 @@ def _add_missing_readings(*, contract: Contract, period: ReportingPeriod, user) 
     rows = [Reading(kpi=kpi, period=period, unit_id=kpi.unit_id) for kpi in missing.only("unit")]
     if not rows:
         return []
-    data_version.touch(contract)
     return bulk_create_with_history(
         rows, Reading, default_user=user, default_change_reason="Return opened"
     )
@@ -149,8 +146,8 @@ def _open_return(*, contract: Contract, end_date: datetime.date, user) -> Quarte
         return quarterly_return
 
 
-@receiver(post_save, sender=Kpi, dispatch_uid="kpis.services.add_kpi_to_open_returns")
-def _kpi_saved(sender, instance: Kpi, created: bool, raw: bool, **kwargs) -> None:
+def kpi_saved(sender, instance: Kpi, created: bool, raw: bool, **kwargs) -> None:
+    """post_save of a KPI (connected in KpisConfig.ready): a new one joins the open returns."""
     if created and not raw:
         add_kpi_to_open_returns(kpi=instance)
 
@@ -164,7 +161,6 @@ def add_kpi_to_open_returns(*, kpi: Kpi, user=None) -> list[Reading]:
         rows = [Reading(kpi=kpi, period=period, unit_id=kpi.unit_id) for period in periods]
         if not rows:
             return []
-        data_version.touch(kpi.contract_id)
         return bulk_create_with_history(
             rows, Reading, default_user=user, default_change_reason="KPI added to the contract"
         )
@@ -318,7 +314,6 @@ def write_rows(
         reading.version += 1
         reading.updated_at = now
     if changed:
-        data_version.touch(contract)
         bulk_update_with_history(
             changed,
             Reading,

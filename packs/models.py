@@ -6,8 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from contracts.models import VersionedQuerySet
 
-class PublishedPackQuerySet(models.QuerySet):
+
+class PublishedPackQuerySet(VersionedQuerySet):
     def for_contract(self, contract) -> PublishedPackQuerySet:
         return self.filter(contract=contract)
 

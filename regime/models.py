@@ -12,8 +12,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from contracts.limits import REASON_LENGTH, kept_to
-from contracts.models import Contract
+from contracts.models import Contract, VersionedQuerySet
 from kpis.models import Kpi, ReportingPeriod
+from kpis.models.kpi import KpiRowManager, KpiRowQuerySet
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
 from regime import rules
 
@@ -58,6 +59,7 @@ class RegimeSettings(models.Model):
         "failure (1 to 4).",
     )
 
+    objects = VersionedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -129,6 +131,7 @@ class CreditScheme(models.Model):
         blank=True, help_text="Where the scheme comes from, or why it changed."
     )
 
+    objects = VersionedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -169,6 +172,7 @@ class KpiWeight(models.Model):
     kpi = models.OneToOneField(Kpi, on_delete=models.CASCADE, related_name="credit_weight")
     weight = models.DecimalField(max_digits=6, decimal_places=2, validators=[MinValueValidator(0)])
 
+    objects = KpiRowQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -187,6 +191,7 @@ class QuarterCharge(models.Model):
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(**_MONEY, validators=[MinValueValidator(0)])
 
+    objects = VersionedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -219,6 +224,7 @@ class AppliedCredit(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
+    objects = VersionedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -235,7 +241,7 @@ class AppliedCredit(models.Model):
         return f"{self.contract.code} credit applied for {self.period}"
 
 
-class ReliefManager(models.Manager):
+class ReliefManager(KpiRowManager):
     def get_by_natural_key(self, contract_code: str, reference: str, end_date: str) -> Relief:
         return self.get(
             kpi__contract__code=contract_code, kpi__reference=reference, period__end_date=end_date

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from contracts.models import Contract, ServiceArea
+from contracts.models import Contract, ServiceArea, VersionedQuerySet
 from kpis.choices import Direction, Frequency, ThresholdBasis
 from kpis.models.unit import Unit
 from kpis.status import Rule
@@ -61,12 +61,21 @@ THRESHOLDS_IN_ORDER = (
 TOLERANCE_PLACES = 2
 
 
-class KpiQuerySet(models.QuerySet):
+class KpiQuerySet(VersionedQuerySet):
     def for_contract(self, contract: Contract) -> KpiQuerySet:
         return self.filter(contract=contract)
 
     def in_report_order(self) -> KpiQuerySet:
         return self.order_by("service_area__position", "service_area__code", "position", "id")
+
+
+class KpiRowQuerySet(VersionedQuerySet):
+    """A KPI's own rows (its readings, suspensions, reliefs...): on its contract's pages."""
+
+    contract_path = "kpi__contract"
+
+
+KpiRowManager = models.Manager.from_queryset(KpiRowQuerySet)
 
 
 class KpiManager(models.Manager.from_queryset(KpiQuerySet)):

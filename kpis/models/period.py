@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from contracts.models import VersionedQuerySet
+
 QUARTER_END_MONTHS = {6: 1, 9: 2, 12: 3, 3: 4}
 
 
@@ -31,7 +33,10 @@ def backfill_note(source: str | None, page: str | None) -> str:
     return f"Back-filled from {source}, page {page}" if page else f"Back-filled from {source}"
 
 
-class ReportingPeriodQuerySet(models.QuerySet):
+class ReportingPeriodQuerySet(VersionedQuerySet):
+    # A quarter's dates and labels are on every contract's pages.
+    contract_path = None
+
     def for_contract(self, contract) -> ReportingPeriodQuerySet:
         """The quarters a contract has a return for, oldest first, with the return's state as
         `return_state` (which `kpis.visibility.Sight` reads) and, for a back-filled quarter,

@@ -5,11 +5,18 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from contracts.models import ServiceArea
+from contracts.models import ServiceArea, VersionedQuerySet
 from kpis.models.period import ReportingPeriod
 
 
-class PublishedSummaryManager(models.Manager):
+class PublishedSummaryQuerySet(VersionedQuerySet):
+    contract_path = "service_area__contract"
+
+
+_PublishedSummaryManager = models.Manager.from_queryset(PublishedSummaryQuerySet)
+
+
+class PublishedSummaryManager(_PublishedSummaryManager):
     def get_by_natural_key(self, contract_code: str, area_code: str, end_date: str):
         return self.get(
             service_area__contract__code=contract_code,

@@ -5,13 +5,13 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from contracts.limits import REASON_LENGTH, kept_to
-from contracts.models import Contract
+from contracts.models import Contract, VersionedManager
 from kpis.choices import ReturnState
 from kpis.models.period import ReportingPeriod, backfill_note
 from kpis.models.reading import Reading
 
 
-class QuarterlyReturnManager(models.Manager):
+class QuarterlyReturnManager(VersionedManager):
     def get_by_natural_key(self, contract_code: str, end_date: str) -> QuarterlyReturn:
         return self.get(contract__code=contract_code, period__end_date=end_date)
 

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 from contracts.dates import quarter_out_of_range
 from contracts.limits import REASON_LENGTH, kept_to, too_long_message
 from kpis.choices import ThresholdBasis
-from kpis.models.kpi import Kpi
+from kpis.models.kpi import Kpi, KpiRowQuerySet
 from kpis.status import Rule
 
 
@@ -48,6 +48,7 @@ class RuleChange(models.Model):
     )
     changed_at = models.DateTimeField(auto_now_add=True)
 
+    objects = KpiRowQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -11,11 +11,11 @@ from simple_history.models import HistoricalRecords
 from contracts.dates import quarter_out_of_range
 from contracts.limits import REASON_LENGTH, kept_to
 from kpis.conflicts import CONFLICT
-from kpis.models.kpi import Kpi
+from kpis.models.kpi import Kpi, KpiRowManager, KpiRowQuerySet
 from kpis.models.period import QUARTER_END_MESSAGE, ReportingPeriod, is_quarter_end
 
 
-class SuspensionManager(models.Manager):
+class SuspensionManager(KpiRowManager):
     def get_by_natural_key(self, contract_code: str, reference: str, first_quarter: str):
         return self.get(
             kpi__contract__code=contract_code, kpi__reference=reference, first_quarter=first_quarter
@@ -114,6 +114,7 @@ class SuspensionRequest(models.Model):
         Suspension, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = KpiRowQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

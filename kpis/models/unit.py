@@ -3,10 +3,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Q
 from simple_history.models import HistoricalRecords
 
-from contracts.models import Contract
+from contracts.models import Contract, VersionedQuerySet
 from kpis.numbers import plain_number
 
 
@@ -37,7 +37,17 @@ SHARED_UNITS = [
 ]
 
 
-class UnitQuerySet(models.QuerySet):
+class UnitQuerySet(VersionedQuerySet):
+    # A contract's own unit is on its pages; a shared one, on every contract's.
+    def contracts_of(self, rows: models.QuerySet) -> Q:
+        shared = rows.filter(contract__isnull=True)
+        return Q(pk__in=rows.values("contract")) | Q(Exists(shared))
+
+    def contracts_of_objects(self, objs) -> Q:
+        if any(unit.contract_id is None for unit in objs):
+            return Q()
+        return Q(pk__in={unit.contract_id for unit in objs})
+
     def for_contract(self, contract: Contract | None) -> UnitQuerySet:
         """The units every contract shares, with this contract's own."""
         return self.filter(Q(contract__isnull=True) | Q(contract=contract)).order_by(
