@@ -15,7 +15,7 @@ from django.db.models import Max
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from contracts.models import ServiceArea
-from kpis import data_version, decisions, locks
+from kpis import decisions, locks
 from kpis.choices import ReturnState
 from kpis.imports.definitions.preview import DefinitionsPreview
 from kpis.imports.write import change_reason
@@ -139,8 +139,6 @@ def import_definitions(
             reason=reason,
             user=user,
         )
-    if written.areas or written.added or other_changes:
-        data_version.touch(contract)
     return written
 
 
