@@ -1,9 +1,10 @@
 """API tokens in the admin: listed by the first characters of their key, the whole key shown
-once, to whoever issues it, and never again."""
+once, to whoever issues it, and never again; no list in the admin finds one by its key."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -41,3 +42,18 @@ class ApiTokenAdmin(TokenAdmin):
             "token": obj,
         }
         return TemplateResponse(request, "admin/api/apitoken/issued.html", context)
+
+
+class NoTokenLookups(admin.ModelAdmin):
+    """For the users' list: ?auth_token__key__startswith=... in its address would find a key a
+    character at a time, as the token list's own lookups would (one hop across a relation is
+    always allowed by Django)."""
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
+        field = lookup.split(LOOKUP_SEP, 1)[0]
+        return field != "auth_token" and super().lookup_allowed(lookup, value, request)
+
+
+_users = type(admin.site.get_model_admin(User))
+admin.site.unregister(User)
+admin.site.register(User, type(_users.__name__, (NoTokenLookups, _users), {}))

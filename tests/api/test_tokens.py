@@ -270,3 +270,13 @@ def test_a_migration_cuts_the_keys_drf_s_token_admin_left_in_the_log(client, adm
     client.force_login(admin_user)
     recent_actions = client.get("/admin/").content.decode()
     assert cut in recent_actions and token.key[:8] not in recent_actions
+
+
+@pytest.mark.parametrize("lookup", ["auth_token__key__startswith", "auth_token__pk__gte"])
+def test_it_refuses_to_find_users_by_their_tokens_key(client, admin_user, token, lookup):
+    client.force_login(admin_user)
+
+    response = client.get("/admin/auth/user/", {lookup: token.key[:1]})
+
+    assert response.status_code == 400
+    assert "officer" not in response.content.decode()
