@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -122,9 +123,9 @@ def _send(reminder: Reminder, today: datetime.date) -> None:
     The rows are written first, in a transaction of their own that commits before the mail
     server is contacted: a second run at the same moment fails on the unique constraint and
     sends nothing, and no lock is held while a slow server is awaited (EMAIL_TIMEOUT bounds
-    the wait). A send that fails deletes its rows again, so the next run tries once more. Should
-    the process die between claim and send, that person misses today's reminder and gets
-    tomorrow's: never the same reminder twice.
+    each wait, EMAIL_SEND_DEADLINE the whole send). A send that fails deletes its rows again, so
+    the next run tries once more. Should the process die between claim and send, that person
+    misses today's reminder and gets tomorrow's: never the same reminder twice.
     """
     user = reminder.recipient
     if not user.email:
@@ -136,7 +137,7 @@ def _send(reminder: Reminder, today: datetime.date) -> None:
         reminder.outcome = "not sent: another run sent it today"
         return
     try:
-        send_mail(reminder.subject, _body(reminder), None, [user.email])
+        _within(settings.EMAIL_SEND_DEADLINE, reminder.subject, _body(reminder), user.email)
     except Exception as error:
         # Whatever went wrong for this person (a refused address, a server that timed out, a
         # backend's own bug), the others still get theirs. A bug's traceback goes to the log.
@@ -147,6 +148,31 @@ def _send(reminder: Reminder, today: datetime.date) -> None:
         reminder.outcome = f"not sent: {_describe(error)}"
     else:
         reminder.outcome = f"sent to {user.email}"
+
+
+def _within(seconds: int, subject: str, body: str, address: str) -> None:
+    """Send the email, or raise TimeoutError once `seconds` have passed without it gone.
+
+    The send runs in a thread of its own that the run stops waiting for: a mail server that
+    answers a byte at a time never lets EMAIL_TIMEOUT expire. An abandoned send may still finish
+    before the process ends, so that person could be reminded again tomorrow: better than no
+    reminders for anyone after them.
+    """
+    failed: list[Exception] = []
+
+    def send() -> None:
+        try:
+            send_mail(subject, body, None, [address])
+        except Exception as error:
+            failed.append(error)
+
+    sending = threading.Thread(target=send, daemon=True)
+    sending.start()
+    sending.join(seconds)
+    if sending.is_alive():
+        raise TimeoutError(f"the mail server had not taken it after {seconds} seconds")
+    if failed:
+        raise failed[0]
 
 
 def _claim(reminder: Reminder, today: datetime.date) -> list[int]:

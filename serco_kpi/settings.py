@@ -279,6 +279,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 if EMAIL_TIMEOUT < 1:
     raise ImproperlyConfigured("EMAIL_TIMEOUT must be 1 second or more.")
+# Seconds one reminder email may take in all. EMAIL_TIMEOUT starts again at every answer, so a
+# server that answers a byte at a time would otherwise hold the run for hours.
+EMAIL_SEND_DEADLINE = env_int("EMAIL_SEND_DEADLINE", 60)
+if EMAIL_SEND_DEADLINE < 1:
+    raise ImproperlyConfigured("EMAIL_SEND_DEADLINE must be 1 second or more.")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kpi-returns@localhost")
 # The address people reach the site at, for the links in emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

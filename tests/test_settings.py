@@ -102,17 +102,19 @@ def test_it_waits_ten_seconds_for_the_mail_server_unless_told():
 
 
 @pytest.mark.parametrize(
-    "value, message",
+    "name, value, message",
     [
-        ("soon", "EMAIL_TIMEOUT must be a whole number, not 'soon'"),
-        ("0", "EMAIL_TIMEOUT must be 1 second or more"),
+        ("EMAIL_TIMEOUT", "soon", "EMAIL_TIMEOUT must be a whole number, not 'soon'"),
+        ("EMAIL_TIMEOUT", "0", "EMAIL_TIMEOUT must be 1 second or more"),
+        ("EMAIL_SEND_DEADLINE", "later", "EMAIL_SEND_DEADLINE must be a whole number, not 'later'"),
+        ("EMAIL_SEND_DEADLINE", "0", "EMAIL_SEND_DEADLINE must be 1 second or more"),
     ],
 )
-def test_it_refuses_a_mail_timeout_it_cannot_use(value, message):
+def test_it_refuses_a_mail_timeout_it_cannot_use(name, value, message):
     result = _run(
         ["-c", "import django; django.setup()"],
         SECRET_KEY=secrets.token_urlsafe(50),
-        EMAIL_TIMEOUT=value,
+        **{name: value},
     )
 
     assert result.returncode != 0

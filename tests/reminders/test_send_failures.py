@@ -137,6 +137,67 @@ def test_it_gives_up_on_a_server_that_never_answers_holding_nothing_meanwhile(se
     assert not ReminderSent.objects.exists()
 
 
+class DrippingServer:
+    """Greets each connection one byte at a time, a byte every `every` seconds, for ever: every
+    byte restarts the client's EMAIL_TIMEOUT. Each connection is dropped after `give_up`
+    seconds, so a client without a deadline fails the test slowly rather than hang it."""
+
+    def __init__(self, every: float = 0.2, give_up: float = 30.0) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.every, self.give_up = every, give_up
+        self.stopped = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            threading.Thread(target=self._drip, args=(client,), daemon=True).start()
+
+    def _drip(self, client: socket.socket) -> None:
+        ends = time.monotonic() + self.give_up
+        with client:
+            while not self.stopped.is_set() and time.monotonic() < ends:
+                try:
+                    client.sendall(b"2")
+                except OSError:
+                    return
+                time.sleep(self.every)
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.listener.close()
+
+
+def test_it_gives_up_on_a_server_that_answers_a_byte_at_a_time(seed, people):
+    server = DrippingServer()
+    smtp = {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": server.port,
+        "EMAIL_USE_TLS": False,
+        "EMAIL_TIMEOUT": 1,
+        "EMAIL_SEND_DEADLINE": 1,
+    }
+    started = time.monotonic()
+    try:
+        with override_settings(**smtp):
+            printed = _run(fails=True)
+    finally:
+        server.close()
+
+    # Each byte came well inside EMAIL_TIMEOUT; the deadline gave up on each person after a
+    # second, nowhere near the server's own thirty.
+    assert time.monotonic() - started < 10
+    assert "manager: not sent: the mail server had not taken it after 1 seconds" in printed
+    assert "officer: not sent: the mail server had not taken it after 1 seconds" in printed
+    assert "2 of 2 reminders could not be sent" in printed
+    assert not ReminderSent.objects.exists()
+
+
 class BrokenForManager(locmem.EmailBackend):
     """Delivers to the outbox, except for the manager's address, where it breaks."""
 
