@@ -64,6 +64,11 @@ def my_returns(request: HttpRequest) -> HttpResponse:
     return render(request, "kpis/returns/my_returns.html", context)
 
 
+def _already_started(request: HttpRequest, started: QuarterlyReturn) -> HttpResponse:
+    messages.info(request, f"The return for {started.period.long_label} is already started.")
+    return redirect("return_detail", started.contract.code, started.period.end_date.isoformat())
+
+
 def _started_already(contract: Contract, chosen: str | None) -> QuarterlyReturn | None:
     """The return for the quarter chosen, if one exists: the form sent twice, or someone else
     started it meanwhile."""
@@ -73,7 +78,7 @@ def _started_already(contract: Contract, chosen: str | None) -> QuarterlyReturn 
         return None
     return (
         QuarterlyReturn.objects.filter(contract=contract, period__end_date=end_date)
-        .select_related("period")
+        .select_related("contract", "period")
         .first()
     )
 
@@ -82,14 +87,18 @@ def _started_already(contract: Contract, chosen: str | None) -> QuarterlyReturn 
 @require_POST
 def return_start(request: HttpRequest, code: str) -> HttpResponse:
     contract = get_workable_contract_for(request.user, code, Action.START)
-    started = _started_already(contract, request.POST.get(f"{contract.code}-end_date"))
-    if started:
-        messages.info(request, f"The return for {started.period.long_label} is already started.")
-        return redirect("return_detail", contract.code, started.period.end_date.isoformat())
+    chosen = request.POST.get(f"{contract.code}-end_date")
+    if started := _started_already(contract, chosen):
+        return _already_started(request, started)
     today = timezone.localdate()
     entry = next(d for d in _contracts_due(request.user, today) if d.contract.pk == contract.pk)
     form = StartReturnForm(request.POST, quarters=entry.startable, prefix=contract.code)
-    if form.is_valid():
+    if not form.is_valid():
+        # Started by a click a moment before this one, between the check above and the list of
+        # quarters that can still be started, which no longer offers it.
+        if started := _started_already(contract, chosen):
+            return _already_started(request, started)
+    else:
         try:
             quarterly_return = services.open_return(
                 contract=contract, end_date=form.cleaned_data["end_date"], user=request.user

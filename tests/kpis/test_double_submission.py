@@ -51,6 +51,30 @@ def test_it_starts_a_return_once_and_sends_the_second_click_to_it(client, office
     assert "is already started" in _text(client.get(where))
 
 
+def test_a_click_that_loses_the_race_to_start_is_sent_to_the_return(
+    client, officer, seed, monkeypatch
+):
+    """The first click starts the quarter after the second has looked for its return and before
+    it lists the quarters that can be started: the quarter is no longer listed, yet the second
+    click is sent to the return rather than told to choose another quarter."""
+    today = timezone.localdate()
+    listed = returns_workflow._contracts_due
+    end = next(d for d in listed(officer, today) if d.contract.code == "PSSP").startable[0]
+
+    def first_click_meanwhile(user, day):
+        services.open_return(contract=seed["PSSP"], end_date=end, user=officer)
+        return listed(user, day)
+
+    monkeypatch.setattr(returns_workflow, "_contracts_due", first_click_meanwhile)
+    client.force_login(officer)
+    response = client.post("/contracts/PSSP/returns/start/", {"PSSP-end_date": end})
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"/contracts/PSSP/returns/{end.isoformat()}/",
+    )
+    assert QuarterlyReturn.objects.filter(contract=seed["PSSP"], period__end_date=end).count() == 1
+
+
 def test_it_saves_a_return_sent_twice_once(client, officer, seed):
     quarterly_return = services.open_return(
         contract=seed["PSSP"], end_date=OPEN_QUARTER, user=officer
