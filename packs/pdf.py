@@ -38,7 +38,7 @@ def _no_fetching(url: str, *args, **kwargs):
 
 
 def render_pdf(context: dict, produced: datetime.datetime | None = None) -> bytes:
-    """The pack of `kpis.views.pack.pack_context` as A4 landscape PDF bytes."""
+    """The pack of `kpis.committee_pack.pack_context` as A4 landscape PDF bytes."""
     html = _html(context, produced or timezone.now())
     css = CSS(string=_stylesheet())
     return HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=[css])

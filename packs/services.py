@@ -13,9 +13,9 @@ from django.utils import timezone
 from contracts.models import Contract
 from kpis import extensions, locks
 from kpis.choices import ReturnState
+from kpis.committee_pack import pack_context
 from kpis.models import QuarterlyReturn
 from kpis.permissions import Action, ReturnLocked, may_ever, require
-from kpis.views.pack import pack_context
 from packs import pdf
 from packs.models import PublishedPack
 from packs.snapshot import snapshot

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from kpis import extensions
 from kpis.access import get_contract_for, get_workable_contract_for
+from kpis.committee_pack import pack_context, pack_quarter
 from kpis.permissions import Action
-from kpis.views.pack import pack_context, pack_quarter
 from packs import pdf, services
 from packs.models import PublishedPack
 from packs.restatements import restatements_for
