@@ -3,10 +3,8 @@
 Every function is keyword-only and atomic, and asks the permission table (`kpis.permissions`)
 about the return's state as re-read under the locks of `kpis.locks` (its contract's row, then the
 return's), then checks the input, before it writes anything: a refused change leaves no trace,
-and two decisions about one quarter run one after the other. The transaction is a block inside
-each function rather than `@transaction.atomic`: mutmut leaves decorated functions alone, and
-these checks are the ones `make mutation` most needs to reach. Admin pages call
-`ensure_editable` before they change a reading.
+and two decisions about one quarter run one after the other. Admin pages call `ensure_editable`
+before they change a reading.
 """
 
 from __future__ import annotations
@@ -125,25 +123,25 @@ def open_return(*, contract: Contract, end_date: datetime.date, user) -> Quarter
         return _open_return(contract=contract, end_date=end_date, user=user)
 
 
+@transaction.atomic
 def _open_return(*, contract: Contract, end_date: datetime.date, user) -> QuarterlyReturn:
-    with transaction.atomic():
-        require(user, Action.START, contract_id=contract.pk)
-        if not is_quarter_end(end_date):
-            raise ValidationError({"end_date": QUARTER_END_MESSAGE})
-        if end_date > quarter_end_for(timezone.localdate()):
-            raise ValidationError({"end_date": "That quarter has not started yet."})
-        if contract.start_date and end_date < contract.start_date:
-            raise ValidationError({"end_date": "That quarter ends before the contract started."})
-        quarterly_return = locks.lock_return(contract.pk, end_date)
-        if quarterly_return is None:
-            period = ReportingPeriod.objects.for_date(end_date)
-            quarterly_return = QuarterlyReturn(contract=contract, period=period)
-            quarterly_return._history_user = user
-            quarterly_return._change_reason = "Return opened"
-            quarterly_return.save()
-        if quarterly_return.state == ReturnState.DRAFT:
-            _add_missing_readings(contract=contract, period=quarterly_return.period, user=user)
-        return quarterly_return
+    require(user, Action.START, contract_id=contract.pk)
+    if not is_quarter_end(end_date):
+        raise ValidationError({"end_date": QUARTER_END_MESSAGE})
+    if end_date > quarter_end_for(timezone.localdate()):
+        raise ValidationError({"end_date": "That quarter has not started yet."})
+    if contract.start_date and end_date < contract.start_date:
+        raise ValidationError({"end_date": "That quarter ends before the contract started."})
+    quarterly_return = locks.lock_return(contract.pk, end_date)
+    if quarterly_return is None:
+        period = ReportingPeriod.objects.for_date(end_date)
+        quarterly_return = QuarterlyReturn(contract=contract, period=period)
+        quarterly_return._history_user = user
+        quarterly_return._change_reason = "Return opened"
+        quarterly_return.save()
+    if quarterly_return.state == ReturnState.DRAFT:
+        _add_missing_readings(contract=contract, period=quarterly_return.period, user=user)
+    return quarterly_return
 
 
 def kpi_saved(sender, instance: Kpi, created: bool, raw: bool, **kwargs) -> None:
@@ -152,18 +150,18 @@ def kpi_saved(sender, instance: Kpi, created: bool, raw: bool, **kwargs) -> None
         add_kpi_to_open_returns(kpi=instance)
 
 
+@transaction.atomic
 def add_kpi_to_open_returns(*, kpi: Kpi, user=None) -> list[Reading]:
     """Give a new KPI an empty row in each of its contract's returns that is not approved."""
-    with transaction.atomic():
-        returns = locks.lock_returns(kpi.contract_id)
-        open_periods = [r.period_id for r in returns if r.state != ReturnState.APPROVED]
-        periods = ReportingPeriod.objects.filter(pk__in=open_periods).exclude(readings__kpi=kpi)
-        rows = [Reading(kpi=kpi, period=period, unit_id=kpi.unit_id) for period in periods]
-        if not rows:
-            return []
-        return bulk_create_with_history(
-            rows, Reading, default_user=user, default_change_reason="KPI added to the contract"
-        )
+    returns = locks.lock_returns(kpi.contract_id)
+    open_periods = [r.period_id for r in returns if r.state != ReturnState.APPROVED]
+    periods = ReportingPeriod.objects.filter(pk__in=open_periods).exclude(readings__kpi=kpi)
+    rows = [Reading(kpi=kpi, period=period, unit_id=kpi.unit_id) for period in periods]
+    if not rows:
+        return []
+    return bulk_create_with_history(
+        rows, Reading, default_user=user, default_change_reason="KPI added to the contract"
+    )
 
 
 def _locked_return(quarterly_return: QuarterlyReturn) -> QuarterlyReturn:
@@ -200,6 +198,7 @@ class DraftSaved:
     problems: dict[int, dict[str, str]]
 
 
+@transaction.atomic
 def save_return(
     *,
     quarterly_return: QuarterlyReturn,
@@ -214,11 +213,11 @@ def save_return(
     `ReturnInvalid` when any row is wrong, and
     `EditConflict` when a row the user changed was saved by someone else since they read it.
     """
-    with transaction.atomic():
-        saved = _save_rows(quarterly_return, user, entries, set_targets, reason, keep_valid=False)
-        return saved.written
+    saved = _save_rows(quarterly_return, user, entries, set_targets, reason, keep_valid=False)
+    return saved.written
 
 
+@transaction.atomic
 def save_draft(
     *,
     quarterly_return: QuarterlyReturn,
@@ -229,8 +228,7 @@ def save_draft(
     """Write every valid row that changed and leave out the others, so that one mistyped figure
     costs no other work. Conflicts still stop the whole save (`EditConflict`): the user must see
     the other person's figures before choosing."""
-    with transaction.atomic():
-        return _save_rows(quarterly_return, user, entries, set_targets, "", keep_valid=True)
+    return _save_rows(quarterly_return, user, entries, set_targets, "", keep_valid=True)
 
 
 def _save_rows(
@@ -364,26 +362,26 @@ def _ensure_complete(quarterly_return: QuarterlyReturn) -> None:
         raise ReturnIncomplete(problems)
 
 
+@transaction.atomic
 def submit_return(*, quarterly_return: QuarterlyReturn, user) -> QuarterlyReturn:
     """Send a draft for approval; from now on its figures are frozen."""
-    with transaction.atomic():
-        current = _locked_return(quarterly_return)
-        require(user, Action.SUBMIT, current)
-        _ensure_complete(current)
-        current.submitted_at, current.submitted_by = timezone.now(), user
-        _set_state(current, user, ReturnState.SUBMITTED, "Submitted for approval")
-        return current
+    current = _locked_return(quarterly_return)
+    require(user, Action.SUBMIT, current)
+    _ensure_complete(current)
+    current.submitted_at, current.submitted_by = timezone.now(), user
+    _set_state(current, user, ReturnState.SUBMITTED, "Submitted for approval")
+    return current
 
 
+@transaction.atomic
 def approve_return(*, quarterly_return: QuarterlyReturn, user) -> QuarterlyReturn:
     """Lock a submitted return, after the same checks as submitting it."""
-    with transaction.atomic():
-        current = _locked_return(quarterly_return)
-        require(user, Action.APPROVE, current)
-        _ensure_complete(current)
-        current.approved_at, current.approved_by = timezone.now(), user
-        _set_state(current, user, ReturnState.APPROVED, "Approved")
-        return current
+    current = _locked_return(quarterly_return)
+    require(user, Action.APPROVE, current)
+    _ensure_complete(current)
+    current.approved_at, current.approved_by = timezone.now(), user
+    _set_state(current, user, ReturnState.APPROVED, "Approved")
+    return current
 
 
 def _back_to_draft(
@@ -404,13 +402,13 @@ def _back_to_draft(
     return current
 
 
+@transaction.atomic
 def send_back_return(*, quarterly_return: QuarterlyReturn, user, reason: str) -> QuarterlyReturn:
     """Return a submitted return to its officers as a draft, saying what to correct."""
-    with transaction.atomic():
-        return _back_to_draft(quarterly_return, user, Action.SEND_BACK, reason, "returned")
+    return _back_to_draft(quarterly_return, user, Action.SEND_BACK, reason, "returned")
 
 
+@transaction.atomic
 def reopen_return(*, quarterly_return: QuarterlyReturn, user, reason: str) -> QuarterlyReturn:
     """Unlock an approved return for changes, saying why."""
-    with transaction.atomic():
-        return _back_to_draft(quarterly_return, user, Action.REOPEN, reason, "reopened")
+    return _back_to_draft(quarterly_return, user, Action.REOPEN, reason, "reopened")
