@@ -54,10 +54,6 @@ EVERYONE = frozenset(Part)
 NOBODY: frozenset[Part] = frozenset()
 
 
-# These two build the table below while the module is imported, before mutmut can choose a
-# mutant: no mutant of them could take effect. The table they build is checked cell by cell, by
-# hand (tests/kpis/test_permission_table.py).
-# pragma: no mutate start
 def _by_state(
     not_started: frozenset[Part],
     draft: frozenset[Part],
@@ -70,9 +66,6 @@ def _by_state(
 def _whatever_state(parts: frozenset[Part]) -> dict[str, frozenset[Part]]:
     """A row for an action on the contract as a whole, which no quarter's state changes."""
     return _by_state(parts, parts, parts, parts)
-
-
-# pragma: no mutate end
 
 
 # Suspensions and rule changes are a manager's contractual decisions (officers may ask for a
