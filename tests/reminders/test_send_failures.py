@@ -49,6 +49,21 @@ def _run(fails: bool = False) -> str:
     return out.getvalue()
 
 
+def _run_against(server, **limits) -> str:
+    """A run whose reminders go by SMTP to `server` on 127.0.0.1, which is closed after it."""
+    smtp = {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": server.port,
+        "EMAIL_USE_TLS": False,
+    }
+    try:
+        with override_settings(**smtp, **limits):
+            return _run(fails=True)
+    finally:
+        server.close()
+
+
 class SilentServer:
     """Accepts connections on 127.0.0.1 and never says a word, like a stuck mail relay.
 
@@ -109,20 +124,8 @@ def test_it_gives_up_on_a_server_that_never_answers_holding_nothing_meanwhile(se
             seen[-1]["idle_in_transaction"] = _idle_in_transaction()
             connection.close()
 
-    server = SilentServer(look_while_the_run_waits)
-    smtp = {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": server.port,
-        "EMAIL_USE_TLS": False,
-        "EMAIL_TIMEOUT": 0.5,
-    }
     started = time.monotonic()
-    try:
-        with override_settings(**smtp):
-            printed = _run(fails=True)
-    finally:
-        server.close()
+    printed = _run_against(SilentServer(look_while_the_run_waits), EMAIL_TIMEOUT=0.5)
 
     # Two people, each given up on after the timeout: nowhere near the backstop.
     assert time.monotonic() - started < 10
@@ -173,21 +176,8 @@ class DrippingServer:
 
 
 def test_it_gives_up_on_a_server_that_answers_a_byte_at_a_time(seed, people):
-    server = DrippingServer()
-    smtp = {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": server.port,
-        "EMAIL_USE_TLS": False,
-        "EMAIL_TIMEOUT": 1,
-        "EMAIL_SEND_DEADLINE": 1,
-    }
     started = time.monotonic()
-    try:
-        with override_settings(**smtp):
-            printed = _run(fails=True)
-    finally:
-        server.close()
+    printed = _run_against(DrippingServer(), EMAIL_TIMEOUT=1, EMAIL_SEND_DEADLINE=1)
 
     # Each byte came well inside EMAIL_TIMEOUT; the deadline gave up on each person after a
     # second, nowhere near the server's own thirty.
