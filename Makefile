@@ -152,7 +152,7 @@ faulttest: install
 # Mutation testing of the modules that hold the rules and the numbers (docs/testing.md, "Mutation testing"):
 # mutmut changes them one small step at a time and the non-browser tests must notice. It works in
 # mutants/ and remembers its results, so a second run re-tests only the functions that changed.
-# MUTANTS='kpis.status*' narrows a run to one module. Each mutant's tests build their own SQLite
+# MUTANTS='kpis.rules.status*' narrows a run to one module. Each mutant's tests build their own SQLite
 # test database in memory, so the parallel runs never share one (DATABASE_URL is ignored here).
 # Fails when a mutant survives that tests/mutation_equivalents.md does not explain.
 MUTANTS ?=

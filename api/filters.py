@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 
 from kpis.models import Kpi, Reading
-from kpis.status import Status
+from kpis.rules.status import Status
 
 
 class KpiFilter(django_filters.FilterSet):

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from contracts.models import Contract, ServiceArea
 from kpis.models import Kpi, Reading, ReportingPeriod
-from kpis.status import Status
+from kpis.rules.status import Status
 
 
 class ServiceAreaSerializer(serializers.ModelSerializer):

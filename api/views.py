@@ -22,7 +22,7 @@ from api.serializers import (
 )
 from contracts.models import Contract, ServiceArea
 from kpis.models import Kpi, PublishedSummary, Reading, ReportingPeriod
-from kpis.summary import summarise
+from kpis.reads.summary import summarise
 from regime.ledger import regime_for
 from regime.publication import credit_rows, failure_rows
 

@@ -34,7 +34,7 @@ class AssignmentInline(KeyChoicesMixin, admin.TabularInline):
 @admin.register(Contract)
 class ContractAdmin(ReasonAdmin, SimpleHistoryAdmin):
     """A contract with its service areas, extensions, budgets and assignments inline. The kpis
-    app registers it again with its KPIs (kpis/admin_contract.py): this app knows nothing of
+    app registers it again with its KPIs (kpis/admin/contract.py): this app knows nothing of
     KPIs."""
 
     list_display = ["code", "name", "authority", "supplier", "start_date", "end_date"]

@@ -77,9 +77,9 @@ class ContractQuerySet(models.QuerySet):
 class VersionedQuerySet(models.QuerySet):
     """Rows that a contract's pages show, whose writes in bulk move the contract's data version on.
 
-    A row saved or deleted on its own sends a signal, on which `kpis.data_version.watch` moves
-    the version on; `update`, `bulk_create`, `bulk_update` and `delete` send none, so they touch
-    the contracts of the rows they write here, in the same transaction as the write (Django's
+    A row saved or deleted on its own sends a signal, on which `kpis.writes.data_version.watch`
+    moves the version on; `update`, `bulk_create`, `bulk_update` and `delete` send none, so they
+    touch the contracts of the rows they write here, in the same transaction as the write (Django's
     `bulk_update` writes each batch through `update`). simple-history's
     `bulk_create_with_history` and `bulk_update_with_history` write through the model's default
     manager, so they are covered too. A subclass names the path from a row to its contract

@@ -71,9 +71,20 @@ def remember_assignments(users, assignments) -> None:
 
 
 def part_in(user, contract_id: int) -> Part | None:
-    """The user's part in a contract (by id), or None when not signed in."""
+    """The user's part in a contract (by id), or None when not signed in.
+
+    Worked out once per contract for the user of a request, however often a page asks the
+    permission table, and kept on the user as the roles and assignments it comes from are.
+    """
     if not user.is_authenticated:
         return None
+    parts = user.__dict__.setdefault("_parts", {})
+    if contract_id not in parts:
+        parts[contract_id] = _work_out_part(user, contract_id)
+    return parts[contract_id]
+
+
+def _work_out_part(user, contract_id: int) -> Part:
     if user.is_superuser:
         return Part.ADMINISTRATOR
     # Only officers and managers have assignments that matter: others are spared the look-up.

@@ -7,12 +7,18 @@ class KpisConfig(AppConfig):
     verbose_name = "KPIs"
 
     def ready(self) -> None:
-        from kpis import data_version, services, signals  # noqa: F401
         from kpis.models import Kpi
+        from kpis.writes import (
+            data_version,
+            fixture_checks,  # noqa: F401
+        )
+        from kpis.writes import returns as return_writes
 
         data_version.watch_own_models()
         # Here rather than beside the function, so that it is connected in every process, not
         # only in those that happen to import the services (the admin does, a worker may not).
         post_save.connect(
-            services.kpi_saved, sender=Kpi, dispatch_uid="kpis.services.add_kpi_to_open_returns"
+            return_writes.kpi_saved,
+            sender=Kpi,
+            dispatch_uid="kpis.writes.returns.add_kpi_to_open_returns",
         )

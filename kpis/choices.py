@@ -36,5 +36,5 @@ class ReturnState(models.TextChoices):
 
 
 # A KPI's fields that make up the rule a figure is judged by: a change to any of them is a change
-# of rule, taking effect from a named quarter (`kpis.decisions.change_rule`).
+# of rule, taking effect from a named quarter (`kpis.writes.decisions.change_rule`).
 RULE_FIELDS = ("target", "target_strict", "detriment", "failure", "threshold_basis")

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from kpis import views
-from kpis.views import (
+from kpis import pages
+from kpis.pages import (
     contract_new,
     definitions,
     imports,
@@ -10,22 +10,22 @@ from kpis.views import (
     rules,
     suspensions,
 )
-from kpis.views.open_data import open_data_csv
+from kpis.pages.open_data import open_data_csv
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", pages.home, name="home"),
     path("open-data/readings.csv", open_data_csv, name="open_data_csv"),
     path("new-contract/", contract_new.contract_new, name="contract_new"),
-    path("contracts/<slug:code>/", views.contract_scorecard, name="contract_scorecard"),
-    path("contracts/<slug:code>/kpis/", views.kpi_table, name="kpi_table"),
-    path("contracts/<slug:code>/kpis/<int:pk>/", views.kpi_detail, name="kpi_detail"),
+    path("contracts/<slug:code>/", pages.contract_scorecard, name="contract_scorecard"),
+    path("contracts/<slug:code>/kpis/", pages.kpi_table, name="kpi_table"),
+    path("contracts/<slug:code>/kpis/<int:pk>/", pages.kpi_detail, name="kpi_detail"),
     path("contracts/<slug:code>/kpis/<int:pk>/rule/", rules.rule_change, name="rule_change"),
     path(
         "contracts/<slug:code>/reported/",
-        views.reported_against_computed,
+        pages.reported_against_computed,
         name="reported_against_computed",
     ),
-    path("contracts/<slug:code>/pack/<str:quarter>/", views.committee_pack, name="committee_pack"),
+    path("contracts/<slug:code>/pack/<str:quarter>/", pages.committee_pack, name="committee_pack"),
     path("contracts/<slug:code>/import/", imports.import_upload, name="import_upload"),
     path("contracts/<slug:code>/import/template/", imports.import_template, name="import_template"),
     path("contracts/<slug:code>/import/confirm/", imports.import_confirm, name="import_confirm"),

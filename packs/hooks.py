@@ -1,12 +1,15 @@
-"""What packs adds to the pages of `kpis` (see `kpis.extensions`): one query per panel."""
+"""What packs adds to the pages of `kpis` (see `kpis.pages.panels` and `kpis.reads.marks`): one
+query per panel."""
 
 from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from kpis import data_version, extensions
+from kpis.pages import panels
 from kpis.permissions import Action, allowed
+from kpis.reads import marks
+from kpis.writes import data_version
 from packs.models import PublishedPack
 from packs.restatements import Restatement, restatements_for
 
@@ -46,10 +49,10 @@ def _restated(contract) -> list[Restatement]:
     return contract._restatements
 
 
-def _marks(contract) -> dict[tuple[int, int], extensions.Mark]:
+def _marks(contract) -> dict[tuple[int, int], marks.Mark]:
     url = reverse("restatements", args=[contract.code])
     return {
-        (r.reading.kpi_id, r.reading.period_id): extensions.Mark("Restated", r.summary, url)
+        (r.reading.kpi_id, r.reading.period_id): marks.Mark("Restated", r.summary, url)
         for r in _restated(contract)
     }
 
@@ -61,7 +64,7 @@ def _pack_end(request, *, contract, period, **context) -> str:
 
 def register() -> None:
     data_version.watch(PublishedPack, data_version.of_contract)
-    extensions.register_panel("pack_top", _pack_top)
-    extensions.register_panel("pack_end", _pack_end)
-    extensions.register_panel("scorecard", _scorecard)
-    extensions.register_marks(_marks)
+    panels.register_panel("pack_top", _pack_top)
+    panels.register_panel("pack_end", _pack_end)
+    panels.register_panel("scorecard", _scorecard)
+    marks.register_marks(_marks)

@@ -24,8 +24,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import CSS, HTML
 
-from kpis import display
-from kpis.visibility import PUBLIC
+from kpis.permissions.sight import PUBLIC
+from kpis.reads import display
 
 STYLESHEET = "packs/pack-pdf.css"
 CACHE = "packs"
@@ -38,7 +38,7 @@ def _no_fetching(url: str, *args, **kwargs):
 
 
 def render_pdf(context: dict, produced: datetime.datetime | None = None) -> bytes:
-    """The pack of `kpis.committee_pack.pack_context` as A4 landscape PDF bytes."""
+    """The pack of `kpis.reads.committee_pack.pack_context` as A4 landscape PDF bytes."""
     html = _html(context, produced or timezone.now())
     css = CSS(string=_stylesheet())
     return HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=[css])

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from kpis import display
 from kpis.models import QuarterlyReturn, Reading
+from kpis.reads import display
 from packs.models import PublishedPack
 
 

@@ -11,11 +11,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from contracts.models import Contract
-from kpis import extensions, locks
 from kpis.choices import ReturnState
-from kpis.committee_pack import pack_context
 from kpis.models import QuarterlyReturn
+from kpis.pages import panels
 from kpis.permissions import Action, ReturnLocked, may_ever, require
+from kpis.reads.committee_pack import pack_context
+from kpis.writes import locks
 from packs import pdf
 from packs.models import PublishedPack
 from packs.snapshot import snapshot
@@ -60,8 +61,8 @@ def publish_pack(*, contract: Contract, quarter: str, user) -> tuple[PublishedPa
     for _ in range(RENDERS):
         _check_publishable(_returns(contract, quarter).first(), user)
         rendered = _render(contract=contract, quarter=quarter, user=user)
-        # Lock (kpis.locks), then check and write: a reopening waits for the write, and a second
-        # publication of the same quarter waits, then finds the first.
+        # Lock (kpis.writes.locks), then check and write: a reopening waits for the write, and a
+        # second publication of the same quarter waits, then finds the first.
         with transaction.atomic():
             quarterly_return = _check_publishable(locks.lock_return(contract.pk, quarter), user)
             latest = (
@@ -115,7 +116,7 @@ def _render(*, contract: Contract, quarter: str, user) -> _Rendered:
         data=snapshot(context),
     )
     context["published"] = pack
-    context["end_panels"] = extensions.panels("pack_end", None, **context)
+    context["end_panels"] = panels.panels("pack_end", None, **context)
     pack.pdf = pdf.render_pdf(context, produced=now)
     pack.sha256 = hashlib.sha256(pack.pdf).hexdigest()
     pack.printed_sha256 = pdf.printed_checksum(context)

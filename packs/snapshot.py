@@ -20,7 +20,8 @@ def _counts(counts) -> dict | None:
 
 
 def snapshot(context: dict) -> dict:
-    """From `kpis.committee_pack.pack_context`: the quarters, every figure shown and the counts."""
+    """From `kpis.reads.committee_pack.pack_context`: the quarters, every figure shown and the
+    counts."""
     card = context["card"]
     figures = []
     for row in context["rows"]:

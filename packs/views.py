@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kpis import extensions
-from kpis.access import get_contract_for, get_workable_contract_for
-from kpis.committee_pack import pack_context, pack_quarter
+from kpis.pages import panels
 from kpis.permissions import Action
+from kpis.permissions.fetch import get_contract_for, get_workable_contract_for
+from kpis.reads.committee_pack import pack_context, pack_quarter
 from packs import pdf, services
 from packs.models import PublishedPack
 from packs.restatements import restatements_for
@@ -36,7 +36,7 @@ def pack_pdf(request: HttpRequest, code: str, quarter: str) -> HttpResponse:
     def render() -> bytes:
         context = pack_context(contract, quarter, timezone.localdate(), found=found)
         # Nothing of this request: the one copy is every reader's.
-        context["end_panels"] = extensions.panels("pack_end", None, **context)
+        context["end_panels"] = panels.panels("pack_end", None, **context)
         return pdf.render_pdf(context)
 
     return _pdf_response(pdf.live_pdf(contract, period, render), pdf.filename(contract, period))

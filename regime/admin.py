@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from contracts.admin_reasons import ReasonAdmin, ReasonForm
-from kpis.admin_forms import RefusedDeletes
+from kpis.admin.forms import RefusedDeletes
 from regime import services
 from regime.models import (
     AppliedCredit,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from kpis.forms import QuarterEndField, reason_field
 from kpis.models import Kpi
+from kpis.pages.forms import QuarterEndField, reason_field
 
 
 class ReliefForm(forms.Form):

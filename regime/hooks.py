@@ -1,12 +1,13 @@
-"""The regime's parts of `kpis` pages, registered through `kpis.extensions` so that `kpis` never
-names this app: persistent failures, money and term on the contract page, and the committee
+"""The regime's parts of `kpis` pages, registered through `kpis.pages.panels` so that `kpis`
+never names this app: persistent failures, money and term on the contract page, and the committee
 pack's section on failures, reliefs, credits and persistent failures (also in its PDF)."""
 
 from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from kpis import data_version, extensions
+from kpis.pages import panels
+from kpis.writes import data_version
 from regime.ledger import regime_for
 from regime.templatetags.regime import contract_money, regime_pack
 
@@ -38,5 +39,5 @@ def register() -> None:
         data_version.watch(model, data_version.of_contract)
     for model in (KpiWeight, Relief):
         data_version.watch(model, data_version.of_kpi)
-    extensions.register_panel("scorecard", _scorecard)
-    extensions.register_panel("pack_end", _pack_end)
+    panels.register_panel("scorecard", _scorecard)
+    panels.register_panel("pack_end", _pack_end)

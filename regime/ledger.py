@@ -1,8 +1,8 @@
 """A contract's regime worked out from the database: its service failures, reliefs, credits due
 and applied, and persistent failures, quarter by quarter and year by year.
 
-Only approved quarters count (`kpis.visibility.PUBLIC`), whoever asks: failures and credits are
-what the committee is shown. The rules themselves are `regime.rules`; this module only fetches,
+Only approved quarters count (`kpis.permissions.sight.PUBLIC`), whoever asks: failures and credits
+are what the committee is shown. The rules themselves are `regime.rules`; this module only fetches,
 in a fixed number of queries however many KPIs and quarters there are.
 """
 
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from contracts.models import Contract
 from kpis.models import Kpi, Reading, ReportingPeriod
-from kpis.visibility import PUBLIC
+from kpis.permissions.sight import PUBLIC
 from regime import rules
 from regime.models import AppliedCredit, CreditScheme, QuarterCharge, RegimeSettings, Relief
 

@@ -10,9 +10,9 @@ import datetime
 from collections.abc import Iterator
 
 from contracts.models import Contract
-from kpis.exports import safe_text
-from kpis.numbers import plain_number
-from kpis.open_data import csv_lines
+from kpis.reads.exports import safe_text
+from kpis.reads.open_data import csv_lines
+from kpis.rules.numbers import plain_number
 from regime.ledger import Regime, regime_for
 
 FAILURE_HEADER = [

@@ -1,7 +1,7 @@
 """Writes of the regime: a manager's relief of a failure, and the credit applied to a quarter.
 
 Both are decisions about an approved quarter, taken on its return's state as read under the locks
-of `kpis.locks`, so that a reopening at the same moment comes wholly before or after them.
+of `kpis.writes.locks`, so that a reopening at the same moment comes wholly before or after them.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kpis import locks
-from kpis.conflicts import CONFLICT
 from kpis.models import Kpi, Reading
 from kpis.permissions import Action, refusal, require
-from kpis.status import Status
+from kpis.rules.conflicts import CONFLICT
+from kpis.rules.status import Status
+from kpis.writes import locks
 from regime.models import AppliedCredit, Relief
 
 RELIEVABLE = (Status.BELOW_TARGET, Status.DETRIMENT, Status.FAILURE)

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kpis.access import get_contract_for, get_workable_contract_for
-from kpis.conflicts import CONFLICT, codes
-from kpis.forms import error_summary
+from kpis.pages.forms import error_summary
 from kpis.permissions import Action, may_ever
+from kpis.permissions.fetch import get_contract_for, get_workable_contract_for
+from kpis.rules.conflicts import CONFLICT, codes
 from regime import services
 from regime.forms import AppliedCreditForm, ReliefForm
 from regime.ledger import regime_for

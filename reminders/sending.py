@@ -24,9 +24,9 @@ from django.urls import reverse
 
 from contracts.models import Assignment, Contract
 from contracts.roles import Role, has_role, remember_assignments, remember_roles
-from kpis import due
-from kpis.due import QuarterDue, Stage
 from kpis.permissions import Action, refusal
+from kpis.rules import due
+from kpis.rules.due import QuarterDue, Stage
 from reminders.models import ReminderSent
 
 logger = logging.getLogger(__name__)

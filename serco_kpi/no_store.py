@@ -6,8 +6,8 @@ person after sign-out. Every response to a signed-in user (by session, or by API
 the API view has authenticated it) is therefore marked `no-store`.
 
 Static files are answered by WhiteNoise before this runs and keep their long caching; pages for
-nobody signed in are left as they are. The page cache (kpis.page_cache) is on the server and is
-not affected.
+nobody signed in are left as they are. The page cache (kpis.pages.page_cache) is on the server and
+is not affected.
 """
 
 from __future__ import annotations

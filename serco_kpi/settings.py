@@ -89,7 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kpis.context_processors.site",
+                "kpis.pages.context_processors.site",
             ],
         },
     },
@@ -113,7 +113,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The page cache holds at most PAGE_CACHE_MB in each worker. Django's local-memory cache bounds
 # entries, not bytes, so the budget is divided by the largest fragment it keeps: one over
 # PAGE_FRAGMENT_MAX_BYTES, twice the largest page measured as it is first shown
-# (docs/operations.md, "Growing past one machine"), is built each time instead (kpis.page_cache).
+# (docs/operations.md, "Growing past one machine"), is built each time instead
+# (kpis.pages.page_cache).
 PAGE_CACHE_BYTES = env_int("PAGE_CACHE_MB", 64) * 1024 * 1024
 PAGE_FRAGMENT_MAX_BYTES = 256 * 1024
 if PAGE_CACHE_BYTES < PAGE_FRAGMENT_MAX_BYTES:
@@ -126,7 +127,7 @@ if PACK_PDF_FILES < 1:
     raise ImproperlyConfigured("PACK_PDF_FILES must be 1 or more.")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Rendered parts of contracts' pages, per worker (kpis.page_cache): their keys carry the
+    # Rendered parts of contracts' pages, per worker (kpis.pages.page_cache): their keys carry the
     # contract's data version, so no worker ever serves one built from older data.
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -325,7 +326,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"StatusEnum": "kpis.status.Status"},
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "kpis.rules.status.Status"},
     # The schema and its docs page need a sign-in, like the rest of the API.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "POSTPROCESSING_HOOKS": [

@@ -99,7 +99,7 @@ OWN_TESTS = {
 
 
 def _own_tests(mutant: str) -> tuple[str, ...]:
-    # "kpis.services.x_write_rows__mutmut_39" and "kpis.summary.xǁCountsǁadd__mutmut_1".
+    # "kpis.writes.returns.x_write_rows__mutmut_39" and "kpis.reads.summary.xǁCountsǁadd__mutmut_1".
     module = mutant.split(".x", 1)[0].rsplit(".", 1)[-1]
     own = OWN_TESTS.get(module, ())
     return (own,) if isinstance(own, str) else own

@@ -14,13 +14,13 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 EXPLAINED = Path(__file__).with_name("mutation_equivalents.md")
-# "    kpis.status.x_judge__mutmut_3: survived"
+# "    kpis.rules.status.x_judge__mutmut_3: survived"
 LINE = re.compile(r"^\s*(?P<name>[\w.ǁ]+__mutmut_\d+): (?P<status>.+)$")
 COLUMNS = ["killed", "survived", "equivalent", "no tests", "timeout", "not checked", "other"]
 
 
 def module_of(name: str) -> str:
-    # kpis.status.x_judge__mutmut_3 and kpis.summary.xǁCountsǁadd__mutmut_1: the part before x_/xǁ.
+    # kpis.rules.status.x_judge__mutmut_3 and kpis.reads.summary.xǁCountsǁadd__mutmut_1: the part before x_/xǁ.
     return re.split(r"\.x[_ǁ]", name, maxsplit=1)[0]
 
 

@@ -11,8 +11,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from kpis import demo_data
 from kpis.models import Reading
+from kpis.writes import demo_data
 
 ROOT = Path(__file__).resolve().parent.parent
 

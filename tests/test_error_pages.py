@@ -72,7 +72,7 @@ def test_it_shows_its_own_500_page(committee_member, monkeypatch, seed):
     def broken(*args, **kwargs):
         raise RuntimeError("secret detail of the failure")
 
-    monkeypatch.setattr("kpis.views.scrutiny.scorecard", broken)
+    monkeypatch.setattr("kpis.pages.scrutiny.scorecard", broken)
     browser = Client(raise_request_exception=False)
     browser.force_login(committee_member)
     html = _page(browser.get("/contracts/PSSP/"), 500, "Sorry, there is a problem with the service")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from kpis import services
 from kpis.models import Kpi
+from kpis.writes import returns as return_writes
 from tests.kpis.import_files import OPEN_QUARTER
 
 DRAFT = f"/contracts/PSSP/returns/{OPEN_QUARTER}/"
@@ -44,7 +44,7 @@ API = {
 
 @pytest.fixture
 def draft(officer, seed):
-    return services.open_return(contract=seed["PSSP"], end_date=OPEN_QUARTER, user=officer)
+    return return_writes.open_return(contract=seed["PSSP"], end_date=OPEN_QUARTER, user=officer)
 
 
 def _address(address: str) -> str:

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _project(root: Path) -> Path:
     for name, text in {
         "kpis/__init__.py": "",
-        "kpis/status.py": "MET = 'met'\n",
+        "kpis/rules/status.py": "MET = 'met'\n",
         "templates/packs/pack_pdf.html": "<h1>{{ contract.name }}</h1>\n",
         "packs/__init__.py": "",
         "packs/static/packs/pack-pdf.css": "h1 { color: black; }\n",
@@ -36,7 +36,7 @@ def test_it_changes_with_the_templates_the_stylesheet_the_rules_and_the_requirem
     for name in (
         "templates/packs/pack_pdf.html",
         "packs/static/packs/pack-pdf.css",
-        "kpis/status.py",
+        "kpis/rules/status.py",
         "requirements/base.txt",
     ):
         with (root / name).open("a") as file:
@@ -50,7 +50,7 @@ def test_it_changes_when_a_file_is_renamed(tmp_path):
     root = _project(tmp_path)
     before = fingerprint(root)
 
-    (root / "kpis/status.py").rename(root / "kpis/rules.py")
+    (root / "kpis/rules/status.py").rename(root / "kpis/rules.py")
 
     assert fingerprint(root) != before
 

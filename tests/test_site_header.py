@@ -6,8 +6,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from kpis.committee_pack import pack_context
 from kpis.models import Kpi
+from kpis.reads.committee_pack import pack_context
 from tests.conftest import PASSWORD
 
 PETERBOROUGH = "Peterborough City Council"

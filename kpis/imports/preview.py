@@ -13,15 +13,16 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from contracts.models import Contract
-from kpis import backfill, services
 from kpis.choices import ReturnState
 from kpis.imports.parse import Cell, FileProblem, RawRow, read_rows
 from kpis.imports.parse import cell_text as _text
 from kpis.models import Kpi, Reading, ReportingPeriod
 from kpis.models.period import QUARTER_END_MESSAGE, backfill_note, is_quarter_end
-from kpis.models.reading import BOTH_MESSAGE
+from kpis.models.returns import BOTH_MESSAGE
 from kpis.permissions import Action, allowed, may_ever, refusal, state_of
-from kpis.status import Status
+from kpis.rules.status import Status
+from kpis.writes import backfill
+from kpis.writes import returns as return_writes
 
 YES = {"yes", "y", "true", "x", "1"}
 NO = {"", "no", "n", "false", "0"}
@@ -66,9 +67,9 @@ class RowPreview:
             or self.current.target_override != self.target_override
         )
 
-    def entry(self, version: int | None) -> services.RowEntry:
+    def entry(self, version: int | None) -> return_writes.RowEntry:
         assert self.kpi is not None
-        return services.RowEntry(
+        return return_writes.RowEntry(
             kpi_id=self.kpi.pk,
             version=version,
             value=self.value,
@@ -154,7 +155,9 @@ def build_preview(
         preview.file_problems.append(QUARTER_END_MESSAGE)
         return preview
     period = ReportingPeriod.objects.filter(end_date=end_date).first()
-    quarterly_return = period and services.return_for(contract_id=contract.pk, period_id=period.pk)
+    quarterly_return = period and return_writes.return_for(
+        contract_id=contract.pk, period_id=period.pk
+    )
     if backfill_from:
         errors = backfill.source_errors(backfill_from.source, backfill_from.page)
         problem = backfill.quarter_problem(contract, end_date, today)
@@ -346,7 +349,7 @@ def _judge(
     # it. History back-filled from a source is approved as the source printed it.
     if backfilled:
         return
-    if row.changed and not row.commentary and services.misses_target(reading):
-        row.to_do = f"To do before you submit: {services.COMMENTARY_MESSAGE[0].lower()}" + (
-            f"{services.COMMENTARY_MESSAGE[1:]}."
+    if row.changed and not row.commentary and return_writes.misses_target(reading):
+        row.to_do = f"To do before you submit: {return_writes.COMMENTARY_MESSAGE[0].lower()}" + (
+            f"{return_writes.COMMENTARY_MESSAGE[1:]}."
         )

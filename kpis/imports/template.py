@@ -15,9 +15,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from contracts.models import Contract
-from kpis.exports import plain_number, safe_text
 from kpis.imports.parse import COLUMNS
 from kpis.models import Kpi, Reading
+from kpis.reads.exports import plain_number, safe_text
 
 
 def template_rows(contract: Contract, end_date: datetime.date) -> list[list[str]]:

@@ -1,5 +1,5 @@
 """The one write of an import: open the quarter's return if need be and save the rows through
-`kpis.services.save_return`, which checks permission, the lock, each row and concurrent edits.
+`kpis.writes.returns.save_return`, which checks permission, the lock, each row and concurrent edits.
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from contracts.models import Contract
-from kpis import locks, services
-from kpis.backfill import backfill_return
 from kpis.imports.preview import Backfill, Preview, build_preview
 from kpis.models import Reading
+from kpis.writes import locks
+from kpis.writes import returns as return_writes
+from kpis.writes.backfill import backfill_return
 
 
 class ImportRefused(Exception):
@@ -39,8 +40,9 @@ def import_readings(
     else since then makes the service raise `EditConflict`. The history of every reading written
     names the user and the file. A back-fill also approves the quarter, recording its source.
     """
-    # First, as every decision about the contract's quarters does (kpis.locks): a second import
-    # into the same contract (Confirm clicked twice, say) waits, then reads what the first wrote.
+    # First, as every decision about the contract's quarters does (kpis.writes.locks): a second
+    # import into the same contract (Confirm clicked twice, say) waits, then reads what the first
+    # wrote.
     locks.lock_contracts(preview.contract.pk)
     if not preview.ok:
         raise ImportRefused(preview.problems)
@@ -56,12 +58,12 @@ def import_readings(
             page=preview.backfill.page,
             reason=change_reason(preview.filename),
         )
-    quarterly_return = services.open_return(
+    quarterly_return = return_writes.open_return(
         contract=preview.contract, end_date=preview.end_date, user=user
     )
     if not entries:
         return []
-    return services.save_return(
+    return return_writes.save_return(
         quarterly_return=quarterly_return,
         user=user,
         entries=entries,
@@ -78,7 +80,7 @@ def check_write(*, preview: Preview, user) -> list[str]:
             raise _Rollback
     except _Rollback:
         return []
-    except services.ReturnInvalid as error:
+    except return_writes.ReturnInvalid as error:
         by_kpi = {row.kpi.pk: row.reference for row in preview.rows if row.kpi}
         return [
             f"{by_kpi.get(kpi_id, kpi_id)}: {message}"
@@ -89,7 +91,7 @@ def check_write(*, preview: Preview, user) -> list[str]:
         return list(error.messages)
     except PermissionDenied as error:
         return [str(error)]
-    except services.EditConflict:
+    except return_writes.EditConflict:
         return ["Someone else changed these figures meanwhile. Upload the file again."]
 
 

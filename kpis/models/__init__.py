@@ -1,8 +1,7 @@
 from kpis.models.kpi import Kpi
 from kpis.models.period import ReportingPeriod
 from kpis.models.published import PublishedSummary
-from kpis.models.reading import Reading
-from kpis.models.returns import QuarterlyReturn
+from kpis.models.returns import QuarterlyReturn, Reading
 from kpis.models.rule_change import RuleChange
 from kpis.models.suspension import Suspension, SuspensionRequest
 from kpis.models.unit import Unit, UnitKind

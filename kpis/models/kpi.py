@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from contracts.models import Contract, ServiceArea, VersionedQuerySet
 from kpis.choices import Direction, Frequency, ThresholdBasis
 from kpis.models.unit import Unit
-from kpis.status import Rule
+from kpis.rules.status import Rule
 
 _HIGHER = Q(direction=Direction.HIGHER)
 _LOWER = Q(direction=Direction.LOWER)
@@ -57,7 +57,7 @@ THRESHOLDS_IN_ORDER = (
 )
 
 # Tolerances keep to hundredths so that the database, which on SQLite compares in floating
-# point, judges a figure on the boundary exactly as `kpis.status` does.
+# point, judges a figure on the boundary exactly as `kpis.rules.status` does.
 TOLERANCE_PLACES = 2
 
 

@@ -39,7 +39,7 @@ class ReportingPeriodQuerySet(VersionedQuerySet):
 
     def for_contract(self, contract) -> ReportingPeriodQuerySet:
         """The quarters a contract has a return for, oldest first, with the return's state as
-        `return_state` (which `kpis.visibility.Sight` reads) and, for a back-filled quarter,
+        `return_state` (which `kpis.permissions.sight.Sight` reads) and, for a back-filled quarter,
         its source (`backfill_note`)."""
         return (
             self.filter(returns__contract=contract)

@@ -1,14 +1,33 @@
+"""A contract's quarter and its figures: the quarterly return, the unit of work that is drafted,
+submitted, approved and locked, and the readings it holds, one per KPI.
+
+They live together because each reads the other: which readings may be shown depends on the
+state of their quarter's return, and a return's history is that of its readings.
+"""
+
 from __future__ import annotations
 
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from contracts.limits import REASON_LENGTH, kept_to
-from contracts.models import Contract, VersionedManager
-from kpis.choices import ReturnState
+from contracts.limits import LONG_TEXT_LENGTH, REASON_LENGTH, kept_to, too_long_message
+from contracts.models import Contract, VersionedManager, VersionedQuerySet
+from kpis.choices import ReturnState, UnitCode
+from kpis.models import status_sql
+from kpis.models.kpi import Kpi
 from kpis.models.period import ReportingPeriod, backfill_note
-from kpis.models.reading import Reading
+from kpis.models.unit import Unit
+from kpis.permissions import NO_RETURN, STATES
+from kpis.permissions.sight import PUBLIC_STATES
+from kpis.rules.status import Evaluation, evaluate
 
 
 class QuarterlyReturnManager(VersionedManager):
@@ -94,3 +113,223 @@ class QuarterlyReturn(models.Model):
             "target_override": None,
         }
         return history.exclude(**empty_row_added).exists()
+
+
+BOTH_MESSAGE = "Give either a figure or the reason it was not measured, not both."
+NOT_MEASURED_LENGTH = 200
+COMMENTARY_LENGTH = LONG_TEXT_LENGTH
+# Checked in `clean`, which the return page, the imports, the services and the admin all run.
+TEXT_LIMITS = {
+    "not_measured_reason": (NOT_MEASURED_LENGTH, too_long_message("reason", NOT_MEASURED_LENGTH)),
+    "commentary": (COMMENTARY_LENGTH, too_long_message("commentary", COMMENTARY_LENGTH)),
+}
+
+
+class ReadingQuerySet(VersionedQuerySet):
+    # Writes in bulk move the version of the readings' contracts on (`VersionedQuerySet`).
+    contract_path = "kpi__contract"
+
+    def for_contract(self, contract) -> ReadingQuerySet:
+        return self.filter(kpi__contract=contract)
+
+    def public(self) -> ReadingQuerySet:
+        """Readings that packs, downloads, the API and open data may show: approved quarters
+        only, whoever asks."""
+        return self.filter(public_q())
+
+    def with_status(self, today: datetime.date | None = None) -> ReadingQuerySet:
+        """Annotate `status`, and `would_have_been` for suspended readings."""
+        return status_sql.with_status(self, today or timezone.localdate())
+
+    def with_rule(self) -> ReadingQuerySet:
+        """Annotate the target and thresholds that judge each reading's quarter (before
+        `with_status`, which then uses them)."""
+        return status_sql.with_rule(self)
+
+    def judged(
+        self, *, kpi_ids: Sequence[int], period_ids: Sequence[int], today: datetime.date
+    ) -> list[Reading]:
+        """The readings of these KPIs in these quarters, with `status` and `would_have_been`."""
+        if connection.vendor == "postgresql":
+            return status_sql.compiled_readings_with_status(self.model, kpi_ids, period_ids, today)
+        # Arrays are PostgreSQL's; elsewhere (SQLite in development) the ORM compiles each time,
+        # and asks nothing of the database when either list is empty.
+        wanted = self.filter(kpi__in=kpi_ids, period__in=period_ids)
+        return list(wanted.with_status(today).select_related("unit").order_by())
+
+
+class ReadingManager(models.Manager.from_queryset(ReadingQuerySet)):
+    def get_by_natural_key(self, contract_code: str, reference: str, end_date: str) -> Reading:
+        return self.get(
+            kpi__contract__code=contract_code, kpi__reference=reference, period__end_date=end_date
+        )
+
+
+class Reading(models.Model):
+    """One KPI in one quarter: a figure, or the reason there is none, and commentary."""
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="readings")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="readings")
+    value = models.DecimalField("figure", max_digits=12, decimal_places=4, null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        to_field="code",
+        db_column="unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The unit of the figure as reported; empty means the KPI's own unit.",
+    )
+    not_measured_reason = models.CharField(
+        "reason not measured",
+        max_length=NOT_MEASURED_LENGTH,
+        blank=True,
+        help_text='Why there is no figure: "no survey", "no call received", "N/A".',
+    )
+    target_override = models.DecimalField(
+        "target this quarter",
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Only where this quarter's target differs from the KPI's default.",
+    )
+    commentary = models.TextField(
+        blank=True, help_text="Why a target was missed and what is being done about it."
+    )
+    reported_as = models.CharField(
+        max_length=60, blank=True, help_text="The cell exactly as the source printed it."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Goes up with every save, so that concurrent edits are detected."
+    )
+
+    objects = ReadingManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kpi", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "period"],
+                name="one_reading_per_kpi_and_quarter",
+                violation_error_message="This KPI already has a reading for this quarter.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(not_measured_reason=""),
+                name="reading_figure_or_reason",
+                violation_error_message=BOTH_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit=UnitCode.PERCENT)
+                | Q(value__isnull=True)
+                | (Q(value__gte=0) & Q(value__lte=100)),
+                name="reading_percent_0_to_100",
+                violation_error_message="A percentage must be between 0 and 100.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit__in=[UnitCode.COUNT, UnitCode.DAYS])
+                | Q(value__isnull=True)
+                | Q(value__gte=0),
+                name="reading_count_days_not_negative",
+                violation_error_message="A number of failures or days cannot be negative.",
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "kpi"], name="reading_period_kpi")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {self.period}"
+
+    def natural_key(self) -> tuple[str, str, str]:
+        return (*self.kpi.natural_key(), self.period.end_date.isoformat())
+
+    natural_key.dependencies = ["kpis.kpi", "kpis.reportingperiod"]
+
+    @property
+    def rule(self):
+        """The target and thresholds that judge this quarter."""
+        return self.kpi.rule_for(self.period.end_date, self.target_override)
+
+    @property
+    def target(self) -> Decimal | None:
+        """The target in force this quarter."""
+        return self.rule.target
+
+    @property
+    def unit_matches(self) -> bool:
+        return not self.unit_id or self.unit_id == self.kpi.unit_id
+
+    @property
+    def figure_unit(self) -> Unit:
+        """The unit the figure was reported in, read without a query where it is the KPI's."""
+        if not self.unit_id or self.unit_id == self.kpi.unit_id:
+            return self.kpi.unit
+        return self.unit
+
+    def is_suspended(self) -> bool:
+        return any(s.covers(self.period) for s in self.kpi.suspensions.all())
+
+    def evaluate(self, today: datetime.date | None = None) -> Evaluation:
+        """This reading's status. Prefetch `kpi__suspensions` and `kpi__rule_changes` when
+        evaluating many."""
+        today = today or timezone.localdate()
+        return evaluate(
+            rule=self.rule,
+            value=self.value,
+            not_measured_reason=self.not_measured_reason,
+            unit_matches=self.unit_matches,
+            suspended=self.is_suspended(),
+            due=self.kpi.is_due(self.period),
+            quarter_over=self.period.is_over(today),
+        )
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {
+            name: message
+            for name, (limit, message) in TEXT_LIMITS.items()
+            if len(getattr(self, name)) > limit
+        }
+        if self.kpi_id:
+            errors = {**self._figure_errors(), **errors}
+        if errors:
+            raise ValidationError(errors)
+
+    def _figure_errors(self) -> dict[str, str]:
+        if not self.unit_id:
+            self.unit_id = self.kpi.unit_id
+        errors: dict[str, str] = {}
+        if self.value is not None and self.not_measured_reason.strip():
+            errors["not_measured_reason"] = BOTH_MESSAGE
+        problem = self.kpi.figure_problem(self.value, self.figure_unit)
+        if problem:
+            errors["value"] = problem
+        problem = self.kpi.figure_problem(self.target_override)
+        if problem:
+            errors["target_override"] = problem
+        return errors
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.unit_id and self.kpi_id:
+            self.unit_id = self.kpi.unit_id
+        super().save(*args, **kwargs)
+
+
+def in_states_q(states: frozenset[str]) -> Q:
+    """Readings whose contract's quarter has its return in one of `states` (`NO_RETURN`: none
+    started yet)."""
+    if states >= frozenset(STATES):
+        return Q()
+    returns = QuarterlyReturn.objects.filter(
+        contract=OuterRef("kpi__contract"), period=OuterRef("period")
+    )
+    q = Q(Exists(returns.filter(state__in=sorted(states - {NO_RETURN}))))
+    if NO_RETURN in states:
+        q |= ~Q(Exists(returns))
+    return q
+
+
+def public_q() -> Q:
+    """Readings that packs, downloads, the API and open data may show, whoever asks."""
+    return in_states_q(PUBLIC_STATES)

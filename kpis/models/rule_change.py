@@ -9,7 +9,8 @@ from contracts.dates import quarter_out_of_range
 from contracts.limits import REASON_LENGTH, kept_to, too_long_message
 from kpis.choices import ThresholdBasis
 from kpis.models.kpi import Kpi, KpiRowQuerySet
-from kpis.status import Rule
+from kpis.models.period import ReportingPeriod
+from kpis.rules.status import Rule
 
 
 def rule_change_problems(kpi: Kpi, effective_from, reason: str) -> dict[str, str]:
@@ -69,8 +70,6 @@ class RuleChange(models.Model):
 
     @property
     def quarter_label(self) -> str:
-        from kpis.models.period import ReportingPeriod
-
         period = ReportingPeriod(end_date=self.effective_from)
         period.fill_derived_fields()
         return period.long_label

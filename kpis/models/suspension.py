@@ -10,9 +10,9 @@ from simple_history.models import HistoricalRecords
 
 from contracts.dates import quarter_out_of_range
 from contracts.limits import REASON_LENGTH, kept_to
-from kpis.conflicts import CONFLICT
 from kpis.models.kpi import Kpi, KpiRowManager, KpiRowQuerySet
 from kpis.models.period import QUARTER_END_MESSAGE, ReportingPeriod, is_quarter_end
+from kpis.rules.conflicts import CONFLICT
 
 
 class SuspensionManager(KpiRowManager):

@@ -7,7 +7,7 @@ from django.db.models import Exists, Q
 from simple_history.models import HistoricalRecords
 
 from contracts.models import Contract, VersionedQuerySet
-from kpis.numbers import plain_number
+from kpis.rules.numbers import plain_number
 
 
 class UnitKind(models.TextChoices):

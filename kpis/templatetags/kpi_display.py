@@ -5,7 +5,7 @@ from functools import lru_cache
 from django import template
 from django.utils.html import format_html
 
-from kpis import display
+from kpis.reads import display
 
 register = template.Library()
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from kpis.models import Reading
-from kpis.status import Status
+from kpis.rules.status import Status
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """Two decisions about a contract's quarters at the same moment, to show that they run as if one
-came after the other (kpis/locks.py).
+came after the other (kpis/writes/locks.py).
 
 Each decision runs in its own thread, and so on its own database connection (Django's are
 per thread), opened before the start and closed at the end. A barrier releases them together.

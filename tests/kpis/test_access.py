@@ -1,4 +1,4 @@
-"""kpis/access.py asked directly: what each helper fetches for whom, and what it costs.
+"""kpis/permissions/fetch.py asked directly: what each helper fetches for whom, and what it costs.
 
 The views' tests (test_views_access.py, test_permissions.py) go through pages; these pin the
 helpers themselves, so that a loosened check or a dropped join fails here first.
@@ -9,10 +9,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from kpis.access import get_kpi_for, get_return_for, get_workable_contract_for
 from kpis.choices import ReturnState
 from kpis.models import Kpi
 from kpis.permissions import Action
+from kpis.permissions.fetch import get_kpi_for, get_return_for, get_workable_contract_for
 from tests.factories import make_return
 
 
@@ -103,7 +103,7 @@ def test_it_answers_404_to_another_contracts_officer(seed, outsider):
 @pytest.mark.parametrize(
     ("action", "message"),
     [
-        # Action labels as kpis/permissions.py words them, with a lower-case first letter.
+        # Action labels as kpis/permissions/__init__.py words them, with a lower-case first letter.
         (
             Action.EDIT,
             "You cannot enter and correct figures, reasons and commentary (also by import).",

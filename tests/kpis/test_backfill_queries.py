@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from kpis.backfill import backfill_return
 from kpis.models import Reading
+from kpis.writes.backfill import backfill_return
 from tests.conftest import PASSWORD
 from tests.kpis.growth import grow
 from tests.kpis.test_backfill import SOURCE

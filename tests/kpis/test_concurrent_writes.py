@@ -23,7 +23,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kpis.models import Kpi, QuarterlyReturn, Reading
-from kpis.views import imports, returns_workflow
+from kpis.pages import imports, returns_workflow
 from tests.factories import period
 from tests.kpis import definition_files
 from tests.kpis.import_files import OPEN_QUARTER, fill_xlsx

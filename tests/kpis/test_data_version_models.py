@@ -2,7 +2,7 @@
 (so that no cached page outlives it), or it is listed as never shown on a contract's pages.
 
 A new model fails here until someone decides; a watched model is shown, row by row, to move the
-version on when a row is saved, updated, written in bulk or deleted (kpis.data_version).
+version on when a row is saved, updated, written in bulk or deleted (kpis.writes.data_version).
 """
 
 import datetime
@@ -18,7 +18,6 @@ from simple_history.models import registered_models
 from simple_history.utils import get_history_model_for_model
 
 from contracts.models import Assignment, Budget, Contract, Extension, ServiceArea
-from kpis import data_version
 from kpis.choices import Direction, Frequency, UnitCode
 from kpis.models import (
     Kpi,
@@ -32,6 +31,7 @@ from kpis.models import (
     Unit,
     UnitKind,
 )
+from kpis.writes import data_version
 from packs.models import PublishedPack
 from regime.models import (
     AppliedCredit,
@@ -71,9 +71,9 @@ def test_it_has_decided_about_every_model():
     undecided = [_label(model) for model in _every_model() if not _decided(model)]
     assert not undecided, (
         f"No decision for {', '.join(undecided)}. If a contract's pages show its rows, call "
-        "kpis.data_version.watch(model, contracts_of) in its app's ready() and give it a "
+        "kpis.writes.data_version.watch(model, contracts_of) in its app's ready() and give it a "
         "VersionedQuerySet (contracts.models) as its default manager; if no page shows them, "
-        "add it to NOT_SHOWN in kpis/data_version.py, with the reason."
+        "add it to NOT_SHOWN in kpis/writes/data_version.py, with the reason."
     )
 
 

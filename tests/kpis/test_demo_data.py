@@ -8,10 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from contracts.models import Contract, ServiceArea
-from kpis import demo_data
 from kpis.choices import Direction, Frequency, ReturnState, UnitCode
 from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod, Suspension
-from kpis.status import Status
+from kpis.rules.status import Status
+from kpis.writes import demo_data
 
 LAST = datetime.date(2019, 3, 31)
 

@@ -12,13 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from contracts.models import Contract
-from kpis import decisions, services
 from kpis.choices import ReturnState
 from kpis.imports.definitions.write import import_definitions
 from kpis.imports.write import import_readings
 from kpis.models import Kpi, QuarterlyReturn, Reading, RuleChange, Suspension, SuspensionRequest
+from kpis.pages import returns_workflow
 from kpis.permissions import Action
-from kpis.views import returns_workflow
+from kpis.writes import decisions
+from kpis.writes import returns as return_writes
 from regime.models import AppliedCredit, Relief
 from tests.kpis import definition_files
 from tests.kpis.import_files import OPEN_QUARTER, database_state, fill_xlsx
@@ -62,7 +63,7 @@ def test_a_click_that_loses_the_race_to_start_is_sent_to_the_return(
     end = next(d for d in listed(officer, today) if d.contract.code == "PSSP").startable[0]
 
     def first_click_meanwhile(user, day):
-        services.open_return(contract=seed["PSSP"], end_date=end, user=officer)
+        return_writes.open_return(contract=seed["PSSP"], end_date=end, user=officer)
         return listed(user, day)
 
     monkeypatch.setattr(returns_workflow, "_contracts_due", first_click_meanwhile)
@@ -76,7 +77,7 @@ def test_a_click_that_loses_the_race_to_start_is_sent_to_the_return(
 
 
 def test_it_saves_a_return_sent_twice_once(client, officer, seed):
-    quarterly_return = services.open_return(
+    quarterly_return = return_writes.open_return(
         contract=seed["PSSP"], end_date=OPEN_QUARTER, user=officer
     )
     data = _form_data(quarterly_return, **{"R&B-K-009a": {"value": "99.5"}})
@@ -127,7 +128,7 @@ def test_a_second_send_back_or_reopening_is_a_409(
 ):
     quarterly_return = _submitted(officer, seed["ICT"])
     if approve_first:
-        services.approve_return(quarterly_return=quarterly_return, user=manager)
+        return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
     client.force_login(manager)
     first, second = _twice(client, RETURN.format(code="ICT") + path, {"reason": "Check KPI 3"})
     assert first.status_code == 302
@@ -144,7 +145,7 @@ def test_a_send_back_that_loses_a_race_is_a_409_with_the_refusal(
 
     def approved_meanwhile(**kwargs):
         # Another manager approves while this one's page is on its way.
-        services.approve_return(quarterly_return=quarterly_return, user=admin_user)
+        return_writes.approve_return(quarterly_return=quarterly_return, user=admin_user)
         return send_back(**kwargs)
 
     monkeypatch.setitem(
@@ -160,7 +161,7 @@ def test_a_send_back_that_loses_a_race_is_a_409_with_the_refusal(
 
 @pytest.mark.parametrize("who", ["manager", "officer"])
 def test_a_suspension_or_request_sent_twice_is_made_once(client, officer, manager, seed, who):
-    services.open_return(contract=seed["PSSP"], end_date=OPEN_QUARTER, user=officer)
+    return_writes.open_return(contract=seed["PSSP"], end_date=OPEN_QUARTER, user=officer)
     kpi = Kpi.objects.get(contract=seed["PSSP"], reference="R&B-K-009")
     client.force_login(manager if who == "manager" else officer)
     data = {"kpi": kpi.pk, "first_quarter": "2019-12-31", "reason": "System replaced"}
@@ -173,7 +174,7 @@ def test_a_suspension_or_request_sent_twice_is_made_once(client, officer, manage
 
 
 def test_a_request_overlapping_one_waiting_is_a_409(client, officer, seed):
-    services.open_return(contract=seed["PSSP"], end_date=OPEN_QUARTER, user=officer)
+    return_writes.open_return(contract=seed["PSSP"], end_date=OPEN_QUARTER, user=officer)
     kpi = Kpi.objects.get(contract=seed["PSSP"], reference="R&B-K-009")
     client.force_login(officer)
     url = RETURN.format(code="PSSP") + "suspensions/new/"
@@ -187,7 +188,7 @@ def test_a_request_overlapping_one_waiting_is_a_409(client, officer, seed):
 
 @pytest.mark.parametrize("decision", ["grant", "decline"])
 def test_a_request_decided_twice_is_decided_once(client, officer, manager, seed, decision):
-    quarterly_return = services.open_return(
+    quarterly_return = return_writes.open_return(
         contract=seed["PSSP"], end_date=OPEN_QUARTER, user=officer
     )
     kpi = Kpi.objects.get(contract=seed["PSSP"], reference="R&B-K-009")
@@ -321,7 +322,7 @@ def test_a_definitions_import_done_meanwhile_is_reported_as_done(client, manager
 def test_an_import_into_a_return_submitted_meanwhile_is_a_409(client, officer, seed, monkeypatch):
     """Submitted between the confirmation's check and its write (by the officer's other tab):
     the refusal on the page, not a server error."""
-    quarterly_return = services.open_return(
+    quarterly_return = return_writes.open_return(
         contract=seed["ICT"], end_date=OPEN_QUARTER, user=officer
     )
     client.force_login(officer)
@@ -335,7 +336,7 @@ def test_an_import_into_a_return_submitted_meanwhile_is_a_409(client, officer, s
         QuarterlyReturn.objects.filter(pk=quarterly_return.pk).update(state=ReturnState.SUBMITTED)
         return import_readings(**kwargs)
 
-    monkeypatch.setattr("kpis.views.imports.import_readings", submitted_meanwhile)
+    monkeypatch.setattr("kpis.pages.imports.import_readings", submitted_meanwhile)
     before = database_state()
     response = client.post("/contracts/ICT/import/confirm/", {"token": preview.context["token"]})
     assert response.status_code == 409

@@ -76,7 +76,7 @@ def test_it_refuses_an_unknown_contract_with_one_line(seed):
 
 
 def test_it_makes_text_safe_for_spreadsheets():
-    from kpis.exports import safe_text
+    from kpis.reads.exports import safe_text
 
     assert safe_text("=HYPERLINK()") == "'=HYPERLINK()"
     assert safe_text("@SUM") == "'@SUM"

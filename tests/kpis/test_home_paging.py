@@ -7,11 +7,11 @@ from django.core.cache import caches
 from django.utils import timezone
 
 from contracts.models import Contract
-from kpis.demo_data import generate
 from kpis.models import QuarterlyReturn, Reading
-from kpis.scorecard import latest_counts
-from kpis.summary import Counts, summarise
-from kpis.views.scrutiny import CONTRACTS_PER_PAGE
+from kpis.pages.scrutiny import CONTRACTS_PER_PAGE
+from kpis.reads.scorecard import latest_counts
+from kpis.reads.summary import Counts, summarise
+from kpis.writes.demo_data import generate
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from contracts.models import ServiceArea
 from kpis.models import Kpi, Reading, ReportingPeriod
-from kpis.status import Status
+from kpis.rules.status import Status
 from tests.conftest import PASSWORD
 from tests.kpis.definition_files import to_csv
 

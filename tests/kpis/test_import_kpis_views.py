@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kpis.models import Kpi
 from kpis.models.period import quarter_end_for
-from kpis.views.definitions import rule_quarters
+from kpis.pages.definitions import rule_quarters
 from tests.conftest import PASSWORD
 from tests.kpis.definition_files import definitions_state, edit_xlsx, row, rows_of, to_csv
 

@@ -1,7 +1,7 @@
 """The KPI table on screen is a plain template loop: it must show what django-tables2 would.
 
 The page renders its rows itself (templates/kpis/_kpi_table_rows.html) for speed, while the
-table's sorting and downloads stay with django-tables2 (kpis/tables.py). These tests parse both
+table's sorting and downloads stay with django-tables2 (kpis/pages/tables.py). These tests parse both
 renderings, cell by cell with every attribute, and hold the downloads against the screen.
 """
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from contracts.models import Contract
 from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod
-from kpis.open_data import open_data_lines, open_data_rows
+from kpis.reads.open_data import open_data_lines, open_data_rows
 from tests.conftest import PASSWORD
 from tests.factories import make_area, make_contract, make_kpi, make_reading, make_return
 

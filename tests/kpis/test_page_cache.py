@@ -10,8 +10,9 @@ import pytest
 from django.core.management import call_command
 
 from contracts.models import Contract
-from kpis import decisions, services
 from kpis.models import Kpi, Unit
+from kpis.writes import decisions
+from kpis.writes import returns as return_writes
 from regime.services import record_relief
 from tests.kpis.definition_files import row, rows_of, to_csv
 from tests.kpis.import_files import OPEN_QUARTER, fill_xlsx
@@ -40,10 +41,10 @@ def _version(code: str) -> int:
 
 def _submitted(officer, contract):
     quarterly_return = start_return(officer, contract)
-    services.save_return(
+    return_writes.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
-    return services.submit_return(quarterly_return=quarterly_return, user=officer)
+    return return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
 
 
 def test_a_second_reading_of_a_page_comes_from_the_cache(client, committee_member, seed):
@@ -53,7 +54,7 @@ def test_a_second_reading_of_a_page_comes_from_the_cache(client, committee_membe
     url = "/contracts/ICT/?quarter=2019-03-31"
     # Sign-in's session and user, and the contract row that carries the version: no counting.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("kpis.views.scrutiny.scorecard", None)  # would fail if called again
+        patch.setattr("kpis.pages.scrutiny.scorecard", None)  # would fail if called again
         again = client.get(url).content.decode()
     assert (
         again.split("<main")[1].split("</main>")[0] == first.split("<main")[1].split("</main>")[0]
@@ -63,7 +64,7 @@ def test_a_second_reading_of_a_page_comes_from_the_cache(client, committee_membe
 def test_a_saved_return_shows_at_once(client, officer, manager, seed):
     quarterly_return = start_return(officer, seed["ICT"])
     assert _counts(_scorecard(client, manager)) == (0, 0)
-    services.save_return(
+    return_writes.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     # Every ICT KPI with a target gets a figure that meets it: 17 of the 19 (5 and 6 have none).
@@ -122,9 +123,9 @@ def test_a_change_of_target_shows_at_once(client, officer, manager, seed):
 def test_an_approval_and_a_reopening_show_at_once(client, officer, manager, committee_member, seed):
     quarterly_return = _submitted(officer, seed["ICT"])
     assert _counts(_scorecard(client, committee_member)) is None
-    services.approve_return(quarterly_return=quarterly_return, user=manager)
+    return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
     assert _counts(_scorecard(client, committee_member)) == (17, 17)
-    services.reopen_return(quarterly_return=quarterly_return, user=manager, reason="Typo in 3")
+    return_writes.reopen_return(quarterly_return=quarterly_return, user=manager, reason="Typo in 3")
     assert _counts(_scorecard(client, committee_member)) is None
 
 
@@ -168,7 +169,7 @@ def test_a_kpi_page_shows_a_saved_figure_at_once(client, officer, manager, seed)
     client.force_login(manager)
     assert "96.5%" not in client.get(kpi.get_absolute_url()).content.decode()
     reading = quarterly_return.period.readings.get(kpi=kpi)
-    services.save_draft(
+    return_writes.save_draft(
         quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading, "96.5")]
     )
     assert "96.5%" in client.get(kpi.get_absolute_url()).content.decode()
@@ -181,7 +182,7 @@ def test_the_kpi_table_shows_a_saved_figure_at_once(client, officer, manager, se
     url = f"/contracts/ICT/kpis/?quarter={Q3.isoformat()}"
     assert "96.5%" not in client.get(url).content.decode()
     reading = quarterly_return.period.readings.get(kpi=kpi)
-    services.save_draft(
+    return_writes.save_draft(
         quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading, "96.5")]
     )
     assert "96.5%" in client.get(url).content.decode()
@@ -251,6 +252,6 @@ def test_the_home_page_shows_a_submission_and_an_approval_at_once(
     assert "Awaiting approval" in after
     client.force_login(committee_member)
     assert "Awaiting approval" in client.get("/").content.decode()
-    services.approve_return(quarterly_return=quarterly_return, user=manager)
+    return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
     # ICT's latest approved quarter is now Dec-19: nothing awaits approval any more.
     assert "Awaiting approval" not in client.get("/").content.decode()

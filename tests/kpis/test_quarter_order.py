@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from contracts.models import Contract
-from kpis.quarters import contract_quarters, recent_first
+from kpis.rules.quarters import contract_quarters, recent_first
 from tests.conftest import PASSWORD
 
 TODAY = datetime.date(2020, 2, 10)  # 2019/20 Q4 in progress; Q3 ended 31 December 2019.

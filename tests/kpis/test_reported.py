@@ -4,8 +4,8 @@ import datetime
 
 from contracts.models import ServiceArea
 from kpis.models import Kpi, Reading, ReportingPeriod
-from kpis.reported import compare, suspended_kpis
-from kpis.summary import Counts
+from kpis.reads.reported import compare, suspended_kpis
+from kpis.reads.summary import Counts
 
 TODAY = datetime.date(2020, 6, 1)
 AREAS = ["STS", "BS", "CS", "BTSI", "FSS", "PROC"]  # the report's order

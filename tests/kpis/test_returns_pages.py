@@ -8,16 +8,17 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kpis import services
+from contracts import roles
 from kpis.choices import Direction, Frequency, ReturnState, UnitCode
 from kpis.models import Kpi, QuarterlyReturn, Reading
+from kpis.writes import returns as return_writes
 
 Q3 = datetime.date(2019, 12, 31)
 URL = "/contracts/{code}/returns/2019-12-31/"
 
 
 def _open(user, contract) -> QuarterlyReturn:
-    return services.open_return(contract=contract, end_date=Q3, user=user)
+    return return_writes.open_return(contract=contract, end_date=Q3, user=user)
 
 
 def _form_data(quarterly_return: QuarterlyReturn, **changes: dict) -> dict[str, str]:
@@ -229,7 +230,7 @@ def test_the_return_page_takes_the_same_queries_at_any_size(
     assert response.content.decode().count('class="govuk-fieldset"') == 22 + extra
     data = _form_data(quarterly_return, **{"R&B-K-009a": {"value": "x"}})
     # The page, and the draft save of the other rows (which finds nothing changed), after
-    # locking the contract's row, then the return's (kpis/locks.py).
+    # locking the contract's row, then the return's (kpis/writes/locks.py).
     with django_assert_num_queries(19):
         assert client.post(URL.format(code="PSSP"), data).status_code == 200
 
@@ -274,3 +275,21 @@ def manager_client(manager, seed):
     client = Client()
     client.force_login(manager)
     return client, _kpi_id(seed["ICT"], "1")
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_return_page_works_out_the_users_part_once(client, officer, seed, monkeypatch, method):
+    # The page asks the permission table many times (the actions offered, each row, the
+    # requests): the officer's part in the contract is worked out once for all of them.
+    quarterly_return = _open(officer, seed["PSSP"])
+    worked_out = []
+    real = roles._work_out_part
+    monkeypatch.setattr(roles, "_work_out_part", lambda *a: worked_out.append(a) or real(*a))
+    client.force_login(officer)
+    # A figure refused: the save is tried, then the page shown again with the refusal.
+    data = (
+        _form_data(quarterly_return, **{"R&B-K-009a": {"value": "x"}}) if method == "post" else None
+    )
+    response = getattr(client, method)(URL.format(code="PSSP"), data)
+    assert response.status_code == 200
+    assert [contract_id for _, contract_id in worked_out] == [seed["PSSP"].pk]

@@ -5,9 +5,9 @@ import datetime
 
 from kpis.choices import ReturnState
 from kpis.models import Kpi, Reading, ReportingPeriod
-from kpis.scorecard import latest_counts, left_out, scorecard
-from kpis.summary import Counts
-from kpis.visibility import PUBLIC, Sight
+from kpis.permissions.sight import PUBLIC, Sight
+from kpis.reads.scorecard import latest_counts, left_out, scorecard
+from kpis.reads.summary import Counts
 from tests.factories import make_reading, make_return
 
 TODAY = datetime.date(2020, 6, 1)

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 from kpis.models import PublishedSummary, Reading, ReportingPeriod
-from kpis.summary import summarise
+from kpis.reads.summary import summarise
 
 QUARTERS = ["2018-06-30", "2018-09-30", "2018-12-31", "2019-03-31", "2019-06-30", "2019-09-30"]
 COLUMNS = (

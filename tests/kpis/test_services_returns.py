@@ -5,10 +5,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from kpis import decisions, permissions, services
+from kpis import permissions
 from kpis.choices import Direction, Frequency, ReturnState, UnitCode
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension
 from kpis.models.period import quarter_end_for
+from kpis.writes import decisions
+from kpis.writes import returns as return_writes
 from tests.kpis.returns import Q3, fill_return, reading_in, row_entry, start_return
 
 
@@ -76,7 +78,7 @@ def test_it_saves_only_changed_rows_with_history_and_new_versions(officer, seed)
     quarterly_return = start_return(officer, seed["PSSP"])
     reading = reading_in(quarterly_return, "R&B-K-009a")
     untouched = reading_in(quarterly_return, "FS-K-002")
-    changed = services.save_return(
+    changed = return_writes.save_return(
         quarterly_return=quarterly_return,
         user=officer,
         entries=[row_entry(reading, 99), row_entry(untouched)],
@@ -96,8 +98,8 @@ def test_it_saves_nothing_when_any_row_is_wrong(officer, seed):
     quarterly_return = start_return(officer, seed["PSSP"])
     good = reading_in(quarterly_return, "R&B-K-009a")
     bad = reading_in(quarterly_return, "FS-K-002")
-    with pytest.raises(services.ReturnInvalid) as refused:
-        services.save_return(
+    with pytest.raises(return_writes.ReturnInvalid) as refused:
+        return_writes.save_return(
             quarterly_return=quarterly_return,
             user=officer,
             entries=[row_entry(good, 99), row_entry(bad, 120)],
@@ -117,11 +119,11 @@ def test_it_asks_for_commentary_on_a_miss_before_submission_not_on_each_save(off
     quarterly_return = start_return(officer, seed["ICT"])
     reading = reading_in(quarterly_return, "1")
     miss = reading.kpi.failure
-    services.save_return(
+    return_writes.save_return(
         quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading, miss)]
     )
-    problems = services.incomplete_rows(quarterly_return)
-    assert (reading.kpi_id, "commentary", services.COMMENTARY_MESSAGE) in problems
+    problems = return_writes.incomplete_rows(quarterly_return)
+    assert (reading.kpi_id, "commentary", return_writes.COMMENTARY_MESSAGE) in problems
 
 
 def test_a_draft_save_keeps_the_valid_rows_and_reports_the_others(officer, seed):
@@ -130,7 +132,7 @@ def test_a_draft_save_keeps_the_valid_rows_and_reports_the_others(officer, seed)
         reading_in(quarterly_return, "R&B-K-009a"),
         reading_in(quarterly_return, "PAY-K-001"),
     )
-    saved = services.save_draft(
+    saved = return_writes.save_draft(
         quarterly_return=quarterly_return,
         user=officer,
         entries=[row_entry(good, 99), row_entry(bad, 120)],
@@ -145,11 +147,11 @@ def test_a_draft_save_keeps_the_valid_rows_and_reports_the_others(officer, seed)
 def test_it_keeps_the_first_save_when_two_people_edit_the_same_row(officer, manager, seed):
     quarterly_return = start_return(officer, seed["PSSP"])
     seen = reading_in(quarterly_return, "R&B-K-009a")
-    services.save_return(
+    return_writes.save_return(
         quarterly_return=quarterly_return, user=manager, entries=[row_entry(seen, 98)]
     )
-    with pytest.raises(services.EditConflict) as conflict:
-        services.save_return(
+    with pytest.raises(return_writes.EditConflict) as conflict:
+        return_writes.save_return(
             quarterly_return=quarterly_return, user=officer, entries=[row_entry(seen, 97)]
         )
     # The other person's row as they saved it: figure, version, KPI, quarter and when.
@@ -165,13 +167,13 @@ def test_only_a_manager_sets_a_quarters_target(officer, manager, seed):
     quarterly_return = start_return(officer, seed["PSSP"])
     reading = reading_in(quarterly_return, "CS-K-002")
     with pytest.raises(PermissionDenied):
-        services.save_return(
+        return_writes.save_return(
             quarterly_return=quarterly_return,
             user=officer,
             entries=[row_entry(reading, target=88)],
             set_targets=True,
         )
-    services.save_return(
+    return_writes.save_return(
         quarterly_return=quarterly_return,
         user=manager,
         entries=[row_entry(reading, target=88)],
@@ -182,7 +184,7 @@ def test_only_a_manager_sets_a_quarters_target(officer, manager, seed):
     assert reading.version == 2
     # The officer's page has no target field: their entry carries none, and changes nothing.
     assert (
-        services.save_return(
+        return_writes.save_return(
             quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading)]
         )
         == []
@@ -193,8 +195,8 @@ def test_only_a_manager_sets_a_quarters_target(officer, manager, seed):
 
 def test_it_will_not_submit_a_return_with_missing_figures(officer, seed):
     quarterly_return = start_return(officer, seed["ICT"])
-    with pytest.raises(services.ReturnIncomplete) as refused:
-        services.submit_return(quarterly_return=quarterly_return, user=officer)
+    with pytest.raises(return_writes.ReturnIncomplete) as refused:
+        return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
     assert len(refused.value.problems) == Kpi.objects.for_contract(seed["ICT"]).count()
     quarterly_return.refresh_from_db()
     assert quarterly_return.state == ReturnState.DRAFT
@@ -202,25 +204,25 @@ def test_it_will_not_submit_a_return_with_missing_figures(officer, seed):
 
 def test_it_locks_an_approved_return_and_reopens_it_with_a_reason(officer, manager, seed):
     quarterly_return = start_return(officer, seed["ICT"])
-    services.save_return(
+    return_writes.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     with pytest.raises(PermissionDenied):
-        services.approve_return(quarterly_return=quarterly_return, user=officer)
-    services.submit_return(quarterly_return=quarterly_return, user=officer)
-    services.approve_return(quarterly_return=quarterly_return, user=manager)
+        return_writes.approve_return(quarterly_return=quarterly_return, user=officer)
+    return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
+    return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
     reading = reading_in(quarterly_return, "1")
     with pytest.raises(permissions.ReturnLocked):
-        services.save_return(
+        return_writes.save_return(
             quarterly_return=quarterly_return, user=manager, entries=[row_entry(reading, 1)]
         )
     with pytest.raises(permissions.ReturnLocked):
-        services.ensure_editable(reading, manager)
+        return_writes.ensure_editable(reading, manager)
     with pytest.raises(ValidationError, match="Say why"):
-        services.reopen_return(quarterly_return=quarterly_return, user=manager, reason="  ")
+        return_writes.reopen_return(quarterly_return=quarterly_return, user=manager, reason="  ")
     reason = "Supplier corrected the March figure for KPI 1 after an audit. " * 3
-    services.reopen_return(quarterly_return=quarterly_return, user=manager, reason=reason)
-    services.ensure_editable(reading, manager)
+    return_writes.reopen_return(quarterly_return=quarterly_return, user=manager, reason=reason)
+    return_writes.ensure_editable(reading, manager)
     quarterly_return.refresh_from_db()
     assert quarterly_return.state == ReturnState.DRAFT
     assert quarterly_return.reopen_reason == reason.strip()
@@ -300,7 +302,7 @@ def test_it_saves_a_forty_kpi_return_in_a_bounded_number_of_queries(
         pk=quarterly_return.pk
     )
     with django_assert_max_num_queries(20):
-        changed = services.save_return(
+        changed = return_writes.save_return(
             quarterly_return=quarterly_return, user=officer, entries=entries
         )
     assert len(changed) == 40
@@ -312,7 +314,7 @@ def test_it_opens_a_return_in_the_same_queries_however_many_kpis(
     officer, seed, code, kpis, django_assert_num_queries
 ):
     # Whatever the number of KPIs, their rows and history are written in one insert each. The
-    # contract's row is locked before the return is looked for (kpis/locks.py).
+    # contract's row is locked before the return is looked for (kpis/writes/locks.py).
     with django_assert_num_queries(19):
         quarterly_return = start_return(officer, seed[code])
     readings = Reading.objects.filter(kpi__contract=seed[code], period=quarterly_return.period)

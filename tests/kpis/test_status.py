@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kpis.choices import Direction, ThresholdBasis
-from kpis.status import RANK, Rule, Status, evaluate, judge
+from kpis.rules.status import RANK, Rule, Status, evaluate, judge
 
 HIGHER = Direction.HIGHER
 LOWER = Direction.LOWER

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from kpis.choices import Direction, Frequency, ThresholdBasis, UnitCode
 from kpis.models import Reading, RuleChange, Suspension
-from kpis.status import Status
+from kpis.rules.status import Status
 from tests.factories import make_area, make_contract, make_kpi, period
 
 QUARTER_ENDS = [

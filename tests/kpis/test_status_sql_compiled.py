@@ -7,8 +7,7 @@ import datetime
 import pytest
 
 from kpis.models import Kpi, Reading, ReportingPeriod
-from kpis.querysets import readings_with_status
-from kpis.status import Status
+from kpis.rules.status import Status
 
 DAYS = [datetime.date(2018, 8, 15), datetime.date(2019, 2, 1), datetime.date(2026, 1, 1)]
 
@@ -26,7 +25,7 @@ def _seen(r: Reading) -> tuple:
 def test_it_agrees_with_the_orm_on_every_seed_reading(seed, today, django_assert_num_queries):
     kpi_ids = list(Kpi.objects.values_list("pk", flat=True))
     period_ids = list(ReportingPeriod.objects.values_list("pk", flat=True))
-    found = readings_with_status(kpi_ids=kpi_ids, period_ids=period_ids, today=today)
+    found = Reading.objects.judged(kpi_ids=kpi_ids, period_ids=period_ids, today=today)
     assert len(found) == Reading.objects.count() > 100
     # The units the figures were reported in come with them, as select_related would bring them.
     with django_assert_num_queries(0):
@@ -39,7 +38,7 @@ def test_it_reads_only_the_kpis_and_quarters_asked_for(seed):
     kpi = Kpi.objects.get(contract__code="PSSP", reference="R&B-K-009")
     march = ReportingPeriod.objects.get(end_date="2019-03-31")
     june = ReportingPeriod.objects.get(end_date="2018-06-30")
-    found = readings_with_status(
+    found = Reading.objects.judged(
         kpi_ids=[kpi.pk], period_ids=[march.pk, june.pk], today=datetime.date(2019, 6, 1)
     )
     assert sorted((r.kpi_id, r.period_id) for r in found) == sorted(
@@ -51,5 +50,5 @@ def test_it_reads_only_the_kpis_and_quarters_asked_for(seed):
 
 def test_it_reads_nothing_when_nothing_is_asked_for(seed, django_assert_num_queries):
     with django_assert_num_queries(0):
-        assert readings_with_status(kpi_ids=[], period_ids=[1], today=DAYS[0]) == []
-        assert readings_with_status(kpi_ids=[1], period_ids=[], today=DAYS[0]) == []
+        assert Reading.objects.judged(kpi_ids=[], period_ids=[1], today=DAYS[0]) == []
+        assert Reading.objects.judged(kpi_ids=[1], period_ids=[], today=DAYS[0]) == []

@@ -6,8 +6,9 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from kpis import decisions, services
 from kpis.models import Kpi, Suspension, SuspensionRequest
+from kpis.writes import decisions
+from kpis.writes import returns as return_writes
 from tests.kpis.returns import Q3
 
 RETURN = "/contracts/PSSP/returns/2019-12-31/"
@@ -15,7 +16,7 @@ RETURN = "/contracts/PSSP/returns/2019-12-31/"
 
 @pytest.fixture
 def draft(officer, seed):
-    return services.open_return(contract=seed["PSSP"], end_date=Q3, user=officer)
+    return return_writes.open_return(contract=seed["PSSP"], end_date=Q3, user=officer)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 
 from kpis.models import PublishedSummary, Reading, ReportingPeriod
-from kpis.summary import summarise
+from kpis.reads.summary import summarise
 
 # (measured, met) computed from Appendix B, for the three quarters table 4.3 prints.
 COMPUTED = {

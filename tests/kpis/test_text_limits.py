@@ -13,10 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from kpis import decisions, services
 from kpis.imports.parse import COLUMNS
 from kpis.imports.template import template_xlsx
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension
+from kpis.writes import decisions
+from kpis.writes import returns as return_writes
 from tests.admin_forms import form_data
 from tests.kpis.import_files import OPEN_QUARTER, database_state, rows_of, to_csv
 from tests.kpis.returns import reading_in, row_entry
@@ -28,7 +29,7 @@ UPLOAD = "/contracts/ICT/import/"
 
 @pytest.fixture
 def draft(officer, seed) -> QuarterlyReturn:
-    return services.open_return(contract=seed["ICT"], end_date=OPEN_QUARTER, user=officer)
+    return return_writes.open_return(contract=seed["ICT"], end_date=OPEN_QUARTER, user=officer)
 
 
 def _csv(seed, **cells: str) -> bytes:
@@ -112,8 +113,8 @@ def test_the_command_line_import_refuses_commentary_the_return_page_would(
 
 def test_the_service_refuses_commentary_the_return_page_would(officer, draft):
     reading = reading_in(draft, "3")
-    with pytest.raises(services.ReturnInvalid) as refused:
-        services.save_return(
+    with pytest.raises(return_writes.ReturnInvalid) as refused:
+        return_writes.save_return(
             quarterly_return=draft,
             user=officer,
             entries=[row_entry(reading, 80, commentary="x" * 4_001)],
@@ -185,7 +186,9 @@ def test_a_reopening_keeps_its_reason_to_the_forms_length(officer, manager, seed
         contract=seed["ICT"], period__end_date=datetime.date(2019, 9, 30)
     )
     with pytest.raises(ValidationError, match="Keep the reason to 2,000 characters or fewer"):
-        services.reopen_return(quarterly_return=quarterly_return, user=manager, reason="r" * 2_001)
+        return_writes.reopen_return(
+            quarterly_return=quarterly_return, user=manager, reason="r" * 2_001
+        )
     quarterly_return.refresh_from_db()
     assert quarterly_return.state == "approved"
 

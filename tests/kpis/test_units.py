@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from kpis import display
 from kpis.models import Kpi, Reading, Unit, UnitKind
+from kpis.reads import display
 from tests.factories import make_area, make_contract, make_kpi, make_reading, make_return
 
 HOMES = {"label": "Number of homes improved", "kind": UnitKind.COUNT, "symbol": "homes"}

@@ -99,7 +99,7 @@ def test_it_answers_another_contracts_officer_404_on_every_action_of_an_approved
     client, outsider
 ):
     """They read the approved quarter like anyone; what they may never do to it is not theirs to
-    know about, as on every other page of the contract's work (kpis/access.py)."""
+    know about, as on every other page of the contract's work (kpis/permissions/fetch.py)."""
     client.force_login(outsider)
     for method, url, data in _approved_return_actions(outsider):
         assert getattr(client, method)(url, data).status_code == 404, (method, url)

@@ -1,4 +1,4 @@
-"""kpis/visibility.py asked directly: which quarters' figures each part sees, as sets and as SQL.
+"""kpis/permissions/sight.py and `kpis.models.returns.in_states_q` asked directly: which quarters' figures each part sees, as sets and as SQL.
 
 tests/kpis/test_visibility.py proves the rule on every page and download; this pins the rule
 itself against the permission table's "see the figures" row, written out by hand.
@@ -11,13 +11,12 @@ import pytest
 from contracts.roles import Part
 from kpis.choices import ReturnState
 from kpis.models import QuarterlyReturn, Reading
+from kpis.models.returns import in_states_q, public_q
 from kpis.permissions import NO_RETURN
-from kpis.visibility import (
+from kpis.permissions.sight import (
     PUBLIC,
     PUBLIC_STATES,
     Sight,
-    in_states_q,
-    public_q,
     readable_states,
 )
 from tests.factories import make_area, make_contract, make_kpi, make_reading, make_return

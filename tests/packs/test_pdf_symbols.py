@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from kpis.display import IN_PROGRESS, SYMBOLS
+from kpis.reads.display import IN_PROGRESS, SYMBOLS
 
 # The due-date tags (templates/kpis/returns/_due_tag.html) use these beside their words.
 DUE_SYMBOLS = ["!", "◔", "✓", "·"]

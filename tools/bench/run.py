@@ -51,7 +51,8 @@ CONTRACT_PAGES = {
 }
 QUERY_BUDGET, SAVE_BUDGET = 12, 20
 HOME_BUDGET_MS, GENERATE_BUDGET_S = 200, 60
-# Pages whose middle is kept in the page cache (kpis.page_cache) until the contract's data changes.
+# Pages whose middle is kept in the page cache (kpis.pages.page_cache) until the contract's data
+# changes.
 CACHED_PAGES = ("contract_scorecard", "kpi_table", "kpi_detail")
 
 
@@ -303,7 +304,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from kpis import demo_data
+    from kpis.writes import demo_data
 
     call_command("migrate", verbosity=0)
     port = world.free_port()

@@ -67,8 +67,8 @@ def prepare() -> tuple[list[Saver], list[tuple[str, dict]]]:
 
     from contracts.models import Contract
     from contracts.roles import Role
-    from kpis import demo_data
     from kpis.models import QuarterlyReturn
+    from kpis.writes import demo_data
 
     call_command("migrate", verbosity=0)
     demo_data.generate(contracts=max(SAVERS, 4), kpis=40, quarters=8)

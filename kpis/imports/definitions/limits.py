@@ -2,8 +2,8 @@
 
 A request must finish well inside gunicorn's worker timeout (30 s, serco_kpi/gunicorn.conf.py).
 New KPIs are written in bulk, a fixed number of queries whatever their number; a change of target
-or thresholds goes through `kpis.decisions.change_rule` one KPI at a time, some 25 queries each.
-Measured on PostgreSQL on the 2-core server while others worked on it (load 3 to 4), through
+or thresholds goes through `kpis.writes.decisions.change_rule` one KPI at a time, some 25 queries
+each. Measured on PostgreSQL on the 2-core server while others worked on it (load 3 to 4), through
 the pages, with two returns open (docs/imports.md, "Setting up a contract and importing its KPI
 definitions"):
 

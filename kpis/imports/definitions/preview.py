@@ -17,8 +17,8 @@ from kpis.imports.definitions import columns as c
 from kpis.imports.definitions.limits import WEB, DefinitionLimits, too_many_rule_changes
 from kpis.imports.parse import FileProblem, RawRow, cell_text, read_rows
 from kpis.models import Kpi, Reading, Unit
-from kpis.numbers import plain_number
 from kpis.permissions import Action, may_ever
+from kpis.rules.numbers import plain_number
 
 # Compared, in this order, between a KPI held and its row; the service area by its code.
 COMPARED = (

@@ -14,10 +14,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from contracts.models import Contract
 from kpis.choices import Direction, Frequency, ThresholdBasis
-from kpis.exports import safe_text
 from kpis.imports.definitions import columns as c
 from kpis.imports.definitions.preview import shown
 from kpis.models import Kpi, Unit
+from kpis.reads.exports import safe_text
 
 NUMBER_COLUMNS = {c.TARGET, c.DETRIMENT, c.FAILURE}
 WIDTHS = [14, 60, 12, 30, 12, 20, 18, 10, 10, 12, 12, 16, 40]

@@ -1,5 +1,5 @@
 """The one write of a definitions import: new service areas, new KPIs and changes to KPIs held,
-all or none. A change of target, strictness or thresholds goes through `kpis.decisions.
+all or none. A change of target, strictness or thresholds goes through `kpis.writes.decisions.
 change_rule`, from the quarter named, so that earlier quarters keep the rule they were judged by.
 """
 
@@ -15,12 +15,12 @@ from django.db.models import Max
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from contracts.models import ServiceArea
-from kpis import decisions, locks
 from kpis.choices import ReturnState
 from kpis.imports.definitions.preview import DefinitionsPreview
 from kpis.imports.write import change_reason
 from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod
 from kpis.permissions import Action, require
+from kpis.writes import decisions, locks
 
 REASON_MESSAGE = "Say why the KPIs are changing"
 # What a changed row that keeps its target and thresholds may change (see `preview.COMPARED`).
@@ -81,7 +81,7 @@ def import_definitions(
     A change of target or thresholds goes through `decisions.change_rule`, one KPI at a time.
     """
     contract = preview.contract
-    # First, as every decision about the contract's quarters does (kpis.locks): a change of
+    # First, as every decision about the contract's quarters does (kpis.writes.locks): a change of
     # rule below reads the returns' states, and new KPIs join the returns not yet approved.
     locks.lock_contracts(contract.pk)
     require(user, Action.DEFINE_KPIS, contract_id=contract.pk)

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from kpis.management.commands._export import StreamCommand
-from kpis.open_data import open_data_lines
+from kpis.reads.open_data import open_data_lines
 
 
 class Command(StreamCommand):

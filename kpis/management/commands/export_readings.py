@@ -1,5 +1,5 @@
-from kpis.exports import READINGS_HEADER, reading_rows
 from kpis.management.commands._export import ExportCommand
+from kpis.reads.exports import READINGS_HEADER, reading_rows
 
 
 class Command(ExportCommand):

@@ -1,5 +1,5 @@
-from kpis.exports import SUMMARY_HEADER, summary_rows
 from kpis.management.commands._export import ExportCommand
+from kpis.reads.exports import SUMMARY_HEADER, summary_rows
 
 
 class Command(ExportCommand):

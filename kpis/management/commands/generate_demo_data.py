@@ -1,4 +1,5 @@
-"""`manage.py generate_demo_data --contracts 50 --kpis 40 --quarters 20`: see kpis/demo_data.py."""
+"""`manage.py generate_demo_data --contracts 50 --kpis 40 --quarters 20`: see
+kpis/writes/demo_data.py."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from argparse import ArgumentParser
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kpis import demo_data
 from kpis.models.period import is_quarter_end
+from kpis.writes import demo_data
 
 
 def _positive(raw: str) -> int:

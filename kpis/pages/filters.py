@@ -1,0 +1,125 @@
+"""Filters for the KPI performance table: service area, frequency, status and quarters shown."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, QuerySet
+
+from contracts.models import Contract
+from kpis.choices import Frequency
+from kpis.models import Kpi, Reading, ReportingPeriod
+from kpis.permissions.sight import Sight
+from kpis.rules.quarters import periods_recent_first
+from kpis.rules.status import Status
+
+DEFAULT_QUARTERS = 4
+
+
+def default_quarters(periods: Sequence[ReportingPeriod]) -> list[ReportingPeriod]:
+    """The latest four quarters, oldest first."""
+    return list(periods)[-DEFAULT_QUARTERS:]
+
+
+def _choices(periods: Sequence[ReportingPeriod], today: datetime.date) -> list[tuple[str, str]]:
+    # Offered the latest ended quarter first; the table still shows them oldest first.
+    return [(p.end_date.isoformat(), p.label) for p in periods_recent_first(periods, today)]
+
+
+def _picked(form: forms.Form, periods: Sequence[ReportingPeriod]) -> list[ReportingPeriod]:
+    form.errors  # noqa: B018 (validates, so that cleaned_data holds the valid fields)
+    chosen = set(form.cleaned_data.get("quarter") or [])
+    picked = [p for p in periods if p.end_date.isoformat() in chosen]
+    return picked or default_quarters(periods)
+
+
+class QuarterForm(forms.Form):
+    """Which quarters the scorecard shows."""
+
+    quarter = forms.MultipleChoiceField(
+        label="Quarters shown",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose quarters from the list: %(value)s is not one."},
+    )
+
+    def __init__(
+        self, data=None, *, periods: Sequence[ReportingPeriod], today: datetime.date
+    ) -> None:
+        super().__init__(data)
+        self.periods = list(periods)
+        self.fields["quarter"].choices = _choices(self.periods, today)
+
+    @property
+    def shown_periods(self) -> list[ReportingPeriod]:
+        if not self.is_bound:
+            return default_quarters(self.periods)
+        return _picked(self, self.periods)
+
+
+class KpiFilter(django_filters.FilterSet):
+    service_area = django_filters.ModelChoiceFilter(
+        label="Service area",
+        queryset=None,
+        to_field_name="code",
+        empty_label="All service areas",
+    )
+    frequency = django_filters.ChoiceFilter(
+        label="Frequency", choices=Frequency.choices, empty_label="Any frequency"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status in a quarter shown",
+        choices=Status.choices,
+        empty_label="Any status",
+        method="filter_status",
+    )
+    quarter = django_filters.MultipleChoiceFilter(
+        label="Quarters shown",
+        choices=[],
+        method="filter_nothing",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Kpi
+        fields = ["service_area", "frequency", "status", "quarter"]
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        contract: Contract,
+        periods: Sequence[ReportingPeriod],
+        today: datetime.date,
+        sight: Sight,
+        **kwargs,
+    ) -> None:
+        self.periods = list(periods)
+        self.today = today
+        self.sight = sight
+        queryset = Kpi.objects.for_contract(contract).in_report_order()
+        super().__init__(data, queryset=queryset, **kwargs)
+        self.filters["service_area"].queryset = contract.service_areas.all()
+        self.filters["quarter"].extra["choices"] = _choices(self.periods, today)
+
+    @property
+    def shown_periods(self) -> list[ReportingPeriod]:
+        """The quarters ticked, or the latest four when none are (or the choice is invalid)."""
+        return _picked(self.form, self.periods) if self.is_bound else default_quarters(self.periods)
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Only quarters whose figures the reader sees: a status must not leak a hidden figure.
+        readable = self.sight.shown(self.shown_periods)
+        matching = (
+            Reading.objects.filter(kpi=OuterRef("pk"), period__in=[p.pk for p in readable])
+            .with_status(self.today)
+            .filter(status=value)
+        )
+        return queryset.filter(Exists(matching))
+
+    def filter_nothing(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        # The quarters choose the table's columns, not its rows.
+        return queryset

@@ -1,0 +1,270 @@
+"""Forms for the quarterly return: one small form per KPI, and the forms around the workflow.
+
+Every field is typed text, so that whatever the user entered comes back to them unchanged when
+something is wrong. The unit rules are the model's own (`Reading.clean`, `Kpi.figure_problem`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from contracts.dates import validate_near_today
+from contracts.limits import REASON_LENGTH, too_long_message
+from kpis.models import Kpi, Reading, ReportingPeriod
+from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
+from kpis.models.returns import COMMENTARY_LENGTH, NOT_MEASURED_LENGTH
+from kpis.writes.returns import RowEntry, misses_target
+
+NUMBER_MESSAGES = {
+    "invalid": "Enter a number, like 95 or 2.5",
+    "max_digits": "Enter a number with no more than 12 digits",
+    "max_decimal_places": "Enter a number with no more than 4 decimal places",
+    "max_whole_digits": "Enter a number below 100,000,000",
+}
+
+
+class FigureField(forms.DecimalField):
+    """A number typed as text: a trailing % sign and thousands separators are allowed."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("error_messages", NUMBER_MESSAGES)
+        super().__init__(max_digits=12, decimal_places=4, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removesuffix("%").replace(",", "").strip()
+        return super().to_python(value)
+
+    def widget_attrs(self, widget) -> dict:
+        # inputmode rather than type=number: browsers discard what a number input cannot parse.
+        return {"inputmode": "decimal", "spellcheck": "false", "autocomplete": "off"}
+
+
+def figure_text(value: Decimal | None) -> str:
+    """A stored figure as a person would type it: 95, not 95.0000."""
+    if value is None:
+        return ""
+    return format(value.normalize(), "f")
+
+
+class ReturnRowForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    value = FigureField(label="Figure")
+    not_measured_reason = forms.CharField(
+        label="Or, the reason it was not measured",
+        required=False,
+        max_length=NOT_MEASURED_LENGTH,
+        error_messages={"max_length": too_long_message("reason", NOT_MEASURED_LENGTH)},
+    )
+    commentary = forms.CharField(
+        label="Commentary",
+        required=False,
+        max_length=COMMENTARY_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": too_long_message("commentary", COMMENTARY_LENGTH)},
+    )
+    target_override = FigureField(label="Target this quarter")
+
+    def __init__(self, *args, reading: Reading, set_targets: bool, **kwargs) -> None:
+        self.reading = reading
+        self.kpi: Kpi = reading.kpi
+        kwargs.setdefault("prefix", f"kpi-{self.kpi.pk}")
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": reading.version if reading.pk else None,
+                "value": figure_text(reading.value),
+                "not_measured_reason": reading.not_measured_reason,
+                "commentary": reading.commentary,
+                "target_override": figure_text(reading.target_override),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.set_targets = set_targets
+        if not set_targets:
+            del self.fields["target_override"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors:
+            return data
+        candidate = Reading(
+            kpi=self.kpi,
+            period=self.reading.period,
+            unit_id=self.reading.unit_id or self.kpi.unit_id,
+            value=data.get("value"),
+            not_measured_reason=data.get("not_measured_reason", "").strip(),
+            target_override=(
+                data.get("target_override") if self.set_targets else self.reading.target_override
+            ),
+        )
+        try:
+            candidate.clean()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field in self.fields:
+                    self.add_error(field, messages[0])
+            return data
+        # Kept for the page to list as a to-do: commentary is required on submission only.
+        self.misses_target = misses_target(candidate)
+        return data
+
+    def entry(self) -> RowEntry:
+        data = self.cleaned_data
+        return RowEntry(
+            kpi_id=self.kpi.pk,
+            version=data.get("version"),
+            value=data.get("value"),
+            not_measured_reason=data.get("not_measured_reason", "").strip(),
+            commentary=data.get("commentary", "").strip(),
+            target_override=(
+                data.get("target_override") if self.set_targets else self.reading.target_override
+            ),
+        )
+
+    def add_problems(self, problems: dict[str, str]) -> None:
+        """Show problems the service found (the same rules, checked again under a lock)."""
+        for field, message in problems.items():
+            self.add_error(field if field in self.fields else None, message)
+
+    def take_version(self, version: int) -> None:
+        """After a conflict: keep what the user typed but base the next save on what is stored."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(version)
+        self.data = data
+
+
+@dataclass(frozen=True)
+class SummaryError:
+    href: str
+    message: str
+
+
+def error_summary(forms_with_labels: list[tuple[forms.Form, str]]) -> list[SummaryError]:
+    """Errors for the GOV.UK error summary, each linked to its field, in page order."""
+    summary: list[SummaryError] = []
+    for form, label in forms_with_labels:
+        for field, errors in form.errors.items():
+            if field == "__all__":
+                anchor = next(iter(form.fields))
+                href = f"#{form[anchor].auto_id}"
+            else:
+                href = f"#{form[field].auto_id}"
+                # A group of radios or checkboxes is reached through its first one.
+                if isinstance(
+                    form.fields[field].widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)
+                ):
+                    href += "_0"
+            for message in errors:
+                summary.append(SummaryError(href, f"{label}{message}"))
+    return summary
+
+
+def quarter_label(end: datetime.date) -> str:
+    return ReportingPeriod(end_date=end, **ReportingPeriod.fields_for(end)).long_label
+
+
+def quarter_choices(ends: list[datetime.date]) -> list[tuple[str, str]]:
+    return [(end.isoformat(), quarter_label(end)) for end in ends]
+
+
+class StartReturnForm(forms.Form):
+    end_date = forms.TypedChoiceField(
+        label="Quarter",
+        coerce=datetime.date.fromisoformat,
+        error_messages={
+            "required": "Choose the quarter to start a return for",
+            "invalid_choice": "Choose one of the quarters listed",
+        },
+    )
+
+    def __init__(self, *args, quarters: list[datetime.date], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["end_date"].choices = quarter_choices(quarters)
+
+
+def reason_field(label: str, required: str, *, rows: int = 3, what: str = "reason"):
+    """A required reason in words, kept in full in the history (at most 2,000 characters, as
+    the models that keep it hold it to)."""
+    return forms.CharField(
+        label=label,
+        max_length=REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": required,
+            "max_length": too_long_message(what, REASON_LENGTH),
+        },
+    )
+
+
+class ReopenForm(forms.Form):
+    """The reason a manager gives for reopening an approved return or returning a submitted one."""
+
+    reason = reason_field(
+        "Why is the return being reopened?", "Say why the return is being reopened", rows=4
+    )
+
+    def __init__(self, *args, action: str = "reopen", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if action == "send_back":
+            field = self.fields["reason"]
+            field.label = "What must the officer correct?"
+            field.error_messages["required"] = "Say why the return is being returned"
+
+
+class QuarterEndField(forms.DateField):
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d/%m/%Y"])
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = "Enter the quarter's last day, like 2019-12-31"
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value and not is_quarter_end(value):
+            raise ValidationError(QUARTER_END_MESSAGE)
+        # The contract's term is checked where the contract is known: the model or service.
+        validate_near_today(value)
+
+
+class SuspensionForm(forms.Form):
+    kpi = forms.TypedChoiceField(
+        label="KPI",
+        coerce=int,
+        error_messages={
+            "required": "Choose the KPI to suspend",
+            "invalid_choice": "Choose one of the KPIs listed",
+        },
+    )
+    first_quarter = QuarterEndField(
+        label="First quarter suspended",
+        help_text="The quarter's last day, like 2019-12-31.",
+        error_messages={"required": "Enter the first quarter suspended"},
+    )
+    last_quarter = QuarterEndField(
+        label="Last quarter suspended (optional)",
+        required=False,
+        help_text="Leave empty while the suspension goes on.",
+    )
+    reason = reason_field("Why is the KPI suspended?", "Say why the KPI is suspended")
+
+    def __init__(self, *args, kpis: list[Kpi], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kpis = {kpi.pk: kpi for kpi in kpis}
+        self.fields["kpi"].choices = [("", "Choose a KPI")] + [
+            (kpi.pk, f"{kpi.reference}: {kpi.description[:80]}") for kpi in kpis
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        first, last = data.get("first_quarter"), data.get("last_quarter")
+        if first and last and last < first:
+            self.add_error("last_quarter", "The last quarter cannot come before the first.")
+        return data

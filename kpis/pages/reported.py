@@ -1,0 +1,33 @@
+"""Reported against computed: the supplier's published counts beside the app's."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from kpis.models import ReportingPeriod
+from kpis.permissions.fetch import get_contract_for
+from kpis.permissions.sight import Sight
+from kpis.reads.reported import compare, suspended_kpis
+
+
+@login_required
+def reported_against_computed(request: HttpRequest, code: str) -> HttpResponse:
+    today = timezone.localdate()
+    contract = get_contract_for(request.user, code)
+    readable = Sight.of(request.user, contract).shown(
+        ReportingPeriod.objects.for_contract(contract)
+    )
+    comparisons = compare(contract, today, readable=readable)
+    return render(
+        request,
+        "kpis/reported.html",
+        {
+            "contract": contract,
+            "comparisons": comparisons,
+            "differences": [c for c in comparisons if c.differs],
+            "suspended": suspended_kpis(contract, today, readable=readable),
+        },
+    )

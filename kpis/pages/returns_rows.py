@@ -1,0 +1,211 @@
+"""The rows of a quarterly return page: every KPI of the contract, grouped by service area."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.http import QueryDict
+
+from contracts.models import ServiceArea
+from kpis.choices import Direction, ThresholdBasis
+from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension, Unit, UnitKind
+from kpis.pages.forms import ReturnRowForm, SummaryError, error_summary, figure_text
+from kpis.reads import display
+from kpis.rules.status import Rule, Status
+
+
+def with_unit(value: Decimal | None, unit: Unit) -> str:
+    if value is None:
+        return ""
+    return unit.write(figure_text(value), value)
+
+
+def target_text(kpi: Kpi, rule: Rule) -> str:
+    """The target in words, so that its direction is never left to be guessed."""
+    target = rule.target
+    if target is None:
+        return "No target set"
+    higher = kpi.direction == Direction.HIGHER
+    if rule.strict:
+        words = "more than" if higher else "less than"
+    else:
+        words = "at least" if higher else "at most"
+    return f"{words} {with_unit(target, kpi.unit)}"
+
+
+@dataclass
+class ReturnRow:
+    kpi: Kpi
+    reading: Reading
+    due: bool
+    suspension: Suspension | None
+    form: ReturnRowForm | None = None
+    conflict: Reading | None = None
+
+    @property
+    def target(self) -> str:
+        return target_text(self.kpi, self.reading.rule)
+
+    @property
+    def thresholds(self) -> str:
+        rule, parts = self.reading.rule, []
+        for name, value in (("detriment", rule.detriment), ("failure", rule.failure)):
+            if value is None:
+                continue
+            if rule.basis == ThresholdBasis.ABSOLUTE:
+                parts.append(f"{name} at {with_unit(value, self.kpi.unit)}")
+            else:
+                when = display.threshold(value, self.kpi.unit, self.kpi.direction, rule.basis)
+                parts.append(f"{name} when {when}")
+        return ", ".join(parts)
+
+    @property
+    def figure(self) -> str:
+        return with_unit(self.reading.value, self.reading.figure_unit)
+
+    @property
+    def status(self) -> Status | None:
+        """The stored status (computed by the database); none for a row not yet saved."""
+        value = getattr(self.reading, "status", None)
+        return Status(value) if value else None
+
+    @property
+    def would_have_been(self) -> Status | None:
+        value = getattr(self.reading, "would_have_been", None)
+        return Status(value) if value else None
+
+    @property
+    def unanswered(self) -> bool:
+        """Due, not suspended, and neither a figure nor a reason: blocks submission."""
+        reading = self.reading
+        return (
+            self.due
+            and self.suspension is None
+            and reading.value is None
+            and not reading.not_measured_reason
+        )
+
+    @property
+    def needs_commentary(self) -> bool:
+        """A missed target with no explanation yet: blocks submission."""
+        missed = {Status.BELOW_TARGET, Status.DETRIMENT, Status.FAILURE}
+        return self.status in missed and not self.reading.commentary
+
+    @property
+    def unit_label(self) -> str:
+        unit = self.kpi.unit
+        if unit.kind == UnitKind.PERCENT:
+            return "%"
+        return "pounds" if unit.kind == UnitKind.MONEY else unit.symbol
+
+    @property
+    def conflict_figure(self) -> str:
+        if self.conflict is None:
+            return ""
+        return with_unit(self.conflict.value, self.kpi.unit)
+
+    @property
+    def conflict_target(self) -> str:
+        if self.conflict is None or self.conflict.target_override is None:
+            return ""
+        return with_unit(self.conflict.target_override, self.kpi.unit)
+
+
+@dataclass
+class AreaGroup:
+    area: ServiceArea
+    rows: list[ReturnRow] = field(default_factory=list)
+
+
+@dataclass
+class ReturnPage:
+    quarterly_return: QuarterlyReturn
+    groups: list[AreaGroup]
+    suspensions: list[Suspension]
+
+    @property
+    def rows(self) -> list[ReturnRow]:
+        return [row for group in self.groups for row in group.rows]
+
+    @property
+    def forms(self) -> list[ReturnRowForm]:
+        return [row.form for row in self.rows if row.form is not None]
+
+    def row_for(self, kpi_id: int) -> ReturnRow | None:
+        return next((row for row in self.rows if row.kpi.pk == kpi_id), None)
+
+    def all_valid(self) -> bool:
+        # Validate every form, not just up to the first bad one, so all errors are shown.
+        results = [form.is_valid() for form in self.forms]
+        return all(results)
+
+    def error_summary(self) -> list[SummaryError]:
+        return error_summary(
+            [(row.form, f"{row.kpi.reference}: ") for row in self.rows if row.form]
+        )
+
+    @property
+    def unanswered(self) -> list[ReturnRow]:
+        return [row for row in self.rows if row.unanswered]
+
+    @property
+    def needs_commentary(self) -> list[ReturnRow]:
+        return [row for row in self.rows if row.needs_commentary]
+
+    @property
+    def answered_count(self) -> int:
+        return sum(1 for row in self.rows if row.due and not row.unanswered)
+
+    @property
+    def due_count(self) -> int:
+        return sum(1 for row in self.rows if row.due)
+
+    @property
+    def ready(self) -> bool:
+        return not self.unanswered and not self.needs_commentary
+
+    @property
+    def conflicts(self) -> list[ReturnRow]:
+        return [row for row in self.rows if row.conflict is not None]
+
+
+def build_page(
+    quarterly_return: QuarterlyReturn,
+    *,
+    today: datetime.date,
+    editable: bool,
+    set_targets: bool,
+    data: QueryDict | None = None,
+) -> ReturnPage:
+    """Every KPI of the contract with its reading in three queries, due KPIs first in each area."""
+    contract, period = quarterly_return.contract, quarterly_return.period
+    kpis = list(
+        Kpi.objects.for_contract(contract)
+        .in_report_order()
+        .select_related("service_area", "unit")
+        .prefetch_related("suspensions", "rule_changes")
+    )
+    readings = {
+        r.kpi_id: r
+        for r in Reading.objects.filter(kpi__contract=contract, period=period).with_status(today)
+    }
+    groups: dict[int, AreaGroup] = {}
+    suspensions = []
+    for kpi in kpis:
+        kpi.contract = contract
+        reading = readings.get(kpi.pk) or Reading(kpi=kpi, period=period, unit_id=kpi.unit_id)
+        reading.kpi, reading.period = kpi, period
+        suspension = next((s for s in kpi.suspensions.all() if s.covers(period)), None)
+        if suspension:
+            suspension.kpi = kpi
+            suspensions.append(suspension)
+        row = ReturnRow(kpi=kpi, reading=reading, due=kpi.is_due(period), suspension=suspension)
+        if editable:
+            row.form = ReturnRowForm(data, reading=reading, set_targets=set_targets)
+        groups.setdefault(kpi.service_area_id, AreaGroup(kpi.service_area)).rows.append(row)
+    for group in groups.values():
+        # Stable sort: report order is kept within the due and the not-due KPIs.
+        group.rows.sort(key=lambda row: not row.due)
+    return ReturnPage(quarterly_return, list(groups.values()), suspensions)

@@ -1,0 +1,172 @@
+"""The committee's overview pages: every contract at a glance, and one contract's scorecard."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from contracts.models import Contract
+from contracts.roles import contracts_worked_on
+from kpis.models import QuarterlyReturn, ReportingPeriod
+from kpis.pages import page_cache, panels
+from kpis.pages.filters import QuarterForm
+from kpis.permissions import Action, allowed, may_create_contract, may_ever
+from kpis.permissions.fetch import get_contract_for
+from kpis.permissions.sight import PUBLIC_STATES, Sight
+from kpis.reads import display
+from kpis.reads.scorecard import latest_counts, left_out, scorecard
+from kpis.reads.summary import Counts
+from kpis.rules import due
+
+CONTRACTS_PER_PAGE = 50
+
+
+def _contracts_page(request: HttpRequest, query: str):
+    contracts = Contract.objects.visible_to(request.user)
+    if query:
+        contracts = contracts.filter(
+            Q(name__icontains=query)
+            | Q(code__icontains=query)
+            | Q(supplier__icontains=query)
+            | Q(authority__icontains=query)
+        )
+    contracts = contracts.annotate(kpi_count=Count("kpis")).order_by("authority", "name", "pk")
+    return Paginator(contracts, CONTRACTS_PER_PAGE).get_page(request.GET.get("page"))
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    # NUL cannot be sent to PostgreSQL, and no name holds one.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    page = _contracts_page(request, query)
+    contracts = list(page.object_list)
+    # The returns panel: officers and managers see every contract they act on, whatever the
+    # page; readers and administrators, the contracts on this page.
+    worked = contracts_worked_on(request.user)
+    acted_on = contracts
+    if worked:
+        on_page = {c.pk for c in contracts}
+        acted_on = [c for c in contracts if c.pk in worked]
+        if not worked <= on_page:
+            acted_on = list(Contract.objects.filter(pk__in=worked).order_by("authority", "name"))
+    # A contract added or removed elsewhere moves the count and the pages' links.
+    body = page_cache.fragment_of_many(
+        request,
+        contracts + acted_on,
+        f"home:{page.paginator.count}",
+        lambda: _home_body(request, page, query, contracts, acted_on, bool(worked)),
+        query=_home_query(query, page),
+    )
+    return render(request, "kpis/home.html", {"body": body})
+
+
+def _home_query(query: str, page) -> str | None:
+    """The home page is kept per page of contracts, the number checked by the paginator; a
+    search is free text, which would make an entry per word typed, so it is built each time."""
+    if query:
+        return None
+    return f"page={page.number}"
+
+
+def _home_body(request, page, query: str, contracts, acted_on, panel_is_yours: bool):
+    today = timezone.localdate()
+    wanted = {c.pk for c in contracts} | {c.pk for c in acted_on}
+    returns = list(
+        QuarterlyReturn.objects.filter(contract__in=wanted)
+        .select_related("period")
+        .order_by("period__end_date")
+    )
+    # The headline is the latest quarter everyone may read; a later return still being worked
+    # on is shown as such, never with its figures.
+    latest: dict[int, QuarterlyReturn] = {}
+    in_progress: dict[int, QuarterlyReturn] = {}
+    for quarterly_return in returns:
+        contract_id = quarterly_return.contract_id
+        if quarterly_return.state in PUBLIC_STATES:
+            latest[contract_id] = quarterly_return
+            in_progress.pop(contract_id, None)
+        else:
+            in_progress[contract_id] = quarterly_return
+    counts = latest_counts(
+        {c.pk: latest[c.pk].period_id for c in contracts if c.pk in latest}, today
+    )
+    acted_ids = {c.pk for c in acted_on}
+    quarters = due.quarters_for(acted_on, today, [r for r in returns if r.contract_id in acted_ids])
+    for q in quarters:
+        q.can_open = q.quarterly_return is not None and allowed(
+            request.user, Action.READ, q.contract.pk, q.state
+        )
+    rows = [
+        (c, latest.get(c.pk), counts.get(c.pk, Counts()), in_progress.get(c.pk)) for c in contracts
+    ]
+    html = render_to_string(
+        "kpis/_home_body.html",
+        {
+            "rows": rows,
+            "page": page,
+            "query": query,
+            "quarters": quarters,
+            "panel_is_yours": panel_is_yours,
+            "today": today,
+            "overdue_after_days": settings.RETURN_OVERDUE_AFTER_DAYS,
+            "can_create_contract": may_create_contract(request.user),
+        },
+    )
+    return page_cache.Fragment(html)
+
+
+@login_required
+def contract_scorecard(request: HttpRequest, code: str) -> HttpResponse:
+    contract = get_contract_for(request.user, code)
+    today = timezone.localdate()
+    # Quarters asked for are checked against the contract's: a page asking for none is kept
+    # under no filter without reading them.
+    asked = page_cache.asked(request, QuarterForm.base_fields)
+    form = _quarter_form(asked, contract, today) if asked else None
+    query = page_cache.form_query(form) if form is not None else page_cache.NO_FILTER
+
+    body = page_cache.fragment(
+        request,
+        contract,
+        "scorecard",
+        lambda: _scorecard_body(request, contract, form, today),
+        query=query,
+    )
+    return render(request, "kpis/scorecard.html", {"contract": contract, "body": body})
+
+
+def _quarter_form(data, contract: Contract, today: datetime.date) -> QuarterForm:
+    return QuarterForm(data, periods=ReportingPeriod.objects.for_contract(contract), today=today)
+
+
+def _scorecard_body(
+    request: HttpRequest, contract: Contract, form: QuarterForm | None, today: datetime.date
+) -> page_cache.Fragment:
+    if form is None:
+        form = _quarter_form(None, contract, today)
+    periods = form.periods
+    shown = form.shown_periods
+    sight = Sight.of(request.user, contract)
+    html = render_to_string(
+        "kpis/_scorecard_body.html",
+        {
+            "contract": contract,
+            "form": form,
+            "shown_values": [p.end_date.isoformat() for p in shown],
+            "periods": periods,
+            "card": scorecard(contract, shown, today, sight=sight),
+            "sources": display.sources(shown, sight),
+            "left_out": left_out(contract, shown, today, sight=sight),
+            "scorecard_panels": panels.panels("scorecard", request, contract=contract),
+            "can_define_kpis": may_ever(request.user, Action.DEFINE_KPIS, contract.pk),
+        },
+    )
+    return page_cache.Fragment(html, has_errors=bool(form.errors))

@@ -1,0 +1,170 @@
+"""The KPI performance table (the report's Appendix B) as a django-tables2 table.
+
+On screen each quarter is one cell holding figure, target and status; the downloads split it
+into target, figure, status and note columns so that a spreadsheet can sort and count them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import django_tables2 as tables
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django_tables2.export import TableExport
+from tablib import Dataset
+
+from kpis.models import ReportingPeriod
+from kpis.reads import display
+from kpis.reads.exports import safe_text
+from kpis.reads.grid import Row
+
+_CELL = {"class": "govuk-table__cell"}
+_HEADER = {"class": "govuk-table__header"}
+_NARROW_HIDE = {
+    "th": {"class": "govuk-table__header app-narrow-hide", "scope": "col"},
+    "td": {"class": "govuk-table__cell app-narrow-hide"},
+}
+_PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+class QuarterColumn(tables.Column):
+    """One quarter's cell: figure, target and status, with the reason where there is no figure."""
+
+    def __init__(self, index: int, period: ReportingPeriod) -> None:
+        self.index = index
+        self.period = period
+        super().__init__(
+            accessor="kpi",
+            verbose_name=period.label,
+            orderable=False,
+            exclude_from_export=True,
+            attrs={"th": {**_HEADER, "scope": "col"}, "td": _CELL},
+        )
+
+    def render(self, record: Row) -> str:
+        return render_to_string("kpis/_quarter_cell.html", {"cell": record.cells[self.index]})
+
+
+class ExportColumn(tables.Column):
+    """A plain-text part of one quarter's cell, for the downloads only."""
+
+    def __init__(self, index: int, period: ReportingPeriod, part: str) -> None:
+        self.index = index
+        self.part = part
+        super().__init__(
+            accessor="kpi", verbose_name=f"{period.label} {part}", visible=False, orderable=False
+        )
+
+    def value(self, record: Row) -> str:
+        cell = record.cells[self.index]
+        return {
+            "target": cell.target_text,
+            "figure": cell.figure_text,
+            "status": cell.status_label,
+            "note": cell.note,
+        }[self.part]
+
+
+class KpiTable(tables.Table):
+    reference = tables.Column(
+        accessor="kpi__reference",
+        verbose_name="KPI",
+        order_by="reference_key",
+    )
+    # On a phone these give way to the figures; the KPI's page holds them all.
+    service_area = tables.Column(
+        accessor="kpi__service_area__code",
+        verbose_name="Service area",
+        order_by="area_key",
+        attrs=_NARROW_HIDE,
+    )
+    description = tables.Column(
+        accessor="kpi__description", verbose_name="Description", attrs=_NARROW_HIDE
+    )
+    frequency = tables.Column(
+        accessor="kpi__get_frequency_display", verbose_name="Frequency", attrs=_NARROW_HIDE
+    )
+
+    class Meta:
+        attrs = {
+            "class": "govuk-table app-table--compact app-table--sticky-first",
+            "thead": {"class": "govuk-table__head"},
+            "tbody": {"class": "govuk-table__body"},
+            "th": {**_HEADER, "scope": "col"},
+            "td": _CELL,
+        }
+        row_attrs = {"class": "govuk-table__row"}
+        template_name = "kpis/_govuk_table.html"
+        empty_text = "No KPIs match these filters."
+        orderable = True
+
+    def __init__(
+        self, rows: list[Row], periods: Sequence[ReportingPeriod], with_thresholds: bool, **kwargs
+    ) -> None:
+        extra: list[tuple[str, tables.Column]] = []
+        if with_thresholds:
+            for name in ("target", "detriment", "failure"):
+                extra.append((name, ThresholdColumn(name)))
+        for index, period in enumerate(periods):
+            extra.append((f"q{index}", QuarterColumn(index, period)))
+        for index, period in enumerate(periods):
+            for part in ("target", "figure", "status", "note"):
+                extra.append((f"q{index}_{part}", ExportColumn(index, period, part)))
+        super().__init__(rows, extra_columns=extra, **kwargs)
+        self.with_thresholds = with_thresholds
+
+    @property
+    def sorted_rows(self) -> list[Row]:
+        """The rows in the order the reader chose, for the page's own loop over them."""
+        return list(self.data)
+
+    def render_reference(self, record: Row) -> str:
+        return format_html(
+            '<a class="govuk-link" href="{}">{}</a>',
+            record.kpi.get_absolute_url(),
+            record.kpi.reference,
+        )
+
+    def value_reference(self, record: Row) -> str:
+        return record.kpi.reference
+
+
+class ThresholdColumn(tables.Column):
+    def __init__(self, name: str) -> None:
+        self.threshold = name
+        super().__init__(accessor="kpi", verbose_name=name.title(), orderable=False)
+
+    def render(self, record: Row) -> str:
+        return self.value(record)
+
+    def value(self, record: Row) -> str:
+        kpi = record.kpi
+        if self.threshold == "target":
+            return display.target(kpi.target, kpi.unit, kpi.direction, kpi.target_strict)
+        return display.threshold(
+            getattr(kpi, self.threshold), kpi.unit, kpi.direction, kpi.threshold_basis
+        )
+
+
+class SafeTableExport(TableExport):
+    """django-tables2's export with every text cell made safe to open in a spreadsheet."""
+
+    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None) -> Dataset:
+        dataset = Dataset(**(dataset_kwargs or {}))
+        for i, row in enumerate(table.as_values(exclude_columns=exclude_columns)):
+            values = [_safe(v) for v in row]
+            if i == 0:
+                dataset.headers = values
+            else:
+                dataset.append(values)
+        return dataset
+
+
+def _safe(value) -> str:
+    text = "" if value is None else str(value)
+    # A plain negative number is a number, not a formula.
+    if _PLAIN_NUMBER.match(text):
+        return text
+    return safe_text(text)

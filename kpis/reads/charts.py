@@ -1,0 +1,217 @@
+"""A KPI's trend as a server-rendered SVG: figures against the target, with the detriment and
+failure bands, and gaps where a quarter was suspended or not measured.
+
+Drawn on the server so that it prints, needs no JavaScript, and carries its own text alternative.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from kpis.choices import Direction
+from kpis.models.unit import UnitKind
+from kpis.reads import display
+from kpis.reads.grid import Cell
+from kpis.rules.status import MEASURED, Status, tolerance
+
+WIDTH, HEIGHT = 760, 320
+LEFT, RIGHT, TOP, BOTTOM = 70, 20, 20, 60
+
+
+def _bounds(cells: Sequence[Cell]) -> tuple[float, float]:
+    kpi = cells[0].kpi
+    values = [float(c.reading.value) for c in cells if c.reading and c.reading.value is not None]
+    values += [float(c.target_value) for c in cells if c.target_value is not None]
+    values += [v for v in (_edge(kpi, kpi.detriment), _edge(kpi, kpi.failure)) if v is not None]
+    if not values:
+        return 0.0, 1.0
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.15 or max(abs(high) * 0.1, 1.0)
+    low, high = low - pad, high + pad
+    if kpi.unit.kind == UnitKind.PERCENT:
+        low, high = max(low, 0.0), min(high, 100.0)
+    elif low < 0 <= min(values):
+        low = 0.0
+    return low, high
+
+
+def _nice_step(span: float, count: int = 6) -> float:
+    """A round step (1, 2 or 5 times a power of ten) giving about `count` gridlines."""
+    raw = span / max(count - 1, 1)
+    power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+
+
+def _ticks(low: float, high: float) -> list[float]:
+    step = _nice_step(high - low)
+    first = math.ceil(low / step) * step
+    return [first + step * i for i in range(int((high - first) / step + 1e-9) + 1)]
+
+
+def _fmt(value: float) -> str:
+    return format(Decimal(str(round(value, 2))).normalize(), "f")
+
+
+def trend_svg(cells: Sequence[Cell], chart_id: str = "trend") -> SafeString:
+    """The chart for one KPI's cells, oldest quarter first."""
+    if not cells:
+        return mark_safe("")
+    kpi = cells[0].kpi
+    low, high = _bounds(cells)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = plot_w / max(len(cells), 1)
+
+    def x(i: int) -> float:
+        return LEFT + step * (i + 0.5)
+
+    def y(value: float) -> float:
+        value = min(max(value, low), high)
+        return TOP + plot_h * (1 - (value - low) / (high - low))
+
+    parts: list[str] = []
+    parts.append(
+        f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="#ffffff" '
+        'stroke="#b1b4b6"/>'
+    )
+    parts += _bands(kpi, low, high, y, plot_w)
+    for tick in _ticks(low, high):
+        ty = y(tick)
+        parts.append(
+            f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#dddddd"/>'
+            f'<text x="{LEFT - 8}" y="{ty + 4:.1f}" text-anchor="end" font-size="13" '
+            f'fill="#0b0c0c">{escape(_fmt(tick))}</text>'
+        )
+    # The target in force, quarter by quarter: it can change from one quarter to the next.
+    for i, cell in enumerate(cells):
+        if cell.target_value is None:
+            continue
+        ty = y(float(cell.target_value))
+        parts.append(
+            f'<line x1="{x(i) - step / 2:.1f}" x2="{x(i) + step / 2:.1f}" y1="{ty:.1f}" '
+            f'y2="{ty:.1f}" stroke="#0b0c0c" stroke-width="2" stroke-dasharray="8 4"/>'
+        )
+    parts += _figures(cells, x, y, TOP + plot_h)
+    for i, cell in enumerate(cells):
+        parts.append(
+            f'<text x="{x(i):.1f}" y="{TOP + plot_h + 20}" text-anchor="middle" font-size="13" '
+            f'fill="#0b0c0c">{escape(cell.period.label)}</text>'
+        )
+    parts += _legend(TOP + plot_h + 45)
+    title = f"Trend of {kpi.reference}: {kpi.description}"
+    body = "".join(parts)
+    return mark_safe(
+        f'<svg class="app-chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{chart_id}-title">{escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(describe(cells))}</desc>{body}</svg>'
+    )
+
+
+def _edge(kpi, threshold) -> float | None:
+    """Where a threshold lies as a figure: a tolerance is measured from the default target."""
+    if threshold is None or (kpi.relative and kpi.target is None):
+        return None
+    if not kpi.relative:
+        return float(threshold)
+    allowed = tolerance(kpi.threshold_basis, kpi.target, threshold)
+    higher = kpi.direction == Direction.HIGHER
+    return float(kpi.target - allowed if higher else kpi.target + allowed)
+
+
+def _bands(kpi, low: float, high: float, y, plot_w: float) -> list[str]:
+    """Shaded zones where a figure is a detriment or a failure, each labelled in words."""
+    parts: list[str] = []
+    higher = kpi.direction == Direction.HIGHER
+    edge = low if higher else high
+    bands = []
+    failure, detriment = _edge(kpi, kpi.failure), _edge(kpi, kpi.detriment)
+    if failure is not None:
+        bands.append(("Failure", failure, edge, "#f4cdc6"))
+    if detriment is not None:
+        end = failure if failure is not None else edge
+        bands.append(("Detriment", detriment, end, "#fff2b3"))
+    for label, start, end, colour in bands:
+        top, bottom = sorted((y(start), y(end)))
+        if bottom - top < 1:
+            continue
+        parts.append(
+            f'<rect x="{LEFT}" y="{top:.1f}" width="{plot_w}" height="{bottom - top:.1f}" '
+            f'fill="{colour}"/>'
+            f'<text x="{LEFT + 6}" y="{(top + 14) if higher else (bottom - 6):.1f}" '
+            f'font-size="12" fill="#0b0c0c">{label} zone</text>'
+        )
+    return parts
+
+
+def _figures(cells: Sequence[Cell], x, y, axis_y: float) -> list[str]:
+    parts: list[str] = []
+    line: list[str] = []
+    for i, cell in enumerate(cells):
+        reading = cell.reading
+        counted = cell.status in MEASURED
+        if counted and reading is not None and reading.value is not None:
+            line.append(f"{x(i):.1f},{y(float(reading.value)):.1f}")
+        else:
+            parts += _polyline(line)
+            line = []
+        if reading is not None and reading.value is not None:
+            # Figures recorded while suspended are shown, hollow, but not joined to the trend.
+            fill = "#1d70b8" if counted else "#ffffff"
+            parts.append(
+                f'<circle cx="{x(i):.1f}" cy="{y(float(reading.value)):.1f}" r="6" '
+                f'fill="{fill}" stroke="#1d70b8" stroke-width="2"/>'
+            )
+        if not counted:
+            parts.append(
+                f'<text x="{x(i):.1f}" y="{axis_y - 8:.1f}" text-anchor="middle" font-size="12" '
+                f'fill="#0b0c0c">{escape(display.status_label(cell.status))}</text>'
+            )
+    parts += _polyline(line)
+    return parts
+
+
+def _polyline(points: list[str]) -> list[str]:
+    if len(points) < 2:
+        return []
+    return [
+        f'<polyline points="{" ".join(points)}" fill="none" stroke="#1d70b8" stroke-width="3"/>'
+    ]
+
+
+def _legend(ly: float) -> list[str]:
+    return [
+        f'<line x1="{LEFT}" x2="{LEFT + 30}" y1="{ly}" y2="{ly}" stroke="#0b0c0c" '
+        'stroke-width="2" stroke-dasharray="8 4"/>'
+        f'<text x="{LEFT + 36}" y="{ly + 4}" font-size="13" fill="#0b0c0c">Target</text>'
+        f'<circle cx="{LEFT + 110}" cy="{ly}" r="6" fill="#1d70b8"/>'
+        f'<text x="{LEFT + 122}" y="{ly + 4}" font-size="13" fill="#0b0c0c">Figure</text>'
+        f'<circle cx="{LEFT + 190}" cy="{ly}" r="6" fill="#ffffff" stroke="#1d70b8" '
+        'stroke-width="2"/>'
+        f'<text x="{LEFT + 202}" y="{ly + 4}" font-size="13" fill="#0b0c0c">'
+        "Figure not counted (suspended or another unit)</text>"
+    ]
+
+
+def describe(cells: Sequence[Cell]) -> str:
+    """The chart in words, for screen readers and for anyone who cannot see it."""
+    kpi = cells[0].kpi
+    counted = [c for c in cells if c.status in MEASURED]
+    met = sum(1 for c in counted if c.status == Status.MET)
+    parts = [
+        f"{len(cells)} quarters from {cells[0].period.label} to {cells[-1].period.label}.",
+        f"Measured in {len(counted)}, target met in {met}.",
+    ]
+    for cell in cells:
+        text = cell.figure_text or "no figure"
+        parts.append(
+            f"{cell.period.label}: {text}, target {cell.target_text}, {cell.status_label}."
+        )
+    if kpi.direction == Direction.LOWER:
+        parts.append("Lower is better.")
+    return " ".join(parts)

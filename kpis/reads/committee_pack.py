@@ -1,0 +1,72 @@
+"""What a committee pack shows for a contract and quarter: the page (kpis.pages.pack), its PDF
+and a published pack (the packs app) all print this one context."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import Http404
+
+from contracts.models import Contract
+from kpis.models import Kpi, ReportingPeriod
+from kpis.permissions.sight import PUBLIC
+from kpis.reads import display, marks
+from kpis.reads.grid import build_grid
+from kpis.reads.scorecard import scorecard
+from kpis.rules.status import Status
+
+# What the exceptions section leaves out: the plain hits, and quarters a KPI was not due.
+_NOT_EXCEPTIONS = {Status.MET, Status.NOT_DUE}
+
+
+def pack_quarter(contract: Contract, quarter: str) -> tuple[ReportingPeriod, list]:
+    """The quarter ending `quarter` (YYYY-MM-DD) and all the contract's quarters, or 404."""
+    try:
+        end_date = datetime.date.fromisoformat(quarter)
+    except ValueError:
+        raise Http404("No such quarter.") from None
+    periods = list(ReportingPeriod.objects.for_contract(contract))
+    period = next((p for p in periods if p.end_date == end_date), None)
+    if period is None:
+        raise Http404("This contract has no return for that quarter.")
+    return period, periods
+
+
+def pack_context(
+    contract: Contract, quarter: str, today: datetime.date, *, found: tuple | None = None
+) -> dict:
+    """What a pack shows for the quarter ending `quarter` (YYYY-MM-DD), or 404; `found` is
+    `pack_quarter`'s answer where the caller has it already.
+
+    The page and its PDF (the `packs` app) print the same context.
+    """
+    period, periods = found or pack_quarter(contract, quarter)
+    end_date = period.end_date
+    # The financial year to date, as the report's Appendix B prints it.
+    year = [
+        p for p in periods if p.financial_year == period.financial_year and p.end_date <= end_date
+    ]
+    # A pack is what the committee is shown: approved quarters only, whoever prints it.
+    rows = build_grid(
+        Kpi.objects.for_contract(contract).in_report_order(), year, today, sight=PUBLIC
+    )
+    marks.mark_rows(rows, contract)
+    approved = PUBLIC.shows(period)
+    exceptions = [
+        (row.kpi, row.cells[-1])
+        for row in rows
+        if approved and row.cells[-1].status not in _NOT_EXCEPTIONS
+    ]
+    return {
+        "contract": contract,
+        "period": period,
+        "periods": periods,
+        "year": year,
+        "rows": rows,
+        "card": scorecard(contract, year, today, sight=PUBLIC),
+        "approved": approved,
+        "progress": display.in_progress_status(period.return_state),
+        "exceptions": exceptions,
+        "with_thresholds": any(r.kpi.has_thresholds for r in rows),
+        "sources": display.sources(year, PUBLIC),
+    }

@@ -1,0 +1,181 @@
+"""KPIs down, quarters across: the report's Appendix B, built in a fixed number of queries.
+
+One query for the KPIs (with their suspensions prefetched) and one for every reading in the
+chosen quarters with its status worked out by the database, whatever the number of KPIs.
+
+A quarter whose figures the reader may not see (`kpis.permissions.sight`) is never read: its cells
+say how far its return has got instead.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from kpis.models import Kpi, Reading, ReportingPeriod, RuleChange, Suspension
+from kpis.permissions.sight import Sight
+from kpis.reads import display
+from kpis.reads.marks import Mark
+from kpis.rules.status import Rule, Status
+
+
+@dataclass
+class Cell:
+    kpi: Kpi
+    period: ReportingPeriod
+    reading: Reading | None
+    status: str
+    would_have_been: str | None = None
+    suspension: Suspension | None = None
+    # Figures of a quarter not yet approved, shown to those working on the contract.
+    is_draft: bool = False
+    # A note another app puts on the figure (`kpis.reads.marks`), such as "Restated".
+    mark: Mark | None = None
+    # Where a back-filled quarter's figures were taken from, for quarters shown.
+    source: str = ""
+
+    @property
+    def rule(self) -> Rule:
+        """The target and thresholds this quarter is judged by."""
+        override = self.reading.target_override if self.reading is not None else None
+        return self.kpi.rule_for(self.period.end_date, override)
+
+    @property
+    def target_value(self) -> Decimal | None:
+        return self.rule.target
+
+    @property
+    def target_text(self) -> str:
+        rule = self.rule
+        return display.target(rule.target, self.kpi.unit, self.kpi.direction, rule.strict)
+
+    @property
+    def figure_text(self) -> str:
+        if self.reading is None or self.reading.value is None:
+            return ""
+        return display.figure(self.reading.value, self.reading.figure_unit)
+
+    @property
+    def printed_as(self) -> str:
+        """The source's own text for the cell, where it says more than the figure does."""
+        reading = self.reading
+        if reading is None or not reading.reported_as:
+            return ""
+        try:
+            if reading.value is not None and Decimal(reading.reported_as) == reading.value:
+                return ""
+        except ArithmeticError:
+            pass
+        return reading.reported_as
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.status in display.IN_PROGRESS
+
+    @property
+    def note(self) -> str:
+        """Why a cell has no countable figure, in words."""
+        reading = self.reading
+        if self.is_hidden:
+            return "Figures are shown once a contract manager approves the return."
+        if self.status == Status.SUSPENDED and self.suspension is not None:
+            return f"Suspended: {self.suspension.reason}"
+        if reading is None:
+            return "No reading recorded for this quarter."
+        if reading.not_measured_reason:
+            return f"Not measured: {reading.not_measured_reason}"
+        if self.status == Status.NOT_MEASURED and reading.value is not None:
+            if not reading.unit_matches:
+                return (
+                    f"Reported as {reading.unit.label.lower()}, not "
+                    f"{self.kpi.unit.label.lower()}: cannot be compared with the target."
+                )
+            return "No target in force: cannot be judged."
+        return ""
+
+    @property
+    def status_label(self) -> str:
+        return display.status_label(self.status)
+
+    @property
+    def commentary(self) -> str:
+        return self.reading.commentary if self.reading is not None else ""
+
+
+@dataclass
+class Row:
+    kpi: Kpi
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def reference_key(self) -> str:
+        # ICT KPIs are numbered 1..19: pad numbers so that 2 sorts before 10.
+        return re.sub(r"\d+", lambda m: m.group().zfill(6), self.kpi.reference.lower())
+
+    @property
+    def area_key(self) -> tuple[int, str]:
+        return (self.kpi.service_area.position, self.kpi.service_area.code)
+
+
+def build_grid(
+    kpis: QuerySet,
+    periods: Sequence[ReportingPeriod],
+    today: datetime.date | None = None,
+    *,
+    sight: Sight,
+) -> list[Row]:
+    kpi_list = list(
+        kpis.select_related("service_area", "contract", "unit").prefetch_related(
+            "suspensions",
+            Prefetch("rule_changes", RuleChange.objects.select_related("changed_by")),
+        )
+    )
+    shown = sight.shown(periods)
+    # By ids rather than the KPIs' query: that may hold a status filter, which is costly to
+    # compile again, and the KPIs are in hand.
+    readings = Reading.objects.judged(
+        kpi_ids=[k.pk for k in kpi_list],
+        period_ids=[p.pk for p in shown],
+        today=today or timezone.localdate(),
+    )
+    found = {(r.kpi_id, r.period_id): r for r in readings}
+    rows = []
+    for kpi in kpi_list:
+        row = Row(kpi)
+        for period in periods:
+            if not sight.shows(period):
+                status = display.in_progress_status(period.return_state)
+                row.cells.append(Cell(kpi, period, None, status))
+                continue
+            reading = found.get((kpi.pk, period.pk))
+            suspension = next((s for s in kpi.suspensions.all() if s.covers(period)), None)
+            if reading is not None:
+                # Attach what is already loaded so that templates cause no further queries.
+                reading.kpi = kpi
+                reading.period = period
+                status, would = reading.status, reading.would_have_been
+            elif suspension is not None:
+                status, would = Status.SUSPENDED, None
+            else:
+                status, would = display.NO_READING, None
+            draft = sight.is_draft(period)
+            row.cells.append(
+                Cell(
+                    kpi,
+                    period,
+                    reading,
+                    status,
+                    would,
+                    suspension,
+                    draft,
+                    source=period.backfill_note,
+                )
+            )
+        rows.append(row)
+    return rows

@@ -1,0 +1,66 @@
+"""Counts of statuses per service area and quarter, counted by the database."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+
+from django.db.models import Count
+
+from kpis.models import Reading
+from kpis.rules.status import Status
+
+
+@dataclass
+class Counts:
+    met: int = 0
+    below_target: int = 0
+    detriment: int = 0
+    failure: int = 0
+    suspended: int = 0
+    not_measured: int = 0
+    not_due: int = 0
+    missing: int = 0
+
+    @property
+    def measured(self) -> int:
+        return self.met + self.below_target + self.detriment + self.failure
+
+    @property
+    def missed(self) -> int:
+        return self.measured - self.met
+
+    def add(self, status: str, n: int) -> None:
+        setattr(self, status, getattr(self, status) + n)
+
+    def __add__(self, other: Counts) -> Counts:
+        total = Counts()
+        for f in fields(self):
+            setattr(total, f.name, getattr(self, f.name) + getattr(other, f.name))
+        return total
+
+
+STATUS_COLUMNS = [s.value for s in Status if s != Status.NOT_DUE]
+
+
+def summarise(
+    readings, periods: Iterable, today: datetime.date | None = None
+) -> dict[tuple[int, int], Counts]:
+    """Counts keyed by (service area id, period id) for `readings` in `periods`, in one query."""
+    rows = (
+        readings.filter(period__in=list(periods))
+        .with_status(today)
+        .values("kpi__service_area_id", "period_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[tuple[int, int], Counts] = defaultdict(Counts)
+    for row in rows:
+        counts[(row["kpi__service_area_id"], row["period_id"])].add(row["status"], row["n"])
+    return counts
+
+
+def summarise_contract(contract, periods, today=None) -> dict[tuple[int, int], Counts]:
+    return summarise(Reading.objects.for_contract(contract), periods, today)
