@@ -122,7 +122,9 @@ def read_printed(
         if word not in KNOWN_WORDS or names is None:
             raise NotANumber(f"{text[:40]!r} is not a number.")
         advice = f"give the number alone, or in {sign}" if sign else "give the number alone"
-        raise NotANumber(f"The figure is in {written.strip()} but {mismatch}: {advice}.")
+        raise NotANumber(
+            f"The figure {text.strip()[:40]!r} is in {written.strip()} but {mismatch}: {advice}."
+        )
     return value
 
 
