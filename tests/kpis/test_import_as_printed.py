@@ -407,3 +407,18 @@ def test_the_definitions_command_reads_figures_as_printed(seed, manager, tmp_pat
     )  # fmt: skip
     kpi = Kpi.objects.get(contract__code="ICT", reference="N-1")
     assert (kpi.unit_id, kpi.target) == ("gbp", Decimal(250000))
+
+
+@pytest.mark.parametrize(
+    ("printed", "note"),
+    [("100%", False), ("100.00 %", False), ("1,00%", True), ("100% (provisional)", True)],
+)
+def test_the_kpi_page_notes_a_print_only_where_it_says_more(client, manager, seed, printed, note):
+    # ICT's KPI 15 in March 2019: 100, held in percent as the source printed it.
+    Reading.objects.filter(
+        kpi__contract__code="ICT", kpi__reference="15", period__end_date="2019-03-31"
+    ).update(reported_as=printed)
+    client.login(username="manager", password=PASSWORD)
+    kpi = Kpi.objects.get(contract__code="ICT", reference="15")
+    page = client.get(kpi.get_absolute_url()).content.decode()
+    assert (f"printed as “{escape(printed)}”" in page) is note
