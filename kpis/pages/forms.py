@@ -104,9 +104,13 @@ class ReturnRowForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.set_targets = set_targets
-        self.fields["value"].unit_of = self._figure_unit
+        figure = self.fields["value"]
+        assert isinstance(figure, FigureField)
+        figure.unit_of = self._figure_unit
         if set_targets:
-            self.fields["target_override"].unit_of = lambda: (self.kpi.unit, "the KPI")
+            target = self.fields["target_override"]
+            assert isinstance(target, FigureField)
+            target.unit_of = lambda: (self.kpi.unit, "the KPI")
         else:
             del self.fields["target_override"]
 
@@ -114,7 +118,7 @@ class ReturnRowForm(forms.Form):
         # As the import: the unit this quarter's figure is held in, the KPI's unless the source
         # printed it in another.
         if self.reading.unit_id and self.reading.unit_id != self.kpi.unit_id:
-            return self.reading.unit, "this quarter's figure"
+            return self.reading.figure_unit, "this quarter's figure"
         return self.kpi.unit, "the KPI"
 
     def clean(self) -> dict:

@@ -272,6 +272,7 @@ def _row(raw: RawRow, held: dict[str, Kpi], context: _Context) -> DefinitionRow:
     # target, as percentages.
     basis, basis_message = c.resolve_basis(cell_text(cells[c.BASIS]))
     unit = values.get("unit")
+    assert unit is None or isinstance(unit, Unit)
     for name in ("target", "detriment", "failure"):
         column = c.COLUMN_OF_FIELD[name]
         tolerance = name != "target" and basis == ThresholdBasis.PERCENT
