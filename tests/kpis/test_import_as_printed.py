@@ -16,6 +16,7 @@ from kpis.models import Kpi, Reading
 from tests.conftest import PASSWORD
 from tests.factories import make_area, make_kpi
 from tests.kpis import definition_files as defs
+from tests.kpis import test_returns_pages as pages
 from tests.kpis.import_files import OPEN_QUARTER, database_state, fill_xlsx, rows_of, to_csv
 
 UPLOAD = "/contracts/ICT/import/"
@@ -422,3 +423,32 @@ def test_the_kpi_page_notes_a_print_only_where_it_says_more(client, manager, see
     kpi = Kpi.objects.get(contract__code="ICT", reference="15")
     page = client.get(kpi.get_absolute_url()).content.decode()
     assert (f"printed as “{escape(printed)}”" in page) is note
+
+
+# The return page reads a typed figure with the same reader (it took "1,5" for 15 before).
+@pytest.mark.parametrize(
+    ("reference", "typed", "value", "message"),
+    [
+        ("W-T", "3,289 tonnes", "3289", ""),
+        ("W-G", "£1,200", "1200", ""),
+        ("3", "95 %", "95", ""),
+        ("W-T", "1,5", None, "'1,5' has a comma that does not separate thousands."),
+        ("1", "95%", None, "The figure '95%' is in % but the KPI is counted in number of"),
+        ("W-G", "£1.2m", None, "Write '£1.2m' in full, as £1,200,000"),
+    ],
+)
+def test_the_return_page_reads_a_typed_figure_as_the_imports_do(
+    client, officer, printed, reference, typed, value, message
+):
+    quarterly_return = pages._open(officer, printed)
+    client.force_login(officer)
+    data = pages._form_data(quarterly_return, **{reference: {"value": typed}})
+    response = client.post(pages.URL.format(code="ICT"), data)
+    held = _held(reference)
+    if message:
+        assert escape(f"{reference}: {message}") in response.content.decode()
+        assert held.value is None
+    else:
+        assert response.status_code == 302
+        # The page keeps no print of its own: that is a source's, from an import.
+        assert (held.value, held.reported_as) == (Decimal(value), "")
