@@ -16,10 +16,12 @@ from contracts.models import Contract
 from kpis.choices import ReturnState
 from kpis.imports.parse import Cell, FileProblem, RawRow, read_rows
 from kpis.imports.parse import cell_text as _text
-from kpis.models import Kpi, Reading, ReportingPeriod
+from kpis.models import Kpi, Reading, ReportingPeriod, Unit
 from kpis.models.period import QUARTER_END_MESSAGE, backfill_note, is_quarter_end
-from kpis.models.returns import BOTH_MESSAGE
+from kpis.models.returns import BOTH_MESSAGE, REPORTED_AS_LENGTH
+from kpis.models.unit import read_printed
 from kpis.permissions import Action, allowed, may_ever, refusal, state_of
+from kpis.rules.numbers import NotANumber
 from kpis.rules.status import Status
 from kpis.writes import backfill
 from kpis.writes import returns as return_writes
@@ -45,6 +47,8 @@ class RowPreview:
     target_override: Decimal | None = None
     sets_target: bool = False
     file_target: Decimal | None = None
+    # The figure's cell as written, recorded with a new figure; None leaves what is held.
+    reported_as: str | None = None
     status: Status | None = None
     problems: list[str] = field(default_factory=list)
     # What must be done before the return is submitted; it does not stop the import.
@@ -76,6 +80,7 @@ class RowPreview:
             not_measured_reason=self.not_measured_reason,
             commentary=self.commentary,
             target_override=self.target_override,
+            reported_as=self.reported_as,
         )
 
 
@@ -185,13 +190,15 @@ def build_preview(
         period.fill_derived_fields()
     kpis = {
         k.reference.casefold(): k
-        for k in Kpi.objects.for_contract(contract).prefetch_related("suspensions", "rule_changes")
+        for k in Kpi.objects.for_contract(contract)
+        .select_related("unit")
+        .prefetch_related("suspensions", "rule_changes")
     }
     readings = Reading.objects.for_contract(contract).filter(period__end_date=end_date)
     current = {r.kpi_id: r for r in readings}
     seen: dict[int, int] = {}
     for raw in raw_rows:
-        row = _row_preview(raw, contract=contract, end_date=end_date, kpis=kpis)
+        row = _row_preview(raw, contract=contract, end_date=end_date, kpis=kpis, current=current)
         if row.kpi is not None:
             if row.kpi.pk in seen:
                 first = seen[row.kpi.pk]
@@ -207,11 +214,19 @@ def build_preview(
 
 
 def _row_preview(
-    raw: RawRow, *, contract: Contract, end_date: datetime.date, kpis: dict[str, Kpi]
+    raw: RawRow,
+    *,
+    contract: Contract,
+    end_date: datetime.date,
+    kpis: dict[str, Kpi],
+    current: dict[int, Reading],
 ) -> RowPreview:
     cells = raw.cells
     row = RowPreview(line=raw.line, reference=_text(cells["KPI reference"]))
-    row.file_target, problem = _parse_target(cells["Target"])
+    kpi = kpis.get(row.reference.casefold()) if row.reference else None
+    # A target is in the KPI's unit; a figure in the unit this quarter's is held in, which is the
+    # KPI's unless the source printed it in another (the seed's ICT KPIs 15 and 18).
+    row.file_target, problem = _parse_target(cells["Target"], kpi.unit if kpi else None)
     if problem:
         row.problems.append(problem)
     problems = row.problems
@@ -224,13 +239,20 @@ def _row_preview(
     if not row.reference:
         problems.append("Give the KPI reference, as in the template.")
     else:
-        row.kpi = kpis.get(row.reference.casefold())
+        row.kpi = kpi
         if row.kpi is None:
             problems.append(f"{contract.code} has no KPI with the reference {row.reference!r}.")
-    value, problem = _parse_figure(cells["Figure"], row.kpi)
+    held = current.get(kpi.pk) if kpi else None
+    if held is not None and not held.unit_matches:
+        value, problem = _parse_figure(cells["Figure"], held.unit, "this quarter's figure")
+    else:
+        value, problem = _parse_figure(cells["Figure"], kpi.unit if kpi else None)
     if problem:
         problems.append(problem)
     row.value = value
+    if value is not None and (held is None or held.value != value):
+        # A new figure keeps the cell as the source printed it ("3,289 tonnes").
+        row.reported_as = _text(cells["Figure"])[:REPORTED_AS_LENGTH]
     flag = _text(cells["Not measured"]).casefold()
     if flag not in YES | NO:
         problems.append("In 'Not measured', write yes, or leave it empty.")
@@ -252,23 +274,25 @@ def _parse_day(text: str) -> datetime.date | None:
     return None
 
 
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-
-
-def _parse_figure(cell: Cell, kpi: Kpi | None) -> tuple[Decimal | None, str]:
+def _parse_figure(
+    cell: Cell, unit: Unit | None, whose: str = "the KPI"
+) -> tuple[Decimal | None, str]:
+    """A figure as documents print it (1,150; 3,289 tonnes; £1,200; 95%), in `unit` where the
+    row's KPI is known: `Unit.read_figure`, as every typed figure is read."""
     if isinstance(cell, Decimal):
         value = cell
     else:
         text = _text(cell)
         if not text:
             return None, ""
-        number = text[:-1].strip() if text.endswith("%") else text
-        if not _NUMBER.fullmatch(number):
-            return None, (
-                f"{text[:40]!r} is not a number. Give the figure alone, such as 95.5, or leave "
-                "it empty and give the reason it was not measured."
+        try:
+            value = unit.read_figure(text, whose) if unit else read_printed(text, None)
+        except NotANumber as problem:
+            advice = (
+                " Give the figure alone, such as 95.5, or leave it empty and give the reason it "
+                "was not measured."
             )
-        value = Decimal(number)
+            return None, problem.message + (advice if problem.message.endswith("a number.") else "")
     if not value.is_finite():
         return None, "The figure is not a number."
     if abs(value) >= MAX_WHOLE:
@@ -282,11 +306,11 @@ def _parse_figure(cell: Cell, kpi: Kpi | None) -> tuple[Decimal | None, str]:
 _COMPARISON = re.compile(r"^(<=|>=|[<>≤≥])\s*")
 
 
-def _parse_target(cell: Cell) -> tuple[Decimal | None, str]:
+def _parse_target(cell: Cell, unit: Unit | None) -> tuple[Decimal | None, str]:
     if isinstance(cell, Decimal):
         return _parse_figure(cell, None)
     text = _COMPARISON.sub("", _text(cell))
-    value, problem = _parse_figure(text, None)
+    value, problem = _parse_figure(text, unit)
     if problem:
         return None, (
             f"In 'Target', give the quarter's target as a number, such as 90, or leave it as "

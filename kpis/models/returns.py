@@ -117,6 +117,7 @@ class QuarterlyReturn(models.Model):
 
 BOTH_MESSAGE = "Give either a figure or the reason it was not measured, not both."
 NOT_MEASURED_LENGTH = 200
+REPORTED_AS_LENGTH = 60
 COMMENTARY_LENGTH = LONG_TEXT_LENGTH
 # Checked in `clean`, which the return page, the imports, the services and the admin all run.
 TEXT_LIMITS = {
@@ -199,7 +200,9 @@ class Reading(models.Model):
         blank=True, help_text="Why a target was missed and what is being done about it."
     )
     reported_as = models.CharField(
-        max_length=60, blank=True, help_text="The cell exactly as the source printed it."
+        max_length=REPORTED_AS_LENGTH,
+        blank=True,
+        help_text="The cell exactly as the source printed it.",
     )
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(

@@ -7,6 +7,7 @@ something is wrong. The unit rules are the model's own (`Reading.clean`, `Kpi.fi
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,9 +16,11 @@ from django.core.exceptions import ValidationError
 
 from contracts.dates import validate_near_today
 from contracts.limits import REASON_LENGTH, too_long_message
-from kpis.models import Kpi, Reading, ReportingPeriod
+from kpis.models import Kpi, Reading, ReportingPeriod, Unit
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
 from kpis.models.returns import COMMENTARY_LENGTH, NOT_MEASURED_LENGTH
+from kpis.models.unit import read_printed
+from kpis.rules.numbers import NotANumber
 from kpis.writes.returns import RowEntry, misses_target
 
 NUMBER_MESSAGES = {
@@ -29,7 +32,8 @@ NUMBER_MESSAGES = {
 
 
 class FigureField(forms.DecimalField):
-    """A number typed as text: a trailing % sign and thousands separators are allowed."""
+    """A number typed as text, as the imports read one (`kpis.models.unit.read_printed`):
+    thousands separated by commas, and the unit of the figure (95%, £1,200, 3,289 tonnes)."""
 
     widget = forms.TextInput
 
@@ -37,10 +41,21 @@ class FigureField(forms.DecimalField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("error_messages", NUMBER_MESSAGES)
         super().__init__(max_digits=12, decimal_places=4, **kwargs)
+        # The unit a typed figure must be written in, asked for only when one is typed.
+        self.unit_of: Callable[[], tuple[Unit, str]] | None = None
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().removesuffix("%").replace(",", "").strip()
+        if isinstance(value, str) and value.strip():
+            try:
+                if self.unit_of is None:
+                    value = str(read_printed(value, None))
+                else:
+                    unit, whose = self.unit_of()
+                    value = str(unit.read_figure(value, whose))
+            except NotANumber as problem:
+                # Else Django's own reading and messages, as for any number field.
+                if not problem.message.endswith("is not a number."):
+                    raise ValidationError(problem.message, code="invalid") from None
         return super().to_python(value)
 
     def widget_attrs(self, widget) -> dict:
@@ -89,8 +104,22 @@ class ReturnRowForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.set_targets = set_targets
-        if not set_targets:
+        figure = self.fields["value"]
+        assert isinstance(figure, FigureField)
+        figure.unit_of = self._figure_unit
+        if set_targets:
+            target = self.fields["target_override"]
+            assert isinstance(target, FigureField)
+            target.unit_of = lambda: (self.kpi.unit, "the KPI")
+        else:
             del self.fields["target_override"]
+
+    def _figure_unit(self) -> tuple[Unit, str]:
+        # As the import: the unit this quarter's figure is held in, the KPI's unless the source
+        # printed it in another.
+        if self.reading.unit_id and self.reading.unit_id != self.kpi.unit_id:
+            return self.reading.figure_unit, "this quarter's figure"
+        return self.kpi.unit, "the KPI"
 
     def clean(self) -> dict:
         data = super().clean()

@@ -22,6 +22,7 @@ from kpis.models import Kpi, Reading, ReportingPeriod, RuleChange, Suspension
 from kpis.permissions.sight import Sight
 from kpis.reads import display
 from kpis.reads.marks import Mark
+from kpis.rules.numbers import NotANumber
 from kpis.rules.status import Rule, Status
 
 
@@ -67,10 +68,13 @@ class Cell:
         reading = self.reading
         if reading is None or not reading.reported_as:
             return ""
+        # "100.00", "3,289 tonnes", "95%": the figure as shown, in other print; nothing more.
         try:
-            if reading.value is not None and Decimal(reading.reported_as) == reading.value:
+            if reading.value is not None and (
+                reading.figure_unit.read_figure(reading.reported_as) == reading.value
+            ):
                 return ""
-        except ArithmeticError:
+        except NotANumber:
             pass
         return reading.reported_as
 

@@ -66,6 +66,9 @@ class RowEntry:
     not_measured_reason: str = ""
     commentary: str = ""
     target_override: Decimal | None = None
+    # The figure as the source printed it ("3,289 tonnes"), from an import; None leaves what is
+    # held, as the return page does.
+    reported_as: str | None = None
 
 
 def return_for(*, contract_id: int, period_id: int) -> QuarterlyReturn | None:
@@ -182,6 +185,8 @@ def _apply(reading: Reading, entry: RowEntry, with_target: bool) -> dict[str, st
     reading.commentary = entry.commentary.strip()
     if with_target:
         reading.target_override = entry.target_override
+    if entry.reported_as is not None:
+        reading.reported_as = entry.reported_as
     try:
         reading.clean()
     except ValidationError as error:
@@ -315,7 +320,7 @@ def write_rows(
         bulk_update_with_history(
             changed,
             Reading,
-            [*READING_FIELDS, "version", "updated_at"],
+            [*READING_FIELDS, "reported_as", "version", "updated_at"],
             default_user=user,
             default_change_reason=reason or f"Return for {period.label} saved",
         )

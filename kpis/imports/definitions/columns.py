@@ -6,7 +6,6 @@ better") and read by label or by value, in any case.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from django.db import models
@@ -15,6 +14,8 @@ from contracts.models import Contract
 from kpis.choices import Direction, Frequency, ThresholdBasis
 from kpis.imports.parse import Cell, Layout, cell_text
 from kpis.models import Unit
+from kpis.models.unit import KIND_WORDS, UnitKind, find_unit, read_printed, unit_word
+from kpis.rules.numbers import NotANumber
 
 REFERENCE = "Reference"
 DESCRIPTION = "Description"
@@ -71,7 +72,6 @@ YES = {"yes", "y", "true", "x", "1"}
 NO = {"", "no", "n", "false", "0"}
 MAX_PLACES = 4
 MAX_WHOLE = Decimal(10) ** 8
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 # The example rows of a contract's first template: one for each kind of KPI. Their references
 # are refused on import, so that an example sent back by mistake never becomes a KPI.
@@ -102,10 +102,9 @@ def unit_choices(contract: Contract) -> list[Unit]:
 
 
 def resolve_unit(text: str, units: list[Unit]) -> tuple[Unit | None, str]:
-    """The unit a cell names, by code or else by label, in any case; or why it names none."""
-    wanted = text.casefold()
-    found = next((u for u in units if u.code.casefold() == wanted), None)
-    found = found or next((u for u in units if u.label.casefold() == wanted), None)
+    """The unit a cell names, by code, label or the words people write for it (%, £, GBP,
+    tonnes: `kpis.models.unit.find_unit`), in any case; or why it names none."""
+    found = find_unit(text, units)
     if found is not None:
         return found, ""
     return None, f"Unknown unit {text!r}: use one of {', '.join(u.label for u in units)}."
@@ -147,21 +146,27 @@ def resolve_direction(text: str) -> tuple[str | None, str]:
     return resolve_choice(text, Direction, "direction")
 
 
-def parse_number(cell: Cell) -> tuple[Decimal | None, str]:
-    """A target or threshold: a plain number (a % sign and thousands commas allowed), or none."""
+def parse_number(
+    cell: Cell, unit: Unit | None = None, tolerance: bool = False
+) -> tuple[Decimal | None, str]:
+    """A target or threshold, as documents print it (95%, 1,150, £250,000, 110 kg) in the row's
+    `unit` (any unit's words where the row names none it knows); or none. A `tolerance` (a
+    threshold given as a % of the target) is written as a percentage."""
     if isinstance(cell, Decimal):
         value = cell
     else:
         text = cell_text(cell)
         if not text:
             return None, ""
-        number = text.removesuffix("%").replace(",", "").strip()
-        if not _NUMBER.fullmatch(number):
-            return (
-                None,
-                f"{text[:40]!r} is not a number: give a number such as 95.5, or leave it empty.",
-            )
-        value = Decimal(number)
+        try:
+            if tolerance:
+                words = frozenset(unit_word(w) for w in KIND_WORDS[UnitKind.PERCENT])
+                value = read_printed(text, words, "the threshold is a % of the target", "%")
+            else:
+                value = unit.read_figure(text) if unit else read_printed(text, None)
+        except NotANumber as problem:
+            advice = " Give a number such as 95.5, or leave it empty."
+            return None, problem.message + (advice if problem.message.endswith("a number.") else "")
     if not value.is_finite():
         return None, "This is not a number."
     if abs(value) >= MAX_WHOLE:

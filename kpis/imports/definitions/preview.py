@@ -268,17 +268,23 @@ def _row(raw: RawRow, held: dict[str, Kpi], context: _Context) -> DefinitionRow:
         values[name], message = resolve(text)
         if message:
             row.problem(column, message)
+    # Figures are read in the row's unit ("95%", "£250,000"); thresholds given as a % of the
+    # target, as percentages.
+    basis, basis_message = c.resolve_basis(cell_text(cells[c.BASIS]))
+    unit = values.get("unit")
+    assert unit is None or isinstance(unit, Unit)
     for name in ("target", "detriment", "failure"):
         column = c.COLUMN_OF_FIELD[name]
-        values[name], message = c.parse_number(cells[column])
+        tolerance = name != "target" and basis == ThresholdBasis.PERCENT
+        values[name], message = c.parse_number(cells[column], unit, tolerance)
         if message:
             row.problem(column, message)
     values["target_strict"], message = c.parse_yes_no(cells[c.STRICT])
     if message:
         row.problem(c.STRICT, message)
-    values["threshold_basis"], message = c.resolve_basis(cell_text(cells[c.BASIS]))
-    if message:
-        row.problem(c.BASIS, message)
+    values["threshold_basis"] = basis
+    if basis_message:
+        row.problem(c.BASIS, basis_message)
     area = _area(row, cells, context)
     if row.problems:
         return row
