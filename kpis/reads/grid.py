@@ -52,6 +52,8 @@ class Cell:
 
     @property
     def target_text(self) -> str:
+        if self.status == Status.NOT_IN_FORCE:
+            return ""
         rule = self.rule
         return display.target(rule.target, self.kpi.unit, self.kpi.direction, rule.strict)
 
@@ -59,10 +61,10 @@ class Cell:
     def target_label(self) -> str:
         """The target as a cell shows it: 'target ≥ 90%', 'Data only' where there is none, and
         nothing for a quarter outside the KPI's life span."""
-        if self.status == Status.NOT_IN_FORCE:
-            return ""
         text = self.target_text
-        return text if text == display.DATA_ONLY_TARGET else f"target {text}"
+        if not text or text == display.DATA_ONLY_TARGET:
+            return text
+        return f"target {text}"
 
     @property
     def figure_text(self) -> str:
