@@ -33,6 +33,8 @@ COMPARED = (
     "failure",
     "threshold_basis",
     "notes",
+    "measured_from",
+    "retired_after",
 )
 LABELS = {**c.COLUMN_OF_FIELD, "service_area": "Service area"}
 # Approved quarters were judged by these: changing one would rewrite them (as in the admin).
@@ -164,6 +166,8 @@ def shown(name: str, value: object) -> str:
         return Frequency(value).label
     if name == "direction":
         return Direction(value).label
+    if name in ("measured_from", "retired_after"):
+        return c.quarter_text(value)
     if name == "threshold_basis":
         return ThresholdBasis(value).label
     return str(value)
@@ -262,6 +266,10 @@ def _row(raw: RawRow, held: dict[str, Kpi], context: _Context) -> DefinitionRow:
         ("direction", c.DIRECTION, c.resolve_direction),
     ):
         text = cell_text(cells[column])
+        if not text and name == "direction":
+            # A data-only KPI has none; one with a target is asked for it (`Kpi.clean`).
+            values[name] = ""
+            continue
         if not text:
             row.problem(column, f"Give the KPI's {column.lower()}.")
             continue
@@ -279,6 +287,11 @@ def _row(raw: RawRow, held: dict[str, Kpi], context: _Context) -> DefinitionRow:
     values["threshold_basis"], message = c.resolve_basis(cell_text(cells[c.BASIS]))
     if message:
         row.problem(c.BASIS, message)
+    for name in ("measured_from", "retired_after"):
+        column = c.COLUMN_OF_FIELD[name]
+        values[name], message = c.parse_quarter(cells[column])
+        if message:
+            row.problem(column, message)
     area = _area(row, cells, context)
     if row.problems:
         return row
