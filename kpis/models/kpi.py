@@ -341,14 +341,13 @@ class Kpi(models.Model):
 
     def _life_span_errors(self) -> dict[str, str]:
         errors: dict[str, str] = {}
-        contract = self.contract if self.contract_id else None
         for name in ("measured_from", "retired_after"):
             day = getattr(self, name)
             if day is None:
                 continue
             if not is_quarter_end(day):
                 errors[name] = QUARTER_END_MESSAGE
-            elif problem := (quarter_out_of_range(contract, day) if contract is not None else ""):
+            elif self.contract_id and (problem := quarter_out_of_range(self.contract, day)):
                 errors[name] = problem
         start, end = self.measured_from, self.retired_after
         if start and end and end < start and "retired_after" not in errors:

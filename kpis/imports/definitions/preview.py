@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 
 from contracts.models import Contract, ServiceArea
 from kpis.choices import RULE_FIELDS, Direction, Frequency, ReturnState, ThresholdBasis
@@ -191,6 +192,8 @@ def build_preview(
     except FileProblem as problem:
         preview.file_problems.append(problem.message)
         return preview
+    # The life span is checked against the contract's term, extensions included: read them once.
+    prefetch_related_objects([contract], "extensions")
     held = {
         kpi.reference.casefold(): kpi
         for kpi in Kpi.objects.for_contract(contract)
@@ -353,6 +356,8 @@ def _area(row: DefinitionRow, cells: dict, context: _Context) -> ServiceArea | N
 
 def _candidate(row: DefinitionRow, values: dict, area, contract: Contract) -> Kpi:
     kpi = copy.copy(row.held) if row.held else Kpi(contract=contract, reference=row.reference)
+    # The contract in hand (its extensions read once), for the life span's check of its term.
+    kpi.contract = contract
     for name, value in values.items():
         setattr(kpi, name, value)
     if area.pk:
