@@ -264,6 +264,15 @@ def _save_rows(
     )
 
 
+def _no_row_message(contract: Contract, period: ReportingPeriod, kpi_id: int) -> str:
+    """Why an entry has no row in the return: its KPI is not in force that quarter (so none was
+    made), or is not the contract's."""
+    kpi = Kpi.objects.for_contract(contract).filter(pk=kpi_id).first()
+    if kpi is not None and (outside := kpi.not_in_force_reason(period.end_date)):
+        return f"{outside} {NOT_IN_FORCE_MESSAGE}"
+    return "This KPI is not part of this contract."
+
+
 def write_rows(
     quarterly_return: QuarterlyReturn,
     *,
@@ -295,7 +304,7 @@ def write_rows(
     for entry in entries:
         reading = readings.get(entry.kpi_id)
         if reading is None:
-            errors[entry.kpi_id] = {"value": "This KPI is not part of this contract."}
+            errors[entry.kpi_id] = {"value": _no_row_message(contract, period, entry.kpi_id)}
             continue
         if not _differs(reading, entry, set_targets):
             continue
