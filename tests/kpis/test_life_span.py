@@ -109,7 +109,7 @@ def _evaluations(kpi):
 
 
 def test_it_counts_a_quarter_not_in_force_nowhere(contract, approved):
-    spanned, always = approved
+    spanned, _ = approved
     periods = list(ReportingPeriod.objects.for_contract(contract))
     rows = {
         row.kpi.reference: row
@@ -166,7 +166,7 @@ def officer(django_user_model, contract):
 
 
 def test_it_opens_a_return_without_a_row_for_a_kpi_not_in_force(contract, kpis, officer):
-    spanned, always = kpis
+    _, always = kpis
     for end in (BEFORE, FIRST, AFTER):
         day = datetime.date.fromisoformat(end)
         quarterly_return = return_writes.open_return(contract=contract, end_date=day, user=officer)
@@ -183,7 +183,7 @@ def test_it_opens_a_return_without_a_row_for_a_kpi_not_in_force(contract, kpis, 
 
 
 def test_it_refuses_a_figure_entered_for_a_quarter_not_in_force(contract, kpis, officer):
-    spanned, always = kpis
+    spanned, _ = kpis
     day = datetime.date.fromisoformat(BEFORE)
     quarterly_return = return_writes.open_return(contract=contract, end_date=day, user=officer)
     entry = return_writes.RowEntry(kpi_id=spanned.pk, version=None, value=95)
