@@ -206,7 +206,8 @@ def build_page(
         reading = readings.get(kpi.pk) or Reading(kpi=kpi, period=period, unit_id=kpi.unit_id)
         reading.kpi, reading.period = kpi, period
         if not kpi.in_force(period.end_date):
-            reading.status = Status.NOT_IN_FORCE
+            # As `with_status` would annotate it, for the row's `status`.
+            setattr(reading, "status", Status.NOT_IN_FORCE)  # noqa: B010
             not_in_force.append(ReturnRow(kpi=kpi, reading=reading, due=False, suspension=None))
             continue
         suspension = next((s for s in kpi.suspensions.all() if s.covers(period)), None)

@@ -25,7 +25,7 @@ TODAY = datetime.date(2024, 8, 1)  # the last quarter is not over yet
 
 
 def _random_kpi(rng: random.Random, area, n: int):
-    direction = rng.choice([Direction.HIGHER, Direction.LOWER])
+    direction: str = rng.choice([Direction.HIGHER, Direction.LOWER])
     unit = rng.choice([UnitCode.PERCENT, UnitCode.COUNT])
     target = Decimal(rng.choice([0, 1, 5, 50, 80, 90, 95]))
     step = 1 if direction == Direction.HIGHER else -1

@@ -6,6 +6,7 @@ caused it. Nothing here writes; `write.py` does, once the preview has no problem
 from __future__ import annotations
 
 import copy
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -167,7 +168,8 @@ def shown(name: str, value: object) -> str:
         return Frequency(value).label
     if name == "direction":
         return Direction(value).label
-    if name in ("measured_from", "retired_after"):
+    if isinstance(value, datetime.date):
+        # The life span's quarters.
         return c.quarter_text(value)
     if name == "threshold_basis":
         return ThresholdBasis(value).label
