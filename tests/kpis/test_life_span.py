@@ -252,3 +252,16 @@ def test_it_asks_for_a_life_span_of_quarter_ends_in_order(contract, kpis):
         Kpi.objects.filter(pk=spanned.pk).update(
             measured_from=datetime.date(2024, 3, 31), retired_after=datetime.date(2023, 6, 30)
         )
+
+
+def test_it_lists_a_kpi_not_in_force_apart_on_the_return_page(client, contract, kpis, officer):
+    spanned, always = kpis
+    day = datetime.date.fromisoformat(BEFORE)
+    return_writes.open_return(contract=contract, end_date=day, user=officer)
+    client.force_login(officer)
+    page = client.get(f"/contracts/{contract.code}/returns/{BEFORE}/").content.decode()
+    assert "Not in force this quarter" in page
+    assert "SPAN is measured from the quarter ending 30 September 2023." in page
+    # Offered for entry: the KPI in force only.
+    assert f'name="kpi-{always.pk}-value"' in page
+    assert f'name="kpi-{spanned.pk}-value"' not in page
