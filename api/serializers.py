@@ -70,8 +70,22 @@ class KpiSerializer(serializers.ModelSerializer):
             "threshold_basis",
             "scale_min",
             "scale_max",
+            "measured_from",
+            "retired_after",
             "notes",
         ]
+        extra_kwargs = {
+            "direction": {
+                "help_text": "higher or lower; empty for a data-only KPI, which has no target."
+            },
+            "measured_from": {
+                "help_text": "The last day of the first quarter measured; null: from the "
+                "contract's start. Quarters outside the life span are not in force."
+            },
+            "retired_after": {
+                "help_text": "The last day of the last quarter measured; null: still measured."
+            },
+        }
 
 
 class ReadingSerializer(serializers.ModelSerializer):
@@ -141,6 +155,9 @@ class SummarySerializer(serializers.Serializer):
     not_measured = serializers.IntegerField()
     not_due = serializers.IntegerField()
     missing = serializers.IntegerField()
+    data_only = serializers.IntegerField(
+        help_text="Figures with no target in force: shown, never counted as measured or met."
+    )
     reported_measured = serializers.IntegerField(
         allow_null=True, help_text="KPIs measured as the supplier's report gives it, if held."
     )

@@ -146,6 +146,7 @@ def _summary_row(area: ServiceArea, period: ReportingPeriod, counts, published) 
         "not_measured": counts.not_measured,
         "not_due": counts.not_due,
         "missing": counts.missing,
+        "data_only": counts.data_only,
         "reported_measured": published.measured if published else None,
         "reported_met": published.met if published else None,
     }

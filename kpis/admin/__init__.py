@@ -145,6 +145,15 @@ class KpiAdmin(ReasonAdmin, SimpleHistoryAdmin):
         (None, {"fields": ["contract", "service_area", "reference", "description", "position"]}),
         ("Measure", {"fields": ["frequency", "unit", "direction", "scale_min", "scale_max"]}),
         (
+            "Life span",
+            {
+                "fields": ["measured_from", "retired_after"],
+                "description": "Quarters outside the life span are not in force: shown as "
+                "such, never counted, never offered for entry. Leave both empty for a KPI "
+                "measured throughout the contract.",
+            },
+        ),
+        (
             "Target and thresholds",
             {"fields": ["target", "target_strict", "detriment", "failure", "rules_from"]},
         ),

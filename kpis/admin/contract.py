@@ -37,6 +37,8 @@ class KpiInlineForm(forms.ModelForm):
             "unit",
             "direction",
             *RULE_FIELDS,
+            "measured_from",
+            "retired_after",
             "notes",
         ]
         widgets = {
@@ -116,6 +118,7 @@ class KpiInline(admin.StackedInline):
             None,
             {"fields": [("target", "target_strict"), ("detriment", "failure", "threshold_basis")]},
         ),
+        (None, {"fields": [("measured_from", "retired_after")]}),
         (None, {"fields": ["notes"]}),
     ]
     show_change_link = True

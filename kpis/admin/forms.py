@@ -38,6 +38,10 @@ class ReadingAdminForm(ReasonForm):
                 return_writes.ensure_editable(candidate, self.admin_user)
             except (ReturnLocked, PermissionDenied) as error:
                 raise _refused(error) from None
+            entered = {"value", "not_measured_reason"} & set(self.changed_data)
+            if entered and (outside := kpi.not_in_force_reason(period.end_date)):
+                # As on the return page: a figure held from before stays, none is entered.
+                raise ValidationError(f"{outside} {return_writes.NOT_IN_FORCE_MESSAGE}")
         return data
 
 

@@ -208,6 +208,8 @@ def build_preview(
             seen.setdefault(row.kpi.pk, row.line)
             row.current = current.get(row.kpi.pk)
             _set_target(row, end_date, may_set_targets)
+            if row.changed and (outside := row.kpi.not_in_force_reason(end_date)):
+                row.problems.append(f"{outside} {return_writes.NOT_IN_FORCE_MESSAGE}")
             _judge(row, period, today, backfilled=bool(backfill_from))
         preview.rows.append(row)
     return preview

@@ -21,8 +21,10 @@ from kpis.reads.exports import plain_number, safe_text
 
 
 def template_rows(contract: Contract, end_date: datetime.date) -> list[list[str]]:
+    # Only the KPIs in force that quarter: the others are never offered for entry.
     kpis = (
         Kpi.objects.for_contract(contract)
+        .in_force_at(end_date)
         .in_report_order()
         .select_related("unit")
         .prefetch_related("rule_changes")

@@ -10,8 +10,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from contracts.dates import quarter_out_of_range
 from contracts.models import Contract, ServiceArea, VersionedQuerySet
 from kpis.choices import Direction, Frequency, ThresholdBasis
+from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
 from kpis.models.unit import Unit
 from kpis.rules.status import Rule
 
@@ -30,6 +32,20 @@ def _not_negative(name: str) -> Q:
 
 
 _ABSOLUTE = Q(threshold_basis=ThresholdBasis.ABSOLUTE)
+# A KPI without a direction is data only: nothing to judge a figure against.
+_NO_DIRECTION = Q(direction="")
+NO_DIRECTION_MESSAGE = (
+    "Say whether higher or lower is better: a KPI with a target or thresholds needs a direction."
+)
+DIRECTION_FOR_TARGET = ~_NO_DIRECTION | (
+    Q(target__isnull=True) & Q(detriment__isnull=True) & Q(failure__isnull=True)
+)
+LIFE_SPAN_MESSAGE = "The last quarter measured cannot be before the first."
+LIFE_SPAN_IN_ORDER = (
+    Q(measured_from__isnull=True)
+    | Q(retired_after__isnull=True)
+    | Q(retired_after__gte=F("measured_from"))
+)
 
 # Thresholds given as figures sit on the worse side of the target, the failure beyond the
 # detriment; given as tolerances, the failure's is the wider.
@@ -54,6 +70,8 @@ THRESHOLDS_IN_ORDER = (
         & _not_negative("failure")
         & _below("detriment", "failure")
     )
+    # Without a direction there are no thresholds (`DIRECTION_FOR_TARGET`).
+    | (_ABSOLUTE & _NO_DIRECTION)
 )
 
 # Tolerances keep to hundredths so that the database, which on SQLite compares in floating
@@ -61,9 +79,22 @@ THRESHOLDS_IN_ORDER = (
 TOLERANCE_PLACES = 2
 
 
+def in_force_q(end_date, prefix: str = "") -> Q:
+    """KPIs (through `prefix`, such as "kpi__") in force in the quarter ending `end_date`, which
+    may be an expression such as `F("period__end_date")`."""
+    start, end = f"{prefix}measured_from", f"{prefix}retired_after"
+    return (Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": end_date})) & (
+        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": end_date})
+    )
+
+
 class KpiQuerySet(VersionedQuerySet):
     def for_contract(self, contract: Contract) -> KpiQuerySet:
         return self.filter(contract=contract)
+
+    def in_force_at(self, end_date: datetime.date) -> KpiQuerySet:
+        """KPIs measured in the quarter ending `end_date` (inside their life span)."""
+        return self.filter(in_force_q(end_date))
 
     def in_report_order(self) -> KpiQuerySet:
         return self.order_by("service_area__position", "service_area__code", "position", "id")
@@ -97,7 +128,13 @@ class Kpi(models.Model):
         related_name="kpis",
         help_text="A unit every contract shares, or one of this contract's own.",
     )
-    direction = models.CharField(max_length=10, choices=Direction.choices)
+    direction = models.CharField(
+        max_length=10,
+        choices=Direction.choices,
+        blank=True,
+        help_text="Leave empty only for a data-only KPI: one with no target, whose figures are "
+        "shown and never judged.",
+    )
     target = models.DecimalField(
         max_digits=12,
         decimal_places=4,
@@ -140,6 +177,20 @@ class Kpi(models.Model):
         help_text="Set once the target or thresholds have changed from a quarter on, so that "
         "quarters before the change are judged by the earlier rule.",
     )
+    measured_from = models.DateField(
+        null=True,
+        blank=True,
+        verbose_name="measured from",
+        help_text="The last day of the first quarter the KPI is measured in; empty: from the "
+        "contract's start. Quarters before it are not in force.",
+    )
+    retired_after = models.DateField(
+        null=True,
+        blank=True,
+        verbose_name="retired after",
+        help_text="The last day of the last quarter the KPI is measured in; empty: still "
+        "measured. Quarters after it are not in force.",
+    )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within its area.")
     notes = models.TextField(
         blank=True, help_text="Anything odd in the source: misprints, changes of unit."
@@ -165,6 +216,16 @@ class Kpi(models.Model):
                     "The detriment and failure thresholds must lie beyond the target, "
                     "failure furthest, in the KPI's direction."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=DIRECTION_FOR_TARGET,
+                name="kpi_direction_for_target",
+                violation_error_message=NO_DIRECTION_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=LIFE_SPAN_IN_ORDER,
+                name="kpi_life_span_in_order",
+                violation_error_message=LIFE_SPAN_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=_below("scale_min", "scale_max"),
@@ -211,6 +272,35 @@ class Kpi(models.Model):
         rule = later.previous_rule(self.direction)
         return rule if target is None else dataclasses.replace(rule, target=target)
 
+    @property
+    def is_data_only(self) -> bool:
+        """No target by default: figures are shown, never judged (a quarter may still have a
+        target of its own, or an earlier rule)."""
+        return self.target is None
+
+    def in_force(self, end_date: datetime.date) -> bool:
+        """Whether the quarter ending `end_date` lies inside the KPI's life span."""
+        if self.measured_from is not None and end_date < self.measured_from:
+            return False
+        return self.retired_after is None or end_date <= self.retired_after
+
+    def not_in_force_reason(self, end_date: datetime.date) -> str:
+        """Why the quarter ending `end_date` is outside the life span, in words; '' inside."""
+        start, end = self.measured_from, self.retired_after
+        if start is not None and end_date < start:
+            return f"{self.reference} is measured from the quarter ending {start:%-d %B %Y}."
+        if end is not None and end_date > end:
+            return f"{self.reference} was retired after the quarter ending {end:%-d %B %Y}."
+        return ""
+
+    @property
+    def life_span_text(self) -> str:
+        """The life span in words, for the KPI page."""
+        start = f"{self.measured_from:%b %Y}" if self.measured_from else "the contract's start"
+        if self.retired_after:
+            return f"From {start} to {self.retired_after:%b %Y} (retired)"
+        return f"From {start}"
+
     def is_due(self, period) -> bool:
         """Annual KPIs fall due at the year end; the others every quarter."""
         return self.frequency != Frequency.ANNUAL or period.is_year_end
@@ -234,11 +324,35 @@ class Kpi(models.Model):
             if problem:
                 errors[name] = problem
         errors.update(self._threshold_errors())
+        errors.update(self._direction_errors(errors))
+        errors.update(self._life_span_errors())
         scale = (self.scale_min, self.scale_max)
         if None not in scale and self.scale_max <= self.scale_min:
             errors["scale_max"] = "The highest score must be above the lowest."
         if errors:
             raise ValidationError(errors)
+
+    def _direction_errors(self, errors: dict[str, str]) -> dict[str, str]:
+        if self.direction or "direction" in errors:
+            return {}
+        if self.target is not None or self.has_thresholds:
+            return {"direction": NO_DIRECTION_MESSAGE}
+        return {}
+
+    def _life_span_errors(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        for name in ("measured_from", "retired_after"):
+            day = getattr(self, name)
+            if day is None:
+                continue
+            if not is_quarter_end(day):
+                errors[name] = QUARTER_END_MESSAGE
+            elif self.contract_id and (problem := quarter_out_of_range(self.contract, day)):
+                errors[name] = problem
+        start, end = self.measured_from, self.retired_after
+        if start and end and end < start and "retired_after" not in errors:
+            errors["retired_after"] = LIFE_SPAN_MESSAGE
+        return errors
 
     @property
     def relative(self) -> bool:
@@ -261,6 +375,9 @@ class Kpi(models.Model):
             d, f = self.detriment, self.failure
             if d is not None and f is not None and not f > d:
                 errors["failure"] = "The failure tolerance must be wider than the detriment's."
+            return errors
+        if not self.direction:
+            # `_direction_errors` asks for one.
             return errors
         higher = self.direction == Direction.HIGHER
         side = "below" if higher else "above"

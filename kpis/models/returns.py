@@ -286,6 +286,7 @@ class Reading(models.Model):
             suspended=self.is_suspended(),
             due=self.kpi.is_due(self.period),
             quarter_over=self.period.is_over(today),
+            in_force=self.kpi.in_force(self.period.end_date),
         )
 
     def clean(self) -> None:

@@ -29,6 +29,7 @@ from django.db.models.functions import Abs, Coalesce
 from django.db.models.lookups import GreaterThan
 
 from kpis.choices import Direction, Frequency, ThresholdBasis
+from kpis.models.kpi import in_force_q
 from kpis.models.rule_change import RuleChange
 from kpis.models.suspension import Suspension
 from kpis.models.unit import Unit
@@ -125,12 +126,14 @@ def _unsuspended_whens(today: datetime.date) -> list[When]:
         _LOWER & ((strict & Q(value__lt=target)) | (~strict & Q(value__lte=target)))
     )
     # No unit means the KPI's own (`Reading.unit_matches`).
-    not_comparable = (Q(unit__isnull=False) & ~Q(unit=F("kpi__unit"))) | Q(rule_target__isnull=True)
+    other_unit = Q(unit__isnull=False) & ~Q(unit=F("kpi__unit"))
+    no_target = Q(rule_target__isnull=True) | Q(kpi__direction="")
     return [
         When(no_figure & ~Q(not_measured_reason=""), then=_status(Status.NOT_MEASURED)),
         When(no_figure & due & over, then=_status(Status.MISSING)),
         When(no_figure, then=_status(Status.NOT_DUE)),
-        When(not_comparable, then=_status(Status.NOT_MEASURED)),
+        When(other_unit, then=_status(Status.NOT_MEASURED)),
+        When(no_target, then=_status(Status.DATA_ONLY)),
         When(meets, then=_status(Status.MET)),
         # A comparison with a threshold that is not set is never true, as in Python.
         When(_reaches("rule_failure"), then=_status(Status.FAILURE)),
@@ -152,14 +155,19 @@ def with_status(readings: _Readings, today: datetime.date) -> _Readings:
     whens = _unsuspended_whens(today)
     # The rule may already be annotated by `with_rule`, to be shown as well as used.
     rule = {k: v for k, v in _rule_aliases().items() if k not in readings.query.annotations}
+    # Outside the KPI's life span nothing is judged, not even a suspension (as in Python).
+    out_of_life = ~in_force_q(F("period__end_date"), prefix="kpi__")
     return readings.alias(**rule, is_suspended=suspended_expression()).annotate(
         status=Case(
+            When(out_of_life, then=_status(Status.NOT_IN_FORCE)),
             When(is_suspended=True, then=_status(Status.SUSPENDED)),
             *whens,
             default=_status(Status.BELOW_TARGET),
         ),
         would_have_been=Case(
-            # Left NULL for a reading that is not suspended (a `When` without `then`).
+            # Left NULL for a reading that is not suspended, or not in force (a `When` without
+            # `then`).
+            When(out_of_life),
             When(is_suspended=False),
             *whens,
             default=_status(Status.BELOW_TARGET),

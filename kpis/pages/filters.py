@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from functools import reduce
+from operator import or_
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from contracts.models import Contract
 from kpis.choices import Frequency
 from kpis.models import Kpi, Reading, ReportingPeriod
+from kpis.models.kpi import in_force_q
 from kpis.permissions.sight import Sight
 from kpis.rules.quarters import periods_recent_first
 from kpis.rules.status import Status
@@ -111,6 +114,11 @@ class KpiFilter(django_filters.FilterSet):
         return _picked(self.form, self.periods) if self.is_bound else default_quarters(self.periods)
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == Status.NOT_IN_FORCE:
+            # A KPI's life span is its definition, not a figure: any quarter shown will do,
+            # whether or not a reading is held for it.
+            outside = [~in_force_q(p.end_date) for p in self.shown_periods]
+            return queryset.filter(reduce(or_, outside, Q(pk__in=[])))
         # Only quarters whose figures the reader sees: a status must not leak a hidden figure.
         readable = self.sight.shown(self.shown_periods)
         matching = (

@@ -30,7 +30,7 @@ class RuleChangeLine:
 
 
 def _rule_text(kpi: Kpi, rule: Rule) -> str:
-    parts = [display.target(rule.target, kpi.unit, kpi.direction, rule.strict) or "no target"]
+    parts = [display.target(rule.target, kpi.unit, kpi.direction, rule.strict)]
     if rule.detriment is not None:
         parts.append(
             f"detriment {display.threshold(rule.detriment, kpi.unit, kpi.direction, rule.basis)}"

@@ -25,8 +25,8 @@ def with_unit(value: Decimal | None, unit: Unit) -> str:
 def target_text(kpi: Kpi, rule: Rule) -> str:
     """The target in words, so that its direction is never left to be guessed."""
     target = rule.target
-    if target is None:
-        return "No target set"
+    if target is None or not kpi.direction:
+        return "none: data only, the figure is shown and never judged"
     higher = kpi.direction == Direction.HIGHER
     if rule.strict:
         words = "more than" if higher else "less than"
@@ -94,6 +94,10 @@ class ReturnRow:
         return self.status in missed and not self.reading.commentary
 
     @property
+    def not_in_force_reason(self) -> str:
+        return self.kpi.not_in_force_reason(self.reading.period.end_date)
+
+    @property
     def unit_label(self) -> str:
         unit = self.kpi.unit
         if unit.kind == UnitKind.PERCENT:
@@ -124,6 +128,9 @@ class ReturnPage:
     quarterly_return: QuarterlyReturn
     groups: list[AreaGroup]
     suspensions: list[Suspension]
+    # KPIs outside their life span this quarter: shown apart, never offered for entry, with any
+    # figure held from before the life span was set.
+    not_in_force: list[ReturnRow] = field(default_factory=list)
 
     @property
     def rows(self) -> list[ReturnRow]:
@@ -193,10 +200,16 @@ def build_page(
     }
     groups: dict[int, AreaGroup] = {}
     suspensions = []
+    not_in_force = []
     for kpi in kpis:
         kpi.contract = contract
         reading = readings.get(kpi.pk) or Reading(kpi=kpi, period=period, unit_id=kpi.unit_id)
         reading.kpi, reading.period = kpi, period
+        if not kpi.in_force(period.end_date):
+            # As `with_status` would annotate it, for the row's `status`.
+            setattr(reading, "status", Status.NOT_IN_FORCE)  # noqa: B010
+            not_in_force.append(ReturnRow(kpi=kpi, reading=reading, due=False, suspension=None))
+            continue
         suspension = next((s for s in kpi.suspensions.all() if s.covers(period)), None)
         if suspension:
             suspension.kpi = kpi
@@ -208,4 +221,4 @@ def build_page(
     for group in groups.values():
         # Stable sort: report order is kept within the due and the not-due KPIs.
         group.rows.sort(key=lambda row: not row.due)
-    return ReturnPage(quarterly_return, list(groups.values()), suspensions)
+    return ReturnPage(quarterly_return, list(groups.values()), suspensions, not_in_force)

@@ -20,6 +20,7 @@ from kpis.reads.grid import Cell
 from kpis.rules.status import MEASURED, Status, tolerance
 
 WIDTH, HEIGHT = 760, 320
+CHARTED = (*MEASURED, Status.DATA_ONLY)
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 20, 60
 
 
@@ -115,7 +116,7 @@ def trend_svg(cells: Sequence[Cell], chart_id: str = "trend") -> SafeString:
 
 def _edge(kpi, threshold) -> float | None:
     """Where a threshold lies as a figure: a tolerance is measured from the default target."""
-    if threshold is None or (kpi.relative and kpi.target is None):
+    if threshold is None or not kpi.direction or (kpi.relative and kpi.target is None):
         return None
     if not kpi.relative:
         return float(threshold)
@@ -125,8 +126,11 @@ def _edge(kpi, threshold) -> float | None:
 
 
 def _bands(kpi, low: float, high: float, y, plot_w: float) -> list[str]:
-    """Shaded zones where a figure is a detriment or a failure, each labelled in words."""
+    """Shaded zones where a figure is a detriment or a failure, each labelled in words; none for
+    a data-only KPI, which has no direction to be worse in."""
     parts: list[str] = []
+    if not kpi.direction:
+        return parts
     higher = kpi.direction == Direction.HIGHER
     edge = low if higher else high
     bands = []
@@ -154,7 +158,8 @@ def _figures(cells: Sequence[Cell], x, y, axis_y: float) -> list[str]:
     line: list[str] = []
     for i, cell in enumerate(cells):
         reading = cell.reading
-        counted = cell.status in MEASURED
+        # Data-only figures are charted as figures: they are never judged, but they are the trend.
+        counted = cell.status in CHARTED
         if counted and reading is not None and reading.value is not None:
             line.append(f"{x(i):.1f},{y(float(reading.value)):.1f}")
         else:
@@ -209,9 +214,10 @@ def describe(cells: Sequence[Cell]) -> str:
     ]
     for cell in cells:
         text = cell.figure_text or "no figure"
-        parts.append(
-            f"{cell.period.label}: {text}, target {cell.target_text}, {cell.status_label}."
-        )
+        target = f", {cell.target_label}" if cell.target_label else ""
+        if cell.status == Status.DATA_ONLY:
+            target = ""
+        parts.append(f"{cell.period.label}: {text}{target}, {cell.status_label}.")
     if kpi.direction == Direction.LOWER:
         parts.append("Lower is better.")
     return " ".join(parts)

@@ -15,8 +15,9 @@ from kpis.reads.grid import build_grid
 from kpis.reads.scorecard import scorecard
 from kpis.rules.status import Status
 
-# What the exceptions section leaves out: the plain hits, and quarters a KPI was not due.
-_NOT_EXCEPTIONS = {Status.MET, Status.NOT_DUE}
+# What the exceptions section leaves out: the plain hits, quarters a KPI was not due, figures
+# with no target to miss, and quarters outside a KPI's life span.
+_NOT_EXCEPTIONS = {Status.MET, Status.NOT_DUE, Status.DATA_ONLY, Status.NOT_IN_FORCE}
 
 
 def pack_quarter(contract: Contract, quarter: str) -> tuple[ReportingPeriod, list]:

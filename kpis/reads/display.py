@@ -18,7 +18,12 @@ SYMBOLS = {
     Status.NOT_MEASURED: "○",
     Status.NOT_DUE: "·",
     Status.MISSING: "?",
+    Status.DATA_ONLY: "◇",
+    Status.NOT_IN_FORCE: "—",
 }
+
+# The target column of a KPI, or quarter, with no target in force: its figures are data only.
+DATA_ONLY_TARGET = "Data only"
 
 # Shown where a KPI has no reading at all for a quarter.
 NO_READING = "no_reading"
@@ -74,9 +79,10 @@ def figure(value: Decimal | None, unit: Unit | None) -> str:
 
 
 def target(value: Decimal | None, unit: Unit | None, direction: str, strict: bool = False) -> str:
-    """A target with the comparison it asks for: '≥ 90%', '< 5%'."""
-    if value is None:
-        return "no target"
+    """A target with the comparison it asks for: '≥ 90%', '< 5%'; 'Data only' without one (or
+    without a direction to meet it in)."""
+    if value is None or not direction:
+        return DATA_ONLY_TARGET
     higher = direction == Direction.HIGHER
     sign = {(True, True): ">", (True, False): "≥", (False, True): "<", (False, False): "≤"}[
         (higher, strict)
@@ -92,7 +98,7 @@ def threshold(
 ) -> str:
     """A detriment or failure threshold on the worse side: '≤ 87%' for a figure, reached
     inclusively; 'more than 10% below target' for a tolerance."""
-    if value is None:
+    if value is None or not direction:
         return "none"
     if basis == ThresholdBasis.ABSOLUTE:
         sign = "≤" if direction == Direction.HIGHER else "≥"

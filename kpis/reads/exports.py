@@ -27,6 +27,7 @@ SUMMARY_HEADER = [
     "suspended",
     "not_measured",
     "missing",
+    "data_only",
 ]
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -53,8 +53,19 @@ class Cell:
 
     @property
     def target_text(self) -> str:
+        if self.status == Status.NOT_IN_FORCE:
+            return ""
         rule = self.rule
         return display.target(rule.target, self.kpi.unit, self.kpi.direction, rule.strict)
+
+    @property
+    def target_label(self) -> str:
+        """The target as a cell shows it: 'target ≥ 90%', 'Data only' where there is none, and
+        nothing for a quarter outside the KPI's life span."""
+        text = self.target_text
+        if not text or text == display.DATA_ONLY_TARGET:
+            return text
+        return f"target {text}"
 
     @property
     def figure_text(self) -> str:
@@ -86,6 +97,8 @@ class Cell:
     def note(self) -> str:
         """Why a cell has no countable figure, in words."""
         reading = self.reading
+        if self.status == Status.NOT_IN_FORCE:
+            return self.kpi.not_in_force_reason(self.period.end_date)
         if self.is_hidden:
             return "Figures are shown once a contract manager approves the return."
         if self.status == Status.SUSPENDED and self.suspension is not None:
@@ -95,12 +108,10 @@ class Cell:
         if reading.not_measured_reason:
             return f"Not measured: {reading.not_measured_reason}"
         if self.status == Status.NOT_MEASURED and reading.value is not None:
-            if not reading.unit_matches:
-                return (
-                    f"Reported as {reading.unit.label.lower()}, not "
-                    f"{self.kpi.unit.label.lower()}: cannot be compared with the target."
-                )
-            return "No target in force: cannot be judged."
+            return (
+                f"Reported as {reading.unit.label.lower()}, not "
+                f"{self.kpi.unit.label.lower()}: cannot be compared with the target."
+            )
         return ""
 
     @property
@@ -153,6 +164,14 @@ def build_grid(
     for kpi in kpi_list:
         row = Row(kpi)
         for period in periods:
+            if not kpi.in_force(period.end_date):
+                # Outside the KPI's life span: said whoever reads, with any figure held then
+                # (a life span set after the fact) shown where the reader sees the quarter.
+                held = found.get((kpi.pk, period.pk)) if sight.shows(period) else None
+                if held is not None:
+                    held.kpi, held.period = kpi, period
+                row.cells.append(Cell(kpi, period, held, Status.NOT_IN_FORCE))
+                continue
             if not sight.shows(period):
                 status = display.in_progress_status(period.return_state)
                 row.cells.append(Cell(kpi, period, None, status))

@@ -72,7 +72,8 @@ def compare(
         .filter(period__in=[p.pk for p in periods])
         .with_rule()
         .with_status(today)
-        .exclude(status=Status.MET)
+        # Neither a data-only figure nor a quarter out of a KPI's life span is behind a count.
+        .exclude(status__in=[Status.MET, Status.DATA_ONLY, Status.NOT_IN_FORCE])
         .select_related("kpi__unit")
         # Grouped by area and quarter below, so only the order within an area matters.
         .order_by("kpi__position", "kpi_id")

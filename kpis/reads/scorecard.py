@@ -144,7 +144,7 @@ def left_out(
         elif reading.not_measured_reason:
             reason = reading.not_measured_reason
         elif reading.status == Status.NOT_MEASURED:
-            reason = "the figure is in another unit than the KPI's, or there is no target"
+            reason = "the figure is in another unit than the KPI's"
         if reason and reason not in item.reasons:
             item.reasons.append(reason)
     return list(found.values())

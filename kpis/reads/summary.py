@@ -23,6 +23,10 @@ class Counts:
     not_measured: int = 0
     not_due: int = 0
     missing: int = 0
+    # Figures without a target in force: shown beside the counts, never in them.
+    data_only: int = 0
+    # Quarters outside a KPI's life span: counted nowhere, kept only so that a status adds up.
+    not_in_force: int = 0
 
     @property
     def measured(self) -> int:
@@ -42,7 +46,7 @@ class Counts:
         return total
 
 
-STATUS_COLUMNS = [s.value for s in Status if s != Status.NOT_DUE]
+STATUS_COLUMNS = [s.value for s in Status if s not in (Status.NOT_DUE, Status.NOT_IN_FORCE)]
 
 
 def summarise(

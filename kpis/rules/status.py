@@ -24,6 +24,10 @@ class Status(models.TextChoices):
     NOT_MEASURED = "not_measured", "Not measured"
     NOT_DUE = "not_due", "Not due"
     MISSING = "missing", "Missing"
+    # A figure, and no target in force to judge it by: shown and charted, never counted.
+    DATA_ONLY = "data_only", "Data only"
+    # A quarter outside the KPI's life span (before it was measured, or after it was retired).
+    NOT_IN_FORCE = "not_in_force", "Not in force"
 
 
 # Statuses that count as measured in a summary; only MET counts as a hit.
@@ -55,8 +59,9 @@ class Evaluation:
     status: Status
     # For a suspended reading: the status it would have had.
     would_have_been: Status | None = None
-    # False when a figure was given but cannot be judged: it is in another unit than the KPI's,
-    # or no target is in force. Such a figure is kept and shown, counted as not measured.
+    # False when a figure was given but cannot be judged: it is in another unit than the KPI's
+    # (counted as not measured), or no target is in force (data only). Such a figure is kept and
+    # shown.
     comparable: bool = True
 
 
@@ -69,7 +74,11 @@ def evaluate(
     suspended: bool = False,
     due: bool = True,
     quarter_over: bool = True,
+    in_force: bool = True,
 ) -> Evaluation:
+    # Outside the KPI's life span nothing about the quarter is judged, not even a suspension.
+    if not in_force:
+        return Evaluation(Status.NOT_IN_FORCE)
     if suspended:
         inner = evaluate(
             rule=rule,
@@ -86,8 +95,12 @@ def evaluate(
         if due and quarter_over:
             return Evaluation(Status.MISSING)
         return Evaluation(Status.NOT_DUE)
-    if not unit_matches or rule.target is None:
+    if not unit_matches:
         return Evaluation(Status.NOT_MEASURED, comparable=False)
+    # A target needs a direction to be met; a KPI without one is data only whatever a quarter's
+    # own target says (the forms refuse that pair, the rule copes with it).
+    if rule.target is None or not rule.direction:
+        return Evaluation(Status.DATA_ONLY, comparable=False)
     return Evaluation(judge(rule, value))
 
 

@@ -28,6 +28,7 @@ from kpis.permissions import Action, require
 from kpis.rules.status import MEASURED, Status
 from kpis.writes import locks
 
+NOT_IN_FORCE_MESSAGE = "It is not in force this quarter: nothing can be entered for it."
 COMMENTARY_MESSAGE = "Explain why the target was missed and what is being done about it"
 READING_FIELDS = ["value", "not_measured_reason", "commentary", "target_override"]
 
@@ -102,8 +103,13 @@ def misses_target(reading: Reading) -> bool:
 
 
 def _add_missing_readings(*, contract: Contract, period: ReportingPeriod, user) -> list[Reading]:
-    """One empty reading per KPI of the contract that has none, so gaps are counted as missing."""
-    missing = Kpi.objects.for_contract(contract).exclude(readings__period=period)
+    """One empty reading per KPI of the contract in force that quarter that has none, so gaps are
+    counted as missing; a KPI outside its life span is never offered for entry."""
+    missing = (
+        Kpi.objects.for_contract(contract)
+        .in_force_at(period.end_date)
+        .exclude(readings__period=period)
+    )
     rows = [Reading(kpi=kpi, period=period, unit_id=kpi.unit_id) for kpi in missing.only("unit")]
     if not rows:
         return []
@@ -159,7 +165,11 @@ def add_kpi_to_open_returns(*, kpi: Kpi, user=None) -> list[Reading]:
     returns = locks.lock_returns(kpi.contract_id)
     open_periods = [r.period_id for r in returns if r.state != ReturnState.APPROVED]
     periods = ReportingPeriod.objects.filter(pk__in=open_periods).exclude(readings__kpi=kpi)
-    rows = [Reading(kpi=kpi, period=period, unit_id=kpi.unit_id) for period in periods]
+    rows = [
+        Reading(kpi=kpi, period=period, unit_id=kpi.unit_id)
+        for period in periods
+        if kpi.in_force(period.end_date)
+    ]
     if not rows:
         return []
     return bulk_create_with_history(
@@ -259,6 +269,15 @@ def _save_rows(
     )
 
 
+def _no_row_message(contract: Contract, period: ReportingPeriod, kpi_id: int) -> str:
+    """Why an entry has no row in the return: its KPI is not in force that quarter (so none was
+    made), or is not the contract's."""
+    kpi = Kpi.objects.for_contract(contract).filter(pk=kpi_id).first()
+    if kpi is not None and (outside := kpi.not_in_force_reason(period.end_date)):
+        return f"{outside} {NOT_IN_FORCE_MESSAGE}"
+    return "This KPI is not part of this contract."
+
+
 def write_rows(
     quarterly_return: QuarterlyReturn,
     *,
@@ -290,9 +309,14 @@ def write_rows(
     for entry in entries:
         reading = readings.get(entry.kpi_id)
         if reading is None:
-            errors[entry.kpi_id] = {"value": "This KPI is not part of this contract."}
+            errors[entry.kpi_id] = {"value": _no_row_message(contract, period, entry.kpi_id)}
             continue
         if not _differs(reading, entry, set_targets):
+            continue
+        if outside := reading.kpi.not_in_force_reason(period.end_date):
+            # A figure held from before the life span was set stays as it is, shown but not
+            # judged; nothing new is entered for a quarter the KPI is not in force.
+            errors[entry.kpi_id] = {"value": f"{outside} {NOT_IN_FORCE_MESSAGE}"}
             continue
         # No version: the row was not stored when the user opened the page (a new KPI).
         if (entry.version or 1) != reading.version:

@@ -47,6 +47,8 @@ def test_it_writes_each_kpi_as_the_contract_holds_it(seed):
         "Failure threshold": "84",
         "Threshold basis": "Figures",
         "Notes": "",
+        "Measured from": "",
+        "Retired after": "",
     }
     assert ict["1"]["Unit"] == "Number of failures"
     assert ict["1"]["Direction"] == "Lower is better"
@@ -69,6 +71,8 @@ def test_it_names_each_column_plainly_in_the_header(seed):
         "Failure threshold",
         "Threshold basis",
         "Notes",
+        "Measured from",
+        "Retired after",
     ]
     assert header == list(COLUMNS)
 
@@ -85,7 +89,8 @@ def test_it_gives_a_new_contract_one_example_of_each_kind(db):
         "Amount in pounds",
         "Score",
     }
-    assert {r["Direction"] for r in rows} == {"Higher is better", "Lower is better"}
+    # The data-only example has no direction.
+    assert {r["Direction"] for r in rows} == {"Higher is better", "Lower is better", ""}
     assert {r["Frequency"] for r in rows} == {"Monthly", "Quarterly", "Annual"}
     assert "" in {r["Target"] for r in rows}, "an example with no target"
     assert "yes" in {r["Strict target"] for r in rows}, "an example with a strict target"

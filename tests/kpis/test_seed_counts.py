@@ -156,13 +156,14 @@ def committee_client(client, committee_member, seed):
 def test_it_shows_each_contracts_latest_quarter_on_the_home_page(committee_client):
     table = _tables(committee_client.get("/").content.decode())[0]
     # Sep-19, the latest approved quarter of both. PSSP: 9 + 1 + 2 + 1 + 1 + 5 measured, all met
-    # but parking; BS-K-002 and CS-K-002 suspended; FS-K-002 not measured.
+    # but parking; BS-K-002 and CS-K-002 suspended; FS-K-002 not measured. The last column,
+    # data-only figures, is 0: every seed KPI with a figure has a target.
     pssp = _row(table, "Peterborough Serco Strategic Partnership")
     assert pssp[1].startswith("Sep-19")
-    assert pssp[2:] == ["19", "18", "1", "0", "0", "2", "1", "0"]
+    assert pssp[2:] == ["19", "18", "1", "0", "0", "2", "1", "0", "0"]
     ict = _row(table, "ICT Managed Service")
     assert ict[1].startswith("Sep-19")
-    assert ict[2:] == ["14", "14", "0", "0", "0", "0", "3", "2"]
+    assert ict[2:] == ["14", "14", "0", "0", "0", "0", "3", "2", "0"]
 
 
 def _scorecard(client, code: str, quarters=None) -> list[list[str]]:

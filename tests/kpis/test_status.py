@@ -112,9 +112,13 @@ def test_it_does_not_judge_a_figure_in_another_unit_or_without_a_target():
     assert other_unit.status == Status.NOT_MEASURED
     assert other_unit.comparable is False
 
+    # No target in force: the figure is data only, never "not measured".
     no_target = evaluate(rule=Rule(HIGHER, None), value=D(50))
-    assert no_target.status == Status.NOT_MEASURED
+    assert no_target.status == Status.DATA_ONLY
     assert no_target.comparable is False
+    # Another unit still wins over the missing target.
+    other_unit_no_target = evaluate(rule=Rule(HIGHER, None), value=D(5), unit_matches=False)
+    assert other_unit_no_target.status == Status.NOT_MEASURED
 
 
 def test_it_gives_suspended_readings_a_would_have_been_and_others_none():

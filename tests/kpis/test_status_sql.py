@@ -17,11 +17,15 @@ QUARTER_ENDS = [
     "2024-06-30",
     "2024-09-30",
 ]
+# Life spans may begin or end a quarter beyond those held, as well as on each of them.
+LIFE_BOUNDS = [
+    datetime.date.fromisoformat(end) for end in ["2023-03-31", *QUARTER_ENDS, "2024-12-31"]
+]
 TODAY = datetime.date(2024, 8, 1)  # the last quarter is not over yet
 
 
 def _random_kpi(rng: random.Random, area, n: int):
-    direction = rng.choice([Direction.HIGHER, Direction.LOWER])
+    direction: str = rng.choice([Direction.HIGHER, Direction.LOWER])
     unit = rng.choice([UnitCode.PERCENT, UnitCode.COUNT])
     target = Decimal(rng.choice([0, 1, 5, 50, 80, 90, 95]))
     step = 1 if direction == Direction.HIGHER else -1
@@ -39,12 +43,25 @@ def _random_kpi(rng: random.Random, area, n: int):
         basis = rng.choice([ThresholdBasis.PERCENT, ThresholdBasis.POINTS])
         detriment = Decimal(rng.randint(0, 500)) / 100 if rng.random() < 0.6 else None
         failure = (detriment or 0) + Decimal(rng.randint(1, 900)) / 100
+    no_target = rng.random() < 0.08
+    if no_target and rng.random() < 0.5:
+        # Data only: no target, no thresholds, and no direction either.
+        direction, detriment, failure, basis = "", None, None, ThresholdBasis.ABSOLUTE
+    # A life span: measured from a quarter, retired after one, or both; the bounds may fall
+    # before or after every quarter held.
+    measured_from = retired_after = None
+    if rng.random() < 0.25:
+        measured_from = rng.choice(LIFE_BOUNDS)
+    if rng.random() < 0.25:
+        retired_after = rng.choice([q for q in LIFE_BOUNDS if q >= (measured_from or q)])
     return make_kpi(
         area,
         f"K-{n}",
         direction=direction,
         unit=unit,
-        target=None if rng.random() < 0.05 else target,
+        target=None if no_target else target,
+        measured_from=measured_from,
+        retired_after=retired_after,
         target_strict=rng.random() < 0.3,
         detriment=detriment,
         failure=failure,

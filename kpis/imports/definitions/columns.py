@@ -6,6 +6,8 @@ better") and read by label or by value, in any case.
 
 from __future__ import annotations
 
+import datetime
+import re
 from decimal import Decimal
 
 from django.db import models
@@ -14,6 +16,7 @@ from contracts.models import Contract
 from kpis.choices import Direction, Frequency, ThresholdBasis
 from kpis.imports.parse import Cell, Layout, cell_text
 from kpis.models import Unit
+from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end, quarter_end_for
 from kpis.models.unit import KIND_WORDS, UnitKind, find_unit, read_printed, unit_word
 from kpis.rules.numbers import NotANumber
 
@@ -30,6 +33,8 @@ DETRIMENT = "Detriment threshold"
 FAILURE = "Failure threshold"
 BASIS = "Threshold basis"
 NOTES = "Notes"
+MEASURED_FROM = "Measured from"
+RETIRED_AFTER = "Retired after"
 
 COLUMNS = (
     REFERENCE,
@@ -45,6 +50,8 @@ COLUMNS = (
     FAILURE,
     BASIS,
     NOTES,
+    MEASURED_FROM,
+    RETIRED_AFTER,
 )
 LAYOUT = Layout(
     columns=COLUMNS,
@@ -66,6 +73,8 @@ COLUMN_OF_FIELD = {
     "failure": FAILURE,
     "threshold_basis": BASIS,
     "notes": NOTES,
+    "measured_from": MEASURED_FROM,
+    "retired_after": RETIRED_AFTER,
 }
 
 YES = {"yes", "y", "true", "x", "1"}
@@ -78,20 +87,21 @@ MAX_WHOLE = Decimal(10) ** 8
 EXAMPLES = [
     ["EXAMPLE-1", "Calls answered within 20 seconds", "CS", "Customer services", "Monthly",
      "Percentage", "Higher is better", "90", "no", "87", "84", "Figures",
-     "Detriment at 87% or below, failure at 84% or below"],
+     "Detriment at 87% or below, failure at 84% or below", "", ""],
     ["EXAMPLE-2", "Missed bin collections", "WASTE", "Waste and recycling", "Quarterly",
-     "Number of failures", "Lower is better", "0", "no", "1", "2", "Figures", ""],
+     "Number of failures", "Lower is better", "0", "no", "1", "2", "Figures", "", "", ""],
     ["EXAMPLE-3", "Days to process a new claim", "BEN", "Benefits", "Quarterly", "Days",
      "Lower is better", "5", "yes", "10", "", "% of target",
-     "Printed as '< 5': five days is a miss; amber within 10% of the target"],
+     "Printed as '< 5': five days is a miss; amber within 10% of the target", "", ""],
     ["EXAMPLE-4", "Residual waste per household", "WASTE", "Waste and recycling", "Quarterly",
      "Kilograms", "Lower is better", "110", "no", "5", "", "Points from target",
-     "Amber up to 5 kg over the target"],
+     "Amber up to 5 kg over the target", "2023-06-30", ""],
     ["EXAMPLE-5", "Income from commercial waste", "WASTE", "Waste and recycling", "Annual",
-     "Amount in pounds", "Higher is better", "250000", "no", "", "", "Figures", ""],
+     "Amount in pounds", "Higher is better", "250000", "no", "", "", "Figures",
+     "Retired after March 2025", "", "Mar 2025"],
     ["EXAMPLE-6", "Resident satisfaction survey", "CS", "Customer services", "Annual", "Score",
-     "Higher is better", "", "no", "", "", "Figures",
-     "No target: figures are recorded, not judged"],
+     "", "", "no", "", "", "Figures",
+     "No target (and no direction): data only, figures are recorded, not judged", "", ""],
 ]  # fmt: skip
 EXAMPLE_REFERENCES = {row[0].casefold() for row in EXAMPLES}
 
@@ -125,6 +135,52 @@ def resolve_choice(
         if wanted in (value.casefold(), label.casefold()):
             return value, ""
     return None, f"Unknown {what} {text!r}: use one of {', '.join(choices.labels)}."
+
+
+_MONTHS = {
+    name.casefold(): number
+    for number in range(1, 13)
+    for name in (
+        datetime.date(2000, number, 1).strftime("%b"),
+        datetime.date(2000, number, 1).strftime("%B"),
+    )
+}
+QUARTER_ADVICE = (
+    "write the quarter's last day, such as 2023-06-30 or 30/06/2023, or its month and year, "
+    "such as Jun 2023; or leave it empty."
+)
+
+
+def parse_quarter(cell: Cell) -> tuple[datetime.date | None, str]:
+    """A life span's quarter, by its last day (as the figures import writes "Quarter end") or by
+    the month it ends in ("Jun 2023", "June 2023", "Jun-23"): its last day, or why it is none."""
+    text = cell_text(cell)
+    if not text:
+        return None, ""
+    day = None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            day = datetime.datetime.strptime(text, pattern).date()
+            break
+        except ValueError:
+            continue
+    if day is None:
+        found = re.fullmatch(r"([A-Za-z]+)[\s-]+(\d{2}|\d{4})", text)
+        month = _MONTHS.get(found.group(1).casefold()) if found else None
+        if found is None or month is None:
+            return None, f"{text[:40]!r} is not a quarter: {QUARTER_ADVICE}"
+        year = int(found.group(2))
+        day = quarter_end_for(datetime.date(year + 2000 if year < 100 else year, month, 1))
+        if day.month != month:
+            return None, f"{text[:40]!r} is not the last month of a quarter: {QUARTER_ADVICE}"
+    if not is_quarter_end(day):
+        return None, QUARTER_END_MESSAGE
+    return day, ""
+
+
+def quarter_text(day: datetime.date | None) -> str:
+    """A life span's quarter as the template writes it: its last day, as "Quarter end" is."""
+    return day.isoformat() if day else ""
 
 
 def resolve_frequency(text: str) -> tuple[str | None, str]:

@@ -6,10 +6,12 @@ caused it. Nothing here writes; `write.py` does, once the preview has no problem
 from __future__ import annotations
 
 import copy
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 
 from contracts.models import Contract, ServiceArea
 from kpis.choices import RULE_FIELDS, Direction, Frequency, ReturnState, ThresholdBasis
@@ -33,6 +35,8 @@ COMPARED = (
     "failure",
     "threshold_basis",
     "notes",
+    "measured_from",
+    "retired_after",
 )
 LABELS = {**c.COLUMN_OF_FIELD, "service_area": "Service area"}
 # Approved quarters were judged by these: changing one would rewrite them (as in the admin).
@@ -164,6 +168,9 @@ def shown(name: str, value: object) -> str:
         return Frequency(value).label
     if name == "direction":
         return Direction(value).label
+    if isinstance(value, datetime.date):
+        # The life span's quarters.
+        return c.quarter_text(value)
     if name == "threshold_basis":
         return ThresholdBasis(value).label
     return str(value)
@@ -187,6 +194,8 @@ def build_preview(
     except FileProblem as problem:
         preview.file_problems.append(problem.message)
         return preview
+    # The life span is checked against the contract's term, extensions included: read them once.
+    prefetch_related_objects([contract], "extensions")
     held = {
         kpi.reference.casefold(): kpi
         for kpi in Kpi.objects.for_contract(contract)
@@ -262,6 +271,10 @@ def _row(raw: RawRow, held: dict[str, Kpi], context: _Context) -> DefinitionRow:
         ("direction", c.DIRECTION, c.resolve_direction),
     ):
         text = cell_text(cells[column])
+        if not text and name == "direction":
+            # A data-only KPI has none; one with a target is asked for it (`Kpi.clean`).
+            values[name] = ""
+            continue
         if not text:
             row.problem(column, f"Give the KPI's {column.lower()}.")
             continue
@@ -285,6 +298,11 @@ def _row(raw: RawRow, held: dict[str, Kpi], context: _Context) -> DefinitionRow:
     values["threshold_basis"] = basis
     if basis_message:
         row.problem(c.BASIS, basis_message)
+    for name in ("measured_from", "retired_after"):
+        column = c.COLUMN_OF_FIELD[name]
+        values[name], message = c.parse_quarter(cells[column])
+        if message:
+            row.problem(column, message)
     area = _area(row, cells, context)
     if row.problems:
         return row
@@ -346,6 +364,8 @@ def _area(row: DefinitionRow, cells: dict, context: _Context) -> ServiceArea | N
 
 def _candidate(row: DefinitionRow, values: dict, area, contract: Contract) -> Kpi:
     kpi = copy.copy(row.held) if row.held else Kpi(contract=contract, reference=row.reference)
+    # The contract in hand (its extensions read once), for the life span's check of its term.
+    kpi.contract = contract
     for name, value in values.items():
         setattr(kpi, name, value)
     if area.pk:

@@ -20,7 +20,7 @@ from kpis.models import Kpi, Unit
 from kpis.reads.exports import safe_text
 
 NUMBER_COLUMNS = {c.TARGET, c.DETRIMENT, c.FAILURE}
-WIDTHS = [14, 60, 12, 30, 12, 20, 18, 10, 10, 12, 12, 16, 40]
+WIDTHS = [14, 60, 12, 30, 12, 20, 18, 10, 10, 12, 12, 16, 40, 14, 14]
 
 
 def template_rows(contract: Contract, units: list[Unit] | None = None) -> list[list[str]]:
@@ -43,6 +43,8 @@ def template_rows(contract: Contract, units: list[Unit] | None = None) -> list[l
             shown("failure", kpi.failure),
             shown("threshold_basis", kpi.threshold_basis),
             kpi.notes,
+            shown("measured_from", kpi.measured_from),
+            shown("retired_after", kpi.retired_after),
         ]
         for kpi in kpis
     ]

@@ -32,6 +32,8 @@ CHANGED_FIELDS = [
     "unit",
     "direction",
     "notes",
+    "measured_from",
+    "retired_after",
 ]
 QUARTER_MESSAGE = "Choose the first quarter to be judged by the new targets and thresholds"
 
