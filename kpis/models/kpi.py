@@ -11,8 +11,9 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from contracts.models import Contract, ServiceArea, VersionedQuerySet
-from kpis.choices import Direction, Frequency, ThresholdBasis
-from kpis.models.unit import Unit
+from kpis.choices import Direction, Frequency, Rollup, ThresholdBasis
+from kpis.models.unit import Unit, UnitKind
+from kpis.rules.rollup import default_rollup
 from kpis.rules.status import Rule
 
 _HIGHER = Q(direction=Direction.HIGHER)
@@ -140,6 +141,25 @@ class Kpi(models.Model):
         help_text="Set once the target or thresholds have changed from a quarter on, so that "
         "quarters before the change are judged by the earlier rule.",
     )
+    rollup = models.CharField(
+        "roll-up of the months",
+        max_length=10,
+        choices=Rollup.choices,
+        blank=True,
+        default="",
+        help_text="How a monthly KPI's three months make the quarter's figure. Leave empty for "
+        "the usual: recomputed from the parts where they are collected, otherwise the sum for "
+        "counts, quantities and money and the average for percentages, times and scores.",
+    )
+    numerator_label = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="Where each month is collected as two parts, what is counted: "
+        "'calls answered'. Leave empty when months are single figures.",
+    )
+    denominator_label = models.CharField(
+        max_length=60, blank=True, help_text="What it is counted out of: 'calls offered'."
+    )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within its area.")
     notes = models.TextField(
         blank=True, help_text="Anything odd in the source: misprints, changes of unit."
@@ -211,6 +231,23 @@ class Kpi(models.Model):
         rule = later.previous_rule(self.direction)
         return rule if target is None else dataclasses.replace(rule, target=target)
 
+    @property
+    def is_monthly(self) -> bool:
+        return self.frequency == Frequency.MONTHLY
+
+    @property
+    def has_parts(self) -> bool:
+        """Each month is collected as a numerator and a denominator."""
+        return bool(self.numerator_label and self.denominator_label)
+
+    @property
+    def rollup_rule(self) -> Rollup:
+        """The roll-up in force: the one chosen, else the usual for the unit (`default_rollup`)."""
+        if self.rollup:
+            return Rollup(self.rollup)
+        kind = self.unit.kind if self.unit_id else ""
+        return default_rollup(kind, has_parts=self.has_parts)
+
     def is_due(self, period) -> bool:
         """Annual KPIs fall due at the year end; the others every quarter."""
         return self.frequency != Frequency.ANNUAL or period.is_year_end
@@ -234,11 +271,33 @@ class Kpi(models.Model):
             if problem:
                 errors[name] = problem
         errors.update(self._threshold_errors())
+        errors.update(self._parts_errors())
         scale = (self.scale_min, self.scale_max)
         if None not in scale and self.scale_max <= self.scale_min:
             errors["scale_max"] = "The highest score must be above the lowest."
         if errors:
             raise ValidationError(errors)
+
+    def _parts_errors(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        self.numerator_label = self.numerator_label.strip()
+        self.denominator_label = self.denominator_label.strip()
+        if bool(self.numerator_label) != bool(self.denominator_label):
+            missing = "denominator_label" if self.numerator_label else "numerator_label"
+            errors[missing] = "Name both parts (what is counted, and out of what), or neither."
+        elif self.rollup == Rollup.RATIO and not self.has_parts:
+            errors["rollup"] = (
+                "A ratio is recomputed from each month's parts: name them (what is counted, "
+                "and out of what)."
+            )
+        elif (
+            self.unit_id
+            and self.unit.kind == UnitKind.COUNT
+            and self.rollup_rule in (Rollup.AVERAGE, Rollup.RATIO)
+        ):
+            # A count's quarter must be a whole number.
+            errors["rollup"] = "A count's months are added up: choose the sum, last or worst month."
+        return errors
 
     @property
     def relative(self) -> bool:
