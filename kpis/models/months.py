@@ -134,7 +134,7 @@ class MonthlyFigure(models.Model):
         errors: dict[str, str] = {}
         if len(self.not_measured_reason) > NOT_MEASURED_LENGTH:
             errors["not_measured_reason"] = too_long_message("reason", NOT_MEASURED_LENGTH)
-        if self.reading_id is None:
+        if self.reading_id is None and not MonthlyFigure.reading.is_cached(self):
             return errors
         reading = self.reading
         if self.month_end and self.month_end not in rollup.quarter_months(reading.period.end_date):
