@@ -46,15 +46,16 @@ class MonthLine:
     would_have_been: Status | None = None
 
 
-def month_lines(reading: Reading, suspended: bool) -> list[MonthLine]:
-    """The quarter's three months as saved (prefetch `months`); a month not entered says so."""
-    kpi = reading.kpi
-    stored = {figure.month_end: figure for figure in reading.months.all()} if reading.pk else {}
+def month_lines(
+    kpi: Kpi, quarter_end: datetime.date, figures, rule: Rule, *, suspended: bool
+) -> list[MonthLine]:
+    """A quarter's three months as saved (`figures`, its `MonthlyFigure`s), each judged by the
+    quarter's `rule`; a month not entered says so. None where no month was entered."""
+    stored = {figure.month_end: figure for figure in figures}
     if not stored:
         return []
-    rule = reading.rule
     lines = []
-    for end in rollup.quarter_months(reading.period.end_date):
+    for end in rollup.quarter_months(quarter_end):
         figure = stored.get(end)
         label = rollup.month_label(end)
         if figure is None:
@@ -107,7 +108,15 @@ class ReturnRow:
     @property
     def months(self) -> list[MonthLine]:
         """The months beneath the quarter, as saved, each with its status."""
-        return month_lines(self.reading, self.suspension is not None)
+        reading = self.reading
+        figures = reading.months.all() if reading.pk else []
+        return month_lines(
+            self.kpi,
+            reading.period.end_date,
+            figures,
+            reading.rule,
+            suspended=self.suspension is not None,
+        )
 
     @property
     def rollup_text(self) -> str:

@@ -202,3 +202,37 @@ def test_the_page_takes_the_same_queries_with_monthly_kpis_at_any_size(
         html = client.get(URL).content.decode()
     assert html.count("December 2019</h4>") == base + extra
     assert html.count("December 2019</dt>") == extra
+
+
+def test_the_kpi_page_lists_the_months_under_their_quarter(client, officer, monthly):
+    quarterly_return, kpis = monthly
+    reading = reading_in(quarterly_return, "WASTE")
+    return_writes.save_return(
+        quarterly_return=quarterly_return,
+        user=officer,
+        entries=[
+            monthly_entry(
+                reading, month(OCT, 100), month(NOV, reason="Weighbridge"), month(DEC, 250)
+            )
+        ],
+    )
+    client.force_login(officer)
+    html = client.get(f"/contracts/ICT/kpis/{kpis['WASTE'].pk}/").content.decode()
+    assert "Quarter from the months</dt>" in html
+    assert "350 tonnes" in html
+    # Each month judged against the quarter's target of at most 300 tonnes.
+    assert re.search(
+        r"October 2019: 100 tonnes <strong[^>]*><span[^>]*>[^<]*</span>Met</strong>", html
+    )
+    assert "November 2019: Not measured: Weighbridge" in html
+    assert re.search(
+        r"December 2019: 250 tonnes <strong[^>]*><span[^>]*>[^<]*</span>Met</strong>", html
+    )
+    assert "Quarter: sum of the months" in html
+
+
+def test_the_kpi_page_says_a_seed_quarter_was_entered_alone(client, committee_member, seed):
+    kpi = Kpi.objects.get(contract=seed["ICT"], reference="1")
+    client.force_login(committee_member)
+    html = client.get(f"/contracts/ICT/kpis/{kpi.pk}/").content.decode()
+    assert "Entered for the quarter" in html
