@@ -481,6 +481,28 @@ def write_rows(
     return DraftSaved(changed, errors)
 
 
+def roll_up_stored_months(reading: Reading, *, user, reason: str) -> bool:
+    """Write the quarter's figure and reason from the months stored beneath it, where any are
+    (after the admin has changed them). For a caller that has run `ensure_editable` in the same
+    transaction. Returns whether the reading changed."""
+    figures = list(MonthlyFigure.objects.filter(reading=reading))
+    if not figures:
+        return False
+    quarter = quarter_from(reading, figures)
+    if (reading.value, reading.not_measured_reason) == (
+        quarter.value,
+        quarter.not_measured_reason,
+    ):
+        return False
+    reading.value, reading.not_measured_reason = quarter.value, quarter.not_measured_reason
+    reading.full_clean()
+    reading.version += 1
+    reading._history_user = user
+    reading._change_reason = reason
+    reading.save()
+    return True
+
+
 def _set_state(quarterly_return: QuarterlyReturn, user, state: str, reason: str) -> None:
     quarterly_return.state = state
     quarterly_return._history_user = user
