@@ -146,6 +146,10 @@ class KpiAdmin(ReasonAdmin, SimpleHistoryAdmin):
         (None, {"fields": ["contract", "service_area", "reference", "description", "position"]}),
         ("Measure", {"fields": ["frequency", "unit", "direction", "scale_min", "scale_max"]}),
         (
+            "Months",
+            {"fields": ["rollup", "numerator_label", "denominator_label"]},
+        ),
+        (
             "Target and thresholds",
             {"fields": ["target", "target_strict", "detriment", "failure", "rules_from"]},
         ),
