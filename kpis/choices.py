@@ -47,4 +47,5 @@ class Rollup(models.TextChoices):
     AVERAGE = "average", "Average of the months"
     LAST = "last", "Last month measured"
     WORST = "worst", "Worst month"
-    RATIO = "ratio", "Recomputed from the months' parts (numerators over denominators)"
+    # The numerators added up over the denominators added up, never the mean of the rates.
+    RATIO = "ratio", "Recomputed from the months' parts"

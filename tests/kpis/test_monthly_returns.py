@@ -91,7 +91,7 @@ def test_it_saves_three_months_and_shows_the_quarter_rolled_up(client, officer, 
     statuses = re.findall(r'app-status--(\w+)">', months)
     # Two months met, one failed, and the quarter recomputed from the calls fails too.
     assert statuses == ["met", "met", "failure", "failure"]
-    assert "Quarter (recomputed from the months" in months
+    assert "Quarter (recomputed from the months&#x27; parts)" in months
     assert "77.7778%" in months
     # What was saved comes back in the boxes, the quarter's own boxes left empty.
     assert (
