@@ -234,7 +234,7 @@ class ReturnRowForm(forms.Form):
         }
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if self.errors:
             return data
         from_months, quarter = self._quarter_from_months(data)

@@ -182,17 +182,22 @@ def roll_up(months: Sequence[Month], rule: str, *, direction: str, percent: bool
         return Quarter(None)
     measured = [m for m in entered if m.measured]
     if rule == Rollup.RATIO:
-        with_parts = [m for m in entered if m.has_parts]
-        denominator = sum((m.denominator for m in with_parts), Decimal(0))
-        if with_parts and denominator == 0:
-            return Quarter(None, DENOMINATOR_ZERO)
-        if not with_parts:
+        pairs = [
+            (m.numerator, m.denominator)
+            for m in entered
+            if m.numerator is not None and m.denominator is not None
+        ]
+        if not pairs:
             return Quarter(None, _not_measured(entered))
-        numerator = sum((m.numerator for m in with_parts), Decimal(0))
+        denominator = sum((d for _, d in pairs), Decimal(0))
+        if denominator == 0:
+            return Quarter(None, DENOMINATOR_ZERO)
+        numerator = sum((n for n, _ in pairs), Decimal(0))
         return Quarter(_rate(numerator, denominator, percent), measured=len(measured))
     if not measured:
         return Quarter(None, _not_measured(entered))
-    values = [m.value for m in measured]
+    values = [m.value for m in measured if m.value is not None]
+    value: Decimal
     if rule == Rollup.SUM:
         value = sum(values, Decimal(0))
     elif rule == Rollup.AVERAGE:

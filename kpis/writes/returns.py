@@ -497,8 +497,8 @@ def roll_up_stored_months(reading: Reading, *, user, reason: str) -> bool:
     reading.value, reading.not_measured_reason = quarter.value, quarter.not_measured_reason
     reading.full_clean()
     reading.version += 1
-    reading._history_user = user
-    reading._change_reason = reason
+    reading._history_user = user  # type: ignore[attr-defined]
+    reading._change_reason = reason  # type: ignore[attr-defined]
     reading.save()
     return True
 

@@ -87,7 +87,9 @@ def test_it_saves_three_months_and_shows_the_quarter_rolled_up(client, officer, 
     assert "October 2019</dt>" in html
     assert "100% (10 calls answered of 10 calls offered)" in html
     assert "75% (120 calls answered of 160 calls offered)" in html
-    months = re.search(rf'id="kpi-{kpis["CALLS"].pk}".*?(<dl.*?</dl>)', html, re.S).group(1)
+    found = re.search(rf'id="kpi-{kpis["CALLS"].pk}".*?(<dl.*?</dl>)', html, re.S)
+    assert found is not None
+    months = found.group(1)
     statuses = re.findall(r'app-status--(\w+)">', months)
     # Two months met, one failed, and the quarter recomputed from the calls fails too.
     assert statuses == ["met", "met", "failure", "failure"]
