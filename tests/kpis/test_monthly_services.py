@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from kpis.models import MonthlyFigure, Reading
+from kpis.models import Kpi, MonthlyFigure, Reading
 from kpis.rules.status import Status
 from kpis.writes import returns as return_writes
 from tests.kpis.monthly import DEC, NOV, OCT, add_monthly_kpis, month, monthly_entry
@@ -221,3 +221,42 @@ def test_a_quarter_with_a_month_left_blank_cannot_be_submitted(officer, monthly)
         "m2_value",
         "Enter a figure for November 2019, or say why it was not measured",
     ) in problems
+
+
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        ({"numerator_label": "calls answered"}, {"denominator_label"}),
+        ({"rollup": "ratio"}, {"rollup"}),
+        ({"unit_id": "count", "rollup": "average"}, {"rollup"}),
+        ({"unit_id": "count"}, set()),
+        ({"numerator_label": "calls answered", "denominator_label": "calls offered"}, set()),
+    ],
+)
+def test_a_kpis_roll_up_and_parts_are_checked(seed, fields, errors):
+
+    kpi = Kpi.objects.get(contract=seed["ICT"], reference="1")
+    kpi.unit_id = "percent"
+    kpi.target, kpi.detriment, kpi.failure = Decimal(90), None, None
+    for name, value in fields.items():
+        setattr(kpi, name, value)
+    if kpi.unit_id == "count":
+        kpi.target = Decimal(1)
+        kpi.direction = "lower"
+    try:
+        kpi.clean()
+        found = set()
+    except ValidationError as error:
+        found = set(error.message_dict)
+    assert found == errors
+
+
+def test_the_default_roll_up_follows_the_kpis_unit_and_parts(seed):
+
+    kpi = Kpi.objects.get(contract=seed["ICT"], reference="1")
+    kpi.unit_id, kpi.rollup = "count", ""
+    assert kpi.rollup_rule == "sum"
+    kpi.unit_id = "percent"
+    assert kpi.rollup_rule == "average"
+    kpi.numerator_label, kpi.denominator_label = "calls answered", "calls offered"
+    assert kpi.rollup_rule == "ratio"
