@@ -38,3 +38,14 @@ class ReturnState(models.TextChoices):
 # A KPI's fields that make up the rule a figure is judged by: a change to any of them is a change
 # of rule, taking effect from a named quarter (`kpis.writes.decisions.change_rule`).
 RULE_FIELDS = ("target", "target_strict", "detriment", "failure", "threshold_basis")
+
+
+class Rollup(models.TextChoices):
+    """How a monthly KPI's three months make its quarter's figure (`kpis.rules.rollup`)."""
+
+    SUM = "sum", "Sum of the months"
+    AVERAGE = "average", "Average of the months"
+    LAST = "last", "Last month measured"
+    WORST = "worst", "Worst month"
+    # The numerators added up over the denominators added up, never the mean of the rates.
+    RATIO = "ratio", "Recomputed from the months' parts"

@@ -16,6 +16,7 @@ from kpis.admin.forms import (
 from kpis.choices import ReturnState
 from kpis.models import (
     Kpi,
+    MonthlyFigure,
     PublishedSummary,
     QuarterlyReturn,
     Reading,
@@ -154,6 +155,10 @@ class KpiAdmin(ReasonAdmin, SimpleHistoryAdmin):
             },
         ),
         (
+            "Months",
+            {"fields": ["rollup", "numerator_label", "denominator_label"]},
+        ),
+        (
             "Target and thresholds",
             {"fields": ["target", "target_strict", "detriment", "failure", "rules_from"]},
         ),
@@ -204,6 +209,29 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=self.value()) if self.value() else queryset
 
 
+class MonthlyFigureInline(admin.TabularInline):
+    """A monthly KPI's months, changed only while their quarter's readings may be: the quarter's
+    figure is then written from them (`ReadingAdmin.save_related`)."""
+
+    model = MonthlyFigure
+    extra = 0
+    max_num = 3
+    fields = ["month_end", "value", "not_measured_reason", "numerator", "denominator"]
+    ordering = ["month_end"]
+
+    def _editable(self, request, obj) -> bool:
+        return obj is None or not _edit_refusal(request, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return super().has_add_permission(request, obj) and self._editable(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and self._editable(request, obj)
+
+
 @admin.register(Reading)
 class ReadingAdmin(RefusedDeletes, ReasonAdmin, SimpleHistoryAdmin):
     form = ReadingAdminForm
@@ -220,6 +248,14 @@ class ReadingAdmin(RefusedDeletes, ReasonAdmin, SimpleHistoryAdmin):
     search_fields = ["kpi__reference", "kpi__description", "commentary", "not_measured_reason"]
     readonly_fields = ["computed_status", "reported_as", "updated_at", "version"]
     autocomplete_fields = ["kpi"]
+    inlines = [MonthlyFigureInline]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """Months changed here make the quarter's figure, as on the return page."""
+        super().save_related(request, form, formsets, change)
+        return_writes.roll_up_stored_months(
+            form.instance, user=request.user, reason="Quarter worked out from its months"
+        )
 
     def get_queryset(self, request) -> QuerySet:
         return _with_status(super().get_queryset(request))

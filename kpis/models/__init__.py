@@ -1,4 +1,5 @@
 from kpis.models.kpi import Kpi
+from kpis.models.months import MonthlyFigure
 from kpis.models.period import ReportingPeriod
 from kpis.models.published import PublishedSummary
 from kpis.models.returns import QuarterlyReturn, Reading
@@ -8,6 +9,7 @@ from kpis.models.unit import Unit, UnitKind
 
 __all__ = [
     "Kpi",
+    "MonthlyFigure",
     "PublishedSummary",
     "QuarterlyReturn",
     "Reading",

@@ -12,9 +12,10 @@ from simple_history.models import HistoricalRecords
 
 from contracts.dates import quarter_out_of_range
 from contracts.models import Contract, ServiceArea, VersionedQuerySet
-from kpis.choices import Direction, Frequency, ThresholdBasis
+from kpis.choices import Direction, Frequency, Rollup, ThresholdBasis
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
-from kpis.models.unit import Unit
+from kpis.models.unit import Unit, UnitKind
+from kpis.rules.rollup import default_rollup
 from kpis.rules.status import Rule
 
 _HIGHER = Q(direction=Direction.HIGHER)
@@ -191,6 +192,25 @@ class Kpi(models.Model):
         help_text="The last day of the last quarter the KPI is measured in; empty: still "
         "measured. Quarters after it are not in force.",
     )
+    rollup = models.CharField(
+        "roll-up of the months",
+        max_length=10,
+        choices=Rollup.choices,
+        blank=True,
+        default="",
+        help_text="How a monthly KPI's three months make the quarter's figure. Leave empty for "
+        "the usual: recomputed from the parts where they are collected, otherwise the sum for "
+        "counts, quantities and money and the average for percentages, times and scores.",
+    )
+    numerator_label = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="Where each month is collected as two parts, what is counted: "
+        "'calls answered'. Leave empty when months are single figures.",
+    )
+    denominator_label = models.CharField(
+        max_length=60, blank=True, help_text="What it is counted out of: 'calls offered'."
+    )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within its area.")
     notes = models.TextField(
         blank=True, help_text="Anything odd in the source: misprints, changes of unit."
@@ -301,6 +321,23 @@ class Kpi(models.Model):
             return f"From {start} to {self.retired_after:%b %Y} (retired)"
         return f"From {start}"
 
+    @property
+    def is_monthly(self) -> bool:
+        return self.frequency == Frequency.MONTHLY
+
+    @property
+    def has_parts(self) -> bool:
+        """Each month is collected as a numerator and a denominator."""
+        return bool(self.numerator_label and self.denominator_label)
+
+    @property
+    def rollup_rule(self) -> Rollup:
+        """The roll-up in force: the one chosen, else the usual for the unit (`default_rollup`)."""
+        if self.rollup:
+            return Rollup(self.rollup)
+        kind = self.unit.kind if self.unit_id else ""
+        return default_rollup(kind, has_parts=self.has_parts)
+
     def is_due(self, period) -> bool:
         """Annual KPIs fall due at the year end; the others every quarter."""
         return self.frequency != Frequency.ANNUAL or period.is_year_end
@@ -326,6 +363,7 @@ class Kpi(models.Model):
         errors.update(self._threshold_errors())
         errors.update(self._direction_errors(errors))
         errors.update(self._life_span_errors())
+        errors.update(self._parts_errors())
         scale = (self.scale_min, self.scale_max)
         if None not in scale and self.scale_max <= self.scale_min:
             errors["scale_max"] = "The highest score must be above the lowest."
@@ -352,6 +390,27 @@ class Kpi(models.Model):
         start, end = self.measured_from, self.retired_after
         if start and end and end < start and "retired_after" not in errors:
             errors["retired_after"] = LIFE_SPAN_MESSAGE
+        return errors
+
+    def _parts_errors(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        self.numerator_label = self.numerator_label.strip()
+        self.denominator_label = self.denominator_label.strip()
+        if bool(self.numerator_label) != bool(self.denominator_label):
+            missing = "denominator_label" if self.numerator_label else "numerator_label"
+            errors[missing] = "Name both parts (what is counted, and out of what), or neither."
+        elif self.rollup == Rollup.RATIO and not self.has_parts:
+            errors["rollup"] = (
+                "A ratio is recomputed from each month's parts: name them (what is counted, "
+                "and out of what)."
+            )
+        elif (
+            self.unit_id
+            and self.unit.kind == UnitKind.COUNT
+            and self.rollup_rule in (Rollup.AVERAGE, Rollup.RATIO)
+        ):
+            # A count's quarter must be a whole number.
+            errors["rollup"] = "A count's months are added up: choose the sum, last or worst month."
         return errors
 
     @property

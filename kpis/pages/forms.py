@@ -16,12 +16,14 @@ from django.core.exceptions import ValidationError
 
 from contracts.dates import validate_near_today
 from contracts.limits import REASON_LENGTH, too_long_message
-from kpis.models import Kpi, Reading, ReportingPeriod, Unit
+from kpis.models import Kpi, MonthlyFigure, Reading, ReportingPeriod, Unit
+from kpis.models.months import quarter_from
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
 from kpis.models.returns import COMMENTARY_LENGTH, NOT_MEASURED_LENGTH
 from kpis.models.unit import read_printed
+from kpis.rules import rollup
 from kpis.rules.numbers import NotANumber
-from kpis.writes.returns import RowEntry, misses_target
+from kpis.writes.returns import QUARTER_AND_MONTHS_MESSAGE, MonthEntry, RowEntry, misses_target
 
 NUMBER_MESSAGES = {
     "invalid": "Enter a number, like 95 or 2.5",
@@ -70,6 +72,33 @@ def figure_text(value: Decimal | None) -> str:
     return format(value.normalize(), "f")
 
 
+@dataclass
+class MonthFields:
+    """One month's inputs on a monthly KPI's row, for the template."""
+
+    month_end: datetime.date
+    label: str
+    value: forms.BoundField | None
+    not_measured_reason: forms.BoundField
+    numerator: forms.BoundField | None
+    denominator: forms.BoundField | None
+    stored: MonthlyFigure | None
+
+    @property
+    def errors(self) -> bool:
+        fields = (self.value, self.not_measured_reason, self.numerator, self.denominator)
+        return any(field is not None and field.errors for field in fields)
+
+
+def _reason_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=NOT_MEASURED_LENGTH,
+        error_messages={"max_length": too_long_message("reason", NOT_MEASURED_LENGTH)},
+    )
+
+
 class ReturnRowForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     value = FigureField(label="Figure")
@@ -102,6 +131,17 @@ class ReturnRowForm(forms.Form):
                 "target_override": figure_text(reading.target_override),
             },
         )
+        self.month_ends = (
+            rollup.quarter_months(reading.period.end_date) if self.kpi.is_monthly else []
+        )
+        # Prefetched with the reading (`build_page`); none for a row not yet stored.
+        self.stored_months = (
+            {figure.month_end: figure for figure in reading.months.all()} if reading.pk else {}
+        )
+        if self.stored_months:
+            # The quarter is worked out from its months: its own boxes are for a quarter alone.
+            kwargs["initial"] = {**kwargs["initial"], "value": "", "not_measured_reason": ""}
+        kwargs["initial"] = {**kwargs["initial"], **self._month_initial()}
         super().__init__(*args, **kwargs)
         self.set_targets = set_targets
         figure = self.fields["value"]
@@ -113,6 +153,107 @@ class ReturnRowForm(forms.Form):
             target.unit_of = lambda: (self.kpi.unit, "the KPI")
         else:
             del self.fields["target_override"]
+        self._add_month_fields()
+
+    def _month_initial(self) -> dict[str, str]:
+        initial = {}
+        for index, end in enumerate(self.month_ends, start=1):
+            figure = self.stored_months.get(end)
+            if figure is None:
+                continue
+            if figure.numerator is not None:
+                initial[f"m{index}_numerator"] = figure_text(figure.numerator)
+                initial[f"m{index}_denominator"] = figure_text(figure.denominator)
+                if figure.not_measured_reason != rollup.DENOMINATOR_ZERO:
+                    initial[f"m{index}_not_measured_reason"] = figure.not_measured_reason
+            else:
+                initial[f"m{index}_value"] = figure_text(figure.value)
+                initial[f"m{index}_not_measured_reason"] = figure.not_measured_reason
+        return initial
+
+    def _add_month_fields(self) -> None:
+        kpi = self.kpi
+        for index, end in enumerate(self.month_ends, start=1):
+            label = rollup.month_label(end)
+            if kpi.has_parts:
+                self.fields[f"m{index}_numerator"] = FigureField(
+                    label=f"{kpi.numerator_label.capitalize()}, {label}"
+                )
+                self.fields[f"m{index}_denominator"] = FigureField(
+                    label=f"{kpi.denominator_label.capitalize()}, {label}"
+                )
+            else:
+                self.fields[f"m{index}_value"] = FigureField(label=f"Figure for {label}")
+            self.fields[f"m{index}_not_measured_reason"] = _reason_field(
+                f"Or, why {label} was not measured"
+            )
+
+    @property
+    def months(self) -> list[MonthFields]:
+        result = []
+        for index, end in enumerate(self.month_ends, start=1):
+            parts = self.kpi.has_parts
+            result.append(
+                MonthFields(
+                    month_end=end,
+                    label=rollup.month_label(end),
+                    value=None if parts else self[f"m{index}_value"],
+                    not_measured_reason=self[f"m{index}_not_measured_reason"],
+                    numerator=self[f"m{index}_numerator"] if parts else None,
+                    denominator=self[f"m{index}_denominator"] if parts else None,
+                    stored=self.stored_months.get(end),
+                )
+            )
+        return result
+
+    def month_entries(self) -> tuple[MonthEntry, ...] | None:
+        """The months as typed (after `is_valid`), or None for a KPI not reported monthly."""
+        if not self.kpi.is_monthly:
+            return None
+        data = self.cleaned_data
+        return tuple(
+            MonthEntry(
+                month_end=end,
+                value=data.get(f"m{index}_value"),
+                not_measured_reason=(data.get(f"m{index}_not_measured_reason") or "").strip(),
+                numerator=data.get(f"m{index}_numerator"),
+                denominator=data.get(f"m{index}_denominator"),
+            )
+            for index, end in enumerate(self.month_ends, start=1)
+        )
+
+    def _quarter_from_months(self, data: dict) -> tuple[bool, dict]:
+        """Check the months typed, by the model's own rules, and work the quarter out from
+        them: (whether any month was entered, the quarter's figure and reason)."""
+        months = self.month_entries() or ()
+        figures = []
+        for index, month in enumerate(months, start=1):
+            if not month.entered:
+                continue
+            figure = MonthlyFigure(
+                reading=self.reading,
+                month_end=month.month_end,
+                value=None if month.numerator is not None else month.value,
+                not_measured_reason=month.not_measured_reason,
+                numerator=month.numerator,
+                denominator=month.denominator,
+            )
+            for field, message in figure.problems().items():
+                name = f"m{index}_{field}"
+                self.add_error(name if name in self.fields else None, message)
+            figures.append(figure)
+        if not figures:
+            return False, data
+        if data.get("value") is not None or data.get("not_measured_reason", "").strip():
+            self.add_error("value", QUARTER_AND_MONTHS_MESSAGE)
+        if self.errors:
+            return True, data
+        quarter = quarter_from(self.reading, figures)
+        return True, {
+            **data,
+            "value": quarter.value,
+            "not_measured_reason": quarter.not_measured_reason,
+        }
 
     def _figure_unit(self) -> tuple[Unit, str]:
         # As the import: the unit this quarter's figure is held in, the KPI's unless the source
@@ -122,15 +263,18 @@ class ReturnRowForm(forms.Form):
         return self.kpi.unit, "the KPI"
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        from_months, quarter = self._quarter_from_months(data)
         if self.errors:
             return data
         candidate = Reading(
             kpi=self.kpi,
             period=self.reading.period,
             unit_id=self.reading.unit_id or self.kpi.unit_id,
-            value=data.get("value"),
-            not_measured_reason=data.get("not_measured_reason", "").strip(),
+            value=quarter.get("value"),
+            not_measured_reason=quarter.get("not_measured_reason", "").strip(),
             target_override=(
                 data.get("target_override") if self.set_targets else self.reading.target_override
             ),
@@ -140,7 +284,8 @@ class ReturnRowForm(forms.Form):
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 if field in self.fields:
-                    self.add_error(field, messages[0])
+                    prefix = "The quarter's figure worked out from the months: "
+                    self.add_error(field, prefix + messages[0] if from_months else messages[0])
             return data
         # Kept for the page to list as a to-do: commentary is required on submission only.
         self.misses_target = misses_target(candidate)
@@ -157,6 +302,7 @@ class ReturnRowForm(forms.Form):
             target_override=(
                 data.get("target_override") if self.set_targets else self.reading.target_override
             ),
+            months=self.month_entries(),
         )
 
     def add_problems(self, problems: dict[str, str]) -> None:

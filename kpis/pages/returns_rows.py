@@ -13,6 +13,7 @@ from kpis.choices import Direction, ThresholdBasis
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension, Unit, UnitKind
 from kpis.pages.forms import ReturnRowForm, SummaryError, error_summary, figure_text
 from kpis.reads import display
+from kpis.rules import rollup
 from kpis.rules.status import Rule, Status
 
 
@@ -33,6 +34,45 @@ def target_text(kpi: Kpi, rule: Rule) -> str:
     else:
         words = "at least" if higher else "at most"
     return f"{words} {with_unit(target, kpi.unit)}"
+
+
+@dataclass(frozen=True)
+class MonthLine:
+    """One month of a monthly KPI as saved, judged by the rule in force for its quarter."""
+
+    label: str
+    text: str
+    status: Status | None
+    would_have_been: Status | None = None
+
+
+def month_lines(
+    kpi: Kpi, quarter_end: datetime.date, figures, rule: Rule, *, suspended: bool
+) -> list[MonthLine]:
+    """A quarter's three months as saved (`figures`, its `MonthlyFigure`s), each judged by the
+    quarter's `rule`; a month not entered says so. None where no month was entered."""
+    stored = {figure.month_end: figure for figure in figures}
+    if not stored:
+        return []
+    lines = []
+    for end in rollup.quarter_months(quarter_end):
+        figure = stored.get(end)
+        label = rollup.month_label(end)
+        if figure is None:
+            lines.append(MonthLine(label, "Not entered", None))
+            continue
+        if figure.value is not None:
+            text = with_unit(figure.value, kpi.unit)
+        else:
+            text = f"Not measured: {figure.not_measured_reason}"
+        if figure.numerator is not None:
+            text += (
+                f" ({figure_text(figure.numerator)} {kpi.numerator_label} of "
+                f"{figure_text(figure.denominator)} {kpi.denominator_label})"
+            )
+        evaluation = figure.evaluate(rule, suspended=suspended)
+        lines.append(MonthLine(label, text, evaluation.status, evaluation.would_have_been))
+    return lines
 
 
 @dataclass
@@ -64,6 +104,39 @@ class ReturnRow:
     @property
     def figure(self) -> str:
         return with_unit(self.reading.value, self.reading.figure_unit)
+
+    @property
+    def months(self) -> list[MonthLine]:
+        """The months beneath the quarter, as saved, each with its status."""
+        reading = self.reading
+        figures = reading.months.all() if reading.pk else []
+        return month_lines(
+            self.kpi,
+            reading.period.end_date,
+            figures,
+            reading.rule,
+            suspended=self.suspension is not None,
+        )
+
+    @property
+    def rollup_text(self) -> str:
+        return self.kpi.rollup_rule.label
+
+    @property
+    def entered_for_quarter(self) -> bool:
+        """A monthly KPI whose quarter was entered alone (as published), with no months."""
+        reading = self.reading
+        has_months = bool(reading.pk) and bool(reading.months.all())
+        answered = reading.value is not None or bool(reading.not_measured_reason)
+        return self.kpi.is_monthly and not has_months and answered
+
+    @property
+    def months_left_blank(self) -> list[str]:
+        """Months not entered where others were: the quarter would be rolled up from part of
+        itself without saying why. Blocks submission."""
+        if self.suspension is not None:
+            return []
+        return [line.label for line in self.months if line.status is None]
 
     @property
     def status(self) -> Status | None:
@@ -170,8 +243,12 @@ class ReturnPage:
         return sum(1 for row in self.rows if row.due)
 
     @property
+    def months_left_blank(self) -> list[ReturnRow]:
+        return [row for row in self.rows if row.months_left_blank]
+
+    @property
     def ready(self) -> bool:
-        return not self.unanswered and not self.needs_commentary
+        return not self.unanswered and not self.needs_commentary and not self.months_left_blank
 
     @property
     def conflicts(self) -> list[ReturnRow]:
@@ -186,7 +263,8 @@ def build_page(
     set_targets: bool,
     data: QueryDict | None = None,
 ) -> ReturnPage:
-    """Every KPI of the contract with its reading in three queries, due KPIs first in each area."""
+    """Every KPI of the contract with its reading and months in four queries, due KPIs first in
+    each area."""
     contract, period = quarterly_return.contract, quarterly_return.period
     kpis = list(
         Kpi.objects.for_contract(contract)
@@ -196,7 +274,9 @@ def build_page(
     )
     readings = {
         r.kpi_id: r
-        for r in Reading.objects.filter(kpi__contract=contract, period=period).with_status(today)
+        for r in Reading.objects.filter(kpi__contract=contract, period=period)
+        .with_status(today)
+        .prefetch_related("months")
     }
     groups: dict[int, AreaGroup] = {}
     suspensions = []

@@ -86,6 +86,10 @@ def of_kpi(row) -> Q:
     return Q(kpis=row.kpi_id)
 
 
+def of_reading(row) -> Q:
+    return Q(kpis__readings=row.reading_id)
+
+
 def everyone(row) -> Q:
     return Q()
 
@@ -93,6 +97,7 @@ def everyone(row) -> Q:
 def watch_own_models() -> None:
     from kpis.models import (
         Kpi,
+        MonthlyFigure,
         PublishedSummary,
         QuarterlyReturn,
         Reading,
@@ -110,6 +115,8 @@ def watch_own_models() -> None:
     watch(Assignment, of_contract)
     for model in (Reading, Suspension, SuspensionRequest, RuleChange):
         watch(model, of_kpi)
+    # A month shows on its KPI's page and its quarter's return.
+    watch(MonthlyFigure, of_reading)
     watch(PublishedSummary, lambda row: Q(service_areas=row.service_area_id))
     # A shared unit, or a quarter's dates, appear on every contract's pages.
     watch(Unit, lambda row: of_contract(row) if row.contract_id else Q())

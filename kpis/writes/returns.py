@@ -9,6 +9,7 @@ trace, and two decisions about one quarter run one after the other. Admin pages 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,15 +23,24 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from contracts.limits import REASON_LENGTH, too_long_message
 from contracts.models import Contract
 from kpis.choices import ReturnState
-from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod
+from kpis.models import Kpi, MonthlyFigure, QuarterlyReturn, Reading, ReportingPeriod
+from kpis.models.months import quarter_from
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end, quarter_end_for
 from kpis.permissions import Action, require
+from kpis.rules import rollup
 from kpis.rules.status import MEASURED, Status
 from kpis.writes import locks
 
 NOT_IN_FORCE_MESSAGE = "It is not in force this quarter: nothing can be entered for it."
 COMMENTARY_MESSAGE = "Explain why the target was missed and what is being done about it"
 READING_FIELDS = ["value", "not_measured_reason", "commentary", "target_override"]
+MONTH_FIELDS = ["value", "not_measured_reason", "numerator", "denominator"]
+FROM_MONTHS_MESSAGE = (
+    "This quarter's figure is worked out from its months: change the months on the return page."
+)
+QUARTER_AND_MONTHS_MESSAGE = (
+    "Leave the quarter's figure empty when you give the months: it is worked out from them."
+)
 
 
 class ReturnInvalid(ValidationError):
@@ -58,8 +68,34 @@ class EditConflict(Exception):
 
 
 @dataclass(frozen=True)
+class MonthEntry:
+    """What a user entered for one month of a monthly KPI: a figure, a reason, or two parts."""
+
+    month_end: datetime.date
+    value: Decimal | None = None
+    not_measured_reason: str = ""
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+    @property
+    def entered(self) -> bool:
+        return any(
+            (
+                self.value is not None,
+                bool(self.not_measured_reason.strip()),
+                self.numerator is not None,
+                self.denominator is not None,
+            )
+        )
+
+
+@dataclass(frozen=True)
 class RowEntry:
-    """What a user entered for one KPI, with the version of the reading they started from."""
+    """What a user entered for one KPI, with the version of the reading they started from.
+
+    `months` is None where the months are not being entered (imports, quarterly KPIs); a tuple,
+    even of empty months, where they are: the months then replace those stored, and, where any is
+    entered, the quarter's figure and reason are worked out from them (`kpis.rules.rollup`)."""
 
     kpi_id: int
     version: int | None
@@ -70,6 +106,7 @@ class RowEntry:
     # The figure as the source printed it ("3,289 tonnes"), from an import; None leaves what is
     # held, as the return page does.
     reported_as: str | None = None
+    months: tuple[MonthEntry, ...] | None = None
 
 
 def return_for(*, contract_id: int, period_id: int) -> QuarterlyReturn | None:
@@ -185,7 +222,78 @@ def _locked_return(quarterly_return: QuarterlyReturn) -> QuarterlyReturn:
 
 def _differs(reading: Reading, entry: RowEntry, with_target: bool) -> bool:
     fields = READING_FIELDS if with_target else READING_FIELDS[:3]
+    if entry.months is not None:
+        if _month_key(reading.months.all()) != _month_key(entry.months):
+            return True
+        if any(m.entered for m in entry.months):
+            # The quarter's figure follows the months, which have not changed.
+            fields = [name for name in fields if name not in ("value", "not_measured_reason")]
     return any(getattr(reading, name) != getattr(entry, name) for name in fields)
+
+
+def _month_key(months) -> set[tuple]:
+    """What was entered for the months, to compare what is stored with what was typed: the
+    parts where given (the figure is worked out from them), else the figure or the reason."""
+    key = set()
+    for month in months:
+        reason = month.not_measured_reason.strip()
+        if month.numerator is not None or month.denominator is not None:
+            key.add((month.month_end, None, "", month.numerator, month.denominator))
+        elif month.value is not None or reason:
+            key.add((month.month_end, month.value, reason, None, None))
+    return key
+
+
+@dataclass
+class MonthsToWrite:
+    """The months of one reading to write once every row has passed."""
+
+    kept: list[MonthlyFigure]
+    removed: list[MonthlyFigure]
+
+
+def _month_problems(
+    reading: Reading, entry: RowEntry
+) -> tuple[dict[str, str], MonthsToWrite | None]:
+    """Put the entry's months on the reading's figures and work the quarter out from them.
+
+    Returns the problems by field (`m1_value`, `m2_numerator`..., as the return page names
+    them) and the months to write. The quarter's figure and reason are set on the entry's
+    behalf on the reading (by `_apply`'s caller) from the roll-up."""
+    assert entry.months is not None
+    quarter_months = rollup.quarter_months(reading.period.end_date)
+    stored = {figure.month_end: figure for figure in reading.months.all()}
+    problems: dict[str, str] = {}
+    kept: list[MonthlyFigure] = []
+    seen: set[datetime.date] = set()
+    for month in entry.months:
+        if month.month_end in seen:
+            problems["months"] = (
+                f"{rollup.month_label(month.month_end)} is given twice: give each month once."
+            )
+            continue
+        seen.add(month.month_end)
+        if not month.entered:
+            continue
+        figure = stored.get(month.month_end) or MonthlyFigure(month_end=month.month_end)
+        figure.reading = reading
+        figure.not_measured_reason = month.not_measured_reason.strip()
+        # A month given as parts has its figure worked out, never typed.
+        has_parts = month.numerator is not None or month.denominator is not None
+        figure.value = None if has_parts else month.value
+        figure.numerator, figure.denominator = month.numerator, month.denominator
+        if month.month_end in quarter_months:
+            index = quarter_months.index(month.month_end) + 1
+        else:
+            index = 0
+        for field, message in figure.problems().items():
+            name = "months" if field == "month_end" or not index else f"m{index}_{field}"
+            problems.setdefault(name, message)
+        kept.append(figure)
+    if kept and (entry.value is not None or entry.not_measured_reason.strip()):
+        problems.setdefault("value", QUARTER_AND_MONTHS_MESSAGE)
+    removed = [figure for end, figure in stored.items() if end not in {f.month_end for f in kept}]
+    return problems, MonthsToWrite(kept, removed)
 
 
 def _apply(reading: Reading, entry: RowEntry, with_target: bool) -> dict[str, str]:
@@ -203,6 +311,51 @@ def _apply(reading: Reading, entry: RowEntry, with_target: bool) -> dict[str, st
         return {field: messages[0] for field, messages in error.message_dict.items()}
     # Commentary on a miss is asked for on submission (`incomplete_rows`), not on every save.
     return {}
+
+
+def _apply_with_months(
+    reading: Reading, entry: RowEntry, with_target: bool
+) -> tuple[dict[str, str], MonthsToWrite | None]:
+    """`_apply`, with the months where the entry gives them: the quarter's figure and reason
+    are then the roll-up of the months entered, or as typed where no month is."""
+    if entry.months is None:
+        if reading.months.all() and (
+            reading.value != entry.value
+            or reading.not_measured_reason != entry.not_measured_reason.strip()
+        ):
+            return {"value": FROM_MONTHS_MESSAGE}, None
+        return _apply(reading, entry, with_target), None
+    problems, months = _month_problems(reading, entry)
+    if problems:
+        return problems, None
+    assert months is not None
+    if months.kept:
+        quarter = quarter_from(reading, months.kept)
+        entry = dataclasses.replace(
+            entry, value=quarter.value, not_measured_reason=quarter.not_measured_reason
+        )
+    problems = _apply(reading, entry, with_target)
+    if "value" in problems and months.kept:
+        problems["value"] = f"The quarter's figure worked out from the months: {problems['value']}"
+    return problems, months
+
+
+def _write_months(months: list[MonthsToWrite], user, reason: str) -> None:
+    """Write the months of the rows saved: in a fixed number of queries, whatever their number."""
+    removed = [figure.pk for m in months for figure in m.removed]
+    kept = [figure for m in months for figure in m.kept]
+    if removed:
+        MonthlyFigure.objects.filter(pk__in=removed).delete()
+    new = [figure for figure in kept if figure.pk is None]
+    old = [figure for figure in kept if figure.pk is not None]
+    if new:
+        bulk_create_with_history(
+            new, MonthlyFigure, default_user=user, default_change_reason=reason
+        )
+    if old:
+        bulk_update_with_history(
+            old, MonthlyFigure, MONTH_FIELDS, default_user=user, default_change_reason=reason
+        )
 
 
 @dataclass
@@ -300,12 +453,13 @@ def write_rows(
     readings = {
         r.kpi_id: r
         for r in rows.select_related("kpi__unit").prefetch_related(
-            "kpi__suspensions", "kpi__rule_changes"
+            "kpi__suspensions", "kpi__rule_changes", "months"
         )
     }
     errors: dict[int, dict[str, str]] = {}
     conflicts: dict[int, Reading] = {}
     changed: list[Reading] = []
+    months: list[MonthsToWrite] = []
     for entry in entries:
         reading = readings.get(entry.kpi_id)
         if reading is None:
@@ -327,11 +481,14 @@ def write_rows(
                 version=reading.version,
                 updated_at=reading.updated_at,
             )
-        problems = _apply(reading, entry, set_targets)
+        reading.period = period
+        problems, row_months = _apply_with_months(reading, entry, set_targets)
         if problems:
             errors[entry.kpi_id] = problems
         else:
             changed.append(reading)
+            if row_months is not None:
+                months.append(row_months)
     if errors and not keep_valid:
         raise ReturnInvalid(errors)
     if conflicts:
@@ -340,15 +497,39 @@ def write_rows(
     for reading in changed:
         reading.version += 1
         reading.updated_at = now
+    reason = reason or f"Return for {period.label} saved"
     if changed:
         bulk_update_with_history(
             changed,
             Reading,
             [*READING_FIELDS, "reported_as", "version", "updated_at"],
             default_user=user,
-            default_change_reason=reason or f"Return for {period.label} saved",
+            default_change_reason=reason,
         )
+    _write_months(months, user, reason)
     return DraftSaved(changed, errors)
+
+
+def roll_up_stored_months(reading: Reading, *, user, reason: str) -> bool:
+    """Write the quarter's figure and reason from the months stored beneath it, where any are
+    (after the admin has changed them). For a caller that has run `ensure_editable` in the same
+    transaction. Returns whether the reading changed."""
+    figures = list(MonthlyFigure.objects.filter(reading=reading))
+    if not figures:
+        return False
+    quarter = quarter_from(reading, figures)
+    if (reading.value, reading.not_measured_reason) == (
+        quarter.value,
+        quarter.not_measured_reason,
+    ):
+        return False
+    reading.value, reading.not_measured_reason = quarter.value, quarter.not_measured_reason
+    reading.full_clean()
+    reading.version += 1
+    reading._history_user = user  # type: ignore[attr-defined]
+    reading._change_reason = reason  # type: ignore[attr-defined]
+    reading.save()
+    return True
 
 
 def _set_state(quarterly_return: QuarterlyReturn, user, state: str, reason: str) -> None:
@@ -365,7 +546,7 @@ def incomplete_rows(quarterly_return: QuarterlyReturn) -> list[tuple[int, str, s
             kpi__contract_id=quarterly_return.contract_id, period=quarterly_return.period_id
         )
         .select_related("kpi__unit", "period")
-        .prefetch_related("kpi__suspensions", "kpi__rule_changes")
+        .prefetch_related("kpi__suspensions", "kpi__rule_changes", "months")
         .order_by("kpi__service_area__position", "kpi__position", "kpi_id")
     )
     today = timezone.localdate()
@@ -376,9 +557,27 @@ def incomplete_rows(quarterly_return: QuarterlyReturn) -> list[tuple[int, str, s
         if status.status == Status.MISSING:
             message = "Enter a figure, or say why it was not measured"
             problems.append((reading.kpi_id, "value", message))
+        elif blank := _months_left_blank(reading):
+            problems.append(blank)
         elif not reading.commentary and misses_target(reading):
             problems.append((reading.kpi_id, "commentary", COMMENTARY_MESSAGE))
     return problems
+
+
+def _months_left_blank(reading: Reading) -> tuple[int, str, str] | None:
+    """A monthly quarter with some months entered and another left blank: the quarter would be
+    rolled up from part of itself without anyone saying why."""
+    entered = {figure.month_end for figure in reading.months.all()}
+    if not entered or reading.is_suspended():
+        return None
+    for index, end in enumerate(rollup.quarter_months(reading.period.end_date), start=1):
+        if end not in entered:
+            message = (
+                f"Enter a figure for {rollup.month_label(end)}, or say why it was not measured"
+            )
+            field = f"m{index}_numerator" if reading.kpi.has_parts else f"m{index}_value"
+            return (reading.kpi_id, field, message)
+    return None
 
 
 def _ensure_complete(quarterly_return: QuarterlyReturn) -> None:

@@ -21,6 +21,7 @@ from contracts.models import Assignment, Budget, Contract, Extension, ServiceAre
 from kpis.choices import Direction, Frequency, UnitCode
 from kpis.models import (
     Kpi,
+    MonthlyFigure,
     PublishedSummary,
     QuarterlyReturn,
     Reading,
@@ -107,6 +108,11 @@ ROWS = {
     ),
     "kpis.QuarterlyReturn": lambda p: QuarterlyReturn(contract=p["contract"], period=p["period"]),
     "kpis.Reading": lambda p: Reading(kpi=p["kpi"], period=p["period"], value=Decimal(95)),
+    "kpis.MonthlyFigure": lambda p: MonthlyFigure(
+        reading=Reading.objects.get_or_create(kpi=p["kpi"], period=p["period"])[0],
+        month_end=datetime.date(2019, 5, 31),
+        value=Decimal(95),
+    ),
     "kpis.Suspension": lambda p: Suspension(kpi=p["kpi"], first_quarter=QUARTER, reason="Why"),
     "kpis.SuspensionRequest": lambda p: SuspensionRequest(
         kpi=p["kpi"], first_quarter=QUARTER, reason="Why", requested_by=p["user"]

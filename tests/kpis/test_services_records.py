@@ -203,16 +203,16 @@ def test_it_lists_what_stops_a_submission_area_by_area_in_kpi_order(ordered):
 
 
 @pytest.mark.parametrize("extra", [0, 5])
-def test_it_checks_a_return_in_three_queries_whatever_its_size(
+def test_it_checks_a_return_in_four_queries_whatever_its_size(
     ordered, extra, django_assert_num_queries
 ):
     area = ordered.contract.service_areas.get(code="A")
     for n in range(extra):
         make_kpi(area, f"A-X{n}", position=10 + n)
     # The readings with their KPIs, units and quarters; then the KPIs' suspensions and rule
-    # changes, each in one query.
+    # changes, and the readings' months (a month left blank stops submission), each in one query.
     _empty_rows(ordered)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert len(return_writes.incomplete_rows(ordered)) == 3 + extra
 
 
