@@ -52,10 +52,8 @@ def _rule_field(name: str) -> Case:
     later = RuleChange.objects.filter(
         kpi=OuterRef("kpi"), effective_from__gt=OuterRef("period__end_date")
     ).order_by("effective_from")
-    # SQLite answers a scalar subquery with its first row whatever the slice, so no test under
-    # `make mutation` could see this one changed; PostgreSQL refuses a second row, and the
-    # suite's PostgreSQL run judges KPIs whose rule changed twice.
-    first = later[:1]  # pragma: no mutate
+    # The first change after the quarter only: PostgreSQL refuses a subquery of two rows.
+    first = later[:1]
     in_force = Case(
         When(Exists(later), then=Subquery(first.values(f"previous_{name}"))),
         default=own,

@@ -446,10 +446,8 @@ def write_rows(
     period = quarterly_return.period
     _add_missing_readings(contract=contract, period=period, user=user)
     rows = Reading.objects.filter(kpi__contract=contract, period=period)
-    # Lock the readings alone, not their KPIs and units. SQLite has no row locks and Django leaves
-    # the clause out of its SQL there, so no test under `make mutation` could see a change to
-    # this line; the PostgreSQL run of the suite, and `make faulttest`, save returns through it.
-    rows = rows.select_for_update(of=("self",))  # pragma: no mutate
+    # Lock the readings alone, not their KPIs and units.
+    rows = rows.select_for_update(of=("self",))
     readings = {
         r.kpi_id: r
         for r in rows.select_related("kpi__unit").prefetch_related(
