@@ -72,8 +72,12 @@ class KpiSerializer(serializers.ModelSerializer):
             "scale_max",
             "measured_from",
             "retired_after",
+            "rollup",
+            "numerator_label",
+            "denominator_label",
             "notes",
         ]
+        read_only_fields = ["rollup", "numerator_label", "denominator_label"]
         extra_kwargs = {
             "direction": {
                 "help_text": "higher or lower; empty for a data-only KPI, which has no target."
@@ -84,6 +88,18 @@ class KpiSerializer(serializers.ModelSerializer):
             },
             "retired_after": {
                 "help_text": "The last day of the last quarter measured; null: still measured."
+            },
+            "rollup": {
+                "help_text": "How a monthly KPI's three months make its quarter's figure: sum, "
+                "average, last, worst or ratio (recomputed from the months' parts); empty: the "
+                "usual for its unit and parts."
+            },
+            "numerator_label": {
+                "help_text": "Where each month is collected as two parts, what is counted "
+                "('calls answered'); empty: months are single figures."
+            },
+            "denominator_label": {
+                "help_text": "What the numerator is counted out of ('calls offered')."
             },
         }
 

@@ -49,6 +49,9 @@ def test_it_writes_each_kpi_as_the_contract_holds_it(seed):
         "Notes": "",
         "Measured from": "",
         "Retired after": "",
+        "Roll-up": "",
+        "Numerator": "",
+        "Denominator": "",
     }
     assert ict["1"]["Unit"] == "Number of failures"
     assert ict["1"]["Direction"] == "Lower is better"
@@ -73,6 +76,9 @@ def test_it_names_each_column_plainly_in_the_header(seed):
         "Notes",
         "Measured from",
         "Retired after",
+        "Roll-up",
+        "Numerator",
+        "Denominator",
     ]
     assert header == list(COLUMNS)
 
@@ -95,6 +101,11 @@ def test_it_gives_a_new_contract_one_example_of_each_kind(db):
     assert "" in {r["Target"] for r in rows}, "an example with no target"
     assert "yes" in {r["Strict target"] for r in rows}, "an example with a strict target"
     assert {r["Threshold basis"] for r in rows} == {"Figures", "% of target", "Points from target"}
+    # The monthly example collects each month as two parts, its quarter recomputed from them.
+    parts = [r for r in rows if r["Numerator"]]
+    assert [(r["Frequency"], r["Roll-up"], r["Denominator"]) for r in parts] == [
+        ("Monthly", "Recomputed from the months' parts", "calls offered")
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -119,4 +130,8 @@ def test_it_offers_the_choices_of_each_worded_column_in_excel(seed):
         "G2:G2000": '"Higher is better,Lower is better"',
         "I2:I2000": '"yes,no"',
         "L2:L2000": '"Figures,% of target,Points from target"',
+        "P2:P2000": (
+            '"Sum of the months,Average of the months,Last month measured,Worst month,'
+            "Recomputed from the months' parts\""
+        ),
     }

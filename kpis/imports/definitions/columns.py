@@ -1,7 +1,7 @@
 """The definitions template's columns, and how each cell's words become a KPI's values.
 
-Frequency, unit and direction are written with their labels ("Monthly", "Percentage", "Higher is
-better") and read by label or by value, in any case.
+Frequency, unit, direction and roll-up are written with their labels ("Monthly", "Percentage",
+"Higher is better", "Sum of the months") and read by label or by value, in any case.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import models
 
 from contracts.models import Contract
-from kpis.choices import Direction, Frequency, ThresholdBasis
+from kpis.choices import Direction, Frequency, Rollup, ThresholdBasis
 from kpis.imports.parse import Cell, Layout, cell_text
 from kpis.models import Unit
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end, quarter_end_for
@@ -35,6 +35,9 @@ BASIS = "Threshold basis"
 NOTES = "Notes"
 MEASURED_FROM = "Measured from"
 RETIRED_AFTER = "Retired after"
+ROLLUP = "Roll-up"
+NUMERATOR = "Numerator"
+DENOMINATOR = "Denominator"
 
 COLUMNS = (
     REFERENCE,
@@ -52,6 +55,9 @@ COLUMNS = (
     NOTES,
     MEASURED_FROM,
     RETIRED_AFTER,
+    ROLLUP,
+    NUMERATOR,
+    DENOMINATOR,
 )
 LAYOUT = Layout(
     columns=COLUMNS,
@@ -75,6 +81,9 @@ COLUMN_OF_FIELD = {
     "notes": NOTES,
     "measured_from": MEASURED_FROM,
     "retired_after": RETIRED_AFTER,
+    "rollup": ROLLUP,
+    "numerator_label": NUMERATOR,
+    "denominator_label": DENOMINATOR,
 }
 
 YES = {"yes", "y", "true", "x", "1"}
@@ -87,21 +96,26 @@ MAX_WHOLE = Decimal(10) ** 8
 EXAMPLES = [
     ["EXAMPLE-1", "Calls answered within 20 seconds", "CS", "Customer services", "Monthly",
      "Percentage", "Higher is better", "90", "no", "87", "84", "Figures",
-     "Detriment at 87% or below, failure at 84% or below", "", ""],
+     "Detriment at 87% or below, failure at 84% or below; each month's calls counted",
+     "", "", "Recomputed from the months' parts", "calls answered within 20 seconds",
+     "calls offered"],
     ["EXAMPLE-2", "Missed bin collections", "WASTE", "Waste and recycling", "Quarterly",
-     "Number of failures", "Lower is better", "0", "no", "1", "2", "Figures", "", "", ""],
+     "Number of failures", "Lower is better", "0", "no", "1", "2", "Figures", "", "", "",
+     "", "", ""],
     ["EXAMPLE-3", "Days to process a new claim", "BEN", "Benefits", "Quarterly", "Days",
      "Lower is better", "5", "yes", "10", "", "% of target",
-     "Printed as '< 5': five days is a miss; amber within 10% of the target", "", ""],
+     "Printed as '< 5': five days is a miss; amber within 10% of the target", "", "",
+     "", "", ""],
     ["EXAMPLE-4", "Residual waste per household", "WASTE", "Waste and recycling", "Quarterly",
      "Kilograms", "Lower is better", "110", "no", "5", "", "Points from target",
-     "Amber up to 5 kg over the target", "2023-06-30", ""],
+     "Amber up to 5 kg over the target", "2023-06-30", "", "", "", ""],
     ["EXAMPLE-5", "Income from commercial waste", "WASTE", "Waste and recycling", "Annual",
      "Amount in pounds", "Higher is better", "250000", "no", "", "", "Figures",
-     "Retired after March 2025", "", "Mar 2025"],
+     "Retired after March 2025", "", "Mar 2025", "", "", ""],
     ["EXAMPLE-6", "Resident satisfaction survey", "CS", "Customer services", "Annual", "Score",
      "", "", "no", "", "", "Figures",
-     "No target (and no direction): data only, figures are recorded, not judged", "", ""],
+     "No target (and no direction): data only, figures are recorded, not judged", "", "",
+     "", "", ""],
 ]  # fmt: skip
 EXAMPLE_REFERENCES = {row[0].casefold() for row in EXAMPLES}
 
@@ -192,6 +206,13 @@ def resolve_basis(text: str) -> tuple[str | None, str]:
     if not text:
         return ThresholdBasis.ABSOLUTE.value, ""
     return resolve_choice(text, ThresholdBasis, "threshold basis")
+
+
+def resolve_rollup(text: str) -> tuple[str | None, str]:
+    # An empty cell: the usual for the unit and parts (`Kpi.rollup_rule`).
+    if not text:
+        return "", ""
+    return resolve_choice(text, Rollup, "roll-up")
 
 
 def resolve_direction(text: str) -> tuple[str | None, str]:

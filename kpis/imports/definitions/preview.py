@@ -14,7 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 
 from contracts.models import Contract, ServiceArea
-from kpis.choices import RULE_FIELDS, Direction, Frequency, ReturnState, ThresholdBasis
+from kpis.choices import (
+    RULE_FIELDS,
+    Direction,
+    Frequency,
+    ReturnState,
+    Rollup,
+    ThresholdBasis,
+)
 from kpis.imports.definitions import columns as c
 from kpis.imports.definitions.limits import WEB, DefinitionLimits, too_many_rule_changes
 from kpis.imports.parse import FileProblem, RawRow, cell_text, read_rows
@@ -37,6 +44,9 @@ COMPARED = (
     "notes",
     "measured_from",
     "retired_after",
+    "rollup",
+    "numerator_label",
+    "denominator_label",
 )
 LABELS = {**c.COLUMN_OF_FIELD, "service_area": "Service area"}
 # Approved quarters were judged by these: changing one would rewrite them (as in the admin).
@@ -173,6 +183,8 @@ def shown(name: str, value: object) -> str:
         return c.quarter_text(value)
     if name == "threshold_basis":
         return ThresholdBasis(value).label
+    if name == "rollup":
+        return Rollup(value).label
     return str(value)
 
 
@@ -262,6 +274,9 @@ def _row(raw: RawRow, held: dict[str, Kpi], context: _Context) -> DefinitionRow:
     values: dict[str, object] = {
         "description": cell_text(cells[c.DESCRIPTION]),
         "notes": cell_text(cells[c.NOTES]),
+        # Both or neither, checked by the model's own rule (`Kpi.clean`), beside each column.
+        "numerator_label": cell_text(cells[c.NUMERATOR]),
+        "denominator_label": cell_text(cells[c.DENOMINATOR]),
     }
     if not values["description"]:
         row.problem(c.DESCRIPTION, "Give the KPI's description.")
@@ -303,6 +318,9 @@ def _row(raw: RawRow, held: dict[str, Kpi], context: _Context) -> DefinitionRow:
         values[name], message = c.parse_quarter(cells[column])
         if message:
             row.problem(column, message)
+    values["rollup"], message = c.resolve_rollup(cell_text(cells[c.ROLLUP]))
+    if message:
+        row.problem(c.ROLLUP, message)
     area = _area(row, cells, context)
     if row.problems:
         return row

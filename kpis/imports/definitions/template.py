@@ -13,14 +13,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from contracts.models import Contract
-from kpis.choices import Direction, Frequency, ThresholdBasis
+from kpis.choices import Direction, Frequency, Rollup, ThresholdBasis
 from kpis.imports.definitions import columns as c
 from kpis.imports.definitions.preview import shown
 from kpis.models import Kpi, Unit
 from kpis.reads.exports import safe_text
 
 NUMBER_COLUMNS = {c.TARGET, c.DETRIMENT, c.FAILURE}
-WIDTHS = [14, 60, 12, 30, 12, 20, 18, 10, 10, 12, 12, 16, 40, 14, 14]
+WIDTHS = [14, 60, 12, 30, 12, 20, 18, 10, 10, 12, 12, 16, 40, 14, 14, 24, 24, 24]
 
 
 def template_rows(contract: Contract, units: list[Unit] | None = None) -> list[list[str]]:
@@ -45,6 +45,9 @@ def template_rows(contract: Contract, units: list[Unit] | None = None) -> list[l
             kpi.notes,
             shown("measured_from", kpi.measured_from),
             shown("retired_after", kpi.retired_after),
+            shown("rollup", kpi.rollup),
+            kpi.numerator_label,
+            kpi.denominator_label,
         ]
         for kpi in kpis
     ]
@@ -102,6 +105,7 @@ def _offer_choices(sheet, units: list[Unit]) -> None:
         c.DIRECTION: Direction.labels,
         c.STRICT: ["yes", "no"],
         c.BASIS: ThresholdBasis.labels,
+        c.ROLLUP: Rollup.labels,
     }
     for column, labels in lists.items():
         formula = '"' + ",".join(labels) + '"'

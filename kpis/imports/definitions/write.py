@@ -34,6 +34,9 @@ CHANGED_FIELDS = [
     "notes",
     "measured_from",
     "retired_after",
+    "rollup",
+    "numerator_label",
+    "denominator_label",
 ]
 QUARTER_MESSAGE = "Choose the first quarter to be judged by the new targets and thresholds"
 
