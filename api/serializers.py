@@ -77,7 +77,6 @@ class KpiSerializer(serializers.ModelSerializer):
             "denominator_label",
             "notes",
         ]
-        read_only_fields = ["rollup", "numerator_label", "denominator_label"]
         extra_kwargs = {
             "direction": {
                 "help_text": "higher or lower; empty for a data-only KPI, which has no target."
