@@ -34,7 +34,12 @@ COLUMNS = [
     "Not measured",
     "Reason not measured",
     "Commentary",
+    # Added after the first templates, at the end so that those still read (`Layout.optional`).
+    "Month",
+    "Numerator",
+    "Denominator",
 ]
+MONTH_COLUMNS = 3
 
 Cell = str | Decimal | None
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -61,12 +66,21 @@ class Layout:
     columns: tuple[str, ...]
     rows_are: str
     upload_advice: str
+    # How many of the last columns a file may leave out: a template saved before they were
+    # added is still read, as if they were empty.
+    optional: int = 0
+
+    def accepts(self, header: list[str]) -> bool:
+        wanted = [name.casefold() for name in self.columns]
+        shortest = len(wanted) - self.optional
+        return len(header) >= shortest and header == wanted[: len(header)]
 
 
 FIGURES = Layout(
     columns=tuple(COLUMNS),
     rows_are="figures",
     upload_advice="Upload the template with one quarter's figures.",
+    optional=MONTH_COLUMNS,
 )
 
 NOT_A_SPREADSHEET = (
@@ -225,17 +239,16 @@ def _rows_after_header(
     while header and _is_blank(header[-1]):
         header = header[:-1]
     found = [str(c).strip().casefold() if c is not None else "" for c in header]
-    if found != [name.casefold() for name in columns]:
+    if not layout.accepts(found):
         raise FileProblem(_header_message(header, layout))
+    width = len(found)
     rows = []
     for number, line in enumerate(lines[1:], start=2):
         if all(_is_blank(c) for c in line):
             continue
-        if any(not _is_blank(c) for c in line[len(columns) :]):
-            raise FileProblem(
-                f"Line {number} has more cells than the template's {len(columns)} columns."
-            )
-        padded = [*line[: len(columns)], *[None] * (len(columns) - len(line))]
+        if any(not _is_blank(c) for c in line[width:]):
+            raise FileProblem(f"Line {number} has more cells than the header's {width} columns.")
+        padded = [*line[:width], *[None] * (len(columns) - min(len(line), width))]
         rows.append(RawRow(line=number, cells=dict(zip(columns, padded, strict=True))))
         if len(rows) > limits.max_rows:
             raise FileProblem(

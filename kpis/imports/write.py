@@ -1,5 +1,6 @@
 """The one write of an import: open the quarter's return if need be and save the rows through
-`kpis.writes.returns.save_return`, which checks permission, the lock, each row and concurrent edits.
+`kpis.writes.returns.save_return`, which checks permission, the lock, each row and concurrent edits,
+and, for a monthly KPI's months, writes them and the quarter's figure rolled up from them.
 """
 
 from __future__ import annotations
@@ -47,7 +48,9 @@ def import_readings(
     if not preview.ok:
         raise ImportRefused(preview.problems)
     versions = preview.versions() if versions is None else versions
-    entries = [row.entry(versions.get(str(row.kpi.pk))) for row in preview.changed_rows]
+    # One entry per KPI, its months with it: the return page's path, so the months are checked,
+    # rolled up into the quarter and written in the same save.
+    entries = preview.entries(versions)
     if preview.backfill:
         return backfill_return(
             contract=preview.contract,

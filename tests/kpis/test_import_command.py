@@ -29,7 +29,8 @@ def test_it_imports_a_file_from_the_command_line(seed, officer, tmp_path):
     path = tmp_path / "ict.xlsx"
     path.write_bytes(fill_xlsx(seed["ICT"], OPEN_QUARTER, {"3": 95}))
     out, _ = _run(path)
-    assert "line 4: 3: - -> 95 (Met)" in out
+    # KPIs 1 and 2 are monthly: each has its three month rows beneath its own.
+    assert "line 10: 3: - -> 95 (Met)" in out
     assert "Imported: 1 readings changed." in out
     held = Reading.objects.get(
         kpi__contract__code="ICT", kpi__reference="3", period__end_date=OPEN_QUARTER

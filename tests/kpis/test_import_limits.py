@@ -82,7 +82,7 @@ def test_it_refuses_a_crafted_spreadsheet_before_reading_it(case):
     with pytest.raises(FileProblem) as refused:
         read_rows(content, "figures.xlsx")
     assert refused.value.message.startswith(
-        f"The spreadsheet is far bigger than the template: {reason}. The template has 10 columns"
+        f"The spreadsheet is far bigger than the template: {reason}. The template has 13 columns"
     )
 
 

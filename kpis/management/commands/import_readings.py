@@ -77,11 +77,17 @@ class Command(BaseCommand):
                 self.stderr.write(f"{where}: {message}")
             raise CommandError(f"{len(preview.problems)} problems: nothing was imported.")
         for row in preview.changed_rows:
-            before = row.current.value if row.current else None
+            before, _ = row.before
+            month = f" {row.month_label}" if row.month else ""
+            quarter = (
+                f"; quarter {_shown(row.quarter.value) if row.quarter.value is not None else '-'}"
+                if row.month and row.quarter
+                else ""
+            )
             self.stdout.write(
-                f"line {row.line}: {row.reference}: {_shown(before)} -> "
+                f"line {row.line}: {row.reference}{month}: {_shown(before)} -> "
                 f"{_shown(row.value) if row.value is not None else row.not_measured_reason or '-'}"
-                f" ({row.status.label if row.status else ''})"
+                f" ({row.status.label if row.status else ''}){quarter}"
             )
         if options["dry_run"]:
             self.stdout.write(f"Dry run: {len(preview.changed_rows)} rows would change.")
