@@ -368,9 +368,9 @@ def _months(rows: list[RowPreview], period: ReportingPeriod, today: datetime.dat
             held.not_measured_reason,
         ):
             quarter_row.problems.append(
-                "This quarter's figure is worked out from its months: give the months on "
-                "rows of their own, with Month filled in, or leave Figure as the template "
-                "gives it (empty)."
+                "In 'Figure', this quarter's figure is worked out from its months: give the "
+                "months on rows of their own, with Month filled in, or leave Figure as the "
+                "template gives it (empty)."
             )
     for kpi_id, months in month_rows.items():
         _kpi_months(months, quarter_rows.get(kpi_id), period, today)
@@ -428,9 +428,9 @@ def _kpi_months(
     if quarter_row is not None and figures and quarter_row.gives_figure:
         lines = ", ".join(str(row.line) for row in months)
         quarter_row.problems.append(
-            f"KPI {kpi.reference}'s months are in this file (line {lines}): leave Figure, Not "
-            "measured and Reason not measured empty on its quarter's row: the quarter's figure "
-            "is worked out from the months."
+            f"In 'Figure', leave this row's figure and reason empty: KPI {kpi.reference}'s "
+            f"months are in this file (line {lines}), and the quarter's figure is worked out "
+            "from them."
         )
     if any(row.problems for row in months):
         return
@@ -560,13 +560,13 @@ def _month_row(
     if _text(cells["Numerator"]) or _text(cells["Denominator"]):
         if _text(cells["Figure"]):
             problems.append(
-                "Give the month's Figure, or its Numerator and Denominator, not both: the "
-                "figure is worked out from them."
+                "In 'Figure', leave it empty where the month's Numerator and Denominator are "
+                "given: the month's figure is worked out from them."
             )
         elif row.gives_figure:
             problems.append(
-                "Leave Not measured and Reason not measured empty on a month given as its "
-                "Numerator and Denominator: a Denominator of 0 makes it not measured."
+                "In 'Reason not measured', leave it (and Not measured) empty where the month's "
+                "Numerator and Denominator are given: a Denominator of 0 makes it not measured."
             )
     return row
 
