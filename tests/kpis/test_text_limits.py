@@ -41,8 +41,10 @@ def _csv(seed, **cells: str) -> bytes:
 def _xlsx(seed, column: str, text: str) -> bytes:
     book = load_workbook(io.BytesIO(template_xlsx(seed["ICT"], OPEN_QUARTER)))
     sheet = book.active
+    month = COLUMNS.index("Month") + 1
     for (cell,) in sheet.iter_rows(min_row=2, min_col=3, max_col=3):
-        if cell.value == "3":
+        # KPI 3's quarter row, not a monthly KPI's month rows.
+        if cell.value == "3" and not sheet.cell(row=cell.row, column=month).value:
             sheet.cell(row=cell.row, column=COLUMNS.index(column) + 1, value=text)
     out = io.BytesIO()
     book.save(out)
@@ -88,7 +90,8 @@ def test_an_excel_import_refuses_commentary_the_return_page_would(client, office
     before = database_state()
     response = _upload(client, _xlsx(seed, "Commentary", "x" * 4_001), "ict.xlsx")
     assert response.status_code == 400
-    assert f"Line 4: {COMMENTARY_MESSAGE}" in response.content.decode()
+    # KPIs 1 and 2 are monthly: the Excel template has their three month rows beneath each.
+    assert f"Line 10: {COMMENTARY_MESSAGE}" in response.content.decode()
     assert database_state() == before
 
 
