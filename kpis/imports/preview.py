@@ -579,12 +579,12 @@ def _parse_month(text: str) -> datetime.date | None:
         except ValueError:
             continue
         return rollup.month_end(day.year, day.month)
-    day = _parse_day(text)
-    if day is None:
+    typed = _parse_day(text)
+    if typed is None:
         return None
-    end = rollup.month_end(day.year, day.month)
+    end = rollup.month_end(typed.year, typed.month)
     # Excel keeps "Apr 2024" typed into a cell as the date 1 April 2024.
-    return end if day in (end, end.replace(day=1)) else None
+    return end if typed in (end, end.replace(day=1)) else None
 
 
 def _parse_part(cell: Cell, column: str) -> tuple[Decimal | None, str]:
@@ -593,10 +593,10 @@ def _parse_part(cell: Cell, column: str) -> tuple[Decimal | None, str]:
     if not text:
         return None, ""
     try:
-        value = cell if isinstance(cell, Decimal) else read_number(text)
-    except NotANumber as problem:
-        return None, f"In '{column}', {problem.message[0].lower()}{problem.message[1:]}"
-    value, problem = _parse_figure(value, None)
+        number = cell if isinstance(cell, Decimal) else read_number(text)
+    except NotANumber as refused:
+        return None, f"In '{column}', {refused.message[0].lower()}{refused.message[1:]}"
+    value, problem = _parse_figure(number, None)
     return value, f"In '{column}', {problem[0].lower()}{problem[1:]}" if problem else ""
 
 

@@ -184,7 +184,7 @@ def shown(name: str, value: object) -> str:
     if name == "threshold_basis":
         return ThresholdBasis(value).label
     if name == "rollup":
-        return Rollup(value).label
+        return Rollup(str(value)).label
     return str(value)
 
 
