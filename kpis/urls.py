@@ -54,6 +54,11 @@ urlpatterns = [
         name="return_detail",
     ),
     path(
+        "contracts/<slug:code>/returns/<str:end_date>/discard/",
+        returns_workflow.return_discard,
+        name="return_discard",
+    ),
+    path(
         "contracts/<slug:code>/returns/<str:end_date>/reopen/",
         returns_workflow.return_reopen,
         name="return_reopen",

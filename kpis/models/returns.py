@@ -98,6 +98,22 @@ class QuarterlyReturn(models.Model):
     def backfill_note(self) -> str:
         return backfill_note(self.backfill_source, self.backfill_page)
 
+    def holds_figures(self) -> bool:
+        """Whether anything was entered in the quarter: a figure, a reason, commentary, a
+        quarter's own target or a month; a return just opened holds empty rows only."""
+        entered = (
+            Q(value__isnull=False)
+            | ~Q(not_measured_reason="")
+            | ~Q(commentary="")
+            | Q(target_override__isnull=False)
+            | ~Q(reported_as="")
+            | Q(months__isnull=False)
+        )
+        readings = Reading.objects.filter(
+            kpi__contract_id=self.contract_id, period_id=self.period_id
+        )
+        return readings.filter(entered).exists()
+
     def has_figures_entered_by(self, user) -> bool:
         """Whether `user` has written any of this quarter's figures, reasons, commentary or
         targets here (by hand, by import or in the admin), as its readings' history records;

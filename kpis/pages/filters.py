@@ -15,7 +15,7 @@ from contracts.models import Contract
 from kpis.choices import Frequency
 from kpis.models import Kpi, Reading, ReportingPeriod
 from kpis.models.kpi import in_force_q
-from kpis.permissions.sight import Sight
+from kpis.permissions.sight import PUBLIC, Sight
 from kpis.rules.quarters import periods_recent_first
 from kpis.rules.status import Status
 
@@ -23,13 +23,21 @@ DEFAULT_QUARTERS = 4
 
 
 def default_quarters(periods: Sequence[ReportingPeriod]) -> list[ReportingPeriod]:
-    """The latest four quarters, oldest first."""
-    return list(periods)[-DEFAULT_QUARTERS:]
+    """The latest four approved quarters, oldest first: a quarter in progress (a return started
+    by mistake for a future quarter among them) is shown only when chosen, so that no draft
+    changes what a reader sees first. A contract with nothing approved yet shows its latest
+    quarters, in progress."""
+    approved = [p for p in periods if PUBLIC.shows(p)]
+    return (approved or list(periods))[-DEFAULT_QUARTERS:]
 
 
 def _choices(periods: Sequence[ReportingPeriod], today: datetime.date) -> list[tuple[str, str]]:
-    # Offered the latest ended quarter first; the table still shows them oldest first.
-    return [(p.end_date.isoformat(), p.label) for p in periods_recent_first(periods, today)]
+    # Offered the latest ended quarter first; the table still shows them oldest first. A quarter
+    # not yet approved says so: it is shown only when chosen, as in progress.
+    return [
+        (p.end_date.isoformat(), p.label if PUBLIC.shows(p) else f"{p.label} (in progress)")
+        for p in periods_recent_first(periods, today)
+    ]
 
 
 def _picked(form: forms.Form, periods: Sequence[ReportingPeriod]) -> list[ReportingPeriod]:

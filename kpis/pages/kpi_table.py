@@ -109,6 +109,7 @@ def _body(
             "downloads": DOWNLOADS,
             "shows_drafts": sight.any_draft(shown),
             "sources": display.sources(shown, sight),
+            "gaps": display.gaps(shown, filters.periods),
         },
         request=request,
     )

@@ -23,7 +23,13 @@ def _render(request: HttpRequest, page: ReturnPage, *, status: int = 200, **extr
     user, contract = request.user, quarterly_return.contract
     refused = {
         action: refusal(user, action, quarterly_return)
-        for action in (Action.SUBMIT, Action.APPROVE, Action.SEND_BACK, Action.REOPEN)
+        for action in (
+            Action.SUBMIT,
+            Action.APPROVE,
+            Action.SEND_BACK,
+            Action.REOPEN,
+            Action.DISCARD,
+        )
     }
     context = {
         "page": page,
@@ -37,6 +43,7 @@ def _render(request: HttpRequest, page: ReturnPage, *, status: int = 200, **extr
         "can_approve": not refused[Action.APPROVE],
         "can_send_back": not refused[Action.SEND_BACK],
         "can_reopen": not refused[Action.REOPEN],
+        "can_discard": not refused[Action.DISCARD],
         # Why a manager sees no approve button on a return waiting for approval.
         "approve_refusal": refused[Action.APPROVE]
         if quarterly_return.state == "submitted" and may_ever(user, Action.APPROVE, contract.pk)

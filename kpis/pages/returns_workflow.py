@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from contracts.models import Contract
 from contracts.roles import works_on
-from kpis.models import QuarterlyReturn
+from kpis.models import QuarterlyReturn, ReportingPeriod
 from kpis.pages.forms import ReopenForm, StartReturnForm, error_summary
 from kpis.permissions import Action, may_ever, refusal
 from kpis.permissions.fetch import get_return_for, get_workable_contract_for, refuse_unless_may_ever
@@ -84,6 +84,25 @@ def _started_already(contract: Contract, chosen: str | None) -> QuarterlyReturn 
     )
 
 
+def _confirm_start(
+    request: HttpRequest, contract: Contract, end_date: datetime.date, startable
+) -> HttpResponse:
+    """Ask before opening a quarter: one mis-aimed Enter on "My returns" must not start a
+    return, which readers would then see as a quarter in progress."""
+    period = ReportingPeriod(end_date=end_date, **ReportingPeriod.fields_for(end_date))
+    context = {
+        "contract": contract,
+        "period": period,
+        "earlier": [
+            ReportingPeriod(end_date=end, **ReportingPeriod.fields_for(end))
+            for end in sorted(startable)
+            if end < end_date
+        ],
+        "not_ended": end_date >= timezone.localdate(),
+    }
+    return render(request, "kpis/returns/start_confirm.html", context)
+
+
 @login_required
 @require_POST
 def return_start(request: HttpRequest, code: str) -> HttpResponse:
@@ -99,6 +118,8 @@ def return_start(request: HttpRequest, code: str) -> HttpResponse:
         # quarters that can still be started, which no longer offers it.
         if started := _started_already(contract, chosen):
             return _already_started(request, started)
+    elif request.POST.get("confirm") != "yes":
+        return _confirm_start(request, contract, form.cleaned_data["end_date"], entry.startable)
     else:
         try:
             quarterly_return = return_writes.open_return(
@@ -172,3 +193,31 @@ def return_reopen(request: HttpRequest, code: str, end_date: str) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def return_send_back(request: HttpRequest, code: str, end_date: str) -> HttpResponse:
     return _back_to_draft(request, code, end_date, Action.SEND_BACK)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_discard(request: HttpRequest, code: str, end_date: str) -> HttpResponse:
+    """Ask, then discard a return started by mistake: the quarter is then not started again."""
+    quarterly_return = get_return_for(request.user, code, end_date)
+    refuse_unless_may_ever(request.user, Action.DISCARD, quarterly_return.contract_id)
+    refused = refusal(request.user, Action.DISCARD, quarterly_return)
+    if not refused and request.method == "POST":
+        try:
+            return_writes.discard_return(quarterly_return=quarterly_return, user=request.user)
+        except ValidationError as error:
+            # Figures entered, or the return submitted, by someone else since the page was read.
+            refused = " ".join(error.messages)
+        else:
+            messages.success(
+                request, f"The return for {quarterly_return.period.long_label} has been discarded."
+            )
+            return redirect("my_returns")
+    context = {
+        "quarterly_return": quarterly_return,
+        "contract": quarterly_return.contract,
+        "period": quarterly_return.period,
+        "refusal": refused,
+    }
+    status = 409 if refused and request.method == "POST" else 200
+    return render(request, "kpis/returns/discard.html", context, status=status)

@@ -20,7 +20,7 @@ from kpis.pages import page_cache, panels
 from kpis.pages.filters import QuarterForm
 from kpis.permissions import Action, allowed, may_create_contract, may_ever
 from kpis.permissions.fetch import get_contract_for
-from kpis.permissions.sight import PUBLIC_STATES, Sight
+from kpis.permissions.sight import PUBLIC, PUBLIC_STATES, Sight
 from kpis.reads import display
 from kpis.reads.scorecard import latest_counts, left_out, scorecard
 from kpis.reads.summary import Counts
@@ -164,6 +164,9 @@ def _scorecard_body(
             "periods": periods,
             "card": scorecard(contract, shown, today, sight=sight),
             "sources": display.sources(shown, sight),
+            "gaps": display.gaps(shown, periods),
+            # A pack is what the committee is shown: offered for approved quarters only.
+            "packs": [p for p in reversed(periods) if PUBLIC.shows(p)],
             "left_out": left_out(contract, shown, today, sight=sight),
             "scorecard_panels": panels.panels("scorecard", request, contract=contract),
             "can_define_kpis": may_ever(request.user, Action.DEFINE_KPIS, contract.pk),

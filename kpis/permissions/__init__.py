@@ -22,6 +22,7 @@ from kpis.choices import ReturnState
 class Action(models.TextChoices):
     READ = "read", "See the figures and commentary"
     START = "start", "Start the quarter's return"
+    DISCARD = "discard", "Discard a return started by mistake, while it holds no figures"
     EDIT = "edit", "Enter and correct figures, reasons and commentary (also by import)"
     SET_TARGETS = "set_targets", "Set the quarter's own targets"
     SUBMIT = "submit", "Submit the return for approval"
@@ -80,6 +81,7 @@ TABLE: dict[Action, dict[str, frozenset[Part]]] = {
     #                                not started  draft    submitted  approved
     Action.READ:           _by_state(WORKERS,     WORKERS, WORKERS,   EVERYONE),
     Action.START:          _by_state(WORKERS,     NOBODY,  NOBODY,    NOBODY),
+    Action.DISCARD:        _by_state(NOBODY,      WORKERS, NOBODY,    NOBODY),
     Action.EDIT:           _by_state(NOBODY,      WORKERS, NOBODY,    NOBODY),
     Action.SET_TARGETS:    _by_state(NOBODY,      MANAGERS, NOBODY,   NOBODY),
     Action.SUBMIT:         _by_state(NOBODY,      WORKERS, NOBODY,    NOBODY),
@@ -120,6 +122,10 @@ SELF_APPROVAL_REASON = (
     "You submitted this return, so someone else must approve it: "
     "approval is a second person's check of the figures."
 )
+HOLDS_FIGURES_REASON = (
+    "This return holds figures, reasons, commentary or targets, so it cannot be discarded: "
+    "clear what was entered first, or keep the return."
+)
 SELF_BACKFILL_REASON = (
     "You {did} this quarter's return, so another manager must approve it or back-fill it: "
     "back-filling approves the quarter, and approval is a second person's check of the figures."
@@ -152,7 +158,8 @@ def may_ever(user, action: Action, contract_id: int) -> bool:
 def refusal(user, action: Action, quarterly_return=None, *, contract_id: int | None = None) -> str:
     """Why `user` may not take `action` on this return now, in words; '' when they may.
 
-    Beyond the table, whoever submitted a return does not approve it, and whoever submitted a
+    Beyond the table, a return is discarded only while it holds nothing anyone entered, and
+    whoever submitted a return does not approve it, and whoever submitted a
     return or entered figures in it does not back-fill it (which approves it), unless the
     council has only one manager and turns the rule off (`ALLOW_SELF_APPROVAL`).
     """
@@ -163,6 +170,8 @@ def refusal(user, action: Action, quarterly_return=None, *, contract_id: int | N
         if may_ever(user, action, contract_id):
             return _STATE_REASONS[state]
         return f"You cannot {Action(action).label[0].lower()}{Action(action).label[1:]}."
+    if action == Action.DISCARD and quarterly_return.holds_figures():
+        return HOLDS_FIGURES_REASON
     if settings.ALLOW_SELF_APPROVAL or quarterly_return is None:
         return ""
     if action == Action.APPROVE and quarterly_return.submitted_by_id == user.pk:

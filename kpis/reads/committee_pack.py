@@ -70,4 +70,5 @@ def pack_context(
         "exceptions": exceptions,
         "with_thresholds": any(r.kpi.has_thresholds for r in rows),
         "sources": display.sources(year, PUBLIC),
+        "gaps": display.gaps(year, periods),
     }

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from kpis.choices import Direction, ReturnState, ThresholdBasis
 from kpis.models.unit import Unit, UnitKind
+from kpis.rules import quarters
 from kpis.rules.status import Status
 
 # A symbol beside every status word, so that status never rests on colour alone.
@@ -115,3 +116,38 @@ def sources(periods, sight) -> list[tuple]:
     """(quarter, where its figures came from) for each quarter the reader sees that was
     back-filled from a published source, so that the committee can check a figure there."""
     return [(p, p.backfill_note) for p in periods if p.backfill_note and sight.shows(p)]
+
+
+def _label(end) -> str:
+    return end.strftime("%b-%y")
+
+
+def gaps(shown, held) -> list[str]:
+    """What lies between the quarters shown (oldest first), in words: quarters with no return,
+    and quarters held but left out (in progress, or not chosen), so that none is skipped
+    silently. `held` holds every quarter of the contract (`ReportingPeriod.objects.for_contract`).
+    """
+    by_end = {p.end_date: p for p in held}
+    notes = []
+    for first, last in quarters.gaps(p.end_date for p in shown):
+        run: list = []  # quarters with no return, running up to the next held one
+        end = first
+        while end <= last:
+            period = by_end.get(end)
+            if period is None:
+                run.append(end)
+            else:
+                notes.extend(_no_return(run))
+                run = []
+                state = "approved" if period.return_state == ReturnState.APPROVED else "in progress"
+                notes.append(f"{period.label} ({state}) is not shown: choose it above to see it.")
+            end = quarters.next_end(end)
+        notes.extend(_no_return(run))
+    return notes
+
+
+def _no_return(run: list) -> list[str]:
+    if not run:
+        return []
+    span = _label(run[0]) if len(run) == 1 else f"{_label(run[0])} to {_label(run[-1])}"
+    return [f"No return is held for {span}."]

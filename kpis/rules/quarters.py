@@ -5,6 +5,7 @@ progress, where it makes sense at all, after them."""
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Iterable
 
 from contracts.models import Contract
@@ -30,6 +31,22 @@ def periods_recent_first(periods: Iterable, today: datetime.date) -> list:
 
 def previous_end(end: datetime.date) -> datetime.date:
     return quarter_end_for(end.replace(day=1) - datetime.timedelta(days=80))
+
+
+def next_end(end: datetime.date) -> datetime.date:
+    return quarter_end_for(end + datetime.timedelta(days=1))
+
+
+def gaps(ends: Iterable[datetime.date]) -> list[tuple[datetime.date, datetime.date]]:
+    """The runs of quarters missing between `ends` (held quarters, oldest first), each as its
+    first and last quarter's end: shown to a reader, so that no quarter is skipped silently."""
+    found = []
+    ordered = sorted(set(ends))
+    for earlier, later in itertools.pairwise(ordered):
+        first = next_end(earlier)
+        if first < later:
+            found.append((first, previous_end(later)))
+    return found
 
 
 def contract_quarters(

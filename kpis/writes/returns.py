@@ -638,3 +638,22 @@ def send_back_return(*, quarterly_return: QuarterlyReturn, user, reason: str) ->
 def reopen_return(*, quarterly_return: QuarterlyReturn, user, reason: str) -> QuarterlyReturn:
     """Unlock an approved return for changes, saying why."""
     return _back_to_draft(quarterly_return, user, Action.REOPEN, reason, "reopened")
+
+
+@transaction.atomic
+def discard_return(*, quarterly_return: QuarterlyReturn, user) -> None:
+    """Delete a draft started by mistake, with its empty rows, while nobody has entered
+    anything in it (`refusal` says so otherwise). The history keeps the return and its rows,
+    with who discarded them: readers then see the quarter as not started, as before."""
+    current = _locked_return(quarterly_return)
+    require(user, Action.DISCARD, current)
+    reason = "Return discarded: started by mistake"
+    for reading in Reading.objects.filter(
+        kpi__contract_id=current.contract_id, period_id=current.period_id
+    ):
+        reading._history_user = user
+        reading._change_reason = reason
+        reading.delete()
+    current._history_user = user  # type: ignore[attr-defined]
+    current._change_reason = reason  # type: ignore[attr-defined]
+    current.delete()

@@ -105,7 +105,13 @@ def test_it_starts_a_return_once_however_many_clicks_arrive_together(
         client = Client()
         client.force_login(officer)
         clients.append(client)
-    url, data = "/contracts/PSSP/returns/start/", {"PSSP-end_date": end.isoformat()}
+    url, data = (
+        "/contracts/PSSP/returns/start/",
+        {
+            "PSSP-end_date": end.isoformat(),
+            "confirm": "yes",
+        },
+    )
     # Every click has looked for the return, and found none, before any creates it.
     together, save = Together(AT_ONCE), QuarterlyReturn.save
 

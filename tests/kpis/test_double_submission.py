@@ -44,7 +44,9 @@ def test_it_starts_a_return_once_and_sends_the_second_click_to_it(client, office
     )
     end = due.startable[0]
     client.force_login(officer)
-    first, second = _twice(client, "/contracts/PSSP/returns/start/", {"PSSP-end_date": end})
+    first, second = _twice(
+        client, "/contracts/PSSP/returns/start/", {"PSSP-end_date": end, "confirm": "yes"}
+    )
     where = f"/contracts/PSSP/returns/{end.isoformat()}/"
     assert (first.status_code, first["Location"]) == (302, where)
     assert (second.status_code, second["Location"]) == (302, where)
@@ -68,7 +70,9 @@ def test_a_click_that_loses_the_race_to_start_is_sent_to_the_return(
 
     monkeypatch.setattr(returns_workflow, "_contracts_due", first_click_meanwhile)
     client.force_login(officer)
-    response = client.post("/contracts/PSSP/returns/start/", {"PSSP-end_date": end})
+    response = client.post(
+        "/contracts/PSSP/returns/start/", {"PSSP-end_date": end, "confirm": "yes"}
+    )
     assert (response.status_code, response["Location"]) == (
         302,
         f"/contracts/PSSP/returns/{end.isoformat()}/",

@@ -26,7 +26,7 @@ MATRIX = [
     (
         "/contracts/PSSP/returns/start/",
         "post",
-        lambda seed: {"PSSP-end_date": "2020-03-31"},
+        lambda seed: {"PSSP-end_date": "2020-03-31", "confirm": "yes"},
         [302, 302, 302, 403, 404, 302],
     ),
     (RETURN, "get", None, [302, 200, 200, 404, 404, 200]),
