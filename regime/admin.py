@@ -28,6 +28,7 @@ class RegimeSettingsAdmin(ReasonAdmin, SimpleHistoryAdmin):
         "detriment_in_year",
         "escalate_misses",
         "escalate_failures",
+        "credits_by_month",
     ]
 
 

@@ -3,7 +3,9 @@ and applied, and persistent failures, quarter by quarter and year by year.
 
 Only approved quarters count (`kpis.permissions.sight.PUBLIC`), whoever asks: failures and credits
 are what the committee is shown. The rules themselves are `regime.rules`; this module only fetches,
-in a fixed number of queries however many KPIs and quarters there are.
+in a fixed number of queries however many KPIs and quarters there are. Where the contract counts
+credits by the month, the approved quarters' months are read too (two queries more: the months,
+and the KPIs' changes of rule that judge them), and judged here as the KPI page judges them.
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ from decimal import Decimal
 from django.utils import timezone
 
 from contracts.models import Contract
-from kpis.models import Kpi, Reading, ReportingPeriod
+from kpis.choices import Frequency
+from kpis.models import Kpi, MonthlyFigure, Reading, ReportingPeriod
 from kpis.permissions.sight import PUBLIC
+from kpis.rules import rollup
+from kpis.rules.status import Status
 from regime import rules
 from regime.models import AppliedCredit, CreditScheme, QuarterCharge, RegimeSettings, Relief
 
@@ -33,6 +38,13 @@ class FailureRow:
     periods: list[ReportingPeriod]
     weight: Decimal
     relief: Relief | None = None
+    # The month at failure, for a month's service failure; None for the quarter's.
+    month: MonthlyFigure | None = None
+
+    @property
+    def month_label(self) -> str:
+        """The month as a person names it ("April 2024"), or '' for the quarter's failure."""
+        return self.month.label if self.month else ""
 
 
 @dataclass
@@ -41,10 +53,12 @@ class EscalationRow:
     period: ReportingPeriod
     kind: str  # "misses" or "failures"
     periods: list[ReportingPeriod]
+    # Misses or service failures: more than the quarters where months failed.
+    count: int
 
     @property
     def explanation(self) -> str:
-        n = len(self.periods)
+        n = self.count
         if self.kind == "misses":
             return f"missed its target {n} quarters running"
         return f"{n} service failures within a year"
@@ -77,6 +91,11 @@ class QuarterRow:
     @property
     def unrelieved(self) -> int:
         return sum(1 for f in self.failures if f.relief is None)
+
+    @property
+    def has_months(self) -> bool:
+        """Whether a month's failure is among the quarter's, so that its rows say which month."""
+        return any(f.month for f in self.failures)
 
 
 @dataclass
@@ -152,6 +171,45 @@ def _index(period: ReportingPeriod) -> int:
     return rules.quarter_index(period.financial_year, period.quarter)
 
 
+def _months_held(contract: Contract) -> dict[int, list[MonthlyFigure]]:
+    """The months beneath the contract's approved quarters of monthly KPIs, by reading, in order:
+    one query."""
+    approved = (
+        Reading.objects.for_contract(contract).public().filter(kpi__frequency=Frequency.MONTHLY)
+    )
+    held: dict[int, list[MonthlyFigure]] = defaultdict(list)
+    for figure in MonthlyFigure.objects.filter(reading__in=approved.values("pk")).order_by(
+        "reading_id", "month_end"
+    ):
+        held[figure.reading_id].append(figure)
+    return held
+
+
+def _judged_months(
+    reading: Reading, status: str, figures: list[MonthlyFigure]
+) -> dict[int, MonthlyFigure]:
+    """A quarter's months that count on their own, by their number in the quarter (1 to 3);
+    none where its KPI or its own `status` says they may not (`rules.counts_months`)."""
+    kpi = reading.kpi
+    if not figures or not rules.counts_months(
+        monthly=kpi.is_monthly, rollup=kpi.rollup_rule, status=status
+    ):
+        return {}
+    ends = rollup.quarter_months(reading.period.end_date)
+    return {ends.index(f.month_end) + 1: f for f in figures if f.month_end in ends}
+
+
+def _quarter(reading: Reading, status: str, months: dict[int, MonthlyFigure]) -> rules.Quarter:
+    """The quarter as the rules see it: its status, and its months' each judged by the rule in
+    force for the quarter and suspended with it, as the KPI page shows them."""
+    suspended = status == Status.SUSPENDED
+    judged = tuple(
+        rules.Month(number, figure.evaluate(reading.rule, suspended=suspended).status)
+        for number, figure in sorted(months.items())
+    )
+    return rules.Quarter(_index(reading.period), status, judged)
+
+
 def regime_for(contract: Contract, today: datetime.date | None = None) -> Regime:
     """The contract's regime over its approved quarters, oldest first."""
     today = today or timezone.localdate()
@@ -165,6 +223,11 @@ def regime_for(contract: Contract, today: datetime.date | None = None) -> Regime
         .select_related("kpi__credit_weight", "kpi__unit", "period")
         .order_by("kpi_id", "period__end_date")
     )
+    held: dict[int, list[MonthlyFigure]] = {}
+    if failure_rules.by_month:
+        # A month is judged by its quarter's rule, which a later change of rule keeps.
+        readings = readings.prefetch_related("kpi__rule_changes")
+        held = _months_held(contract)
     schemes = list(CreditScheme.objects.filter(contract=contract).order_by("effective_from"))
     charges = {c.period_id: c.amount for c in QuarterCharge.objects.filter(contract=contract)}
     applied = {a.period_id: a for a in AppliedCredit.objects.filter(contract=contract)}
@@ -187,7 +250,9 @@ def regime_for(contract: Contract, today: datetime.date | None = None) -> Regime
         weight = getattr(getattr(kpi, "credit_weight", None), "weight", None)
         weight = Decimal(1) if weight is None else weight
         at = {_index(r.period): r for r in series}
-        quarters = [rules.Quarter(_index(r.period), r.status) for r in series]
+        status = {r.pk: r.status for r in series}  # annotated by `with_status`
+        months = {r.pk: _judged_months(r, status[r.pk], held.get(r.pk, [])) for r in series}
+        quarters = [_quarter(r, status[r.pk], months[r.pk]) for r in series]
         failures = rules.service_failures(quarters, failure_rules)
         for failure in failures:
             reading = at[failure.index]
@@ -200,13 +265,18 @@ def regime_for(contract: Contract, today: datetime.date | None = None) -> Regime
                     periods=[by_index[i] for i in failure.quarters],
                     weight=weight,
                     relief=reliefs.get((kpi.pk, reading.period_id)),
+                    month=months[reading.pk][failure.month] if failure.month else None,
                 )
             )
         for escalation in rules.escalations(quarters, failures, failure_rules):
             period = by_index[escalation.index]
             rows[period.pk].escalations.append(
                 EscalationRow(
-                    kpi, period, escalation.kind, [by_index[i] for i in escalation.quarters]
+                    kpi,
+                    period,
+                    escalation.kind,
+                    [by_index[i] for i in escalation.quarters],
+                    escalation.count,
                 )
             )
     for relief in reliefs.values():
@@ -221,9 +291,13 @@ def regime_for(contract: Contract, today: datetime.date | None = None) -> Regime
         )
         row.charge = charges.get(row.period.pk)
         row.applied = applied.get(row.period.pk)
-        row.failures.sort(key=lambda f: (f.kpi.position, f.kpi.pk))
+        # Each KPI's months beneath it, in order.
+        row.failures.sort(key=lambda f: (f.kpi.position, f.kpi.pk, f.month is not None, _end(f)))
         row.reliefs.sort(key=lambda r: (r.kpi.position, r.kpi.pk))
-        credited = [rules.Credited(f.weight, f.relief is not None) for f in row.failures]
+        credited = [
+            rules.Credited(f.weight, f.relief is not None, month=f.month is not None)
+            for f in row.failures
+        ]
         row.credit = rules.quarter_credit(
             _index(row.period), credited, row.scheme.scheme if row.scheme else None, row.charge
         )
@@ -239,3 +313,7 @@ def regime_for(contract: Contract, today: datetime.date | None = None) -> Regime
         years=[YearRow(y, q) for y, q in sorted(years.items())],
         schemes=schemes,
     )
+
+
+def _end(failure: FailureRow) -> datetime.date:
+    return failure.month.month_end if failure.month else failure.period.end_date

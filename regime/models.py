@@ -24,9 +24,10 @@ _MONEY = {"max_digits": 14, "decimal_places": 2}
 class RegimeSettings(models.Model):
     """How one contract counts service failures and persistent failure.
 
-    Defaults: only a reading at the failure threshold is a service failure; a KPI is a
-    persistent failure after missing its target 3 quarters running or 2 service failures in a
-    rolling year. A contract with no settings row uses these defaults.
+    Defaults: only a reading at the failure threshold is a service failure, judged by the
+    quarter (not month by month); a KPI is a persistent failure after missing its target 3
+    quarters running or 2 service failures in a rolling year. A contract with no settings row
+    uses these defaults.
     """
 
     contract = models.OneToOneField(
@@ -57,6 +58,15 @@ class RegimeSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(4)],
         help_text="A KPI with this many service failures within four quarters is a persistent "
         "failure (1 to 4).",
+    )
+    credits_by_month = models.BooleanField(
+        "service credits by the month",
+        default=False,
+        help_text="Tick if the contract pays service credits month by month. A monthly KPI then "
+        "has a service failure for each month at its failure threshold, instead of one for the "
+        "quarter's figure, and each earns a credit (a percentage scheme takes a third of the "
+        "quarter's charge as the month's). A quarter entered without its months, and a KPI "
+        "whose months are added up, still count as a quarter.",
     )
 
     objects = VersionedQuerySet.as_manager()
@@ -94,6 +104,7 @@ class RegimeSettings(models.Model):
             detriment_in_year=self.detriment_in_year,
             escalate_misses=self.escalate_misses,
             escalate_failures=self.escalate_failures,
+            by_month=self.credits_by_month,
         )
 
 

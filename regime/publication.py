@@ -24,6 +24,8 @@ FAILURE_HEADER = [
     "weight",
     "relieved",
     "relief_reason",
+    # The month's last day for a month's failure (credits by the month), empty for the quarter's.
+    "month_end",
 ]
 CREDIT_HEADER = [
     "contract",
@@ -52,6 +54,7 @@ def failure_rows(regime: Regime) -> list[dict]:
             "weight": f.weight,
             "relieved": f.relief is not None,
             "relief_reason": f.relief.reason if f.relief else "",
+            "month_end": f.month.month_end if f.month else None,
         }
         for f in regime.failures
     ]

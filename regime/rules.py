@@ -11,16 +11,29 @@ Service failures
     that completes the run), and so do K detriments within four quarters. Each detriment counts
     towards one service failure at most. Off (None) by default.
 
+Months (`FailureRules.by_month`, off by default)
+    Many contracts pay credits month by month. Where the contract says so, a monthly KPI's
+    quarter that holds its months (`Quarter.months`, see `counts_months`) has each month at
+    `failure` counted as a service failure, in place of the quarter's own: a quarter whose
+    rolled-up figure reached the failure threshold is no service failure unless a month did,
+    and a quarter whose figure did not may hold up to three. Everything else still reads the
+    quarter, whose thresholds the contract sets in quarters: detriment is the quarter's rolled-up
+    status, and a quarter holding a month's failure stands as a failure quarter (it ends a run of
+    detriment and is not one, as a quarter at `failure` is, and it has missed its target).
+
 Service credits
     Each service failure that is not relieved earns the credit of the scheme in force that
     quarter: a fixed amount, or a percentage of the quarter's charge, times the KPI's weight
-    (1 unless set). The quarter's total is capped by the quarter cap, and the year's running
-    total by the year cap.
+    (1 unless set). A month's failure earns the same fixed amount, or the percentage of the
+    month's share of the charge (a third of the quarter's): three failing months cost what one
+    failing quarter does. The quarter's total, months included, is capped by the quarter cap,
+    and the year's running total by the year cap. Relief is granted per KPI and quarter, and
+    relieves the quarter's months with it.
 
 Escalation
     A KPI is a persistent failure at a quarter when it has missed its target (measured and not
-    met) in N consecutive quarters ending there, or has had K service failures (relieved or not)
-    in the four quarters ending there.
+    met) in N consecutive quarters ending there, or has had K service failures (relieved or not,
+    each month's failure one of them) in the four quarters ending there.
 """
 
 from __future__ import annotations
@@ -29,11 +42,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from kpis.choices import Rollup
+
 FAILURE = "failure"
 DETRIMENT = "detriment"
+SUSPENDED = "suspended"
 MISSES = frozenset({"below_target", "detriment", "failure"})
+JUDGED = MISSES | {"met"}
 PENNY = Decimal("0.01")
 YEAR = 4  # quarters in the rolling year
+MONTHS = 3  # months in a quarter, each a third of its charge
 
 
 def quarter_index(financial_year: int, quarter: int) -> int:
@@ -41,12 +59,34 @@ def quarter_index(financial_year: int, quarter: int) -> int:
     return financial_year * 4 + quarter - 1
 
 
+def counts_months(*, monthly: bool, rollup: str, status: str) -> bool:
+    """Whether a quarter's months may be judged on their own, given its KPI and its own status.
+
+    Only a monthly KPI's, and only where the quarter itself is judged (or suspended, when its
+    months are suspended with it): outside the KPI's life, without a target or in another unit
+    the months are no more judged than the quarter. Never a sum's: its target and thresholds are
+    the quarter's total, which no single month is measured against.
+    """
+    return monthly and rollup != Rollup.SUM and status in JUDGED | {SUSPENDED}
+
+
+@dataclass(frozen=True)
+class Month:
+    """One month held beneath a quarter: its place in the quarter (1 to 3) and its status,
+    judged by the rule in force for the quarter."""
+
+    number: int
+    status: str
+
+
 @dataclass(frozen=True)
 class Quarter:
-    """One KPI in one approved quarter."""
+    """One KPI in one approved quarter, with the months that may count on their own (none for a
+    quarterly KPI, or a quarter entered without its months)."""
 
     index: int
     status: str
+    months: tuple[Month, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,12 +97,14 @@ class FailureRules:
     `detriment_in_year`: K detriments within four quarters count as one (None: off).
     `escalate_misses`: a KPI missing its target N quarters running is a persistent failure.
     `escalate_failures`: so is one with K service failures within four quarters.
+    `by_month`: a monthly KPI's months at failure are its service failures, not its quarter.
     """
 
     detriment_run: int | None = None
     detriment_in_year: int | None = None
     escalate_misses: int = 3
     escalate_failures: int = 2
+    by_month: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,6 +113,21 @@ class ServiceFailure:
     # "failure", or "detriment" when detriments made it one; `quarters` are those detriments.
     reason: str
     quarters: tuple[int, ...]
+    # The month's number in the quarter (1 to 3) for a month's failure; None for the quarter's.
+    month: int | None = None
+
+
+def _failures_in(q: Quarter, rules: FailureRules) -> list[ServiceFailure]:
+    """The service failures a quarter's status makes: its own, or its months' where they count."""
+    if rules.by_month and q.months:
+        return [
+            ServiceFailure(q.index, FAILURE, (q.index,), month=m.number)
+            for m in q.months
+            if m.status == FAILURE
+        ]
+    if q.status == FAILURE:
+        return [ServiceFailure(q.index, FAILURE, (q.index,))]
+    return []
 
 
 def service_failures(quarters: Sequence[Quarter], rules: FailureRules) -> list[ServiceFailure]:
@@ -83,8 +140,10 @@ def service_failures(quarters: Sequence[Quarter], rules: FailureRules) -> list[S
         if previous is not None and q.index != previous + 1:
             run = []
         previous = q.index
-        if q.status == FAILURE:
-            found.append(ServiceFailure(q.index, FAILURE, (q.index,)))
+        failed = _failures_in(q, rules)
+        found.extend(failed)
+        # A quarter at failure, or holding a month's failure, is no detriment and ends a run.
+        if failed or q.status == FAILURE:
             run = []
             continue
         if q.status != DETRIMENT:
@@ -108,7 +167,16 @@ class Escalation:
     index: int
     # "misses" (N quarters running) or "failures" (K service failures in four quarters).
     kind: str
+    # The quarters that make it so, each once.
     quarters: tuple[int, ...]
+    # How many misses or service failures: more than the quarters where months failed.
+    count: int
+
+
+def _missed(q: Quarter, rules: FailureRules) -> bool:
+    """Missed its target: measured and not met, or holding a month's service failure."""
+    month_failed = rules.by_month and any(m.status == FAILURE for m in q.months)
+    return q.status in MISSES or month_failed
 
 
 def escalations(
@@ -120,18 +188,19 @@ def escalations(
     run: list[int] = []
     previous: int | None = None
     for q in quarters:
-        if q.status in MISSES and (previous is None or q.index == previous + 1) and run:
+        missed = _missed(q, rules)
+        if missed and (previous is None or q.index == previous + 1) and run:
             run.append(q.index)
-        elif q.status in MISSES:
+        elif missed:
             run = [q.index]
         else:
             run = []
         previous = q.index
-        window = tuple(i for i in failed if q.index - YEAR < i <= q.index)
+        window = [i for i in failed if q.index - YEAR < i <= q.index]
         if rules.escalate_misses and len(run) >= rules.escalate_misses:
-            found.append(Escalation(q.index, "misses", tuple(run)))
+            found.append(Escalation(q.index, "misses", tuple(run), len(run)))
         elif rules.escalate_failures and len(window) >= rules.escalate_failures:
-            found.append(Escalation(q.index, "failures", window))
+            found.append(Escalation(q.index, "failures", tuple(sorted(set(window))), len(window)))
     return found
 
 
@@ -152,10 +221,11 @@ class Scheme:
 
 @dataclass(frozen=True)
 class Credited:
-    """A service failure as the credits see it."""
+    """A service failure as the credits see it: a quarter's, or one month's (`month`)."""
 
     weight: Decimal = Decimal(1)
     relieved: bool = False
+    month: bool = False
 
 
 @dataclass
@@ -186,20 +256,27 @@ def quarter_credit(
         result.gross = result.due = None
         result.problem = "No credit scheme is in force."
         return result
-    if scheme.basis == Basis.PERCENT:
-        if charge is None:
-            result.gross = result.due = None
-            result.problem = "The quarter's charge is not recorded."
-            return result
-        each = charge * scheme.amount / 100
-    else:
-        each = scheme.amount
-    gross = sum((each * f.weight for f in counted), Decimal(0)).quantize(PENNY, ROUND_HALF_UP)
+    if scheme.basis == Basis.PERCENT and charge is None:
+        result.gross = result.due = None
+        result.problem = "The quarter's charge is not recorded."
+        return result
+    earned = (_earns(f, scheme, charge) for f in counted)
+    gross = sum(earned, Decimal(0)).quantize(PENNY, ROUND_HALF_UP)
     result.gross = result.due = gross
     if scheme.quarter_cap is not None and gross > scheme.quarter_cap:
         result.due = scheme.quarter_cap
         result.capped.append("quarter")
     return result
+
+
+def _earns(failure: Credited, scheme: Scheme, charge: Decimal | None) -> Decimal:
+    """One unrelieved failure's credit before rounding: the fixed amount, or the percentage of
+    the charge it answers for (the quarter's, or a month's third of it), times its weight."""
+    if scheme.basis != Basis.PERCENT:
+        return scheme.amount * failure.weight
+    assert charge is not None
+    share = MONTHS if failure.month else 1
+    return charge * scheme.amount * failure.weight / (100 * share)
 
 
 def apply_year_cap(credits: Sequence[QuarterCredit]) -> None:

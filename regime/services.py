@@ -18,6 +18,7 @@ from kpis.permissions import Action, refusal, require
 from kpis.rules.conflicts import CONFLICT
 from kpis.rules.status import Status
 from kpis.writes import locks
+from regime import rules
 from regime.models import AppliedCredit, Relief
 
 RELIEVABLE = (Status.BELOW_TARGET, Status.DETRIMENT, Status.FAILURE)
@@ -26,7 +27,9 @@ RELIEVABLE = (Status.BELOW_TARGET, Status.DETRIMENT, Status.FAILURE)
 @transaction.atomic
 def record_relief(*, kpi: Kpi, end_date: datetime.date, reason: str, user) -> Relief:
     """Relieve `kpi`'s failure in the quarter ending `end_date`: it is still shown, but earns no
-    service credit. Only on an approved quarter, for a KPI that missed its target there."""
+    service credit. Only on an approved quarter, for a KPI that missed its target there, or in
+    one of its months (which the contract may count on their own: relief of the quarter relieves
+    its months)."""
     quarterly_return = locks.lock_return(kpi.contract_id, end_date)
     require(user, Action.RELIEVE, quarterly_return, contract_id=kpi.contract_id)
     reason = reason.strip()
@@ -37,7 +40,7 @@ def record_relief(*, kpi: Kpi, end_date: datetime.date, reason: str, user) -> Re
         .with_status(quarterly_return.period.end_date + datetime.timedelta(days=1))
         .first()
     )
-    if reading is None or reading.status not in RELIEVABLE:
+    if reading is None or not _missed(reading, reading.status):
         raise ValidationError(
             {"kpi": f"{kpi.reference} met its target or was not judged in that quarter"}
         )
@@ -54,6 +57,25 @@ def record_relief(*, kpi: Kpi, end_date: datetime.date, reason: str, user) -> Re
     relief._change_reason = reason[:100]
     relief.save()
     return relief
+
+
+def _missed(reading: Reading, status: str) -> bool:
+    """Whether the quarter (at `status`), or one of the months that may count on their own,
+    missed its target.
+
+    A month's miss may be relieved whether or not the contract counts credits by the month yet,
+    so that the relief still holds if it starts to (as a detriment may be relieved before the
+    contract counts detriment)."""
+    if status in RELIEVABLE:
+        return True
+    kpi = reading.kpi
+    if not rules.counts_months(monthly=kpi.is_monthly, rollup=kpi.rollup_rule, status=status):
+        return False
+    suspended = status == Status.SUSPENDED
+    return any(
+        figure.evaluate(reading.rule, suspended=suspended).status in RELIEVABLE
+        for figure in reading.months.all()
+    )
 
 
 @transaction.atomic
