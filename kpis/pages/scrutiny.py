@@ -15,14 +15,15 @@ from django.utils import timezone
 
 from contracts.models import Contract
 from contracts.roles import contracts_worked_on
-from kpis.models import QuarterlyReturn, ReportingPeriod
+from kpis.models import Kpi, QuarterlyReturn, ReportingPeriod
 from kpis.pages import page_cache, panels
 from kpis.pages.filters import QuarterForm
 from kpis.permissions import Action, allowed, may_create_contract, may_ever
 from kpis.permissions.fetch import get_contract_for
 from kpis.permissions.sight import PUBLIC, PUBLIC_STATES, Sight
-from kpis.reads import display
-from kpis.reads.scorecard import latest_counts, left_out, scorecard
+from kpis.reads import display, marks
+from kpis.reads.grid import build_grid
+from kpis.reads.scorecard import latest_counts, left_out, misses, scorecard
 from kpis.reads.summary import Counts
 from kpis.rules import due
 
@@ -147,6 +148,14 @@ def _quarter_form(data, contract: Contract, today: datetime.date) -> QuarterForm
     return QuarterForm(data, periods=ReportingPeriod.objects.for_contract(contract), today=today)
 
 
+def _misses(contract: Contract, shown, today: datetime.date, sight: Sight) -> list:
+    rows = build_grid(
+        Kpi.objects.for_contract(contract).in_report_order(), shown, today, sight=sight
+    )
+    marks.mark_rows(rows, contract)
+    return misses(rows)
+
+
 def _scorecard_body(
     request: HttpRequest, contract: Contract, form: QuarterForm | None, today: datetime.date
 ) -> page_cache.Fragment:
@@ -168,6 +177,7 @@ def _scorecard_body(
             # A pack is what the committee is shown: offered for approved quarters only.
             "packs": [p for p in reversed(periods) if PUBLIC.shows(p)],
             "left_out": left_out(contract, shown, today, sight=sight),
+            "misses": _misses(contract, shown, today, sight),
             "scorecard_panels": panels.panels("scorecard", request, contract=contract),
             "can_define_kpis": may_ever(request.user, Action.DEFINE_KPIS, contract.pk),
         },

@@ -12,6 +12,7 @@ from kpis.models import Kpi, ReportingPeriod
 from kpis.permissions.sight import PUBLIC
 from kpis.reads import display, marks
 from kpis.reads.grid import build_grid
+from kpis.reads.reported import compare
 from kpis.reads.scorecard import scorecard
 from kpis.rules.status import Status
 
@@ -71,4 +72,9 @@ def pack_context(
         "with_thresholds": any(r.kpi.has_thresholds for r in rows),
         "sources": display.sources(year, PUBLIC),
         "gaps": display.gaps(year, periods),
+        "differences": [
+            c
+            for c in compare(contract, today, readable=PUBLIC.shown(year))
+            if c.differs and c.period.pk in {p.pk for p in year}
+        ],
     }

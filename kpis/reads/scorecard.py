@@ -15,6 +15,7 @@ from contracts.models import Contract, ServiceArea
 from kpis.models import Kpi, Reading, ReportingPeriod
 from kpis.permissions.sight import Sight
 from kpis.reads import display
+from kpis.reads.grid import Cell, Row
 from kpis.reads.summary import Counts, summarise_contract
 from kpis.rules.status import Status
 
@@ -148,3 +149,14 @@ def left_out(
         if reason and reason not in item.reasons:
             item.reasons.append(reason)
     return list(found.values())
+
+
+# The statuses that count as a miss of the target: what the committee asks about first.
+MISSED = (Status.BELOW_TARGET, Status.DETRIMENT, Status.FAILURE)
+
+
+def misses(rows: Iterable[Row]) -> list[Cell]:
+    """Every quarter in which a KPI missed its target, from a grid (`build_grid`'s rows, marked
+    by `kpis.reads.marks`), in report order and by quarter: each with its figure, target,
+    commentary and any mark (a restated figure)."""
+    return [cell for row in rows for cell in row.cells if cell.status in MISSED]

@@ -15,8 +15,10 @@ PAGES = {
     "/": 8,
     # The scorecard adds the packs published, the regime of its approved quarters for the
     # persistent failures (periods, settings, readings, schemes, charges, credits, reliefs) and
-    # the term and money (extensions and budgets).
-    "/contracts/PSSP/": 19,
+    # the term and money (extensions and budgets), and the grid of the quarters shown for the
+    # missed targets (KPIs, their suspensions and rule changes, readings, and the published packs
+    # to mark restated figures).
+    "/contracts/PSSP/": 24,
     # The table, the pack and the KPI page also read the published packs, to mark restated figures
     # (one query with none published; tests/packs pins the count with some).
     "/contracts/PSSP/kpis/": 11,
@@ -26,8 +28,10 @@ PAGES = {
     "/contracts/PSSP/reported/": 10,
     # The pack adds its regime section (quarters, settings, readings, schemes, charges, credits
     # applied, reliefs and the year's budget: 8), the published packs (to mark restated figures
-    # and list the quarter's versions) and the reader's groups (to offer the publish button).
-    "/contracts/PSSP/pack/2019-03-31/": 21,
+    # and list the quarter's versions) and the reader's groups (to offer the publish button), and
+    # the supplier's published counts beside the computed ones (published, counts, the readings
+    # behind a difference).
+    "/contracts/PSSP/pack/2019-03-31/": 24,
     # Also the published packs, and the reader's groups, to offer a manager the change of target;
     # readers do not read the readings' history, which holds drafts. A monthly KPI (as this is)
     # reads the months beneath every quarter shown, in one query.
