@@ -126,9 +126,14 @@ class ReportingPeriod(models.Model):
         return self.end_date.strftime("%b-%y")
 
     @property
-    def long_label(self) -> str:
+    def year_label(self) -> str:
+        """The financial year as councils write it: `2019/20`."""
         year = self.financial_year
-        return f"{year}/{(year + 1) % 100:02d} Q{self.quarter} (to {self.end_date:%-d %B %Y})"
+        return f"{year}/{(year + 1) % 100:02d}"
+
+    @property
+    def long_label(self) -> str:
+        return f"{self.year_label} Q{self.quarter} (to {self.end_date:%-d %B %Y})"
 
     @property
     def is_year_end(self) -> bool:

@@ -53,6 +53,8 @@ def pack_context(
         Kpi.objects.for_contract(contract).in_report_order(), year, today, sight=PUBLIC
     )
     marks.mark_rows(rows, contract)
+    for row in rows:
+        row.say_notes_once()
     approved = PUBLIC.shows(period)
     exceptions = [
         (row.kpi, row.cells[-1])

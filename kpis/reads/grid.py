@@ -40,6 +40,8 @@ class Cell:
     mark: Mark | None = None
     # Where a back-filled quarter's figures were taken from, for quarters shown.
     source: str = ""
+    # In print, where the same note was given in an earlier quarter of the row: its label.
+    note_given_in: str = ""
 
     @property
     def rule(self) -> Rule:
@@ -127,6 +129,17 @@ class Cell:
 class Row:
     kpi: Kpi
     cells: list[Cell] = field(default_factory=list)
+
+    def say_notes_once(self) -> None:
+        """On paper, a note repeated quarter after quarter (a suspension's reason) is printed in
+        the first quarter only; the later ones refer back to it."""
+        first: dict[str, str] = {}
+        for cell in self.cells:
+            note = cell.note
+            if note and note in first:
+                cell.note_given_in = first[note]
+            elif note:
+                first[note] = cell.period.label
 
     @property
     def reference_key(self) -> str:
