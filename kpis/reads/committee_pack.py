@@ -14,6 +14,7 @@ from kpis.reads import display, marks
 from kpis.reads.grid import build_grid
 from kpis.reads.reported import compare
 from kpis.reads.scorecard import scorecard
+from kpis.reads.sparkline import sparkline
 from kpis.rules.status import Status
 
 # What the exceptions section leaves out: the plain hits, quarters a KPI was not due, figures
@@ -56,8 +57,9 @@ def pack_context(
     for row in rows:
         row.say_notes_once()
     approved = PUBLIC.shows(period)
+    # Each with its trend over the year so far, to say at a glance whether it is a one-off.
     exceptions = [
-        (row.kpi, row.cells[-1])
+        (row.kpi, row.cells[-1], sparkline(row.cells))
         for row in rows
         if approved and row.cells[-1].status not in _NOT_EXCEPTIONS
     ]

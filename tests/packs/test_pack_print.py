@@ -41,3 +41,16 @@ def test_the_financial_year_is_written_as_councils_write_it(client, committee_me
     html = client.get("/contracts/PSSP/pack/2019-06-30/").content.decode()
     assert "2019/19" not in html
     assert "No budget against outturn is held for 2019/20." in html
+
+
+def test_each_exception_carries_its_trend_over_the_year(client, committee_member, seed):
+    client.force_login(committee_member)
+    html = client.get("/contracts/PSSP/pack/2019-03-31/").content.decode()
+    exceptions = html[html.index("2. Exceptions") : html.index("3. KPI performance")]
+    assert (
+        'aria-label="Trend of R&amp;B-K-009: Jun-18 2.96%, Sep-18 3.5%, Dec-18 2.39%, '
+        'Mar-19 8%; target ≥ 14%"'
+    ) in exceptions
+    # A suspended KPI has no counted figure to draw.
+    row = exceptions[exceptions.index("BS-K-002") :]
+    assert "Too few figures for a trend" in row[: row.index("</tr>")]
