@@ -162,11 +162,22 @@ def _start_page(
     # Both forms list the same quarters: worked out once.
     given = template_form or upload_form
     quarters = given.fields["quarter"].choices if given else _quarter_choices(contract)
+    # Opened from a return, or from the contract's page to back-fill: that quarter and that
+    # choice come first, rather than the latest quarter.
+    asked = request.GET.get("quarter")
+    initial = {"quarter": asked} if asked in {value for value, _ in quarters} else {}
+    backfill = {"backfill": True} if may_backfill and request.GET.get("backfill") else {}
     context = {
         "contract": contract,
-        "template_form": template_form or TemplateForm(contract=contract, quarters=quarters),
+        "template_form": template_form
+        or TemplateForm(contract=contract, quarters=quarters, initial=initial),
         "upload_form": upload_form
-        or UploadForm(contract=contract, quarters=quarters, may_backfill=may_backfill),
+        or UploadForm(
+            contract=contract,
+            quarters=quarters,
+            may_backfill=may_backfill,
+            initial={**initial, **backfill},
+        ),
         "preview": preview,
         "token": token,
     }

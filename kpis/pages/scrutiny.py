@@ -180,6 +180,10 @@ def _scorecard_body(
             "misses": _misses(contract, shown, today, sight),
             "scorecard_panels": panels.panels("scorecard", request, contract=contract),
             "can_define_kpis": may_ever(request.user, Action.DEFINE_KPIS, contract.pk),
+            "can_import": may_ever(request.user, Action.EDIT, contract.pk),
+            "can_backfill": may_ever(request.user, Action.BACKFILL, contract.pk),
+            # A contract with returns has KPIs; one without is asked only then.
+            "has_kpis": bool(periods) or contract.kpis.exists(),
         },
     )
     return page_cache.Fragment(html, has_errors=bool(form.errors))
