@@ -34,7 +34,7 @@ def test_the_import_page_opens_on_the_quarter_and_choice_asked_for(seed, manager
     assert 'name="backfill" type="checkbox" value="on" checked' in html
     # A quarter not offered is ignored, not an error: the list starts at the latest quarter.
     html = _page(manager, "/contracts/PSSP/import/?quarter=1999-06-30")
-    assert "Import a quarter’s figures" in html and "1999-06-30" not in html
+    assert "Filled-in template" in html and "1999-06-30" not in html
 
 
 def test_a_return_opens_the_import_on_its_own_quarter(seed, officer):
