@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -46,6 +47,8 @@ def pack_pdf(request: HttpRequest, code: str, quarter: str) -> HttpResponse:
 @login_required
 def publish(request: HttpRequest, code: str, quarter: str) -> HttpResponse:
     contract = get_workable_contract_for(request.user, code, Action.PUBLISH)
+    if request.POST.get("confirm") != "yes":
+        return _confirm_publishing(request, contract, quarter)
     try:
         pack, created = services.publish_pack(contract=contract, quarter=quarter, user=request.user)
     except ValidationError as error:
@@ -62,6 +65,26 @@ def publish(request: HttpRequest, code: str, quarter: str) -> HttpResponse:
             "nothing new was published.",
         )
     return redirect(pack)
+
+
+def _confirm_publishing(request: HttpRequest, contract, quarter: str) -> HttpResponse:
+    """Publishing is for good: asked once more, saying what it keeps."""
+    period, _ = pack_quarter(contract, quarter)
+    context = {
+        "contract": contract,
+        "heading": f"Publish the pack for {period.long_label}?",
+        "explanation": [
+            "Publishing keeps this pack's PDF and its figures as they are now, for good, at a "
+            "permanent address: the committee's record of what it was given.",
+            "A figure changed later is shown beside it as a restatement; the published pack "
+            "never changes.",
+        ],
+        "button": "Yes, publish it",
+        "action": request.path,
+        "fields": [],
+        "back": reverse("committee_pack", args=[contract.code, quarter]),
+    }
+    return render(request, "_confirm.html", context)
 
 
 def _get_pack_for(user, code: str, pk: int, *, with_pdf: bool = False) -> PublishedPack:

@@ -102,6 +102,10 @@ def return_detail(request: HttpRequest, code: str, end_date: str) -> HttpRespons
         return _render(request, _page(request, quarterly_return))
     action = request.POST.get("action", "save")
     if action == "approve":
+        if request.POST.get("confirm") != "yes" and not refusal(
+            request.user, Action.APPROVE, quarterly_return
+        ):
+            return _confirm_approval(request, quarterly_return)
         return _approve(request, quarterly_return)
     # Saving comes first whether the officer saves or submits; an unknown action saves.
     return _save(request, quarterly_return, then_submit=action == "submit")
@@ -205,6 +209,25 @@ def _submit(request: HttpRequest, quarterly_return: QuarterlyReturn, saved: str)
     return _render(
         request, page, refusal=f"{saved} The return cannot be submitted until these are done."
     )
+
+
+def _confirm_approval(request: HttpRequest, quarterly_return: QuarterlyReturn) -> HttpResponse:
+    """Approving locks the quarter and shows it to the committee: asked once more."""
+    period = quarterly_return.period
+    context = {
+        "contract": quarterly_return.contract,
+        "heading": f"Approve and lock the return for {period.long_label}?",
+        "explanation": [
+            "Approving locks the quarter: its figures, suspensions and targets then change only "
+            "after a contract manager reopens it, giving a reason.",
+            "The committee, the downloads, the API and the open data see its figures from then on.",
+        ],
+        "button": "Yes, approve and lock it",
+        "action": request.path,
+        "fields": [("action", "approve")],
+        "back": request.path,
+    }
+    return render(request, "_confirm.html", context)
 
 
 def _approve(request: HttpRequest, quarterly_return: QuarterlyReturn) -> HttpResponse:

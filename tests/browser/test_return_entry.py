@@ -47,6 +47,18 @@ def test_an_officer_enters_a_quarter_and_the_manager_approves_it(
     expect(page.locator("#id_ICT-end_date")).not_to_have_value("2019-12-31")  # just ended first
     _tab_to(page, "start-ICT-2019-12-31", limit=150)
     page.keyboard.press("Enter")
+    # Starting is confirmed first, naming the quarter: one mis-aimed Enter starts nothing.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Start the return for 2019/20 Q3 (to 31 December 2019)?"
+    )
+    assert_no_axe_violations(page)
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == (
+            "Yes, start the return for Dec-19"
+        ):
+            break
+    page.keyboard.press("Enter")
     page.wait_for_url(f"**{RETURN}")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Return for 2019/20 Q3 (to 31 December 2019)"
@@ -112,6 +124,10 @@ def test_an_officer_enters_a_quarter_and_the_manager_approves_it(
     expect(manager_page.get_by_text("waiting for a contract manager to approve it")).to_be_visible()
     assert_no_axe_violations(manager_page)
     manager_page.get_by_role("button", name="Approve and lock this return").click()
+    # Approving locks the quarter: asked once more, on a page of its own.
+    expect(manager_page.get_by_role("heading", level=1)).to_contain_text("Approve and lock")
+    assert_no_axe_violations(manager_page)
+    manager_page.get_by_role("button", name="Yes, approve and lock it").click()
     expect(manager_page.locator(".govuk-notification-banner")).to_contain_text(
         "The return has been approved and is now locked."
     )

@@ -108,7 +108,9 @@ def test_a_second_submission_is_a_409_with_the_refusal(client, officer, seed):
 def test_a_second_approval_is_a_409_with_the_refusal(client, officer, manager, seed):
     _submitted(officer, seed["ICT"])
     client.force_login(manager)
-    first, second = _twice(client, RETURN.format(code="ICT"), {"action": "approve"})
+    first, second = _twice(
+        client, RETURN.format(code="ICT"), {"action": "approve", "confirm": "yes"}
+    )
     assert first.status_code == 302
     assert second.status_code == 409
     assert "approved and is locked" in _text(second)

@@ -32,7 +32,12 @@ MATRIX = [
     (RETURN, "get", None, [302, 200, 200, 404, 404, 200]),
     (RETURN, "post", lambda seed: {}, [302, 409, 409, 404, 404, 409]),
     # Approving runs the submission's checks again: this return's figures are all missing.
-    (RETURN, "post", lambda seed: {"action": "approve"}, [302, 403, 409, 404, 404, 409]),
+    (
+        RETURN,
+        "post",
+        lambda seed: {"action": "approve", "confirm": "yes"},
+        [302, 403, 409, 404, 404, 409],
+    ),
     (RETURN, "put", None, [302, 405, 405, 405, 405, 405]),
     (RETURN + "reopen/", "get", None, [302, 403, 200, 404, 404, 200]),
     (

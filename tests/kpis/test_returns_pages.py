@@ -169,7 +169,14 @@ def test_it_submits_then_the_manager_approves(client, officer, manager, seed):
     assert "submitted for approval" in response.content.decode()
     client.force_login(manager)
     data = _form_data(quarterly_return)
-    response = client.post(URL.format(code="ICT"), {**data, "action": "approve"}, follow=True)
+    # Approving locks the quarter: the first press asks, and changes nothing.
+    asked = client.post(URL.format(code="ICT"), {**data, "action": "approve"})
+    assert "Approve and lock the return for 2019/20 Q3" in asked.content.decode()
+    quarterly_return.refresh_from_db()
+    assert quarterly_return.state == ReturnState.SUBMITTED
+    response = client.post(
+        URL.format(code="ICT"), {**data, "action": "approve", "confirm": "yes"}, follow=True
+    )
     assert "approved and is now locked" in response.content.decode()
     quarterly_return.refresh_from_db()
     assert quarterly_return.state == ReturnState.APPROVED

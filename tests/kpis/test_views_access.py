@@ -88,7 +88,7 @@ def _approved_return_actions(seed) -> list[tuple[str, str, dict]]:
         ("get", f"{quarter}/reopen/", {}),
         ("post", f"{quarter}/reopen/", {"reason": "A figure was wrong"}),
         ("post", f"{quarter}/send-back/", {"reason": "A figure was wrong"}),
-        ("post", f"{quarter}/", {"action": "approve"}),
+        ("post", f"{quarter}/", {"action": "approve", "confirm": "yes"}),
         ("post", f"{quarter}/", {"action": "save"}),
         ("get", f"{quarter}/check/", {}),
         ("get", f"/contracts/PSSP/kpis/{kpi.pk}/rule/", {}),

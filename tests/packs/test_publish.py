@@ -28,7 +28,7 @@ def _approved_q3(officer, manager, seed) -> QuarterlyReturn:
 
 def test_a_manager_publishes_a_pack_with_its_pdf_data_and_checksum(client, manager, seed):
     client.force_login(manager)
-    response = client.post(f"/contracts/PSSP/pack/{Q4_18}/publish")
+    response = client.post(f"/contracts/PSSP/pack/{Q4_18}/publish", {"confirm": "yes"})
     pack = PublishedPack.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/contracts/PSSP/packs/{pack.pk}/"
@@ -58,7 +58,7 @@ def test_publishing_refuses_an_unapproved_quarter(client, officer, manager, seed
     with pytest.raises(ValidationError, match="its return is not approved"):
         publish_pack(contract=seed["PSSP"], quarter=Q3.isoformat(), user=manager)
     client.force_login(manager)
-    response = client.post(f"/contracts/PSSP/pack/{Q3}/publish", follow=True)
+    response = client.post(f"/contracts/PSSP/pack/{Q3}/publish", {"confirm": "yes"}, follow=True)
     assert "Dec-19 cannot be published: its return is not approved." in response.content.decode()
     return_writes.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
@@ -71,7 +71,9 @@ def test_publishing_refuses_an_unapproved_quarter(client, officer, manager, seed
 
 def test_the_committee_and_officers_may_not_publish(client, committee_member, officer, seed):
     client.force_login(committee_member)
-    assert client.post(f"/contracts/PSSP/pack/{Q4_18}/publish").status_code == 403
+    assert (
+        client.post(f"/contracts/PSSP/pack/{Q4_18}/publish", {"confirm": "yes"}).status_code == 403
+    )
     assert b"Publish this pack" not in client.get(f"/contracts/PSSP/pack/{Q4_18}/").content
     with pytest.raises(PermissionDenied):
         publish_pack(contract=seed["PSSP"], quarter=Q4_18, user=officer)
@@ -81,7 +83,9 @@ def test_the_committee_and_officers_may_not_publish(client, committee_member, of
 def test_an_officer_of_another_contract_gets_a_404(client, outsider, manager, seed):
     pack, _ = publish_pack(contract=seed["PSSP"], quarter=Q4_18, user=manager)
     client.force_login(outsider)
-    assert client.post(f"/contracts/PSSP/pack/{Q4_18}/publish").status_code == 404
+    assert (
+        client.post(f"/contracts/PSSP/pack/{Q4_18}/publish", {"confirm": "yes"}).status_code == 404
+    )
     assert client.get(f"/contracts/ICT/packs/{pack.pk}/").status_code == 404
     assert client.get(f"/contracts/ICT/packs/{pack.pk}/pdf").status_code == 404
     # Published figures are approved figures: any reader of the contract may read the pack.
@@ -123,3 +127,13 @@ def test_a_published_pack_never_changes_and_a_republication_is_a_new_version(
 def test_the_pack_page_offers_publishing_to_a_manager_of_an_approved_quarter(client, manager, seed):
     client.force_login(manager)
     assert b"Publish this pack" in client.get(f"/contracts/PSSP/pack/{Q4_18}/").content
+
+
+def test_publishing_asks_first_and_publishes_only_when_confirmed(client, manager, seed):
+    client.force_login(manager)
+    asked = client.post(f"/contracts/PSSP/pack/{Q4_18}/publish")
+    assert asked.status_code == 200
+    assert "Publish the pack for 2018/19 Q4 (to 31 March 2019)?" in asked.content.decode()
+    assert not PublishedPack.objects.exists()
+    client.post(f"/contracts/PSSP/pack/{Q4_18}/publish", {"confirm": "yes"})
+    assert PublishedPack.objects.count() == 1

@@ -52,8 +52,10 @@ def test_another_manager_a_day_later_publishing_the_same_finds_the_version_publi
 
 def test_the_page_says_the_pack_was_already_published(client, manager, seed):
     client.force_login(manager)
-    client.post(f"/contracts/PSSP/pack/{Q4_18}/publish")
-    page = client.post(f"/contracts/PSSP/pack/{Q4_18}/publish", follow=True).content.decode()
+    client.post(f"/contracts/PSSP/pack/{Q4_18}/publish", {"confirm": "yes"})
+    page = client.post(
+        f"/contracts/PSSP/pack/{Q4_18}/publish", {"confirm": "yes"}, follow=True
+    ).content.decode()
     pack = PublishedPack.objects.get()
     assert page.count("Version 1 of the pack for Mar-19 already holds these figures") == 1
     assert f'href="/contracts/PSSP/packs/{pack.pk}/pdf"' in page
@@ -121,7 +123,7 @@ def test_it_refuses_when_the_figures_keep_changing(client, manager, seed):
         with pytest.raises(ValidationError, match="changed while the pack was being made"):
             publish_pack(contract=seed["PSSP"], quarter=Q4_18, user=manager)
         client.force_login(manager)
-        page = client.post(f"/contracts/PSSP/pack/{Q4_18}/publish", follow=True)
+        page = client.post(f"/contracts/PSSP/pack/{Q4_18}/publish", {"confirm": "yes"}, follow=True)
     assert escape(MOVED_ON_MESSAGE) in page.content.decode()
     assert not PublishedPack.objects.exists()
 
