@@ -56,6 +56,14 @@ class QuarterlyReturn(models.Model):
         help_text="Why the return was last reopened.",
         validators=[kept_to(REASON_LENGTH, "reason")],
     )
+    # Why a draft is a draft again, so that lists can tag it: returned to the officer by a manager,
+    # or reopened after approval; cleared when it is submitted again.
+    back_to_draft = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[("returned", "Returned"), ("reopened", "Reopened")],
+        help_text="Whether a manager returned this draft to the officer or reopened it.",
+    )
     # Where a back-filled quarter's figures were taken from, so that the committee can check them.
     backfill_source = models.CharField(
         "source document",

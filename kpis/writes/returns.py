@@ -595,6 +595,7 @@ def submit_return(*, quarterly_return: QuarterlyReturn, user) -> QuarterlyReturn
     require(user, Action.SUBMIT, current)
     _ensure_complete(current)
     current.submitted_at, current.submitted_by = timezone.now(), user
+    current.back_to_draft = ""
     _set_state(current, user, ReturnState.SUBMITTED, "Submitted for approval")
     return current
 
@@ -621,6 +622,7 @@ def _back_to_draft(
     current = _locked_return(quarterly_return)
     require(user, action, current)
     current.reopen_reason = reason
+    current.back_to_draft = "returned" if action == Action.SEND_BACK else "reopened"
     current.submitted_at = current.submitted_by = None
     current.approved_at = current.approved_by = None
     _set_state(current, user, ReturnState.DRAFT, f"{verb.capitalize()}: {reason}")
