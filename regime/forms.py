@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from kpis.models import Kpi
-from kpis.pages.forms import QuarterEndField, reason_field
+from kpis.pages.forms import QuarterField, offer, reason_field
 
 
 class ReliefForm(forms.Form):
@@ -17,15 +17,16 @@ class ReliefForm(forms.Form):
             "invalid_choice": "Choose one of the KPIs listed",
         },
     )
-    quarter = QuarterEndField(
+    quarter = QuarterField(
         label="Quarter",
-        help_text="The quarter's last day, like 2019-03-31. The quarter must be approved.",
-        error_messages={"required": "Enter the quarter of the failure"},
+        help_text="The quarter must be approved.",
+        error_messages={"required": "Choose the quarter of the failure"},
     )
     reason = reason_field("Why is the failure relieved?", "Say why the failure is relieved")
 
-    def __init__(self, *args, kpis: list[Kpi], **kwargs) -> None:
+    def __init__(self, *args, kpis: list[Kpi], quarters: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        offer(self.fields["quarter"], quarters)
         self.kpis = {kpi.pk: kpi for kpi in kpis}
         self.fields["kpi"].choices = [("", "Choose a KPI")] + [
             (kpi.pk, f"{kpi.reference}: {kpi.description[:80]}") for kpi in kpis
@@ -33,10 +34,10 @@ class ReliefForm(forms.Form):
 
 
 class AppliedCreditForm(forms.Form):
-    quarter = QuarterEndField(
+    quarter = QuarterField(
         label="Quarter",
-        help_text="The quarter's last day, like 2019-03-31. The quarter must be approved.",
-        error_messages={"required": "Enter the quarter the credit was applied for"},
+        help_text="The quarter must be approved.",
+        error_messages={"required": "Choose the quarter the credit was applied for"},
     )
     amount = forms.DecimalField(
         label="Credit applied, in pounds",
@@ -58,3 +59,7 @@ class AppliedCreditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": "Keep the note to 2,000 characters or fewer"},
     )
+
+    def __init__(self, *args, quarters: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        offer(self.fields["quarter"], quarters)

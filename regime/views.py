@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kpis.pages.forms import error_summary
+from kpis.pages.forms import error_summary, held_quarter_options
 from kpis.permissions import Action, may_ever
 from kpis.permissions.fetch import get_contract_for, get_workable_contract_for
 from kpis.rules.conflicts import CONFLICT, codes
@@ -45,7 +45,9 @@ def relief_new(request: HttpRequest, code: str) -> HttpResponse:
     contract = get_workable_contract_for(request.user, code, Action.RELIEVE)
     kpis = list(contract.kpis.order_by("service_area__position", "position", "id"))
     initial = {"kpi": request.GET.get("kpi", ""), "quarter": request.GET.get("quarter", "")}
-    form = ReliefForm(request.POST or None, initial=initial, kpis=kpis)
+    form = ReliefForm(
+        request.POST or None, initial=initial, kpis=kpis, quarters=held_quarter_options(contract)
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,7 +85,11 @@ def _add_errors(form, error: ValidationError, fallback: str) -> None:
 @require_http_methods(["GET", "POST"])
 def applied_credit_new(request: HttpRequest, code: str) -> HttpResponse:
     contract = get_workable_contract_for(request.user, code, Action.RECORD_CREDIT)
-    form = AppliedCreditForm(request.POST or None, initial={"quarter": request.GET.get("quarter")})
+    form = AppliedCreditForm(
+        request.POST or None,
+        initial={"quarter": request.GET.get("quarter")},
+        quarters=held_quarter_options(contract),
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

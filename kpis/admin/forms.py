@@ -11,13 +11,29 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from contracts.admin_reasons import ReasonForm
-from contracts.dates import quarter_out_of_range
+from contracts.dates import quarter_out_of_range, validate_near_today
 from kpis.choices import RULE_FIELDS
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension
-from kpis.pages.forms import QuarterEndField
+from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
 from kpis.permissions import Action, ReturnLocked, refusal
 from kpis.writes import decisions, locks
 from kpis.writes import returns as return_writes
+
+
+class QuarterEndField(forms.DateField):
+    """A quarter typed as its last day: the admin's own way with dates."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d/%m/%Y"])
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = "Enter the quarter's last day, like 2019-12-31"
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value and not is_quarter_end(value):
+            raise ValidationError(QUARTER_END_MESSAGE)
+        # The contract's term is checked where the contract is known: the model or service.
+        validate_near_today(value)
 
 
 def _refused(error: Exception) -> ValidationError:

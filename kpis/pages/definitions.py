@@ -24,9 +24,7 @@ from kpis.imports.definitions.write import (
     DefinitionsRefused,
     import_definitions,
 )
-from kpis.models import ReportingPeriod
-from kpis.models.period import quarter_end_for
-from kpis.pages.forms import error_summary, quarter_label, reason_field
+from kpis.pages.forms import error_summary, quarter_options, reason_field
 from kpis.pages.held_files import (
     FORMAT_CHOICES,
     Held,
@@ -39,35 +37,11 @@ from kpis.permissions.fetch import get_workable_contract_for
 from kpis.writes import locks
 
 HELD = HeldFiles("kpi-definition-imports")
-RECENT_QUARTERS = 12
-MOST_QUARTERS = 80
-# From a quarter's last day, this many days back falls in the quarter before.
-QUARTER_BACK = datetime.timedelta(days=92)
 
 
 def _contract(user, code: str) -> Contract:
     """404 for other contracts' officers and managers; 403 for readers who cannot define KPIs."""
     return get_workable_contract_for(user, code, Action.DEFINE_KPIS)
-
-
-def rule_quarters(contract: Contract, today: datetime.date) -> list[tuple[str, str]]:
-    """Quarters a change of rule can take effect from: the most recent ended quarter first,
-    back to the contract's start or first return (or three years), then the quarter under way."""
-    current = quarter_end_for(today)
-    held = ReportingPeriod.objects.for_contract(contract).values_list("end_date", flat=True)
-    starts = [*held[:1], *([contract.start_date] if contract.start_date else [])]
-    first = quarter_end_for(min(starts)) if starts else None
-    ends = []
-    end = quarter_end_for(current - QUARTER_BACK)
-    while len(ends) < MOST_QUARTERS and (
-        len(ends) < RECENT_QUARTERS or (first is not None and end >= first)
-    ):
-        ends.append(end)
-        end = quarter_end_for(end - QUARTER_BACK)
-    choices = [("", "Choose a quarter")]
-    choices += [(e.isoformat(), quarter_label(e)) for e in ends]
-    choices.append((current.isoformat(), f"{quarter_label(current)}, under way"))
-    return choices
 
 
 class TemplateForm(forms.Form):
@@ -109,7 +83,7 @@ class ConfirmForm(forms.Form):
         if not preview.needs_reason:
             del self.fields["reason"]
         if preview.changes_rules:
-            self.fields["effective_from"].choices = rule_quarters(
+            self.fields["effective_from"].choices = quarter_options(
                 preview.contract, timezone.localdate()
             )
         else:

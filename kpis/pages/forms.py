@@ -14,11 +14,11 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from contracts.dates import validate_near_today
 from contracts.limits import REASON_LENGTH, too_long_message
+from kpis.choices import ReturnState
 from kpis.models import Kpi, MonthlyFigure, Reading, ReportingPeriod, Unit
 from kpis.models.months import quarter_from
-from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
+from kpis.models.period import quarter_end_for
 from kpis.models.returns import COMMENTARY_LENGTH, NOT_MEASURED_LENGTH
 from kpis.models.unit import read_printed
 from kpis.rules import rollup
@@ -351,6 +351,35 @@ def quarter_choices(ends: list[datetime.date]) -> list[tuple[str, str]]:
     return [(end.isoformat(), quarter_label(end)) for end in ends]
 
 
+# Quarters offered where a decision takes effect from one (a change of rule, a suspension): at
+# least the last three years, back to the contract's start or first return, at most 20 years.
+RECENT_QUARTERS = 12
+MOST_QUARTERS = 80
+# From a quarter's last day, this many days back falls in the quarter before.
+QUARTER_BACK = datetime.timedelta(days=92)
+
+
+def quarter_options(contract, today: datetime.date) -> list[tuple[str, str]]:
+    """Quarters a decision can take effect from, to choose from a list: the most recent ended
+    quarter first, back to the contract's start or first return (or three years), then the
+    quarter under way."""
+    current = quarter_end_for(today)
+    held = ReportingPeriod.objects.for_contract(contract).values_list("end_date", flat=True)
+    starts = [*held[:1], *([contract.start_date] if contract.start_date else [])]
+    first = quarter_end_for(min(starts)) if starts else None
+    ends: list[datetime.date] = []
+    end = quarter_end_for(current - QUARTER_BACK)
+    while len(ends) < MOST_QUARTERS and (
+        len(ends) < RECENT_QUARTERS or (first is not None and end >= first)
+    ):
+        ends.append(end)
+        end = quarter_end_for(end - QUARTER_BACK)
+    choices = [("", "Choose a quarter")]
+    choices += [(e.isoformat(), quarter_label(e)) for e in ends]
+    choices.append((current.isoformat(), f"{quarter_label(current)}, under way"))
+    return choices
+
+
 class StartReturnForm(forms.Form):
     end_date = forms.TypedChoiceField(
         label="Quarter",
@@ -395,18 +424,33 @@ class ReopenForm(forms.Form):
             field.error_messages["required"] = "Say why the return is being returned"
 
 
-class QuarterEndField(forms.DateField):
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d/%m/%Y"])
-        super().__init__(**kwargs)
-        self.error_messages["invalid"] = "Enter the quarter's last day, like 2019-12-31"
+def held_quarter_options(contract) -> list[tuple[str, str]]:
+    """The contract's quarters that have a return, the latest first, to choose from a list where
+    a decision concerns an approved quarter (relief, a credit applied); those not yet approved
+    say so, and the decision's service refuses them with its reason."""
+    choices = [("", "Choose a quarter")]
+    for period in reversed(ReportingPeriod.objects.for_contract(contract)):
+        approved = period.return_state == ReturnState.APPROVED
+        label = period.long_label if approved else f"{period.long_label}, not yet approved"
+        choices.append((period.end_date.isoformat(), label))
+    return choices
 
-    def validate(self, value) -> None:
-        super().validate(value)
-        if value and not is_quarter_end(value):
-            raise ValidationError(QUARTER_END_MESSAGE)
-        # The contract's term is checked where the contract is known: the model or service.
-        validate_near_today(value)
+
+def offer(field: forms.Field, choices: list[tuple[str, str]]) -> None:
+    """Give a list field the choices worked out for this request (a contract's quarters)."""
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{field!r} offers no choices")
+    field.choices = choices
+
+
+class QuarterField(forms.TypedChoiceField):
+    """A quarter chosen from a list (`quarter_options`), never typed as a date."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("coerce", datetime.date.fromisoformat)
+        kwargs.setdefault("empty_value", None)
+        super().__init__(**kwargs)
+        self.error_messages["invalid_choice"] = "Choose a quarter from the list"
 
 
 class SuspensionForm(forms.Form):
@@ -418,20 +462,21 @@ class SuspensionForm(forms.Form):
             "invalid_choice": "Choose one of the KPIs listed",
         },
     )
-    first_quarter = QuarterEndField(
+    first_quarter = QuarterField(
         label="First quarter suspended",
-        help_text="The quarter's last day, like 2019-12-31.",
-        error_messages={"required": "Enter the first quarter suspended"},
+        error_messages={"required": "Choose the first quarter suspended"},
     )
-    last_quarter = QuarterEndField(
+    last_quarter = QuarterField(
         label="Last quarter suspended (optional)",
         required=False,
-        help_text="Leave empty while the suspension goes on.",
+        help_text="Leave as it is while the suspension goes on.",
     )
     reason = reason_field("Why is the KPI suspended?", "Say why the KPI is suspended")
 
-    def __init__(self, *args, kpis: list[Kpi], **kwargs) -> None:
+    def __init__(self, *args, kpis: list[Kpi], quarters: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        offer(self.fields["first_quarter"], quarters)
+        offer(self.fields["last_quarter"], [("", "Until further notice"), *quarters[1:]])
         self.kpis = {kpi.pk: kpi for kpi in kpis}
         self.fields["kpi"].choices = [("", "Choose a KPI")] + [
             (kpi.pk, f"{kpi.reference}: {kpi.description[:80]}") for kpi in kpis

@@ -8,7 +8,7 @@ from django import forms
 
 from kpis.choices import ThresholdBasis
 from kpis.models import Kpi
-from kpis.pages.forms import QuarterEndField, reason_field
+from kpis.pages.forms import QuarterField, offer, reason_field
 
 
 def _figure(label: str) -> forms.DecimalField:
@@ -26,11 +26,11 @@ def _figure(label: str) -> forms.DecimalField:
 
 
 class RuleChangeForm(forms.Form):
-    effective_from = QuarterEndField(
+    effective_from = QuarterField(
         label="From which quarter?",
-        help_text="The last day of the first quarter judged by the new rule, like 2019-12-31. "
-        "It must come after the last approved quarter; earlier quarters keep their rule.",
-        error_messages={"required": "Enter the first quarter the new rule applies to"},
+        help_text="The first quarter judged by the new rule. It must come after the last "
+        "approved quarter; earlier quarters keep their rule.",
+        error_messages={"required": "Choose the first quarter the new rule applies to"},
     )
     target = _figure("Target")
     target_strict = forms.BooleanField(
@@ -54,7 +54,9 @@ class RuleChangeForm(forms.Form):
     )
 
     @classmethod
-    def for_kpi(cls, kpi: Kpi, data=None, *, suggested=None) -> RuleChangeForm:
+    def for_kpi(
+        cls, kpi: Kpi, data=None, *, suggested=None, quarters: list[tuple[str, str]]
+    ) -> RuleChangeForm:
         initial = {
             "effective_from": suggested.isoformat() if suggested else "",
             "target": _plain(kpi.target),
@@ -63,7 +65,9 @@ class RuleChangeForm(forms.Form):
             "failure": _plain(kpi.failure),
             "threshold_basis": kpi.threshold_basis,
         }
-        return cls(data, initial=initial)
+        form = cls(data, initial=initial)
+        offer(form.fields["effective_from"], quarters)
+        return form
 
 
 def _plain(value: Decimal | None) -> str:

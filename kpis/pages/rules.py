@@ -9,12 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from kpis.choices import ReturnState
 from kpis.models import QuarterlyReturn
 from kpis.models.period import quarter_end_for
-from kpis.pages.forms import error_summary
+from kpis.pages.forms import error_summary, quarter_options
 from kpis.pages.rule_form import RuleChangeForm
 from kpis.permissions import Action
 from kpis.permissions.fetch import get_kpi_for, refuse_unless_may_ever
@@ -39,7 +40,8 @@ def rule_change(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     kpi = get_kpi_for(request.user, code, pk)
     refuse_unless_may_ever(request.user, Action.CHANGE_RULES, kpi.contract_id)
     suggested = _first_open_quarter(kpi.contract)
-    form = RuleChangeForm.for_kpi(kpi, request.POST or None, suggested=suggested)
+    quarters = quarter_options(kpi.contract, timezone.localdate())
+    form = RuleChangeForm.for_kpi(kpi, request.POST or None, suggested=suggested, quarters=quarters)
     status = 200
     if request.method == "POST" and form.is_valid() and _made_already(kpi, form.cleaned_data):
         # The form sent twice: the first one changed the rule, and the second would change

@@ -9,10 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from kpis.models import Kpi, Suspension, SuspensionRequest
-from kpis.pages.forms import SuspensionForm, error_summary, reason_field
+from kpis.pages.forms import SuspensionForm, error_summary, quarter_options, reason_field
 from kpis.permissions import Action, may_ever
 from kpis.permissions.fetch import get_return_for, get_workable_contract_for, refuse_unless_may_ever
 from kpis.rules.conflicts import status_for
@@ -34,7 +35,10 @@ def suspension_new(request: HttpRequest, code: str, end_date: str) -> HttpRespon
     kpis = list(Kpi.objects.for_contract(contract).in_report_order())
     status = 200
     form = SuspensionForm(
-        request.POST or None, kpis=kpis, initial={"first_quarter": period.end_date.isoformat()}
+        request.POST or None,
+        kpis=kpis,
+        quarters=quarter_options(contract, timezone.localdate()),
+        initial={"first_quarter": period.end_date.isoformat()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

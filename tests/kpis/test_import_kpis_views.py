@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kpis.models import Kpi
 from kpis.models.period import quarter_end_for
-from kpis.pages.definitions import rule_quarters
+from kpis.pages.forms import quarter_options
 from tests.conftest import PASSWORD
 from tests.kpis.definition_files import definitions_state, edit_xlsx, row, rows_of, to_csv
 
@@ -144,7 +144,7 @@ def test_it_refuses_a_confirmation_when_the_kpis_changed_meanwhile(as_manager, i
 
 
 def test_it_lists_ended_quarters_most_recent_first(seed):
-    choices = rule_quarters(seed["ICT"], datetime.date(2020, 2, 10))
+    choices = quarter_options(seed["ICT"], datetime.date(2020, 2, 10))
     assert choices[0] == ("", "Choose a quarter")
     assert [value for value, _ in choices[1:4]] == ["2019-12-31", "2019-09-30", "2019-06-30"]
     # Back to the contract's start (ICT's was in 2009), then the quarter under way.

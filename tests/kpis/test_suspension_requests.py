@@ -79,7 +79,7 @@ def test_a_request_is_checked_as_the_suspension_it_asks_for(client, officer, dra
     client.force_login(officer)
     response = _ask(client, kpi, first_quarter="2019-12-30")
     assert response.status_code == 200
-    assert "A quarter ends on 30 June" in response.content.decode()
+    assert "Choose a quarter from the list" in response.content.decode()
     assert not SuspensionRequest.objects.exists()
 
 
@@ -154,7 +154,7 @@ def test_it_reads_the_contract_once_for_the_suspension_form(
 ):
     client.force_login(officer)
     client.get(f"{RETURN}suspensions/new/")
-    # The session, the user, the contract, the return, the reader's groups and assignments, and
-    # the KPIs offered.
-    with django_assert_num_queries(7):
+    # The session, the user, the contract, the return, the reader's groups and assignments, the
+    # KPIs offered, and the contract's first quarter held (to list the quarters from it).
+    with django_assert_num_queries(8):
         assert client.get(f"{RETURN}suspensions/new/").status_code == 200
