@@ -89,7 +89,9 @@ class KpiTable(tables.Table):
 
     class Meta:
         attrs = {
-            "class": "govuk-table app-table--compact app-table--sticky-first app-table--sticky-last",
+            "class": (
+                "govuk-table app-table--compact app-table--sticky-first app-table--sticky-last"
+            ),
             "thead": {"class": "govuk-table__head"},
             "tbody": {"class": "govuk-table__body"},
             "th": {**_HEADER, "scope": "col"},
