@@ -69,6 +69,27 @@ def monthly_entry(reading, *months, value=None, reason="", commentary="") -> Row
     )
 
 
+def month_fields(reading: Reading) -> dict[str, str]:
+    """A monthly row's months as the return page posts them back unchanged (`m1_value`...), with
+    the quarter's own boxes left empty, as the page leaves them for a quarter made from months."""
+    if not reading.kpi.is_monthly:
+        return {}
+    stored = {figure.month_end: figure for figure in reading.months.all()}
+    fields = {"value": "", "not_measured_reason": ""} if stored else {}
+    for index, end in enumerate(rollup.quarter_months(reading.period.end_date), start=1):
+        figure = stored.get(end)
+        if figure is None:
+            continue
+        parts = {"numerator": figure.numerator, "denominator": figure.denominator}
+        if figure.numerator is None:
+            parts = {"value": figure.value}
+        for name, part in parts.items():
+            fields[f"m{index}_{name}"] = "" if part is None else f"{part.normalize():f}"
+        if figure.not_measured_reason != rollup.DENOMINATOR_ZERO:
+            fields[f"m{index}_not_measured_reason"] = figure.not_measured_reason
+    return fields
+
+
 def months_judged_in_sql(
     readings: Sequence[Reading], today: datetime.date
 ) -> dict[tuple[int, datetime.date], tuple[str, str | None]]:
