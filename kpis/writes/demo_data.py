@@ -28,7 +28,7 @@ import datetime
 import io
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -361,21 +361,49 @@ def _month(rng: random.Random, kpi: Kpi, end: datetime.date) -> rollup.Month:
 
 
 def _months(
-    rng: random.Random, kpi: Kpi, period: ReportingPeriod, measured: bool
+    rng: random.Random, kpi: Kpi, ends: list[datetime.date], measured: bool
 ) -> list[rollup.Month]:
-    """The quarter's three months; all of them not measured, with one reason, where the quarter
-    is not."""
-    ends = rollup.quarter_months(period.end_date)
+    """The quarter's three months (ending on `ends`); all of them not measured, with one reason,
+    where the quarter is not."""
     if not measured:
         reason = rng.choice(NOT_MEASURED_REASONS)
         return [rollup.Month(end, not_measured_reason=reason) for end in ends]
     return [_month(rng, kpi, end) for end in ends]
 
 
-def _misses(kpi: Kpi, reading: Reading) -> bool:
-    target = kpi.target if reading.target_override is None else reading.target_override
+@dataclass(slots=True)
+class Row:
+    """One reading as made, with the months beneath it, until it is written: lighter than a
+    model instance, which takes longer to make than COPY takes to write the row."""
+
+    kpi_id: int
+    period_id: int
+    unit_id: str
+    value: Decimal | None = None
+    not_measured_reason: str = ""
+    target_override: Decimal | None = None
+    commentary: str = ""
+    reported_as: str = ""
+    months: list[rollup.Month] = field(default_factory=list)
+    pk: int | None = None
+
+    def as_reading(self) -> Reading:
+        return Reading(
+            kpi_id=self.kpi_id,
+            period_id=self.period_id,
+            unit_id=self.unit_id,
+            value=self.value,
+            not_measured_reason=self.not_measured_reason,
+            target_override=self.target_override,
+            commentary=self.commentary,
+            reported_as=self.reported_as,
+        )
+
+
+def _misses(kpi: Kpi, row: Row) -> bool:
+    target = kpi.target if row.target_override is None else row.target_override
     rule = Rule(kpi.direction, target, kpi.target_strict)
-    return reading.value is not None and judge(rule, reading.value) != Status.MET
+    return row.value is not None and judge(rule, row.value) != Status.MET
 
 
 def _readings(
@@ -383,39 +411,34 @@ def _readings(
     kpis: list[Kpi],
     periods: list[ReportingPeriod],
     suspended: set[tuple[int, int]],
-) -> Iterator[tuple[Reading, list[rollup.Month]]]:
+) -> Iterator[Row]:
     """Each KPI's reading in each quarter, with the months beneath it (none for a quarterly or
     annual KPI); a monthly KPI's quarter is rolled up from its months."""
+    month_ends = {period.pk: rollup.quarter_months(period.end_date) for period in periods}
     for kpi in kpis:
         percent = kpi.unit_id == UnitCode.PERCENT
         for period in periods:
-            reading = Reading(kpi_id=kpi.pk, period_id=period.pk, unit_id=kpi.unit_id)
+            row = Row(kpi.pk, period.pk, kpi.unit_id)
             if kpi.frequency == Frequency.ANNUAL and not period.is_year_end:
-                yield reading, []
+                yield row
                 continue
             measured = rng.random() >= 0.04 or (kpi.pk, period.pk) in suspended
             if measured and percent and rng.random() < 0.05:
-                reading.target_override = kpi.target - rng.choice([1, 2, 3])
-            months = _months(rng, kpi, period, measured) if kpi.is_monthly else []
-            if months:
+                row.target_override = kpi.target - rng.choice([1, 2, 3])
+            if kpi.is_monthly:
+                row.months = _months(rng, kpi, month_ends[period.pk], measured)
                 quarter = rollup.roll_up(
-                    months, kpi.rollup_rule, direction=kpi.direction, percent=percent
+                    row.months, kpi.rollup_rule, direction=kpi.direction, percent=percent
                 )
-                reading.value, reading.not_measured_reason = (
-                    quarter.value,
-                    quarter.not_measured_reason,
-                )
+                row.value, row.not_measured_reason = quarter.value, quarter.not_measured_reason
             elif measured:
-                reading.value, _ = _figure(rng, kpi)
-                reading.reported_as = f"{reading.value}"
+                row.value, _ = _figure(rng, kpi)
+                row.reported_as = f"{row.value}"
             else:
-                reading.not_measured_reason = rng.choice(NOT_MEASURED_REASONS)
-            if _misses(kpi, reading):
-                reading.commentary = rng.choice(MISS_COMMENTARY)
-            yield reading, months
-
-
-Row = tuple[Reading, list[rollup.Month]]
+                row.not_measured_reason = rng.choice(NOT_MEASURED_REASONS)
+            if _misses(kpi, row):
+                row.commentary = rng.choice(MISS_COMMENTARY)
+            yield row
 
 
 def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
@@ -434,29 +457,28 @@ def _insert_readings(rows: Iterator[Row], batch_size: int) -> tuple[int, int]:
     readings = months = 0
     copy = connection.vendor == "postgresql"
     for batch in _batches(rows, batch_size * 4 if copy else batch_size):
-        batch_readings = [reading for reading, _ in batch]
         if copy:
             # The readings' ids are taken first, so that their months can name them.
-            for reading, pk in zip(batch_readings, _reading_ids(len(batch)), strict=True):
-                reading.pk = pk
-            _copy_readings(batch_readings)
+            for row, pk in zip(batch, _reading_ids(len(batch)), strict=True):
+                row.pk = pk
+            _copy_readings(batch)
+            _copy_months(batch)
         else:
-            Reading.objects.bulk_create(batch_readings, batch_size=batch_size)
-        # On PostgreSQL the months go straight from the roll-up's own rows into COPY: a model
-        # instance for each of a million and a half months would cost more than writing them.
-        months_of = [(reading.pk, month) for reading, entered in batch for month in entered]
-        if copy:
-            _copy_months(months_of)
-        else:
+            made = Reading.objects.bulk_create(
+                [row.as_reading() for row in batch], batch_size=batch_size
+            )
+            for row, reading in zip(batch, made, strict=True):
+                row.pk = reading.pk
             MonthlyFigure.objects.bulk_create(
-                [_monthly_figure(pk, month) for pk, month in months_of], batch_size=batch_size
+                [_monthly_figure(row.pk, month) for row in batch for month in row.months],
+                batch_size=batch_size,
             )
         readings += len(batch)
-        months += len(months_of)
+        months += sum(len(row.months) for row in batch)
     return readings, months
 
 
-def _monthly_figure(reading_id: int, month: rollup.Month) -> MonthlyFigure:
+def _monthly_figure(reading_id: int | None, month: rollup.Month) -> MonthlyFigure:
     return MonthlyFigure(
         reading_id=reading_id,
         month_end=month.month_end,
@@ -493,7 +515,7 @@ COPY_COLUMNS = [
 ]
 
 
-def _copy_readings(batch: list[Reading]) -> None:
+def _copy_readings(batch: list[Row]) -> None:
     """COPY is several times quicker than INSERT for rows by the hundred thousand."""
     now = timezone.now().isoformat()
     buffer = io.StringIO()
@@ -526,18 +548,21 @@ def _copy_readings(batch: list[Reading]) -> None:
         )
 
 
-def _copy_months(months_of: list[tuple[int, rollup.Month]]) -> None:
+def _copy_months(batch: list[Row]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for reading_id, m in months_of:
-        writer.writerow(
-            [
-                reading_id,
-                m.month_end.isoformat(),
-                *("" if part is None else part for part in (m.value, m.numerator, m.denominator)),
-                m.not_measured_reason,
-            ]
+    writer.writerows(
+        (
+            row.pk,
+            m.month_end,
+            "" if m.value is None else m.value,
+            "" if m.numerator is None else m.numerator,
+            "" if m.denominator is None else m.denominator,
+            m.not_measured_reason,
         )
+        for row in batch
+        for m in row.months
+    )
     buffer.seek(0)
     columns = "reading_id, month_end, value, numerator, denominator, not_measured_reason"
     with connection.cursor() as cursor:
