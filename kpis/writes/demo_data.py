@@ -104,7 +104,7 @@ PARTS = {
 }
 # The roll-up rules a monthly KPI may follow, by unit and whether its months come as parts: a
 # count's quarter must be a whole number (never an average), and a ratio needs the parts.
-ROLLUPS = {
+ROLLUPS: dict[tuple[str, bool], list[Rollup]] = {
     (UnitCode.PERCENT, True): [Rollup.RATIO, Rollup.RATIO, Rollup.LAST, Rollup.WORST],
     (UnitCode.PERCENT, False): [Rollup.AVERAGE, Rollup.LAST, Rollup.WORST],
     (UnitCode.COUNT, False): [Rollup.SUM, Rollup.SUM, Rollup.LAST, Rollup.WORST],
@@ -423,7 +423,7 @@ def _readings(
                 yield row
                 continue
             measured = rng.random() >= 0.04 or (kpi.pk, period.pk) in suspended
-            if measured and percent and rng.random() < 0.05:
+            if measured and percent and kpi.target is not None and rng.random() < 0.05:
                 row.target_override = kpi.target - rng.choice([1, 2, 3])
             if kpi.is_monthly:
                 row.months = _months(rng, kpi, month_ends[period.pk], measured)
@@ -467,20 +467,20 @@ def _insert_readings(rows: Iterator[Row], batch_size: int) -> tuple[int, int]:
             made = Reading.objects.bulk_create(
                 [row.as_reading() for row in batch], batch_size=batch_size
             )
-            for row, reading in zip(batch, made, strict=True):
-                row.pk = reading.pk
-            MonthlyFigure.objects.bulk_create(
-                [_monthly_figure(row.pk, month) for row in batch for month in row.months],
-                batch_size=batch_size,
-            )
+            figures = [
+                _monthly_figure(reading, month)
+                for row, reading in zip(batch, made, strict=True)
+                for month in row.months
+            ]
+            MonthlyFigure.objects.bulk_create(figures, batch_size=batch_size)
         readings += len(batch)
         months += sum(len(row.months) for row in batch)
     return readings, months
 
 
-def _monthly_figure(reading_id: int | None, month: rollup.Month) -> MonthlyFigure:
+def _monthly_figure(reading: Reading, month: rollup.Month) -> MonthlyFigure:
     return MonthlyFigure(
-        reading_id=reading_id,
+        reading=reading,
         month_end=month.month_end,
         value=month.value,
         not_measured_reason=month.not_measured_reason,
