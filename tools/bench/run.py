@@ -74,6 +74,7 @@ def pages(contract, officer, committee) -> tuple[dict[str, tuple[str, object]], 
 
     from kpis.models import QuarterlyReturn
 
+    # The first KPI: monthly in the demo data (every other one is), so its page reads its months.
     kpi = contract.kpis.order_by("position").first()
     latest = QuarterlyReturn.objects.filter(contract=contract).order_by("-period__end_date")[0]
     end = latest.period.end_date.isoformat()
