@@ -138,7 +138,9 @@ restore:
 		--dbname="$(DATABASE_URL)" "$(BACKUP)"
 
 # Speed at three data sizes on PostgreSQL, printed as one JSON document (see docs/performance.md).
-# BENCH_SIZES=small,medium,large picks sizes; large (a million readings) takes a few minutes.
+# Half the KPIs are monthly, with three months beneath each of their readings; each size says how
+# many months it holds. BENCH_SIZES=small,medium,large picks sizes; BENCH_SIZES=small (10,000
+# readings) is the quick check; large (a million readings) takes a few minutes.
 bench: install
 	$(PY) tools/bench/run.py
 

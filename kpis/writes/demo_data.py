@@ -7,14 +7,18 @@ per KPI per quarter (40,000 readings), and returns a `DemoData` that says what i
   failure thresholds on about half, a few strict targets, scales on the scores;
 - monthly, quarterly and annual KPIs (annual ones have a figure only at the year end, so the other
   quarters come out "not due");
+- half the KPIs monthly, with three months beneath each quarter's reading and the quarter's figure
+  rolled up from them by the KPI's rule (sum, average, last, worst, or a ratio of the parts: about
+  half the monthly percentages are collected as a numerator and a denominator);
 - suspensions (about one KPI in thirty, for a span of quarters), readings "not measured" with a
   reason (about one in twenty-five), quarters with a target of their own, commentary on misses;
 - one quarterly return per contract and quarter: the oldest approved, then submitted, the latest
   in draft.
 
-Rows go in with `bulk_create` in batches; on PostgreSQL the readings are streamed with COPY, which
-loads a million of them in well under two minutes. The same seed always gives the same data.
-Contract codes are DEMO0001, DEMO0002... carrying on from any demo contracts already held.
+Rows go in with `bulk_create` in batches; on PostgreSQL the readings and their months are streamed
+with COPY, which loads a million readings in well under two minutes. The same seed always gives
+the same data. Contract codes are DEMO0001, DEMO0002... carrying on from any demo contracts
+already held.
 """
 
 from __future__ import annotations
@@ -24,16 +28,25 @@ import datetime
 import io
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from contracts.models import Contract, ServiceArea
-from kpis.choices import Direction, Frequency, ReturnState, UnitCode
-from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod, Suspension
+from kpis.choices import Direction, Frequency, ReturnState, Rollup, UnitCode
+from kpis.models import (
+    Kpi,
+    MonthlyFigure,
+    QuarterlyReturn,
+    Reading,
+    ReportingPeriod,
+    Suspension,
+)
 from kpis.models.period import quarter_end_for
+from kpis.rules import rollup
+from kpis.rules.status import Rule, Status, judge
 
 CODE_PREFIX = "DEMO"
 BATCH_SIZE = 5000
@@ -81,6 +94,23 @@ MEASURES = {
     ],
     UnitCode.SCORE: ["Quarterly service review score", "Partnership board assessment"],
 }
+# What each percentage is counted from, where its months are collected as two parts.
+PARTS = {
+    "Calls answered within 60 seconds": ("calls answered within 60 seconds", "calls offered"),
+    "Invoices paid within 30 days": ("invoices paid within 30 days", "invoices received"),
+    "New benefit claims processed on time": ("claims processed on time", "claims received"),
+    "Council tax collected in year": ("council tax collected (£)", "council tax due (£)"),
+    "Customer satisfaction with the service": ("customers satisfied", "customers surveyed"),
+}
+# The roll-up rules a monthly KPI may follow, by unit and whether its months come as parts: a
+# count's quarter must be a whole number (never an average), and a ratio needs the parts.
+ROLLUPS: dict[tuple[str, bool], list[Rollup]] = {
+    (UnitCode.PERCENT, True): [Rollup.RATIO, Rollup.RATIO, Rollup.LAST, Rollup.WORST],
+    (UnitCode.PERCENT, False): [Rollup.AVERAGE, Rollup.LAST, Rollup.WORST],
+    (UnitCode.COUNT, False): [Rollup.SUM, Rollup.SUM, Rollup.LAST, Rollup.WORST],
+    (UnitCode.DAYS, False): [Rollup.AVERAGE, Rollup.LAST, Rollup.WORST],
+    (UnitCode.SCORE, False): [Rollup.AVERAGE, Rollup.LAST, Rollup.WORST],
+}
 NOT_MEASURED_REASONS = ["no survey", "no call received", "N/A", "system outage"]
 MISS_COMMENTARY = [
     "Staff sickness in the team; agency cover arranged from next month.",
@@ -104,6 +134,7 @@ class DemoData:
     kpis: int
     periods: int
     readings: int
+    months: int
     suspensions: int
     returns: int
     contract_codes: list[str]
@@ -134,7 +165,9 @@ def generate(
         kpi_rows = _kpis(rng, made, areas, kpis, batch_size)
         suspensions = _suspensions(rng, kpi_rows, periods, batch_size)
         suspended = {(s.kpi_id, p.pk) for s in suspensions for p in periods if s.covers(p)}
-        readings = _insert_readings(_readings(rng, kpi_rows, periods, suspended), batch_size)
+        readings, months = _insert_readings(
+            _readings(rng, kpi_rows, periods, suspended), batch_size
+        )
         returns = _returns(made, periods, batch_size)
     return DemoData(
         contracts=len(made),
@@ -142,6 +175,7 @@ def generate(
         kpis=len(kpi_rows),
         periods=len(periods),
         readings=readings,
+        months=months,
         suspensions=len(suspensions),
         returns=returns,
         contract_codes=[c.code for c in made],
@@ -237,25 +271,42 @@ def _kpis(
     for area in areas:
         by_contract.setdefault(area.contract_id, []).append(area)
     units = [UnitCode.PERCENT] * 6 + [UnitCode.COUNT] * 2 + [UnitCode.DAYS, UnitCode.SCORE]
-    frequencies = [Frequency.QUARTERLY] * 6 + [Frequency.MONTHLY] * 3 + [Frequency.ANNUAL]
+    # Every other KPI is monthly; the rest mostly quarterly.
+    others = [Frequency.QUARTERLY] * 4 + [Frequency.ANNUAL]
     rows = []
     for contract in contracts:
         contract_areas = by_contract[contract.pk]
         for number in range(per_contract):
             area = contract_areas[number % len(contract_areas)]
             unit = rng.choice(units)
+            description = rng.choice(MEASURES[unit])
+            monthly = number % 2 == 0
+            frequency = Frequency.MONTHLY if monthly else rng.choice(others)
+            fields = _kpi(rng, unit, frequency)
+            if monthly:
+                fields |= _months_rule(rng, unit, description)
             rows.append(
                 Kpi(
                     contract=contract,
                     service_area=area,
                     reference=f"{area.code}-K-{number + 1:03d}",
-                    description=rng.choice(MEASURES[unit]),
+                    description=description,
                     position=number,
-                    **_kpi(rng, unit, rng.choice(frequencies)),
+                    **fields,
                 )
             )
     Kpi.objects.bulk_create(rows, batch_size=batch_size)
     return list(Kpi.objects.filter(contract__in=contracts).order_by("pk"))
+
+
+def _months_rule(rng: random.Random, unit: str, description: str) -> dict:
+    """How a monthly KPI's months make its quarter: about half the percentages are collected as
+    parts, and each KPI takes one of the rules its unit allows."""
+    parts = PARTS.get(description) if unit == UnitCode.PERCENT and rng.random() < 0.5 else None
+    fields: dict = {"rollup": rng.choice(ROLLUPS[unit, parts is not None])}
+    if parts:
+        fields |= {"numerator_label": parts[0], "denominator_label": parts[1]}
+    return fields
 
 
 def _suspensions(
@@ -279,9 +330,9 @@ def _suspensions(
     return Suspension.objects.bulk_create(rows, batch_size=batch_size)
 
 
-def _figure(rng: random.Random, kpi: Kpi) -> tuple[Decimal, bool]:
-    """A figure near the target, and whether it misses it (about one in five do)."""
-    miss = rng.random() < 0.2
+def _figure(rng: random.Random, kpi: Kpi, misses: float = 0.2) -> tuple[Decimal, bool]:
+    """A figure near the target, and whether it misses it (by default about one in five do)."""
+    miss = rng.random() < misses
     if kpi.unit_id == UnitCode.PERCENT:
         target = float(kpi.target)
         low, high = (max(0.0, target - 12), target - 0.01) if miss else (target, 100.0)
@@ -295,33 +346,103 @@ def _figure(rng: random.Random, kpi: Kpi) -> tuple[Decimal, bool]:
     return Decimal(rng.choice([2, 3] if miss else [4, 5])), miss
 
 
+def _month(rng: random.Random, kpi: Kpi, end: datetime.date) -> rollup.Month:
+    """One month's figure, or its two parts: a month misses less often than a quarter, as a
+    quarter rolled up from three can miss through any of them."""
+    if rng.random() < 0.03:
+        return rollup.Month(end, not_measured_reason=rng.choice(NOT_MEASURED_REASONS))
+    value, _ = _figure(rng, kpi, misses=0.08)
+    if not kpi.has_parts:
+        return rollup.Month(end, value)
+    denominator = Decimal(rng.randint(40, 400))
+    numerator = min(denominator, (value * denominator / 100).to_integral_value())
+    figure, reason = rollup.month_from_parts(numerator, denominator, percent=True)
+    return rollup.Month(end, figure, reason, numerator, denominator)
+
+
+def _months(
+    rng: random.Random, kpi: Kpi, ends: list[datetime.date], measured: bool
+) -> list[rollup.Month]:
+    """The quarter's three months (ending on `ends`); all of them not measured, with one reason,
+    where the quarter is not."""
+    if not measured:
+        reason = rng.choice(NOT_MEASURED_REASONS)
+        return [rollup.Month(end, not_measured_reason=reason) for end in ends]
+    return [_month(rng, kpi, end) for end in ends]
+
+
+@dataclass(slots=True)
+class Row:
+    """One reading as made, with the months beneath it, until it is written: lighter than a
+    model instance, which takes longer to make than COPY takes to write the row."""
+
+    kpi_id: int
+    period_id: int
+    unit_id: str
+    value: Decimal | None = None
+    not_measured_reason: str = ""
+    target_override: Decimal | None = None
+    commentary: str = ""
+    reported_as: str = ""
+    months: list[rollup.Month] = field(default_factory=list)
+    pk: int | None = None
+
+    def as_reading(self) -> Reading:
+        return Reading(
+            kpi_id=self.kpi_id,
+            period_id=self.period_id,
+            unit_id=self.unit_id,
+            value=self.value,
+            not_measured_reason=self.not_measured_reason,
+            target_override=self.target_override,
+            commentary=self.commentary,
+            reported_as=self.reported_as,
+        )
+
+
+def _misses(kpi: Kpi, row: Row) -> bool:
+    target = kpi.target if row.target_override is None else row.target_override
+    rule = Rule(kpi.direction, target, kpi.target_strict)
+    return row.value is not None and judge(rule, row.value) != Status.MET
+
+
 def _readings(
     rng: random.Random,
     kpis: list[Kpi],
     periods: list[ReportingPeriod],
     suspended: set[tuple[int, int]],
-) -> Iterator[Reading]:
+) -> Iterator[Row]:
+    """Each KPI's reading in each quarter, with the months beneath it (none for a quarterly or
+    annual KPI); a monthly KPI's quarter is rolled up from its months."""
+    month_ends = {period.pk: rollup.quarter_months(period.end_date) for period in periods}
     for kpi in kpis:
+        percent = kpi.unit_id == UnitCode.PERCENT
         for period in periods:
-            reading = Reading(kpi_id=kpi.pk, period_id=period.pk, unit_id=kpi.unit_id)
+            row = Row(kpi.pk, period.pk, kpi.unit_id)
             if kpi.frequency == Frequency.ANNUAL and not period.is_year_end:
-                yield reading
+                yield row
                 continue
-            if rng.random() < 0.04 and (kpi.pk, period.pk) not in suspended:
-                reading.not_measured_reason = rng.choice(NOT_MEASURED_REASONS)
-                yield reading
-                continue
-            reading.value, missed = _figure(rng, kpi)
-            reading.reported_as = f"{reading.value}"
-            if kpi.unit_id == UnitCode.PERCENT and rng.random() < 0.05:
-                reading.target_override = kpi.target - rng.choice([1, 2, 3])
-            if missed:
-                reading.commentary = rng.choice(MISS_COMMENTARY)
-            yield reading
+            measured = rng.random() >= 0.04 or (kpi.pk, period.pk) in suspended
+            if measured and percent and kpi.target is not None and rng.random() < 0.05:
+                row.target_override = kpi.target - rng.choice([1, 2, 3])
+            if kpi.is_monthly:
+                row.months = _months(rng, kpi, month_ends[period.pk], measured)
+                quarter = rollup.roll_up(
+                    row.months, kpi.rollup_rule, direction=kpi.direction, percent=percent
+                )
+                row.value, row.not_measured_reason = quarter.value, quarter.not_measured_reason
+            elif measured:
+                row.value, _ = _figure(rng, kpi)
+                row.reported_as = f"{row.value}"
+            else:
+                row.not_measured_reason = rng.choice(NOT_MEASURED_REASONS)
+            if _misses(kpi, row):
+                row.commentary = rng.choice(MISS_COMMENTARY)
+            yield row
 
 
-def _batches(rows: Iterator[Reading], size: int) -> Iterator[list[Reading]]:
-    batch: list[Reading] = []
+def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    batch: list[Row] = []
     for row in rows:
         batch.append(row)
         if len(batch) == size:
@@ -331,19 +452,56 @@ def _batches(rows: Iterator[Reading], size: int) -> Iterator[list[Reading]]:
         yield batch
 
 
-def _insert_readings(rows: Iterator[Reading], batch_size: int) -> int:
-    count = 0
+def _insert_readings(rows: Iterator[Row], batch_size: int) -> tuple[int, int]:
+    """Write the readings and the months beneath them, a batch at a time; how many of each."""
+    readings = months = 0
     copy = connection.vendor == "postgresql"
     for batch in _batches(rows, batch_size * 4 if copy else batch_size):
         if copy:
+            # The readings' ids are taken first, so that their months can name them.
+            for row, pk in zip(batch, _reading_ids(len(batch)), strict=True):
+                row.pk = pk
             _copy_readings(batch)
+            _copy_months(batch)
         else:
-            Reading.objects.bulk_create(batch, batch_size=batch_size)
-        count += len(batch)
-    return count
+            made = Reading.objects.bulk_create(
+                [row.as_reading() for row in batch], batch_size=batch_size
+            )
+            figures = [
+                _monthly_figure(reading, month)
+                for row, reading in zip(batch, made, strict=True)
+                for month in row.months
+            ]
+            MonthlyFigure.objects.bulk_create(figures, batch_size=batch_size)
+        readings += len(batch)
+        months += sum(len(row.months) for row in batch)
+    return readings, months
+
+
+def _monthly_figure(reading: Reading, month: rollup.Month) -> MonthlyFigure:
+    return MonthlyFigure(
+        reading=reading,
+        month_end=month.month_end,
+        value=month.value,
+        not_measured_reason=month.not_measured_reason,
+        numerator=month.numerator,
+        denominator=month.denominator,
+    )
+
+
+def _reading_ids(count: int) -> list[int]:
+    """`count` fresh ids from the readings' own sequence, as an INSERT would take them."""
+    table = Reading._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 COPY_COLUMNS = [
+    "id",
     "kpi_id",
     "period_id",
     "value",
@@ -357,7 +515,7 @@ COPY_COLUMNS = [
 ]
 
 
-def _copy_readings(batch: list[Reading]) -> None:
+def _copy_readings(batch: list[Row]) -> None:
     """COPY is several times quicker than INSERT for rows by the hundred thousand."""
     now = timezone.now().isoformat()
     buffer = io.StringIO()
@@ -365,6 +523,7 @@ def _copy_readings(batch: list[Reading]) -> None:
     for r in batch:
         writer.writerow(
             [
+                r.pk,
                 r.kpi_id,
                 r.period_id,
                 "" if r.value is None else r.value,
@@ -385,6 +544,31 @@ def _copy_readings(batch: list[Reading]) -> None:
         cursor.copy_expert(
             f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN "
             f"WITH (FORMAT csv, FORCE_NOT_NULL ({texts}))",
+            buffer,
+        )
+
+
+def _copy_months(batch: list[Row]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerows(
+        (
+            row.pk,
+            m.month_end,
+            "" if m.value is None else m.value,
+            "" if m.numerator is None else m.numerator,
+            "" if m.denominator is None else m.denominator,
+            m.not_measured_reason,
+        )
+        for row in batch
+        for m in row.months
+    )
+    buffer.seek(0)
+    columns = "reading_id, month_end, value, numerator, denominator, not_measured_reason"
+    with connection.cursor() as cursor:
+        cursor.copy_expert(
+            f"COPY {MonthlyFigure._meta.db_table} ({columns}) FROM STDIN "
+            "WITH (FORMAT csv, FORCE_NOT_NULL (not_measured_reason))",
             buffer,
         )
 

@@ -2,10 +2,12 @@
 of the months beneath a quarter."""
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
 from kpis.choices import Direction, Frequency, Rollup
-from kpis.models import Kpi, Unit
+from kpis.models import Kpi, Reading, Unit
+from kpis.rules import rollup
 from kpis.writes.returns import MonthEntry, RowEntry
 
 OCT, NOV, DEC = (
@@ -65,3 +67,69 @@ def monthly_entry(reading, *months, value=None, reason="", commentary="") -> Row
         commentary=commentary,
         months=tuple(months),
     )
+
+
+def month_fields(reading: Reading) -> dict[str, str]:
+    """A monthly row's months as the return page posts them back unchanged (`m1_value`...), with
+    the quarter's own boxes left empty, as the page leaves them for a quarter made from months."""
+    if not reading.kpi.is_monthly:
+        return {}
+    stored = {figure.month_end: figure for figure in reading.months.all()}
+    fields = {"value": "", "not_measured_reason": ""} if stored else {}
+    for index, end in enumerate(rollup.quarter_months(reading.period.end_date), start=1):
+        figure = stored.get(end)
+        if figure is None:
+            continue
+        parts = {"numerator": figure.numerator, "denominator": figure.denominator}
+        if figure.numerator is None:
+            parts = {"value": figure.value}
+        for name, part in parts.items():
+            fields[f"m{index}_{name}"] = "" if part is None else f"{part.normalize():f}"
+        if figure.not_measured_reason != rollup.DENOMINATOR_ZERO:
+            fields[f"m{index}_not_measured_reason"] = figure.not_measured_reason
+    return fields
+
+
+def months_judged_in_sql(
+    readings: Sequence[Reading], today: datetime.date
+) -> dict[tuple[int, datetime.date], tuple[str, str | None]]:
+    """Each month beneath `readings` (their `months` prefetched) judged by the status SQL, as
+    (status, would_have_been) by (reading id, month end).
+
+    The SQL judges readings, not months: each month's figure is put in turn in its quarter's place
+    on the reading, in the KPI's own unit, so that the database judges it by the rule in force for
+    the quarter (its own target too) and its suspension, which is what `MonthlyFigure.evaluate` is
+    given. The readings' own figures are put back afterwards.
+    """
+    judged = {}
+    kept = [
+        Reading(
+            pk=r.pk, value=r.value, not_measured_reason=r.not_measured_reason, unit_id=r.unit_id
+        )
+        for r in readings
+    ]
+    for position in range(3):
+        swapped = []
+        for reading in readings:
+            end = rollup.quarter_months(reading.period.end_date)[position]
+            figure = next((m for m in reading.months.all() if m.month_end == end), None)
+            if figure is not None:
+                swapped.append(
+                    Reading(
+                        pk=reading.pk,
+                        value=figure.value,
+                        not_measured_reason=figure.not_measured_reason,
+                        unit_id=None,
+                    )
+                )
+        Reading.objects.bulk_update(swapped, ["value", "not_measured_reason", "unit"])
+        rows = (
+            Reading.objects.filter(pk__in=[r.pk for r in swapped])
+            .with_status(today)
+            .values_list("pk", "period__end_date", "status", "would_have_been")
+        )
+        for pk, quarter_end, status, would_have_been in rows:
+            end = rollup.quarter_months(quarter_end)[position]
+            judged[pk, end] = (status, would_have_been)
+    Reading.objects.bulk_update(kept, ["value", "not_measured_reason", "unit"])
+    return judged

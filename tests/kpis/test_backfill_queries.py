@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 
-from kpis.models import Reading
+from kpis.models import MonthlyFigure, Reading
 from kpis.writes.backfill import backfill_return
 from tests.conftest import PASSWORD
-from tests.kpis.growth import grow
+from tests.kpis.growth import grow, with_months, write_months
 from tests.kpis.test_backfill import SOURCE
 
 # After the quarters `grow` adds.
@@ -18,6 +18,7 @@ PAST = datetime.date(2020, 6, 30)
 def test_the_import_page_takes_the_same_queries_at_any_size(
     client, manager, seed, grown, django_assert_num_queries
 ):
+    with_months(seed["ICT"])
     if grown:
         grow(seed["ICT"])
     client.login(username="manager", password=PASSWORD)
@@ -42,12 +43,16 @@ def test_the_import_page_of_a_contract_with_no_start_reads_its_first_quarter(
 def test_a_backfilled_return_page_takes_the_same_queries_at_any_size(
     client, manager, committee_member, seed, grown, django_assert_num_queries
 ):
+    # Monthly KPIs with their months at both sizes, beneath the back-filled quarter too.
+    with_months(seed["ICT"])
     if grown:
         grow(seed["ICT"])
     backfill_return(
         contract=seed["ICT"], end_date=PAST, user=manager, entries=[], source=SOURCE, page="3"
     )
+    write_months(seed["ICT"])
     assert Reading.objects.filter(period__end_date=PAST, kpi__contract=seed["ICT"]).exists()
+    assert MonthlyFigure.objects.filter(reading__period__end_date=PAST).exists()
     client.login(username="committee", password=PASSWORD)
     # The session, the user, the contract, the return with its quarter and the people who
     # submitted, approved and back-filled it (one query), the reader's groups, then the rows:

@@ -8,8 +8,17 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from contracts.models import Contract, ServiceArea
-from kpis.choices import Direction, Frequency, ReturnState, UnitCode
-from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod, Suspension
+from kpis.choices import Direction, Frequency, ReturnState, Rollup, UnitCode
+from kpis.models import (
+    Kpi,
+    MonthlyFigure,
+    QuarterlyReturn,
+    Reading,
+    ReportingPeriod,
+    Suspension,
+)
+from kpis.models.months import quarter_from
+from kpis.rules import rollup
 from kpis.rules.status import Status
 from kpis.writes import demo_data
 
@@ -26,6 +35,7 @@ def test_it_makes_the_rows_it_reports(made):
     assert made.kpis == Kpi.objects.count() == 36
     assert made.periods == 8
     assert made.readings == Reading.objects.count() == 3 * 12 * 8
+    assert made.months == MonthlyFigure.objects.count() > 0
     assert made.returns == QuarterlyReturn.objects.count() == 3 * 8
     assert made.suspensions == Suspension.objects.count()
     assert made.service_areas == ServiceArea.objects.count()
@@ -73,12 +83,60 @@ def test_it_mixes_units_directions_frequencies_and_states(db):
     assert states == set(ReturnState.values)
 
 
+def test_half_the_kpis_are_monthly_with_every_roll_up_and_parts_on_some_percentages(db):
+    demo_data.generate(contracts=4, kpis=40, quarters=4, last_quarter=LAST)
+    monthly = Kpi.objects.filter(frequency=Frequency.MONTHLY).select_related("unit")
+
+    assert monthly.count() * 2 == Kpi.objects.count()
+    assert {kpi.rollup_rule for kpi in monthly} == set(Rollup)
+    with_parts = [kpi for kpi in monthly if kpi.has_parts]
+    assert with_parts
+    assert {kpi.unit_id for kpi in with_parts} == {UnitCode.PERCENT}
+    assert any(kpi.unit_id == UnitCode.PERCENT and not kpi.has_parts for kpi in monthly)
+    assert not Kpi.objects.exclude(frequency=Frequency.MONTHLY).exclude(rollup="").exists()
+
+
+def test_each_monthly_quarter_holds_three_months_and_is_rolled_up_from_them(db):
+    made = demo_data.generate(contracts=2, kpis=20, quarters=6, last_quarter=LAST)
+    readings = (
+        Reading.objects.filter(kpi__frequency=Frequency.MONTHLY)
+        .select_related("kpi__unit", "period")
+        .prefetch_related("months")
+    )
+
+    assert readings.count() == 2 * 10 * 6
+    assert made.months == 3 * readings.count()
+    assert not MonthlyFigure.objects.exclude(reading__kpi__frequency=Frequency.MONTHLY).exists()
+    kinds = set()
+    for reading in readings:
+        months = list(reading.months.all())
+        assert [m.month_end for m in months] == rollup.quarter_months(reading.period.end_date)
+        quarter = quarter_from(reading, months)
+        assert (reading.value, reading.not_measured_reason) == (
+            quarter.value,
+            quarter.not_measured_reason,
+        )
+        for month in months:
+            # The months pass the app's own rules; parts give the figure they are stored with.
+            stored = (month.value, month.not_measured_reason)
+            month.reading = reading
+            assert month.problems() == {}
+            assert (month.value, month.not_measured_reason) == stored
+            kinds.add("parts" if month.numerator is not None else "figure")
+            kinds.add("not measured" if month.value is None else "measured")
+    assert kinds == {"parts", "figure", "measured", "not measured"}
+
+
 def test_it_gives_the_same_data_for_the_same_seed(db):
     def figures(code: str) -> list:
         return list(
             Reading.objects.filter(kpi__contract__code=code)
             .order_by("kpi__position", "period__end_date")
             .values_list("kpi__reference", "value", "not_measured_reason", "commentary")
+        ) + list(
+            MonthlyFigure.objects.filter(reading__kpi__contract__code=code)
+            .order_by("reading__kpi__position", "month_end")
+            .values_list("value", "not_measured_reason", "numerator", "denominator")
         )
 
     for _ in range(2):
@@ -105,8 +163,10 @@ def test_the_command_reports_what_it_added(db, capsys):
 
     out = capsys.readouterr().out
     assert "Added 2 contracts (DEMO0001 to DEMO0002)" in out
-    assert "10 KPIs, 40 readings over 4 quarters" in out
+    # KPIs 1, 3 and 5 of each contract are monthly: three months beneath each of 24 readings.
+    assert "10 KPIs, 40 readings over 4 quarters with 72 months" in out
     assert Reading.objects.count() == 40
+    assert MonthlyFigure.objects.count() == 72
 
 
 @pytest.mark.parametrize(

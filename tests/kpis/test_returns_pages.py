@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 
 from contracts import roles
 from kpis.choices import Direction, Frequency, ReturnState, UnitCode
-from kpis.models import Kpi, QuarterlyReturn, Reading
+from kpis.models import Kpi, MonthlyFigure, QuarterlyReturn, Reading
 from kpis.writes import returns as return_writes
+from tests.kpis.growth import add_monthly_kpis, with_months, write_months
+from tests.kpis.monthly import month_fields
 
 Q3 = datetime.date(2019, 12, 31)
 URL = "/contracts/{code}/returns/2019-12-31/"
@@ -22,11 +24,15 @@ def _open(user, contract) -> QuarterlyReturn:
 
 
 def _form_data(quarterly_return: QuarterlyReturn, **changes: dict) -> dict[str, str]:
-    """What the page would post unchanged, with `changes` by KPI reference applied."""
+    """What the page would post unchanged (months too), with `changes` by KPI reference applied."""
     data = {}
-    readings = Reading.objects.filter(
-        kpi__contract=quarterly_return.contract, period=quarterly_return.period
-    ).select_related("kpi")
+    readings = (
+        Reading.objects.filter(
+            kpi__contract=quarterly_return.contract, period=quarterly_return.period
+        )
+        .select_related("kpi", "period")
+        .prefetch_related("months")
+    )
     for reading in readings:
         prefix = f"kpi-{reading.kpi_id}-"
         row = {
@@ -35,6 +41,7 @@ def _form_data(quarterly_return: QuarterlyReturn, **changes: dict) -> dict[str, 
             "not_measured_reason": reading.not_measured_reason,
             "commentary": reading.commentary,
         }
+        row.update(month_fields(reading))
         row.update(changes.get(reading.kpi.reference, {}))
         data.update({prefix + name: value for name, value in row.items()})
     return data
@@ -228,29 +235,51 @@ def _bigger(contract, n: int) -> None:
 def test_the_return_page_takes_the_same_queries_at_any_size(
     client, officer, seed, extra, django_assert_num_queries
 ):
-    _bigger(seed["PSSP"], extra)
-    quarterly_return = _open(officer, seed["PSSP"])
+    contract = seed["PSSP"]
+    # Monthly KPIs of every roll-up rule (one collected as parts) at both sizes, five more at
+    # the larger, and three months beneath every monthly KPI's row of the quarter.
+    with_months(contract)
+    _bigger(contract, extra)
+    if extra:
+        add_monthly_kpis(contract)
+    quarterly_return = _open(officer, contract)
+    write_months(contract)
+    monthly = Kpi.objects.filter(contract=contract, frequency=Frequency.MONTHLY).count()
     client.force_login(officer)
     # The page: with the contract's pending suspension requests, asked by its officers, and the
     # months beneath every reading in one query (kpis/pages/returns_rows.py), and whether the
     # draft holds anything yet (it may be discarded only while it holds nothing).
     with django_assert_num_queries(13):
         response = client.get(URL.format(code="PSSP"))
-    assert response.content.decode().count('class="govuk-fieldset"') == 22 + extra
+    html = response.content.decode()
+    # A fieldset a row: the seed's 22, five monthly KPIs, and the larger size's extras.
+    assert html.count('class="govuk-fieldset"') == 27 + extra + (5 if extra else 0)
+    # Every monthly row shows its months as saved: December's figure, or its parts.
+    assert html.count("December 2019</h4>") == monthly
+    ratio = Kpi.objects.get(contract=contract, reference="MONTHLY-ratio-1")
+    assert re.search(f'name="kpi-{ratio.pk}-m3_numerator"[^>]* value="95"', html)
     data = _form_data(quarterly_return, **{"R&B-K-009a": {"value": "x"}})
     # The page, and the draft save of the other rows (which finds nothing changed), after
     # locking the contract's row, then the return's (kpis/writes/locks.py); the page and the
     # save each read the readings' months in one query.
+    months = list(MonthlyFigure.objects.filter(reading__period=quarterly_return.period).values())
     with django_assert_num_queries(22):
         assert client.post(URL.format(code="PSSP"), data).status_code == 200
+    assert list(MonthlyFigure.objects.filter(reading__period=quarterly_return.period).values()) == (
+        months
+    )
 
 
 @pytest.mark.parametrize("extra", [0, 15])
 def test_my_returns_takes_the_same_queries_at_any_size(
     client, officer, seed, extra, django_assert_num_queries
 ):
+    with_months(seed["PSSP"])
     _bigger(seed["PSSP"], extra)
+    if extra:
+        add_monthly_kpis(seed["PSSP"])
     _open(officer, seed["PSSP"])
+    write_months(seed["PSSP"])
     client.force_login(officer)
     with django_assert_num_queries(7):
         assert client.get("/returns/").status_code == 200

@@ -1,13 +1,17 @@
-"""The SQL statement of the status rules agrees with the Python one, reading by reading."""
+"""The SQL statement of the status rules agrees with the Python one, reading by reading, and
+month by month beneath the monthly KPIs' quarters."""
 
 import datetime
 import random
 from decimal import Decimal
 
-from kpis.choices import Direction, Frequency, ThresholdBasis, UnitCode
-from kpis.models import Reading, RuleChange, Suspension
+from kpis.choices import Direction, Frequency, Rollup, ThresholdBasis, UnitCode
+from kpis.models import MonthlyFigure, Reading, RuleChange, Suspension
+from kpis.models.months import quarter_from
+from kpis.rules import rollup
 from kpis.rules.status import Status
 from tests.factories import make_area, make_contract, make_kpi, period
+from tests.kpis.monthly import months_judged_in_sql
 
 QUARTER_ENDS = [
     "2023-06-30",
@@ -22,6 +26,14 @@ LIFE_BOUNDS = [
     datetime.date.fromisoformat(end) for end in ["2023-03-31", *QUARTER_ENDS, "2024-12-31"]
 ]
 TODAY = datetime.date(2024, 8, 1)  # the last quarter is not over yet
+# The roll-ups a monthly KPI's unit allows without parts ("" is the usual one for the unit): a
+# count's quarter is a whole number, never an average, and percentages are not added up.
+ROLLUPS = {
+    UnitCode.PERCENT: ["", Rollup.AVERAGE, Rollup.LAST, Rollup.WORST],
+    UnitCode.COUNT: ["", Rollup.SUM, Rollup.LAST, Rollup.WORST],
+}
+# A percentage collected as parts: the usual (a ratio), or a rule over the months' rates.
+ROLLUPS_OF_PARTS = ["", Rollup.RATIO, Rollup.LAST, Rollup.WORST]
 
 
 def _random_kpi(rng: random.Random, area, n: int):
@@ -54,7 +66,7 @@ def _random_kpi(rng: random.Random, area, n: int):
         measured_from = rng.choice(LIFE_BOUNDS)
     if rng.random() < 0.25:
         retired_after = rng.choice([q for q in LIFE_BOUNDS if q >= (measured_from or q)])
-    return make_kpi(
+    kpi = make_kpi(
         area,
         f"K-{n}",
         direction=direction,
@@ -68,6 +80,29 @@ def _random_kpi(rng: random.Random, area, n: int):
         threshold_basis=basis,
         frequency=rng.choice(list(Frequency)),
     )
+    if kpi.is_monthly:
+        _random_rollup(rng, kpi)
+    return kpi
+
+
+def _random_rollup(rng: random.Random, kpi) -> None:
+    """A monthly KPI's roll-up, any its unit allows; about half the percentages are collected as
+    parts (calls answered of calls offered)."""
+    if kpi.unit_id == UnitCode.PERCENT and rng.random() < 0.5:
+        kpi.numerator_label, kpi.denominator_label = "calls answered", "calls offered"
+        kpi.rollup = rng.choice(ROLLUPS_OF_PARTS)
+    else:
+        kpi.rollup = rng.choice(ROLLUPS[kpi.unit_id])
+    kpi.full_clean()
+    kpi.save()
+
+
+def _near_target(rng: random.Random, kpi) -> Decimal:
+    """A figure within eight of the target (of 50 without one), to hundredths for a percentage."""
+    base = kpi.target if kpi.target is not None else Decimal(50)
+    step = 1 if kpi.unit_id == UnitCode.COUNT else 100
+    value = max(Decimal(0), base + Decimal(rng.randint(-8 * step, 8 * step)) / step)
+    return min(value, Decimal(100)) if kpi.unit_id == UnitCode.PERCENT else value
 
 
 def _random_reading(rng: random.Random, kpi, end: str) -> Reading:
@@ -76,11 +111,7 @@ def _random_reading(rng: random.Random, kpi, end: str) -> Reading:
     if kind < 0.15:
         reason = "No survey"
     elif kind < 0.85:
-        base = kpi.target if kpi.target is not None else Decimal(50)
-        step = 1 if kpi.unit_id == UnitCode.COUNT else 100
-        value = max(Decimal(0), base + Decimal(rng.randint(-8 * step, 8 * step)) / step)
-        if kpi.unit_id == UnitCode.PERCENT:
-            value = min(value, Decimal(100))
+        value = _near_target(rng, kpi)
         if rng.random() < 0.05:
             unit = UnitCode.PERCENT if kpi.unit_id == UnitCode.COUNT else UnitCode.COUNT
             value = value.to_integral_value()
@@ -97,6 +128,43 @@ def _random_reading(rng: random.Random, kpi, end: str) -> Reading:
         unit_id=unit,
         target_override=override,
     )
+
+
+def _random_month(rng: random.Random, reading: Reading, end: datetime.date):
+    """A month as the return page saves it: a figure, parts (a zero denominator now and then),
+    or a reason; None for a month left blank."""
+    kpi = reading.kpi
+    kind = rng.random()
+    if kind < 0.05:
+        return None
+    month = MonthlyFigure(reading=reading, month_end=end)
+    if kind < 0.15:
+        month.not_measured_reason = "No calls received"
+    elif kpi.has_parts:
+        denominator = Decimal(0 if rng.random() < 0.03 else rng.randint(1, 200))
+        rate = _near_target(rng, kpi)
+        month.numerator = min(denominator, (rate * denominator / 100).to_integral_value())
+        month.denominator = denominator
+        month.fill_from_parts()
+    else:
+        month.value = _near_target(rng, kpi)
+    return month
+
+
+def _random_months(rng: random.Random, reading: Reading) -> list[MonthlyFigure]:
+    """The months beneath a monthly KPI's quarter, and the quarter rolled up from them as the
+    services write it (`quarter_from`); about one quarter in ten is entered alone, as published,
+    with no months."""
+    if rng.random() < 0.1:
+        return []
+    ends = rollup.quarter_months(reading.period.end_date)
+    months = [m for m in (_random_month(rng, reading, end) for end in ends) if m is not None]
+    if months:
+        quarter = quarter_from(reading, months)
+        reading.value, reading.not_measured_reason = quarter.value, quarter.not_measured_reason
+        # The months are in the KPI's own unit, and so is the quarter made from them.
+        reading.unit_id = reading.kpi.unit_id
+    return months
 
 
 def _random_rule_change(rng: random.Random, kpi) -> None:
@@ -122,11 +190,14 @@ def test_it_computes_the_same_status_in_sql_as_in_python(db):
     rng = random.Random(20181231)
     area = make_area(make_contract())
     kpis = [_random_kpi(rng, area, n) for n in range(60)]
-    readings = []
+    readings, months = [], []
     for kpi in kpis:
         for end in QUARTER_ENDS:
             if rng.random() < 0.9:
-                readings.append(_random_reading(rng, kpi, end))
+                reading = _random_reading(rng, kpi, end)
+                if kpi.is_monthly:
+                    months += _random_months(rng, reading)
+                readings.append(reading)
         if rng.random() < 0.2:
             first = rng.choice(QUARTER_ENDS)
             last = rng.choice([None, *[q for q in QUARTER_ENDS if q >= first]])
@@ -138,6 +209,7 @@ def test_it_computes_the_same_status_in_sql_as_in_python(db):
         if reading.value is not None and rng.random() < 0.1:
             reading.unit_id = None
     Reading.objects.bulk_create(readings)
+    MonthlyFigure.objects.bulk_create(months)
     for kpi in kpis:
         if rng.random() < 0.3:
             _random_rule_change(rng, kpi)
@@ -157,3 +229,38 @@ def test_it_computes_the_same_status_in_sql_as_in_python(db):
         seen.add(reading.status)
     # The data reaches every branch, so the comparison means something.
     assert seen == set(Status.values)
+    _check_months(annotated)
+
+
+def _check_months(annotated) -> None:
+    """Each month, judged by `MonthlyFigure.evaluate` against its quarter's rule, has the status
+    the SQL gives the same figure in the quarter's place; the quarters above them are their
+    months rolled up, by every rule, from figures and from parts."""
+    monthly = [r for r in annotated.prefetch_related("months") if r.kpi.is_monthly]
+    with_months = [r for r in monthly if r.months.all()]
+    for reading in with_months:
+        quarter = quarter_from(reading, reading.months.all())
+        assert (reading.value, reading.not_measured_reason) == (
+            quarter.value,
+            quarter.not_measured_reason,
+        )
+    assert {r.kpi.rollup_rule for r in with_months} == set(Rollup)
+    assert any(m.numerator is not None for r in with_months for m in r.months.all())
+    assert len(with_months) < len(monthly)  # some quarters entered alone, as published
+
+    in_sql = months_judged_in_sql(with_months, TODAY)
+    seen = set()
+    for reading in with_months:
+        for month in reading.months.all():
+            judged = in_sql[reading.pk, month.month_end]
+            if not reading.kpi.in_force(reading.period.end_date):
+                # Outside the KPI's life nothing about the quarter is judged in SQL.
+                assert judged == (Status.NOT_IN_FORCE, None)
+                continue
+            evaluation = month.evaluate(reading.rule, suspended=reading.is_suspended())
+            assert judged == (evaluation.status, evaluation.would_have_been), (
+                f"{reading.kpi.reference} {month.label}"
+            )
+            seen.add(evaluation.status)
+    # Every status a saved month can have: a saved month is always entered, and judged as due.
+    assert seen == set(Status.values) - {Status.MISSING, Status.NOT_DUE, Status.NOT_IN_FORCE}

@@ -1,9 +1,11 @@
-"""Every scrutiny page runs the same number of queries however much data there is."""
+"""Every scrutiny page runs the same number of queries however much data there is, with monthly
+KPIs and their months (some as parts) at both sizes."""
 
 import pytest
 
-from kpis.models import Kpi
-from tests.kpis.growth import grow
+from kpis.choices import Frequency
+from kpis.models import Kpi, MonthlyFigure, Reading
+from tests.kpis.growth import NOT_MEASURED, grow, with_months
 
 # The grid pages read the KPIs' rule changes in one query, so that a quarter before a change of
 # target shows the target it was judged by. Pages that show drafts to those working on the
@@ -36,25 +38,46 @@ PAGES = {
     # readers do not read the readings' history, which holds drafts. A monthly KPI (as this is)
     # reads the months beneath every quarter shown, in one query.
     "kpi": 12,
+    # The same for a monthly KPI whose months are collected as parts, rolled up as a ratio.
+    "kpi-parts": 12,
 }
+KPI_PAGES = {"kpi": "R&B-K-009", "kpi-parts": "MONTHLY-ratio-1"}
 
 
 def _check(client, django_assert_num_queries) -> None:
-    kpi_url = Kpi.objects.get(contract__code="PSSP", reference="R&B-K-009").get_absolute_url()
-    for url, expected in PAGES.items():
-        url = kpi_url if url == "kpi" else url
+    for name, expected in PAGES.items():
+        url = name
+        if name in KPI_PAGES:
+            url = Kpi.objects.get(
+                contract__code="PSSP", reference=KPI_PAGES[name]
+            ).get_absolute_url()
         with django_assert_num_queries(expected):
             response = client.get(url)
         assert response.status_code == 200
+        if name in KPI_PAGES:
+            # The months are there to be read: one not measured beneath some quarter.
+            assert f"Not measured: {NOT_MEASURED}" in response.content.decode()
 
 
 @pytest.mark.parametrize("grown", [False, True], ids=["seed", "seed-plus-more"])
 def test_it_runs_a_fixed_number_of_queries(
     client, committee_member, seed, django_assert_num_queries, grown
 ):
+    for code in ("PSSP", "ICT"):
+        with_months(seed[code])
     if grown:
         grow(seed["PSSP"])
         grow(seed["ICT"])
-        assert Kpi.objects.for_contract(seed["PSSP"]).count() == 28
+    # The seed's 22 (12 monthly) and five monthly KPIs; grown, six more (monthly, as the factory
+    # makes them) and five more monthly ones.
+    kpis = Kpi.objects.for_contract(seed["PSSP"])
+    assert kpis.count() == (38 if grown else 27)
+    assert kpis.filter(frequency=Frequency.MONTHLY).count() == (28 if grown else 17)
+    months = MonthlyFigure.objects.filter(reading__kpi__contract=seed["PSSP"])
+    assert months.filter(numerator__isnull=False).exists()
+    monthly_readings = Reading.objects.for_contract(seed["PSSP"]).filter(
+        kpi__frequency=Frequency.MONTHLY
+    )
+    assert months.count() == 3 * monthly_readings.count()
     client.force_login(committee_member)
     _check(client, django_assert_num_queries)

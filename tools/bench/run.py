@@ -3,7 +3,10 @@
 Builds the data in a database of its own (BENCH_DATABASE, default serco_kpi_bench, dropped and
 made again), growing it from one size to the next with `generate_demo_data`: every contract has
 40 KPIs over 50 quarters, so a contract's pages show the same amount at every size while the
-tables around them grow. For each size it measures, for every main page found by its URL name:
+tables around them grow. Half the KPIs are monthly, with three months beneath each of their
+readings (some as numerators and denominators) and the quarter rolled up from them; each size
+says how many readings and months it holds. For each size it measures, for every main page found
+by its URL name:
 
 - the number of queries, with the test client in this process;
 - the median and 95th-percentile latency of BENCH_REQUESTS sequential requests to gunicorn on
@@ -71,6 +74,7 @@ def pages(contract, officer, committee) -> tuple[dict[str, tuple[str, object]], 
 
     from kpis.models import QuarterlyReturn
 
+    # The first KPI: monthly in the demo data (every other one is), so its page reads its months.
     kpi = contract.kpis.order_by("position").first()
     latest = QuarterlyReturn.objects.filter(contract=contract).order_by("-period__end_date")[0]
     end = latest.period.end_date.isoformat()
@@ -189,14 +193,21 @@ def throughput(port: int, cookies: dict, url: str) -> dict:
 def measure_size(name: str, port: int, floor_file: Path) -> dict:
     from contracts.models import Contract
     from contracts.roles import Role
-    from kpis.models import Reading
+    from kpis.choices import Frequency
+    from kpis.models import Kpi, MonthlyFigure, Reading
 
     contract = Contract.objects.get(code="DEMO0001")
     committee = world.make_user("bench-committee", Role.COMMITTEE)
     officer = world.make_user("bench-officer", Role.OFFICER, [contract])
     found, absent = pages(contract, officer, committee)
     sessions = {committee: world.session_cookie(committee), officer: world.session_cookie(officer)}
-    result: dict = {"readings": Reading.objects.count(), "pages": {}, "absent_pages": absent}
+    result: dict = {
+        "readings": Reading.objects.count(),
+        "monthly_kpis": Kpi.objects.filter(frequency=Frequency.MONTHLY).count(),
+        "months": MonthlyFigure.objects.count(),
+        "pages": {},
+        "absent_pages": absent,
+    }
     for page, (url, user) in found.items():
         log(f"  {name}: {page}")
         queries, status, cached = count_queries(url, user)

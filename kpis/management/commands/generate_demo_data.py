@@ -36,7 +36,8 @@ def _quarter_end(raw: str) -> datetime.date:
 class Command(BaseCommand):
     help = (
         "Adds made-up contracts, each with service areas, KPIs, suspensions, returns and one "
-        "reading per KPI per quarter, for demonstrations and speed tests."
+        "reading per KPI per quarter (with three months beneath a monthly KPI's), for "
+        "demonstrations and speed tests."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Added {made.contracts} contracts ({made.contract_codes[0]} to "
             f"{made.contract_codes[-1]}), {made.service_areas} service areas, {made.kpis} KPIs, "
-            f"{made.readings} readings over {made.periods} quarters, {made.suspensions} "
-            f"suspensions and {made.returns} returns in {seconds:.1f} seconds."
+            f"{made.readings} readings over {made.periods} quarters with {made.months} months "
+            f"beneath the monthly KPIs' readings, {made.suspensions} suspensions and "
+            f"{made.returns} returns in {seconds:.1f} seconds."
         )
