@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from api.travel import ReadingListSerializer, TravelField
 from contracts.models import Contract, ServiceArea
 from kpis.models import Kpi, Reading, ReportingPeriod
 from kpis.rules.status import Status
@@ -128,9 +129,19 @@ class ReadingSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="For a suspended reading, the status it would have had.",
     )
+    travel_previous = TravelField(
+        read_only=True,
+        help_text="Direction of travel since the previous quarter (for an annual KPI, the "
+        "previous year end), compared with approved figures only.",
+    )
+    travel_year = TravelField(
+        read_only=True,
+        help_text="Direction of travel since the same quarter a year before.",
+    )
 
     class Meta:
         model = Reading
+        list_serializer_class = ReadingListSerializer
         fields = [
             "id",
             "contract",
@@ -146,6 +157,8 @@ class ReadingSerializer(serializers.ModelSerializer):
             "target",
             "status",
             "would_have_been",
+            "travel_previous",
+            "travel_year",
             "commentary",
             "reported_as",
             "updated_at",

@@ -82,7 +82,8 @@ class ReadingViewSet(viewsets.ReadOnlyModelViewSet):
             .public()
             .with_status(timezone.localdate())
             .with_rule()
-            .select_related("kpi__contract", "kpi__service_area", "period")
+            # The units, for the direction of travel (`api.travel`).
+            .select_related("kpi__contract", "kpi__service_area", "kpi__unit", "unit", "period")
             .order_by(
                 "kpi__contract__code",
                 "kpi__service_area__position",

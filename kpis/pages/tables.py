@@ -27,6 +27,12 @@ _NARROW_HIDE = {
     "td": {"class": "govuk-table__cell app-narrow-hide"},
 }
 _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+# The downloads' columns for the direction of travel, after each quarter's note: the column's
+# name after the quarter, and the cell's comparison it holds ("Improving since Jun-19").
+TRAVEL_PARTS = {
+    "direction since previous quarter": "travel_previous",
+    "direction since a year before": "travel_year",
+}
 
 
 class QuarterColumn(tables.Column):
@@ -59,6 +65,9 @@ class ExportColumn(tables.Column):
 
     def value(self, record: Row) -> str:
         cell = record.cells[self.index]
+        if self.part in TRAVEL_PARTS:
+            comparison = getattr(cell, TRAVEL_PARTS[self.part])
+            return comparison.full_text if comparison is not None else ""
         return {
             "target": cell.target_text,
             "figure": cell.figure_text,
@@ -112,7 +121,7 @@ class KpiTable(tables.Table):
         for index, period in enumerate(periods):
             extra.append((f"q{index}", QuarterColumn(index, period)))
         for index, period in enumerate(periods):
-            for part in ("target", "figure", "status", "note"):
+            for part in ("target", "figure", "status", "note", *TRAVEL_PARTS):
                 extra.append((f"q{index}_{part}", ExportColumn(index, period, part)))
         super().__init__(rows, extra_columns=extra, **kwargs)
         self.with_thresholds = with_thresholds

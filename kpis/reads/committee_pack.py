@@ -51,7 +51,12 @@ def pack_context(
     ]
     # A pack is what the committee is shown: approved quarters only, whoever prints it.
     rows = build_grid(
-        Kpi.objects.for_contract(contract).in_report_order(), year, today, sight=PUBLIC
+        Kpi.objects.for_contract(contract).in_report_order(),
+        year,
+        today,
+        sight=PUBLIC,
+        # The contract's quarters, so that Q1 compares with the year before's Q4.
+        held=periods,
     )
     marks.mark_rows(rows, contract)
     for row in rows:

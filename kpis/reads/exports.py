@@ -12,9 +12,24 @@ from collections.abc import Iterator
 from contracts.models import Contract
 from kpis.models import MonthlyFigure, Reading, ReportingPeriod
 from kpis.reads.summary import summarise
+from kpis.reads.travel import approved_travel
 from kpis.rules.numbers import plain_number
 
-READINGS_HEADER = ["contract", "service_area", "kpi", "period_end", "target", "actual", "status"]
+READINGS_HEADER = [
+    "contract",
+    "service_area",
+    "kpi",
+    "period_end",
+    "target",
+    "actual",
+    "status",
+    # The direction of travel since the previous quarter and the same quarter a year before
+    # (`kpis.rules.travel`): improving, worsening, no_change or not_comparable, and its note.
+    "travel_previous",
+    "travel_previous_note",
+    "travel_year",
+    "travel_year_note",
+]
 SUMMARY_HEADER = [
     "contract",
     "service_area",
@@ -59,7 +74,7 @@ def reading_rows(contract: Contract, today: datetime.date | None = None) -> Iter
         .public()
         .with_rule()
         .with_status(today)
-        .select_related("kpi__service_area", "period")
+        .select_related("kpi__service_area", "kpi__unit", "unit", "period")
         .order_by(
             "kpi__service_area__position",
             "kpi__service_area__code",
@@ -68,7 +83,15 @@ def reading_rows(contract: Contract, today: datetime.date | None = None) -> Iter
             "period__end_date",
         )
     )
+    # Each KPI's readings come oldest first, so the quarters a reading is compared with have
+    # been read before it: kept for the KPI in hand only.
+    earlier: dict[tuple[int, datetime.date], Reading] = {}
+    in_hand = None
     for r in readings.iterator(chunk_size=2000):
+        if r.kpi_id != in_hand:
+            earlier, in_hand = {}, r.kpi_id
+        previous, year = approved_travel(r, earlier)
+        earlier[(r.kpi_id, r.period.end_date)] = r
         yield [
             safe_text(contract.code),
             safe_text(r.kpi.service_area.code),
@@ -77,6 +100,10 @@ def reading_rows(contract: Contract, today: datetime.date | None = None) -> Iter
             plain_number(r.rule_target),
             plain_number(r.value),
             r.status,
+            previous.travel.value,
+            safe_text(previous.note),
+            year.travel.value,
+            safe_text(year.note),
         ]
 
 

@@ -20,10 +20,11 @@ from django.utils import timezone
 
 from kpis.models import Kpi, Reading, ReportingPeriod, RuleChange, Suspension
 from kpis.permissions.sight import Sight
-from kpis.reads import display
+from kpis.reads import display, travel
 from kpis.reads.marks import Mark
 from kpis.rules.numbers import NotANumber
 from kpis.rules.status import Rule, Status
+from kpis.rules.travel import Comparison
 
 
 @dataclass
@@ -42,6 +43,10 @@ class Cell:
     source: str = ""
     # In print, where the same note was given in an earlier quarter of the row: its label.
     note_given_in: str = ""
+    # The direction of travel since the previous quarter and since the same quarter a year
+    # before (`kpis.reads.travel`), where the grid was built with the contract's quarters.
+    travel_previous: Comparison | None = None
+    travel_year: Comparison | None = None
 
     @property
     def rule(self) -> Rule:
@@ -157,7 +162,14 @@ def build_grid(
     today: datetime.date | None = None,
     *,
     sight: Sight,
+    held: Sequence[ReportingPeriod] | None = None,
 ) -> list[Row]:
+    """One row per KPI, one cell per quarter of `periods`.
+
+    With `held` (every quarter the contract has a return for, from
+    `ReportingPeriod.objects.for_contract`) each cell the reader sees also gets its direction of
+    travel, from the readings of the quarters it is compared with, read in the same query.
+    """
     kpi_list = list(
         kpis.select_related("service_area", "contract", "unit").prefetch_related(
             "suspensions",
@@ -165,11 +177,12 @@ def build_grid(
         )
     )
     shown = sight.shown(periods)
+    compared = travel.comparison_periods(shown, held, sight) if held is not None else []
     # By ids rather than the KPIs' query: that may hold a status filter, which is costly to
     # compile again, and the KPIs are in hand.
     readings = Reading.objects.judged(
         kpi_ids=[k.pk for k in kpi_list],
-        period_ids=[p.pk for p in shown],
+        period_ids=sorted({p.pk for p in [*shown, *compared]}),
         today=today or timezone.localdate(),
     )
     found = {(r.kpi_id, r.period_id): r for r in readings}
@@ -214,4 +227,23 @@ def build_grid(
                 )
             )
         rows.append(row)
+    if held is not None:
+        _add_travel(rows, travel.GridComparisons(held, sight, found))
     return rows
+
+
+def _add_travel(rows: list[Row], comparisons: travel.GridComparisons) -> None:
+    """Each cell the reader sees, compared with its previous quarter and a year before."""
+    for row in rows:
+        for cell in row.cells:
+            if cell.is_hidden:
+                continue
+            now = travel.quarter_figure(
+                cell.kpi,
+                cell.period.end_date,
+                cell.reading,
+                cell.status,
+                cell.rule,
+                draft=cell.is_draft,
+            )
+            cell.travel_previous, cell.travel_year = comparisons.against(cell.kpi, now)

@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html
 
 from kpis.reads import display
+from kpis.rules.travel import Travel
 
 register = template.Library()
 
@@ -63,3 +64,45 @@ def kpi_target(kpi, value=None) -> str:
 @register.simple_tag
 def threshold(kpi, value) -> str:
     return display.threshold(value, kpi.unit, kpi.direction, kpi.threshold_basis)
+
+
+@register.simple_tag
+def travel(cell, notes: bool = False) -> str:
+    """A quarter's direction of travel since the previous quarter and a year before, each as
+    symbol and words (`kpis.rules.travel`), never by colour alone.
+
+    With `notes` every note is shown; otherwise (in a table's cells) a note that qualifies a
+    comparison (a change of target) is shown and why one could not be made is read out to screen
+    readers only. Two comparisons that say the same are said once.
+    """
+    previous, year = cell.travel_previous, cell.travel_year
+    if previous is None or year is None:
+        return ""
+    if previous == year:
+        return _travel_line(previous.travel, previous.symbol, previous.text, previous.note, notes)
+    if previous.travel == year.travel == Travel.NOT_COMPARABLE and previous.note == year.note:
+        text = f"{previous.text} or {year.since}"
+        return _travel_line(previous.travel, previous.symbol, text, previous.note, notes)
+    return format_html(
+        "{}{}",
+        _travel_line(previous.travel, previous.symbol, previous.text, previous.note, notes),
+        _travel_line(year.travel, year.symbol, year.text, year.note, notes),
+    )
+
+
+# Like status tags, a table holds few different lines in many cells: build each once.
+@lru_cache(maxsize=512)
+def _travel_line(kind: str, symbol: str, text: str, note: str, notes: bool) -> str:
+    if not note:
+        extra = ""
+    elif notes or kind != Travel.NOT_COMPARABLE:
+        extra = format_html('<span class="app-cell-note">{}</span>', note)
+    else:
+        extra = format_html('<span class="govuk-visually-hidden">. {}</span>', note)
+    return format_html(
+        '<span class="app-travel app-travel--{}"><span aria-hidden="true">{} </span>{}{}</span>',
+        kind,
+        symbol,
+        text,
+        extra,
+    )
