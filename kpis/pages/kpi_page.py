@@ -95,7 +95,9 @@ def _kpi_body(request: HttpRequest, kpi: Kpi) -> page_cache.Fragment:
     today = timezone.localdate()
     periods = list(ReportingPeriod.objects.for_contract(kpi.contract))
     sight = Sight.of(request.user, kpi.contract)
-    rows = build_grid(Kpi.objects.filter(pk=kpi.pk), periods, today, sight=sight, held=periods)
+    rows = build_grid(
+        Kpi.objects.filter(pk=kpi.pk), periods, today, sight=sight, held_periods=periods
+    )
     marks.mark_rows(rows, kpi.contract)
     cells = rows[0].cells if rows else []
     kpi = rows[0].kpi if rows else kpi

@@ -86,7 +86,7 @@ def _table(
     if filters is None:
         filters = _filters(request.GET, contract, sight)
     shown = filters.shown_periods
-    rows = build_grid(filters.qs, shown, today, sight=sight, held=filters.periods)
+    rows = build_grid(filters.qs, shown, today, sight=sight, held_periods=filters.periods)
     if sight is not PUBLIC:
         marks.mark_rows(rows, contract)
     table = KpiTable(rows, shown, with_thresholds=any(r.kpi.has_thresholds for r in rows))

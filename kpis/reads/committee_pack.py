@@ -56,7 +56,7 @@ def pack_context(
         today,
         sight=PUBLIC,
         # The contract's quarters, so that Q1 compares with the year before's Q4.
-        held=periods,
+        held_periods=periods,
     )
     marks.mark_rows(rows, contract)
     for row in rows:

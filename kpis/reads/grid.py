@@ -162,11 +162,11 @@ def build_grid(
     today: datetime.date | None = None,
     *,
     sight: Sight,
-    held: Sequence[ReportingPeriod] | None = None,
+    held_periods: Sequence[ReportingPeriod] | None = None,
 ) -> list[Row]:
     """One row per KPI, one cell per quarter of `periods`.
 
-    With `held` (every quarter the contract has a return for, from
+    With `held_periods` (every quarter the contract has a return for, from
     `ReportingPeriod.objects.for_contract`) each cell the reader sees also gets its direction of
     travel, from the readings of the quarters it is compared with, read in the same query.
     """
@@ -177,7 +177,9 @@ def build_grid(
         )
     )
     shown = sight.shown(periods)
-    compared = travel.comparison_periods(shown, held, sight) if held is not None else []
+    compared = []
+    if held_periods is not None:
+        compared = travel.comparison_periods(shown, held_periods, sight)
     # By ids rather than the KPIs' query: that may hold a status filter, which is costly to
     # compile again, and the KPIs are in hand.
     readings = Reading.objects.judged(
@@ -227,8 +229,8 @@ def build_grid(
                 )
             )
         rows.append(row)
-    if held is not None:
-        _add_travel(rows, travel.GridComparisons(held, sight, found))
+    if held_periods is not None:
+        _add_travel(rows, travel.GridComparisons(held_periods, sight, found))
     return rows
 
 

@@ -138,10 +138,14 @@ class Comparison:
         return self.travel.label
 
     @property
+    def joint(self) -> str:
+        """The word before the quarter compared with."""
+        return "with" if self.travel == Travel.NOT_COMPARABLE else "since"
+
+    @property
     def text(self) -> str:
         """In words: 'Improving since Jun-19', 'Not comparable with Jun-19'."""
-        joint = "with" if self.travel == Travel.NOT_COMPARABLE else "since"
-        return f"{self.travel.label} {joint} {self.since}"
+        return f"{self.travel.label} {self.joint} {self.since}"
 
     @property
     def full_text(self) -> str:

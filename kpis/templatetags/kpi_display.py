@@ -3,10 +3,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from kpis.reads import display
-from kpis.rules.travel import Travel
+from kpis.rules.travel import Comparison, Travel
 
 register = template.Library()
 
@@ -79,30 +79,37 @@ def travel(cell, notes: bool = False) -> str:
     if previous is None or year is None:
         return ""
     if previous == year:
-        return _travel_line(previous.travel, previous.symbol, previous.text, previous.note, notes)
+        return _travel_line(previous, (previous.since,), notes)
     if previous.travel == year.travel == Travel.NOT_COMPARABLE and previous.note == year.note:
-        text = f"{previous.text} or {year.since}"
-        return _travel_line(previous.travel, previous.symbol, text, previous.note, notes)
+        return _travel_line(previous, (previous.since, year.since), notes)
     return format_html(
         "{}{}",
-        _travel_line(previous.travel, previous.symbol, previous.text, previous.note, notes),
-        _travel_line(year.travel, year.symbol, year.text, year.note, notes),
+        _travel_line(previous, (previous.since,), notes),
+        _travel_line(year, (year.since,), notes),
     )
 
 
 # Like status tags, a table holds few different lines in many cells: build each once.
 @lru_cache(maxsize=512)
-def _travel_line(kind: str, symbol: str, text: str, note: str, notes: bool) -> str:
+def _travel_line(comparison: Comparison, quarters: tuple[str, ...], notes: bool) -> str:
+    note = comparison.note
     if not note:
         extra = ""
-    elif notes or kind != Travel.NOT_COMPARABLE:
+    elif notes or comparison.travel != Travel.NOT_COMPARABLE:
         extra = format_html('<span class="app-cell-note">{}</span>', note)
     else:
         extra = format_html('<span class="govuk-visually-hidden">. {}</span>', note)
+    # A quarter's label never breaks at its hyphen.
+    labels = format_html_join(
+        " or ", '<span class="app-travel__quarter">{}</span>', ((q,) for q in quarters)
+    )
     return format_html(
-        '<span class="app-travel app-travel--{}"><span aria-hidden="true">{} </span>{}{}</span>',
-        kind,
-        symbol,
-        text,
+        '<span class="app-travel app-travel--{}"><span aria-hidden="true">{} </span>{} {} {}{}'
+        "</span>",
+        comparison.travel,
+        comparison.symbol,
+        comparison.label,
+        comparison.joint,
+        labels,
         extra,
     )

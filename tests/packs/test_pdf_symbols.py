@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 from kpis.reads.display import IN_PROGRESS, SYMBOLS
+from kpis.rules.travel import SYMBOLS as TRAVEL_SYMBOLS
 
 # The due-date tags (templates/kpis/returns/_due_tag.html) use these beside their words.
 DUE_SYMBOLS = ["!", "◔", "✓", "·"]
@@ -22,6 +23,11 @@ def _fonts_holding(symbol: str) -> str:
 
 @pytest.mark.skipif(shutil.which("fc-list") is None, reason="fontconfig is not installed")
 def test_it_prints_every_status_symbol_with_an_installed_font():
-    symbols = {*SYMBOLS.values(), *(symbol for _, symbol in IN_PROGRESS.values()), *DUE_SYMBOLS}
+    symbols = {
+        *SYMBOLS.values(),
+        *(symbol for _, symbol in IN_PROGRESS.values()),
+        *DUE_SYMBOLS,
+        *TRAVEL_SYMBOLS.values(),
+    }
     unprintable = sorted(symbol for symbol in symbols if not _fonts_holding(symbol))
     assert unprintable == []
