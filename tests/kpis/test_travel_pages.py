@@ -6,6 +6,7 @@ import datetime
 import io
 import re
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.core.management import call_command
@@ -22,8 +23,8 @@ TODAY = datetime.date(2020, 1, 15)
 
 
 def _words(html: str) -> str:
-    """The page's text, as read: tags taken out."""
-    return re.sub(r"<[^>]+>", "", html)
+    """The page's text, as read: tags taken out, characters unescaped."""
+    return unescape(re.sub(r"<[^>]+>", "", html))
 
 
 def _kpi(seed, code: str, reference: str) -> Kpi:
@@ -100,7 +101,9 @@ def test_the_grid_notes_a_change_of_target(seed):
     assert cells["Jun-19"].travel_previous.note == ""
 
 
-def test_a_draft_quarter_never_feeds_a_committee_members_direction(seed, officer, committee_member):
+def test_a_draft_quarter_never_feeds_a_committee_members_direction(
+    client, seed, officer, committee_member
+):
     _to_draft(seed, "PSSP", "2019-06-30")
     contract = seed["PSSP"]
     # Those working on the contract compare with the draft, and are told it is one.
@@ -115,6 +118,17 @@ def test_a_draft_quarter_never_feeds_a_committee_members_direction(seed, officer
         # The draft quarter's own cell says nothing of its figures, nor of their direction.
         assert cells["Jun-19"].travel_previous is None
         assert cells["Jun-19"].travel_year is None
+    # Nor do the pages the committee reads.
+    url = _kpi(seed, "PSSP", "CS-K-006").get_absolute_url()
+    client.force_login(committee_member)
+    kpi_page = _words(client.get(url).content.decode())
+    table = _words(client.get("/contracts/PSSP/kpis/?quarter=2019-09-30").content.decode())
+    for page in (kpi_page, table):
+        assert "since Jun-19" not in page
+        assert "Not comparable with Jun-19" in page
+    client.force_login(officer)
+    kpi_page = _words(client.get(url).content.decode())
+    assert "Improving since Jun-19Jun-19's figures are not yet approved." in kpi_page
 
 
 def test_the_kpi_table_shows_it_in_words_and_a_symbol(client, committee_member, seed):
