@@ -7,7 +7,7 @@ into target, figure, status and note columns so that a spreadsheet can sort and 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import django_tables2 as tables
 from django.template.loader import render_to_string
@@ -16,9 +16,10 @@ from django_tables2.export import TableExport
 from tablib import Dataset
 
 from kpis.models import ReportingPeriod
+from kpis.pages.returns_rows import month_lines
 from kpis.reads import display
 from kpis.reads.exports import safe_text
-from kpis.reads.grid import Row
+from kpis.reads.grid import Cell, Row, add_month_figures
 
 _CELL = {"class": "govuk-table__cell"}
 _HEADER = {"class": "govuk-table__header"}
@@ -27,6 +28,23 @@ _NARROW_HIDE = {
     "td": {"class": "govuk-table__cell app-narrow-hide"},
 }
 _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def add_months(cells: Iterable[Cell]) -> None:
+    """Put each shown quarter's months, as saved and judged, on its cell (`months`, worded as
+    the return page words them), and note a monthly KPI's quarter entered alone: one query for
+    every cell, whatever their number."""
+    cells = list(cells)
+    add_month_figures(cells)
+    for cell in cells:
+        kpi, reading, found = cell.kpi, cell.reading, cell.month_figures
+        cell.months = month_lines(
+            kpi, cell.period.end_date, found, cell.rule, suspended=cell.suspension is not None
+        )
+        answered = reading is not None and (
+            reading.value is not None or bool(reading.not_measured_reason)
+        )
+        cell.entered_for_quarter = kpi.is_monthly and answered and not found
 
 
 class QuarterColumn(tables.Column):
