@@ -100,10 +100,14 @@ def test_the_chart_in_words_lists_every_month_with_its_status(approved):
     assert "December 2019: not entered" in svg
 
 
-@pytest.mark.parametrize("reference", ["3", "1"], ids=["quarterly", "monthly-without-months"])
-def test_a_chart_without_months_is_as_it_was(seed, reference):
-    # ICT KPI 3 is quarterly; KPI 1 is monthly, its quarters entered alone, as published.
-    cells = _cells(seed["ICT"], reference)
+@pytest.mark.parametrize(
+    ("code", "reference"),
+    [("PSSP", "PRO-K-002"), ("ICT", "1")],
+    ids=["quarterly", "monthly-without-months"],
+)
+def test_a_chart_without_months_is_as_it_was(seed, code, reference):
+    # PRO-K-002 is quarterly; ICT's KPI 1 is monthly, its quarters entered alone, as published.
+    cells = _cells(seed[code], reference)
     before, words = trend_svg(cells), describe(cells)
     add_month_figures(cells)
     assert trend_svg(cells) == before
