@@ -17,7 +17,7 @@ from kpis.permissions import Action, may_ever
 from kpis.permissions.fetch import get_kpi_for
 from kpis.permissions.sight import DRAFT_STATES, Sight
 from kpis.reads import display, marks
-from kpis.reads.charts import describe, trend_svg
+from kpis.reads.charts import describe, other_units, trend_svg
 from kpis.reads.grid import build_grid
 from kpis.reads.history import kpi_history
 from kpis.rules.status import Rule
@@ -88,6 +88,7 @@ def _kpi_body(request: HttpRequest, kpi: Kpi) -> page_cache.Fragment:
             "chart": trend_svg(cells),
             "chart_text": describe(cells) if cells else "",
             "chart_months": any(cell.month_figures for cell in cells),
+            "chart_other_units": other_units(cells),
             "suspensions": list(kpi.suspensions.all()),
             "rule_changes": rule_changes(kpi),
             "can_change_rule": may_ever(request.user, Action.CHANGE_RULES, kpi.contract_id),

@@ -26,6 +26,10 @@ from kpis.rules import rollup
 from kpis.rules.status import MEASURED, Status, tolerance
 
 WIDTH, HEIGHT = 760, 320
+# A quarter's label ("Sep-19") takes about this much width at the chart's size.
+LABEL_WIDTH = 52
+# Below this width a quarter says its status by symbol, not in words, so that none overlaps.
+WORDS_WIDTH = 96
 CHARTED = (*MEASURED, Status.DATA_ONLY)
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 20, 60
 # Each line of the months' key below the chart adds this much height; about how wide one
@@ -35,9 +39,22 @@ MONTH_INK = "#0b0c0c"
 MONTH_ROW = 14
 
 
+def plotted(cell: Cell) -> bool:
+    """Whether the quarter's figure goes on the chart's axis: a figure in another unit than the
+    KPI's (a count printed as a percentage) would stretch the axis and mean nothing on it, so it
+    is listed beside the chart instead (`other_units`)."""
+    reading = cell.reading
+    return reading is not None and reading.value is not None and reading.unit_matches
+
+
+def other_units(cells: Sequence[Cell]) -> list[Cell]:
+    """The quarters whose figure is in another unit than the KPI's: listed, not plotted."""
+    return [c for c in cells if c.reading and c.reading.value is not None and not plotted(c)]
+
+
 def _bounds(cells: Sequence[Cell]) -> tuple[float, float]:
     kpi = cells[0].kpi
-    values = [float(c.reading.value) for c in cells if c.reading and c.reading.value is not None]
+    values = [float(c.reading.value) for c in cells if plotted(c) and c.reading]
     values += [float(f.value) for c in cells for f in c.month_figures if f.value is not None]
     values += [float(c.target_value) for c in cells if c.target_value is not None]
     values += [v for v in (_edge(kpi, kpi.detriment), _edge(kpi, kpi.failure)) if v is not None]
@@ -45,11 +62,12 @@ def _bounds(cells: Sequence[Cell]) -> tuple[float, float]:
         return 0.0, 1.0
     low, high = min(values), max(values)
     pad = (high - low) * 0.15 or max(abs(high) * 0.1, 1.0)
-    low, high = low - pad, high + pad
+    # The axis starts at zero wherever no figure is below it, so that a change is never drawn
+    # larger than it is.
+    low = 0.0 if min(values) >= 0 else low - pad
+    high = high + pad
     if kpi.unit.kind == UnitKind.PERCENT:
-        low, high = max(low, 0.0), min(high, 100.0)
-    elif low < 0 <= min(values):
-        low = 0.0
+        high = min(high, 100.0)
     return low, high
 
 
@@ -97,7 +115,8 @@ def trend_svg(cells: Sequence[Cell], chart_id: str = "trend") -> SafeString:
         f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="#ffffff" '
         'stroke="#b1b4b6"/>'
     )
-    parts += _bands(kpi, low, high, y, plot_w)
+    counted = [i for i, c in enumerate(cells) if c.status in MEASURED and plotted(c)]
+    parts += _bands(kpi, low, high, y, [(x(i) - step / 2, step) for i in counted])
     for tick in _ticks(low, high):
         ty = y(tick)
         parts.append(
@@ -114,16 +133,28 @@ def trend_svg(cells: Sequence[Cell], chart_id: str = "trend") -> SafeString:
             f'<line x1="{x(i) - step / 2:.1f}" x2="{x(i) + step / 2:.1f}" y1="{ty:.1f}" '
             f'y2="{ty:.1f}" stroke="#0b0c0c" stroke-width="2" stroke-dasharray="8 4"/>'
         )
-    parts += _figures(cells, x, y, TOP + plot_h)
+    parts += _figures(cells, x, y, TOP + plot_h, step)
     # Over the quarters' points, which they are smaller than, so that neither hides the other.
     parts += _months(cells, months, x, y, step, TOP + plot_h)
+    # Every quarter is named when there is room; otherwise every second, third ... so that no
+    # two labels overlap (the table below names them all).
+    every = max(1, math.ceil(LABEL_WIDTH / step))
     for i, cell in enumerate(cells):
+        if (len(cells) - 1 - i) % every:
+            continue
         parts.append(
             f'<text x="{x(i):.1f}" y="{TOP + plot_h + row + 20}" text-anchor="middle" '
             f'font-size="13" '
             f'fill="#0b0c0c">{escape(cell.period.label)}</text>'
         )
-    parts += _legend(TOP + plot_h + row + 45)
+    parts.append(
+        f'<text x="16" y="{TOP + plot_h / 2:.1f}" text-anchor="middle" font-size="13" '
+        f'fill="#0b0c0c" transform="rotate(-90 16 {TOP + plot_h / 2:.1f})">'
+        f"{escape(kpi.unit.label)}</text>"
+    )
+    parts += _legend(
+        TOP + plot_h + row + 45, [z[0] for z in _zones(kpi, low, high)] if counted else []
+    )
     parts += key
     title = f"Trend of {kpi.reference}: {kpi.description}"
     body = "".join(parts)
@@ -147,47 +178,56 @@ def _edge(kpi, threshold) -> float | None:
     return float(kpi.target - allowed if higher else kpi.target + allowed)
 
 
-def _bands(kpi, low: float, high: float, y, plot_w: float) -> list[str]:
-    """Shaded zones where a figure is a detriment or a failure, each labelled in words; none for
-    a data-only KPI, which has no direction to be worse in."""
-    parts: list[str] = []
+ZONES = {"Failure": "#f4cdc6", "Detriment": "#fff2b3"}
+
+
+def _zones(kpi, low: float, high: float) -> list[tuple[str, float, float]]:
+    """Where a figure is a detriment or a failure, as (name, from, to); none for a data-only KPI,
+    which has no direction to be worse in."""
     if not kpi.direction:
-        return parts
+        return []
     higher = kpi.direction == Direction.HIGHER
     edge = low if higher else high
-    bands = []
+    zones = []
     failure, detriment = _edge(kpi, kpi.failure), _edge(kpi, kpi.detriment)
     if failure is not None:
-        bands.append(("Failure", failure, edge, "#f4cdc6"))
+        zones.append(("Failure", failure, edge))
     if detriment is not None:
-        end = failure if failure is not None else edge
-        bands.append(("Detriment", detriment, end, "#fff2b3"))
-    for label, start, end, colour in bands:
+        zones.append(("Detriment", detriment, failure if failure is not None else edge))
+    return zones
+
+
+def _bands(kpi, low: float, high: float, y, slots: list[tuple[float, float]]) -> list[str]:
+    """The zones shaded behind the quarters with a counted figure only (`slots`: each quarter's
+    left edge and width): a zone says something only where a figure was judged against it. The
+    legend names them, so that no label inside the plot can overlap another."""
+    parts: list[str] = []
+    for name, start, end in _zones(kpi, low, high):
         top, bottom = sorted((y(start), y(end)))
         if bottom - top < 1:
             continue
-        parts.append(
-            f'<rect x="{LEFT}" y="{top:.1f}" width="{plot_w}" height="{bottom - top:.1f}" '
-            f'fill="{colour}"/>'
-            f'<text x="{LEFT + 6}" y="{(top + 14) if higher else (bottom - 6):.1f}" '
-            f'font-size="12" fill="#0b0c0c">{label} zone</text>'
-        )
+        for left, width in slots:
+            parts.append(
+                f'<rect class="app-chart-zone" x="{left:.1f}" y="{top:.1f}" '
+                f'width="{width:.1f}" height="{bottom - top:.1f}" fill="{ZONES[name]}">'
+                f"<title>{name} zone</title></rect>"
+            )
     return parts
 
 
-def _figures(cells: Sequence[Cell], x, y, axis_y: float) -> list[str]:
+def _figures(cells: Sequence[Cell], x, y, axis_y: float, step: float) -> list[str]:
     parts: list[str] = []
     line: list[str] = []
     for i, cell in enumerate(cells):
         reading = cell.reading
         # Data-only figures are charted as figures: they are never judged, but they are the trend.
         counted = cell.status in CHARTED
-        if counted and reading is not None and reading.value is not None:
+        if counted and reading is not None and plotted(cell):
             line.append(f"{x(i):.1f},{y(float(reading.value)):.1f}")
         else:
             parts += _polyline(line)
             line = []
-        if reading is not None and reading.value is not None:
+        if reading is not None and plotted(cell):
             # Figures recorded while suspended are shown, hollow, but not joined to the trend.
             fill = "#1d70b8" if counted else "#ffffff"
             parts.append(
@@ -195,9 +235,16 @@ def _figures(cells: Sequence[Cell], x, y, axis_y: float) -> list[str]:
                 f'fill="{fill}" stroke="#1d70b8" stroke-width="2"/>'
             )
         if not counted:
+            said = (
+                display.status_label(cell.status)
+                if step >= WORDS_WIDTH
+                else (display.status_symbol(cell.status))
+            )
+            if reading is not None and reading.value is not None and not plotted(cell):
+                said = "Another unit" if step >= WORDS_WIDTH else "≠"
             parts.append(
                 f'<text x="{x(i):.1f}" y="{axis_y - 8:.1f}" text-anchor="middle" font-size="12" '
-                f'fill="#0b0c0c">{escape(display.status_label(cell.status))}</text>'
+                f'fill="#0b0c0c">{escape(said)}</text>'
             )
     parts += _polyline(line)
     return parts
@@ -269,8 +316,19 @@ def _month_key(months: list[tuple[int, HeldMonth]], ky: float) -> list[str]:
     return parts
 
 
-def _legend(ly: float) -> list[str]:
+def _legend(ly: float, zones: list[str]) -> list[str]:
+    """The key beneath the plot: the target, a figure, a figure not counted, and the zones
+    shaded (named here rather than inside the plot, where labels could overlap)."""
+    swatches = []
+    for n, name in enumerate(zones):
+        zx = LEFT + 420 + n * 130
+        swatches.append(
+            f'<rect x="{zx}" y="{ly - 7}" width="14" height="14" fill="{ZONES[name]}" '
+            'stroke="#505a5f"/>'
+            f'<text x="{zx + 20}" y="{ly + 4}" font-size="13" fill="#0b0c0c">{name} zone</text>'
+        )
     return [
+        *swatches,
         f'<line x1="{LEFT}" x2="{LEFT + 30}" y1="{ly}" y2="{ly}" stroke="#0b0c0c" '
         'stroke-width="2" stroke-dasharray="8 4"/>'
         f'<text x="{LEFT + 36}" y="{ly + 4}" font-size="13" fill="#0b0c0c">Target</text>'
@@ -279,7 +337,7 @@ def _legend(ly: float) -> list[str]:
         f'<circle cx="{LEFT + 190}" cy="{ly}" r="6" fill="#ffffff" stroke="#1d70b8" '
         'stroke-width="2"/>'
         f'<text x="{LEFT + 202}" y="{ly + 4}" font-size="13" fill="#0b0c0c">'
-        "Figure not counted (suspended or another unit)</text>"
+        "Figure not counted (suspended)</text>",
     ]
 
 
