@@ -39,22 +39,24 @@ MONTH_INK = "#0b0c0c"
 MONTH_ROW = 14
 
 
-def plotted(cell: Cell) -> bool:
-    """Whether the quarter's figure goes on the chart's axis: a figure in another unit than the
-    KPI's (a count printed as a percentage) would stretch the axis and mean nothing on it, so it
-    is listed beside the chart instead (`other_units`)."""
+def plotted(cell: Cell) -> float | None:
+    """The quarter's figure where it goes on the chart's axis, else None: a figure in another
+    unit than the KPI's (a count printed as a percentage) would stretch the axis and mean nothing
+    on it, so it is listed beside the chart instead (`other_units`)."""
     reading = cell.reading
-    return reading is not None and reading.value is not None and reading.unit_matches
+    if reading is None or reading.value is None or not reading.unit_matches:
+        return None
+    return float(reading.value)
 
 
 def other_units(cells: Sequence[Cell]) -> list[Cell]:
     """The quarters whose figure is in another unit than the KPI's: listed, not plotted."""
-    return [c for c in cells if c.reading and c.reading.value is not None and not plotted(c)]
+    return [c for c in cells if c.reading and c.reading.value is not None and plotted(c) is None]
 
 
 def _bounds(cells: Sequence[Cell]) -> tuple[float, float]:
     kpi = cells[0].kpi
-    values = [float(c.reading.value) for c in cells if plotted(c) and c.reading]
+    values = [v for v in map(plotted, cells) if v is not None]
     values += [float(f.value) for c in cells for f in c.month_figures if f.value is not None]
     values += [float(c.target_value) for c in cells if c.target_value is not None]
     values += [v for v in (_edge(kpi, kpi.detriment), _edge(kpi, kpi.failure)) if v is not None]
@@ -115,7 +117,7 @@ def trend_svg(cells: Sequence[Cell], chart_id: str = "trend") -> SafeString:
         f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="#ffffff" '
         'stroke="#b1b4b6"/>'
     )
-    counted = [i for i, c in enumerate(cells) if c.status in MEASURED and plotted(c)]
+    counted = [i for i, c in enumerate(cells) if c.status in MEASURED and plotted(c) is not None]
     parts += _bands(kpi, low, high, y, [(x(i) - step / 2, step) for i in counted])
     for tick in _ticks(low, high):
         ty = y(tick)
@@ -220,18 +222,19 @@ def _figures(cells: Sequence[Cell], x, y, axis_y: float, step: float) -> list[st
     line: list[str] = []
     for i, cell in enumerate(cells):
         reading = cell.reading
+        value = plotted(cell)
         # Data-only figures are charted as figures: they are never judged, but they are the trend.
         counted = cell.status in CHARTED
-        if counted and reading is not None and plotted(cell):
-            line.append(f"{x(i):.1f},{y(float(reading.value)):.1f}")
+        if counted and value is not None:
+            line.append(f"{x(i):.1f},{y(value):.1f}")
         else:
             parts += _polyline(line)
             line = []
-        if reading is not None and plotted(cell):
+        if value is not None:
             # Figures recorded while suspended are shown, hollow, but not joined to the trend.
             fill = "#1d70b8" if counted else "#ffffff"
             parts.append(
-                f'<circle cx="{x(i):.1f}" cy="{y(float(reading.value)):.1f}" r="6" '
+                f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="6" '
                 f'fill="{fill}" stroke="#1d70b8" stroke-width="2"/>'
             )
         if not counted:
@@ -240,7 +243,7 @@ def _figures(cells: Sequence[Cell], x, y, axis_y: float, step: float) -> list[st
                 if step >= WORDS_WIDTH
                 else (display.status_symbol(cell.status))
             )
-            if reading is not None and reading.value is not None and not plotted(cell):
+            if reading is not None and reading.value is not None and value is None:
                 said = "Another unit" if step >= WORDS_WIDTH else "≠"
             parts.append(
                 f'<text x="{x(i):.1f}" y="{axis_y - 8:.1f}" text-anchor="middle" font-size="12" '
