@@ -7,8 +7,10 @@ URLS = {
     "/api/v1/contracts/": 5,
     "/api/v1/periods/": 3,
     "/api/v1/kpis/": 3,
-    "/api/v1/readings/?page_size=1000": 3,
-    "/api/v1/readings/?status=met&contract=PSSP": 3,
+    # token, count and page, then the months beneath the page's readings and the suspensions
+    # and rule changes that judge them
+    "/api/v1/readings/?page_size=1000": 6,
+    "/api/v1/readings/?status=met&contract=PSSP": 6,
     # token, periods, counts, service areas, published counts
     "/api/v1/summaries/": 5,
     # token, contract, then the regime: quarters, settings, readings, schemes, charges, credits
