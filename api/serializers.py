@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.travel import ReadingListSerializer, TravelField
 from contracts.models import Contract, ServiceArea
-from kpis.models import Kpi, Reading, ReportingPeriod
+from kpis.models import Kpi, MonthlyFigure, Reading, ReportingPeriod
+from kpis.reads.exports import entered_for_quarter, judge_month
 from kpis.rules.status import Status
 
 
@@ -104,6 +106,49 @@ class KpiSerializer(serializers.ModelSerializer):
         }
 
 
+class MonthSerializer(serializers.ModelSerializer):
+    """One month beneath a monthly KPI's quarter, judged by the rule in force for the quarter."""
+
+    status = serializers.SerializerMethodField(
+        help_text="The month judged by the same rules as its quarter, against the target and "
+        "thresholds in force for the quarter; suspended where the quarter is."
+    )
+    would_have_been = serializers.SerializerMethodField(
+        help_text="For a month of a suspended quarter, the status it would have had."
+    )
+
+    class Meta:
+        model = MonthlyFigure
+        fields = [
+            "month_end",
+            "value",
+            "not_measured_reason",
+            "numerator",
+            "denominator",
+            "status",
+            "would_have_been",
+        ]
+        extra_kwargs = {
+            "month_end": {"help_text": "The last day of the month."},
+            "value": {"help_text": "The month's figure, in the KPI's unit; null if none."},
+            "not_measured_reason": {"help_text": "Why the month has no figure, where it has none."},
+            "numerator": {
+                "help_text": "Where the KPI collects months as two parts (its numerator_label), "
+                "what was counted; the figure is worked out from the parts. Null otherwise."
+            },
+            "denominator": {"help_text": "What the numerator was counted out of."},
+        }
+
+    @extend_schema_field(serializers.ChoiceField(choices=Status.choices))
+    def get_status(self, month: MonthlyFigure) -> str:
+        return judge_month(month).status.value
+
+    @extend_schema_field(serializers.ChoiceField(choices=Status.choices, allow_null=True))
+    def get_would_have_been(self, month: MonthlyFigure) -> str | None:
+        would_have_been = judge_month(month).would_have_been
+        return would_have_been.value if would_have_been else None
+
+
 class ReadingSerializer(serializers.ModelSerializer):
     contract = serializers.CharField(source="kpi.contract.code", read_only=True)
     service_area = serializers.CharField(source="kpi.service_area.code", read_only=True)
@@ -138,6 +183,17 @@ class ReadingSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Direction of travel since the same quarter a year before.",
     )
+    months = MonthSerializer(
+        many=True,
+        read_only=True,
+        help_text="For a monthly KPI, the months held beneath the quarter, in order, its "
+        "figure having been worked out from them; empty for a quarterly or annual KPI, and for a "
+        "quarter entered for the quarter alone (see entered_for_quarter).",
+    )
+    entered_for_quarter = serializers.SerializerMethodField(
+        help_text="True where a monthly KPI's quarter has a figure or a reason entered for the "
+        "quarter alone, with no months held beneath it."
+    )
 
     class Meta:
         model = Reading
@@ -162,7 +218,12 @@ class ReadingSerializer(serializers.ModelSerializer):
             "commentary",
             "reported_as",
             "updated_at",
+            "months",
+            "entered_for_quarter",
         ]
+
+    def get_entered_for_quarter(self, reading: Reading) -> bool:
+        return entered_for_quarter(reading, list(reading.months.all()))
 
 
 class SummarySerializer(serializers.Serializer):

@@ -21,7 +21,7 @@ from api.serializers import (
     SummarySerializer,
 )
 from contracts.models import Contract, ServiceArea
-from kpis.models import Kpi, PublishedSummary, Reading, ReportingPeriod
+from kpis.models import Kpi, MonthlyFigure, PublishedSummary, Reading, ReportingPeriod
 from kpis.reads.summary import summarise
 from regime.ledger import regime_for
 from regime.publication import credit_rows, failure_rows
@@ -70,7 +70,8 @@ class KpiViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ReadingViewSet(viewsets.ReadOnlyModelViewSet):
     """One KPI in one quarter of an approved return: the figure or the reason there is none, and
-    its status today. Quarters still being worked on are not served."""
+    its status today; for a monthly KPI, the months beneath it, each judged by the quarter's rule.
+    Quarters still being worked on are not served, nor are their months."""
 
     serializer_class = ReadingSerializer
     filterset_class = ReadingFilter
@@ -82,8 +83,14 @@ class ReadingViewSet(viewsets.ReadOnlyModelViewSet):
             .public()
             .with_status(timezone.localdate())
             .with_rule()
-            # The units, for the direction of travel (`api.travel`).
+            # The units too, for the direction of travel (`api.travel`).
             .select_related("kpi__contract", "kpi__service_area", "kpi__unit", "unit", "period")
+            # The months, and what judges them: three queries for the page, whatever its size.
+            .prefetch_related(
+                Prefetch("months", queryset=MonthlyFigure.objects.order_by("month_end")),
+                "kpi__suspensions",
+                "kpi__rule_changes",
+            )
             .order_by(
                 "kpi__contract__code",
                 "kpi__service_area__position",

@@ -10,11 +10,13 @@ from kpis.pages import (
     rules,
     suspensions,
 )
-from kpis.pages.open_data import open_data_csv
+from kpis.pages.open_data import open_data_csv, open_data_months_csv, open_data_page
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    path("open-data/", open_data_page, name="open_data"),
     path("open-data/readings.csv", open_data_csv, name="open_data_csv"),
+    path("open-data/months.csv", open_data_months_csv, name="open_data_months_csv"),
     path("new-contract/", contract_new.contract_new, name="contract_new"),
     path("contracts/<slug:code>/", pages.contract_scorecard, name="contract_scorecard"),
     path("contracts/<slug:code>/kpis/", pages.kpi_table, name="kpi_table"),

@@ -31,7 +31,9 @@ PAGES = {
     "committee pack PDF": f"/contracts/PSSP/pack/{APPROVED}/pdf",
     "restatements": "/contracts/PSSP/restatements/",
     "regime": "/contracts/ICT/regime/",
+    "open data page": "/open-data/",
     "open data": "/open-data/readings.csv",
+    "open data, months": "/open-data/months.csv",
     "open data, service credits": "/open-data/service-credits.csv",
     "API list, by session": "/api/v1/readings/?contract=PSSP",
 }

@@ -1,4 +1,5 @@
-"""Filters for the KPI performance table: service area, frequency, status and quarters shown."""
+"""Filters for the KPI performance table: service area, frequency, status and quarters shown,
+and whether monthly KPIs' months are shown beneath their quarters."""
 
 from __future__ import annotations
 
@@ -71,6 +72,20 @@ class QuarterForm(forms.Form):
         return _picked(self, self.periods)
 
 
+class TickBox(forms.BooleanField):
+    """A tick box that, left unticked, is left out of the page's key (`page_cache.form_query`):
+    the table without it is the table as it always was, under the same entry."""
+
+    widget = forms.CheckboxInput
+
+    def prepare_value(self, value) -> str:
+        return "1" if value else ""
+
+
+class TickFilter(django_filters.Filter):
+    field_class = TickBox
+
+
 class KpiFilter(django_filters.FilterSet):
     service_area = django_filters.ModelChoiceFilter(
         label="Service area",
@@ -93,10 +108,16 @@ class KpiFilter(django_filters.FilterSet):
         method="filter_nothing",
         widget=forms.CheckboxSelectMultiple,
     )
+    # On request only: three more lines in every monthly KPI's cells.
+    months = TickFilter(
+        label="Show months",
+        help_text="Each monthly KPI's three months beneath its quarter's figure",
+        method="filter_nothing",
+    )
 
     class Meta:
         model = Kpi
-        fields = ["service_area", "frequency", "status", "quarter"]
+        fields = ["service_area", "frequency", "status", "quarter", "months"]
 
     def __init__(
         self,
@@ -121,6 +142,15 @@ class KpiFilter(django_filters.FilterSet):
         """The quarters ticked, or the latest four when none are (or the choice is invalid)."""
         return _picked(self.form, self.periods) if self.is_bound else default_quarters(self.periods)
 
+    @property
+    def shows_months(self) -> bool:
+        """Whether the months beneath each monthly KPI's quarters are asked for: off unless
+        ticked."""
+        if not self.is_bound:
+            return False
+        self.form.errors  # noqa: B018 (validates, so that cleaned_data holds the valid fields)
+        return bool(self.form.cleaned_data.get("months"))
+
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == Status.NOT_IN_FORCE:
             # A KPI's life span is its definition, not a figure: any quarter shown will do,
@@ -137,5 +167,6 @@ class KpiFilter(django_filters.FilterSet):
         return queryset.filter(Exists(matching))
 
     def filter_nothing(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        # The quarters choose the table's columns, not its rows.
+        # The quarters choose the table's columns, and the months what its cells hold: neither
+        # chooses its rows.
         return queryset

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -11,14 +10,14 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from kpis.models import Kpi, MonthlyFigure, ReportingPeriod, RuleChange
+from kpis.models import Kpi, ReportingPeriod, RuleChange
 from kpis.pages import page_cache
-from kpis.pages.returns_rows import month_lines
+from kpis.pages.tables import add_months
 from kpis.permissions import Action, may_ever
 from kpis.permissions.fetch import get_kpi_for
 from kpis.permissions.sight import DRAFT_STATES, Sight
 from kpis.reads import display, marks
-from kpis.reads.charts import describe, trend_svg
+from kpis.reads.charts import describe, other_units, trend_svg
 from kpis.reads.grid import build_grid
 from kpis.reads.history import kpi_history
 from kpis.rules.status import Rule
@@ -70,27 +69,6 @@ def kpi_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-def _add_months(kpi: Kpi, cells) -> None:
-    """Put each shown quarter's months, as saved and judged, on its cell (`months`), and note
-    a monthly KPI's quarter entered alone: one query for every quarter."""
-    shown = [cell for cell in cells if cell.reading is not None and cell.reading.pk]
-    figures = defaultdict(list)
-    if kpi.is_monthly and shown:
-        wanted = MonthlyFigure.objects.filter(reading__in=[cell.reading.pk for cell in shown])
-        for figure in wanted.order_by("month_end"):
-            figures[figure.reading_id].append(figure)
-    for cell in cells:
-        reading = cell.reading
-        found = figures.get(reading.pk, []) if reading is not None else []
-        cell.months = month_lines(
-            kpi, cell.period.end_date, found, cell.rule, suspended=cell.suspension is not None
-        )
-        answered = reading is not None and (
-            reading.value is not None or bool(reading.not_measured_reason)
-        )
-        cell.entered_for_quarter = kpi.is_monthly and answered and not found
-
-
 def _kpi_body(request: HttpRequest, kpi: Kpi) -> page_cache.Fragment:
     today = timezone.localdate()
     periods = list(ReportingPeriod.objects.for_contract(kpi.contract))
@@ -101,7 +79,8 @@ def _kpi_body(request: HttpRequest, kpi: Kpi) -> page_cache.Fragment:
     marks.mark_rows(rows, kpi.contract)
     cells = rows[0].cells if rows else []
     kpi = rows[0].kpi if rows else kpi
-    _add_months(kpi, cells)
+    # The months, read once, serve the readings' table and the chart alike.
+    add_months(cells)
     html = render_to_string(
         "kpis/_kpi_detail_body.html",
         {
@@ -110,6 +89,8 @@ def _kpi_body(request: HttpRequest, kpi: Kpi) -> page_cache.Fragment:
             "cells": cells,
             "chart": trend_svg(cells),
             "chart_text": describe(cells) if cells else "",
+            "chart_months": any(cell.month_figures for cell in cells),
+            "chart_other_units": other_units(cells),
             "suspensions": list(kpi.suspensions.all()),
             "rule_changes": rule_changes(kpi),
             "can_change_rule": may_ever(request.user, Action.CHANGE_RULES, kpi.contract_id),

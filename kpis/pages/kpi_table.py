@@ -1,4 +1,5 @@
-"""The KPI performance table (the report's Appendix B), with its CSV and Excel downloads."""
+"""The KPI performance table (the report's Appendix B), with its CSV and Excel downloads; on
+request ("Show months"), each monthly KPI's months beneath its quarters, in both."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django_tables2 import RequestConfig
 from kpis.models import ReportingPeriod
 from kpis.pages import page_cache
 from kpis.pages.filters import KpiFilter
-from kpis.pages.tables import KpiTable, SafeTableExport
+from kpis.pages.tables import KpiTable, SafeTableExport, add_months
 from kpis.permissions.fetch import get_contract_for
 from kpis.permissions.sight import PUBLIC, Sight
 from kpis.reads import display, marks
@@ -89,7 +90,14 @@ def _table(
     rows = build_grid(filters.qs, shown, today, sight=sight, held_periods=filters.periods)
     if sight is not PUBLIC:
         marks.mark_rows(rows, contract)
-    table = KpiTable(rows, shown, with_thresholds=any(r.kpi.has_thresholds for r in rows))
+    months = filters.shows_months
+    if months:
+        # Read for the cells built for this reader: a quarter they may not see holds no reading,
+        # so its months (a draft's, say) are never read.
+        add_months(cell for row in rows for cell in row.cells)
+    table = KpiTable(
+        rows, shown, with_thresholds=any(r.kpi.has_thresholds for r in rows), months=months
+    )
     RequestConfig(request, paginate=False).configure(table)
     return table, filters, shown
 
@@ -108,6 +116,7 @@ def _body(
             "shown_values": [p.end_date.isoformat() for p in shown],
             "downloads": DOWNLOADS,
             "shows_drafts": sight.any_draft(shown),
+            "show_months": table.months,
             "sources": display.sources(shown, sight),
             "gaps": display.gaps(shown, filters.periods),
         },

@@ -2,12 +2,15 @@
 
 On screen each quarter is one cell holding figure, target and status; the downloads split it
 into target, figure, status and note columns so that a spreadsheet can sort and count them.
+With the months asked for, a monthly KPI's cell lists its months beneath the quarter, and the
+downloads add the quarter's months as columns beside it (`MonthColumn`).
 """
 
 from __future__ import annotations
 
+import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import django_tables2 as tables
 from django.template.loader import render_to_string
@@ -16,9 +19,11 @@ from django_tables2.export import TableExport
 from tablib import Dataset
 
 from kpis.models import ReportingPeriod
+from kpis.pages.returns_rows import month_lines
 from kpis.reads import display
 from kpis.reads.exports import safe_text
-from kpis.reads.grid import Row
+from kpis.reads.grid import Cell, Row, add_month_figures
+from kpis.rules import rollup
 
 _CELL = {"class": "govuk-table__cell"}
 _HEADER = {"class": "govuk-table__header"}
@@ -27,20 +32,39 @@ _NARROW_HIDE = {
     "td": {"class": "govuk-table__cell app-narrow-hide"},
 }
 _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-# The downloads' columns for the direction of travel, after each quarter's note: the column's
-# name after the quarter, and the cell's comparison it holds ("Improving since Jun-19").
+# The downloads' columns for the direction of travel, after each quarter's note (and months):
+# the column's name after the quarter, and the cell's comparison it holds ("Improving since
+# Jun-19").
 TRAVEL_PARTS = {
     "direction since previous quarter": "travel_previous",
     "direction since a year before": "travel_year",
 }
 
 
+def add_months(cells: Iterable[Cell]) -> None:
+    """Put each shown quarter's months, as saved and judged, on its cell (`months`, worded as
+    the return page words them), and note a monthly KPI's quarter entered alone: one query for
+    every cell, whatever their number."""
+    cells = list(cells)
+    add_month_figures(cells)
+    for cell in cells:
+        kpi, reading, found = cell.kpi, cell.reading, cell.month_figures
+        cell.months = month_lines(
+            kpi, cell.period.end_date, found, cell.rule, suspended=cell.suspension is not None
+        )
+        answered = reading is not None and (
+            reading.value is not None or bool(reading.not_measured_reason)
+        )
+        cell.entered_for_quarter = kpi.is_monthly and answered and not found
+
+
 class QuarterColumn(tables.Column):
     """One quarter's cell: figure, target and status, with the reason where there is no figure."""
 
-    def __init__(self, index: int, period: ReportingPeriod) -> None:
+    def __init__(self, index: int, period: ReportingPeriod, months: bool = False) -> None:
         self.index = index
         self.period = period
+        self.months = months
         super().__init__(
             accessor="kpi",
             verbose_name=period.label,
@@ -50,7 +74,10 @@ class QuarterColumn(tables.Column):
         )
 
     def render(self, record: Row) -> str:
-        return render_to_string("kpis/_quarter_cell.html", {"cell": record.cells[self.index]})
+        return render_to_string(
+            "kpis/_table_quarter_cell.html",
+            {"cell": record.cells[self.index], "show_months": self.months},
+        )
 
 
 class ExportColumn(tables.Column):
@@ -74,6 +101,55 @@ class ExportColumn(tables.Column):
             "status": cell.status_label,
             "note": cell.note,
         }[self.part]
+
+
+class RollupColumn(tables.Column):
+    """How a monthly KPI's quarter was made, for the downloads with the months: its roll-up
+    where months are held, "Entered for the quarter" where the quarter came alone."""
+
+    def __init__(self, index: int, period: ReportingPeriod) -> None:
+        self.index = index
+        super().__init__(
+            accessor="kpi", verbose_name=f"{period.label} roll-up", visible=False, orderable=False
+        )
+
+    def value(self, record: Row) -> str:
+        cell = record.cells[self.index]
+        if cell.month_figures:
+            return cell.kpi.rollup_rule.label
+        return "Entered for the quarter" if cell.entered_for_quarter else ""
+
+
+class MonthColumn(tables.Column):
+    """A part of one month beneath a quarter, for the downloads with the months.
+
+    Columns beside the quarter's own, rather than rows beneath it: the download is laid out as
+    the screen is, a KPI a row and its quarters across, so a month has a place of its own only
+    as a column. A spreadsheet user sorting, filtering or counting the rows then still has one
+    row per KPI (a month row would be counted as a KPI, and its quarter's columns would hold a
+    month's figure under a quarter's heading), and each month's heading names it.
+    """
+
+    def __init__(self, index: int, month_end: datetime.date, part: str) -> None:
+        self.index = index
+        self.month_end = month_end
+        self.part = part
+        super().__init__(
+            accessor="kpi",
+            verbose_name=f"{rollup.month_label(month_end)} {part}",
+            visible=False,
+            orderable=False,
+        )
+
+    def value(self, record: Row) -> str:
+        cell = record.cells[self.index]
+        held = next((m for m in cell.held_months if m.month_end == self.month_end), None)
+        if held is None:
+            # A month left out where others of its quarter are held.
+            return "Not entered" if cell.month_figures and self.part == "note" else ""
+        return {"figure": held.figure_text, "status": held.status_label, "note": held.note}[
+            self.part
+        ]
 
 
 class KpiTable(tables.Table):
@@ -112,19 +188,31 @@ class KpiTable(tables.Table):
         orderable = True
 
     def __init__(
-        self, rows: list[Row], periods: Sequence[ReportingPeriod], with_thresholds: bool, **kwargs
+        self,
+        rows: list[Row],
+        periods: Sequence[ReportingPeriod],
+        with_thresholds: bool,
+        months: bool = False,
+        **kwargs,
     ) -> None:
+        """`months`: each monthly KPI's months shown beneath its quarters (read onto the cells
+        by `add_months`), and downloaded beside them."""
         extra: list[tuple[str, tables.Column]] = []
         if with_thresholds:
             for name in ("target", "detriment", "failure"):
                 extra.append((name, ThresholdColumn(name)))
         for index, period in enumerate(periods):
-            extra.append((f"q{index}", QuarterColumn(index, period)))
+            extra.append((f"q{index}", QuarterColumn(index, period, months)))
         for index, period in enumerate(periods):
-            for part in ("target", "figure", "status", "note", *TRAVEL_PARTS):
+            for part in ("target", "figure", "status", "note"):
+                extra.append((f"q{index}_{part}", ExportColumn(index, period, part)))
+            if months:
+                extra += _month_columns(index, period)
+            for part in TRAVEL_PARTS:
                 extra.append((f"q{index}_{part}", ExportColumn(index, period, part)))
         super().__init__(rows, extra_columns=extra, **kwargs)
         self.with_thresholds = with_thresholds
+        self.months = months
 
     @property
     def sorted_rows(self) -> list[Row]:
@@ -140,6 +228,15 @@ class KpiTable(tables.Table):
 
     def value_reference(self, record: Row) -> str:
         return record.kpi.reference
+
+
+def _month_columns(index: int, period: ReportingPeriod) -> list[tuple[str, tables.Column]]:
+    """How the quarter was made, then each of its months' figure, status and note."""
+    columns: list[tuple[str, tables.Column]] = [(f"q{index}_rollup", RollupColumn(index, period))]
+    for place, end in enumerate(rollup.quarter_months(period.end_date), start=1):
+        for part in ("figure", "status", "note"):
+            columns.append((f"q{index}_m{place}_{part}", MonthColumn(index, end, part)))
+    return columns
 
 
 class ThresholdColumn(tables.Column):

@@ -7,13 +7,15 @@ that leaves the app, they hold approved quarters only.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from contracts.models import Contract
-from kpis.models import MonthlyFigure, Reading, ReportingPeriod
+from kpis.models import Kpi, MonthlyFigure, Reading, ReportingPeriod
+from kpis.models.returns import ReadingQuerySet
 from kpis.reads.summary import summarise
 from kpis.reads.travel import approved_travel
 from kpis.rules.numbers import plain_number
+from kpis.rules.status import Evaluation
 
 READINGS_HEADER = [
     "contract",
@@ -124,36 +126,74 @@ def summary_rows(contract: Contract, today: datetime.date | None = None) -> Iter
             ]
 
 
+def judged_months(readings: ReadingQuerySet) -> Iterator[tuple[MonthlyFigure, Evaluation]]:
+    """Every month held beneath the approved quarters among `readings`, each judged
+    (`judge_month`), in report order: contract, service area, KPI, month.
+
+    The open data and the contract's export read the months through here, so that both judge
+    and order them alike. The months are streamed in chunks; their KPIs, with the suspensions and
+    rule changes that judge them, are read once beforehand: four queries whatever their number.
+    """
+    months = MonthlyFigure.objects.filter(reading__in=readings.public().values("pk"))
+    kpis = (
+        Kpi.objects.filter(pk__in=months.values("reading__kpi"))
+        .select_related("contract", "service_area")
+        .prefetch_related("suspensions", "rule_changes")
+        .in_bulk()
+    )
+    ordered = months.select_related("reading__period").order_by(
+        "reading__kpi__contract__authority",
+        "reading__kpi__contract__code",
+        "reading__kpi__service_area__position",
+        "reading__kpi__service_area__code",
+        "reading__kpi__position",
+        "reading__kpi_id",
+        "month_end",
+    )
+    for month in ordered.iterator(chunk_size=2000):
+        reading = month.reading
+        # A KPI made after `kpis` was read (a race of milliseconds) is fetched on its own.
+        if reading.kpi_id in kpis:
+            reading.kpi = kpis[reading.kpi_id]
+        yield month, judge_month(month)
+
+
+def judge_month(month: MonthlyFigure) -> Evaluation:
+    """The month judged against the rule in force for its quarter, and suspended with its
+    quarter (then with the status it would have had). Its reading's KPI should come with its
+    `suspensions` and `rule_changes` prefetched."""
+    reading = month.reading
+    return month.evaluate(reading.rule, suspended=reading.is_suspended())
+
+
+def entered_for_quarter(reading: Reading, months: Sequence[MonthlyFigure]) -> bool:
+    """A monthly KPI's quarter answered (a figure or a reason) with no month held beneath it:
+    entered for the quarter alone, as quarters were before their months were collected."""
+    answered = reading.value is not None or bool(reading.not_measured_reason)
+    return reading.kpi.is_monthly and answered and not months
+
+
+def month_cells(month: MonthlyFigure) -> list[str]:
+    """The month as files write it: its last day, figure, reason, numerator and denominator."""
+    return [
+        month.month_end.isoformat(),
+        plain_number(month.value),
+        safe_text(month.not_measured_reason),
+        plain_number(month.numerator),
+        plain_number(month.denominator),
+    ]
+
+
 def month_rows(contract: Contract) -> Iterator[list[str]]:
     """Every month held beneath an approved quarter of the contract, in report order: a fixed
     number of queries whatever their number."""
-    months = (
-        MonthlyFigure.objects.filter(
-            reading__in=Reading.objects.for_contract(contract).public().values("pk")
-        )
-        .select_related("reading__kpi__service_area", "reading__kpi__unit", "reading__period")
-        .prefetch_related("reading__kpi__suspensions", "reading__kpi__rule_changes")
-        .order_by(
-            "reading__kpi__service_area__position",
-            "reading__kpi__service_area__code",
-            "reading__kpi__position",
-            "reading__kpi_id",
-            "month_end",
-        )
-    )
-    for month in months:
+    for month, evaluation in judged_months(Reading.objects.for_contract(contract)):
         reading = month.reading
-        kpi = reading.kpi
-        status = month.evaluate(reading.rule, suspended=reading.is_suspended()).status
         yield [
             safe_text(contract.code),
-            safe_text(kpi.service_area.code),
-            safe_text(kpi.reference),
+            safe_text(reading.kpi.service_area.code),
+            safe_text(reading.kpi.reference),
             reading.period.end_date.isoformat(),
-            month.month_end.isoformat(),
-            plain_number(month.value),
-            safe_text(month.not_measured_reason),
-            plain_number(month.numerator),
-            plain_number(month.denominator),
-            status.value,
+            *month_cells(month),
+            evaluation.status.value,
         ]

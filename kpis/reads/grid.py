@@ -1,7 +1,8 @@
 """KPIs down, quarters across: the report's Appendix B, built in a fixed number of queries.
 
 One query for the KPIs (with their suspensions prefetched) and one for every reading in the
-chosen quarters with its status worked out by the database, whatever the number of KPIs.
+chosen quarters with its status worked out by the database, whatever the number of KPIs; a page
+that shows monthly KPIs' months adds one more for all of them (`add_month_figures`).
 
 A quarter whose figures the reader may not see (`kpis.permissions.sight`) is never read: its cells
 say how far its return has got instead.
@@ -11,20 +12,49 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from kpis.models import Kpi, Reading, ReportingPeriod, RuleChange, Suspension
+from kpis.models import Kpi, MonthlyFigure, Reading, ReportingPeriod, RuleChange, Suspension
 from kpis.permissions.sight import Sight
 from kpis.reads import display, travel
 from kpis.reads.marks import Mark
+from kpis.rules import rollup
 from kpis.rules.numbers import NotANumber
 from kpis.rules.status import Rule, Status
 from kpis.rules.travel import Comparison
+
+
+@dataclass(frozen=True)
+class HeldMonth:
+    """One month held beneath a quarter, judged as the KPI's page lists it: by the rule in force
+    for its quarter, and suspended with it."""
+
+    month_end: datetime.date
+    value: Decimal | None
+    figure_text: str
+    reason: str
+    # The two parts the figure was worked out from, in words, where it was given as parts.
+    parts: str
+    status: Status
+    would_have_been: Status | None = None
+
+    @property
+    def label(self) -> str:
+        return rollup.month_label(self.month_end)
+
+    @property
+    def note(self) -> str:
+        """Why there is no figure, or what it was worked out from."""
+        return f"Not measured: {self.reason}" if self.reason else self.parts
+
+    @property
+    def status_label(self) -> str:
+        return display.status_label(self.status)
 
 
 @dataclass
@@ -43,6 +73,13 @@ class Cell:
     source: str = ""
     # In print, where the same note was given in an earlier quarter of the row: its label.
     note_given_in: str = ""
+    # A monthly KPI's months beneath the quarter, oldest first, where the page read them
+    # (`add_month_figures`); never for a quarter whose figures the reader may not see.
+    month_figures: list[MonthlyFigure] = field(default_factory=list)
+    # The same months in words, as the return page lists them, and whether a monthly KPI's
+    # quarter was entered alone: set by the pages that show them (`kpis.pages.tables.add_months`).
+    months: list = field(default_factory=list)
+    entered_for_quarter: bool = False
     # The direction of travel since the previous quarter and since the same quarter a year
     # before (`kpis.reads.travel`), where the grid was built with the contract's quarters.
     travel_previous: Comparison | None = None
@@ -128,6 +165,30 @@ class Cell:
     @property
     def commentary(self) -> str:
         return self.reading.commentary if self.reading is not None else ""
+
+    @property
+    def held_months(self) -> list[HeldMonth]:
+        """The months read beneath the quarter, each judged by the quarter's rule."""
+        return [self._held(figure) for figure in self.month_figures]
+
+    def _held(self, figure: MonthlyFigure) -> HeldMonth:
+        kpi = self.kpi
+        evaluation = figure.evaluate(self.rule, suspended=self.suspension is not None)
+        parts = ""
+        if figure.numerator is not None:
+            parts = (
+                f"{display.number(figure.numerator)} {kpi.numerator_label} of "
+                f"{display.number(figure.denominator)} {kpi.denominator_label}"
+            )
+        return HeldMonth(
+            month_end=figure.month_end,
+            value=figure.value,
+            figure_text=display.figure(figure.value, kpi.unit),
+            reason=figure.not_measured_reason,
+            parts=parts,
+            status=evaluation.status,
+            would_have_been=evaluation.would_have_been,
+        )
 
 
 @dataclass
@@ -232,6 +293,27 @@ def build_grid(
     if held_periods is not None:
         _add_travel(rows, travel.GridComparisons(held_periods, sight, found))
     return rows
+
+
+def add_month_figures(cells: Iterable[Cell]) -> None:
+    """Put the months held beneath each shown quarter of a monthly KPI on its cell
+    (`Cell.month_figures`): one query for every cell, none where no such quarter is shown.
+
+    Only cells that hold a reading are asked about, and a cell holds one only for a quarter the
+    reader may see (`build_grid`), so a draft's months reach exactly those who see its quarter.
+    """
+    cells = list(cells)
+    wanted = [
+        c.reading.pk for c in cells if c.kpi.is_monthly and c.reading is not None and c.reading.pk
+    ]
+    figures: dict[int, list[MonthlyFigure]] = {}
+    if wanted:
+        held = MonthlyFigure.objects.filter(reading__in=wanted)
+        for figure in held.order_by("reading_id", "month_end"):
+            figures.setdefault(figure.reading_id, []).append(figure)
+    for cell in cells:
+        reading = cell.reading
+        cell.month_figures = figures.get(reading.pk, []) if reading is not None else []
 
 
 def _add_travel(rows: list[Row], comparisons: travel.GridComparisons) -> None:

@@ -7,10 +7,11 @@ URLS = {
     "/api/v1/contracts/": 5,
     "/api/v1/periods/": 3,
     "/api/v1/kpis/": 3,
-    # Readings add one query for the whole page: the approved readings of the quarters each is
-    # compared with, for its direction of travel. Fixed, whatever the page holds.
-    "/api/v1/readings/?page_size=1000": 4,
-    "/api/v1/readings/?status=met&contract=PSSP": 4,
+    # token, count and page, then the months beneath the page's readings and the suspensions
+    # and rule changes that judge them, and the approved readings of the quarters each is
+    # compared with for its direction of travel: fixed, whatever the page holds
+    "/api/v1/readings/?page_size=1000": 7,
+    "/api/v1/readings/?status=met&contract=PSSP": 7,
     # token, periods, counts, service areas, published counts
     "/api/v1/summaries/": 5,
     # token, contract, then the regime: quarters, settings, readings, schemes, charges, credits

@@ -1,6 +1,8 @@
 """Requests generated from the OpenAPI schema, sent to the app through WSGI: no server errors,
 and every successful answer matches the schema."""
 
+import datetime
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -10,7 +12,10 @@ from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from kpis.choices import ReturnState
+from kpis.models import Kpi, Suspension
 from serco_kpi.wsgi import application
+from tests.kpis.monthly import add_monthly_kpis, enter_months_across_thresholds
 
 CHECKS = [schemathesis.checks.not_a_server_error, response_schema_conformance]
 
@@ -60,3 +65,30 @@ def test_it_never_answers_with_a_server_error(seed, operations, token):
         case.call_and_validate(headers=headers, checks=CHECKS)
 
     check()
+
+
+def test_a_reading_with_its_months_matches_the_schema(seed, officer, operations, token):
+    add_monthly_kpis(seed["ICT"])
+    entered = enter_months_across_thresholds(officer, seed["ICT"])
+    Suspension.objects.create(
+        kpi=Kpi.objects.get(reference="CALLS"),
+        first_quarter=datetime.date(2019, 12, 31),
+        reason="New telephone system.",
+    )
+    entered.state = ReturnState.APPROVED
+    entered.save()
+    readings = next(op for op in operations if op.path == "/api/v1/readings/")
+    found = {}
+    for reference in ("CALLS", "WASTE"):
+        case = readings.Case(query={"kpi": reference, "quarter": "2019-12-31"})
+        response = case.call_and_validate(
+            headers={"Authorization": f"Token {token}"}, checks=CHECKS
+        )
+        [found[reference]] = response.json()["results"]
+    # Months with every field given, a suspended status and what it would have been; and none.
+    assert [m["would_have_been"] for m in found["CALLS"]["months"]] == [
+        "met",
+        "below_target",
+        "detriment",
+    ]
+    assert (found["WASTE"]["months"], found["WASTE"]["entered_for_quarter"]) == ([], True)

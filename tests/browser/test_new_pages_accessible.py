@@ -1,5 +1,6 @@
 """Every page a manager or officer reaches beyond the committee's journey passes axe (WCAG 2.2 AA)
-and has its heading: the regime, packs, restatements, suspension requests and returns lists."""
+and has its heading: the regime, packs, restatements, suspension requests, returns lists and the
+open data."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ def test_the_newer_pages_pass_axe(seed, officer, manager, signed_in_page):
         f"/contracts/PSSP/suspension-requests/{asked.pk}/": "Request to suspend R&B-K-009",
         "/contracts/PSSP/returns/2019-12-31/suspensions/new/": "Record a suspension",
         "/contracts/HERTS/": "Hertfordshire",
+        "/open-data/": "Open data",
         "/no/such/page/": "Page not found",
     }
     for url, heading in pages.items():

@@ -19,6 +19,7 @@ def pages(seed):
         "scorecard": "/contracts/PSSP/",
         "kpi-table": "/contracts/PSSP/kpis/",
         "kpi-table-ict": "/contracts/ICT/kpis/",
+        "kpi-table-ict-months": "/contracts/ICT/kpis/?months=1",
         "kpi-page": kpi.get_absolute_url(),
         "kpi-page-ict": ict.get_absolute_url(),
         "reported": "/contracts/PSSP/reported/",

@@ -8,7 +8,9 @@ from decimal import Decimal
 from kpis.choices import Direction, Frequency, Rollup
 from kpis.models import Kpi, Reading, Unit
 from kpis.rules import rollup
+from kpis.writes import returns as return_writes
 from kpis.writes.returns import MonthEntry, RowEntry
+from tests.kpis.returns import reading_in, row_entry, start_return
 
 OCT, NOV, DEC = (
     datetime.date(2019, 10, 31),
@@ -133,3 +135,23 @@ def months_judged_in_sql(
             judged[pk, end] = (status, would_have_been)
     Reading.objects.bulk_update(kept, ["value", "not_measured_reason", "unit"])
     return judged
+
+
+def enter_months_across_thresholds(officer, contract):
+    """A draft of `contract`'s quarter to 31 December 2019 with the two monthly KPIs of
+    `add_monthly_kpis`: CALLS's months on both sides of its thresholds (90% of calls answered
+    meets the target of 90, 89% is below it, 87% reaches the detriment threshold of 87), and
+    WASTE's quarter entered for the quarter alone (250 tonnes, no months). Returns the return,
+    still a draft."""
+    quarterly_return = start_return(officer, contract)
+    calls = monthly_entry(
+        reading_in(quarterly_return, "CALLS"),
+        month(OCT, numerator=90, denominator=100),
+        month(NOV, numerator=89, denominator=100),
+        month(DEC, numerator=87, denominator=100),
+    )
+    waste = row_entry(reading_in(quarterly_return, "WASTE"), 250)
+    return_writes.save_return(
+        quarterly_return=quarterly_return, user=officer, entries=[calls, waste]
+    )
+    return quarterly_return

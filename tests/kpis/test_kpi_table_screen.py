@@ -16,6 +16,8 @@ from html.parser import HTMLParser
 import pytest
 from django.test import RequestFactory
 
+from tests.kpis.months_shown import approve, save_months
+
 # Sorting by each sortable column both ways, with quarters chosen, filtered and filtered to none.
 QUERIES = [
     {},
@@ -29,6 +31,8 @@ QUERIES = [
     {"sort": "service_area", "frequency": "monthly"},
     {"status": "not_measured", "sort": "-description"},
     {"service_area": "STS", "status": "failure", "frequency": "annual"},
+    {"months": "1"},
+    {"months": "1", "sort": "-reference", "quarter": ["2018-06-30", "2019-03-31"]},
 ]
 
 
@@ -130,6 +134,27 @@ def test_it_shows_drafts_as_django_tables2_would_to_those_working_on_the_contrac
                 )
             )
             assert _parse(response.content.decode()).rows == expected.rows
+
+
+def _screen_and_expected(client, url: str, query: dict) -> tuple[_Table, _Table]:
+    response = client.get(url, query)
+    expected = response.context["table"].as_html(RequestFactory().get(url, query))
+    return _parse(response.content.decode()), _parse(expected)
+
+
+def test_it_shows_the_months_as_django_tables2_would(client, officer, committee_member, seed):
+    quarterly_return = save_months(officer, seed["ICT"])
+    url = "/contracts/ICT/kpis/"
+    for user in (officer, committee_member):
+        client.force_login(user)
+        for query in ({"months": "1"}, {"months": "1", "sort": "-reference"}):
+            shown, expected = _screen_and_expected(client, url, query)
+            assert shown.rows == expected.rows
+    approve(quarterly_return)
+    client.force_login(committee_member)
+    shown, expected = _screen_and_expected(client, url, {"months": "1"})
+    assert shown.rows == expected.rows
+    assert sum("app-months" in cell for row in shown.rows for cell in row) == 2
 
 
 def test_it_marks_the_sorted_column_for_screen_readers(committee_client):

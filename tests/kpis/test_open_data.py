@@ -7,10 +7,19 @@ from django.core.management import call_command
 
 from contracts.models import Contract
 from kpis.choices import ReturnState
-from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod
+from kpis.models import (
+    Kpi,
+    MonthlyFigure,
+    QuarterlyReturn,
+    Reading,
+    ReportingPeriod,
+    Suspension,
+)
 from kpis.reads.open_data import open_data_lines, open_data_rows
+from kpis.rules import rollup
 from tests.conftest import PASSWORD
 from tests.factories import make_area, make_contract, make_kpi, make_reading, make_return
+from tests.kpis.monthly import add_monthly_kpis, enter_months_across_thresholds
 
 # The published interface, as docs/api.md lists it: scripts and dashboards read these columns by
 # position as well as by name. Columns are only ever added at the end.
@@ -265,3 +274,127 @@ def test_it_orders_the_rows_and_reads_each_quarters_own_return(db):
     ]
     # The published file, line by line, is judged as of the same day.
     assert [r[22] for r in csv.reader(lines[1:])] == ["met", "not_due"] + ["met"] * 12
+
+
+# The months file's published header, as docs/api.md and the open data page list it.
+PUBLISHED_MONTHS_HEADER = [
+    "contract_code", "kpi_reference", "period_end", "month_end", "figure", "not_measured_reason",
+    "numerator", "denominator", "status", "would_have_been",
+]  # fmt: skip
+
+
+def _months(*args: str) -> list[list[str]]:
+    out = io.StringIO()
+    call_command("export_open_data", "--months", *args, stdout=out)
+    return list(csv.reader(io.StringIO(out.getvalue())))
+
+
+@pytest.fixture
+def entered(seed, officer):
+    add_monthly_kpis(seed["ICT"])
+    return enter_months_across_thresholds(officer, seed["ICT"])
+
+
+def test_it_publishes_the_months_of_approved_quarters_judged_by_their_rule(entered):
+    # A quarter in progress, and so its months, is left out until it is approved.
+    assert _months() == [PUBLISHED_MONTHS_HEADER]
+    entered.state = ReturnState.SUBMITTED
+    entered.save()
+    assert _months() == [PUBLISHED_MONTHS_HEADER]
+    entered.state = ReturnState.APPROVED
+    entered.save()
+    # CALLS (target 90, detriment 87): on the target, just short of it, and at the threshold.
+    # WASTE, entered for the quarter alone, and the seed's quarters have no months.
+    assert _months()[1:] == [
+        ["ICT", "CALLS", "2019-12-31", "2019-10-31", "90", "", "90", "100", "met", ""],
+        ["ICT", "CALLS", "2019-12-31", "2019-11-30", "89", "", "89", "100", "below_target", ""],
+        ["ICT", "CALLS", "2019-12-31", "2019-12-31", "87", "", "87", "100", "detriment", ""],
+    ]
+
+
+def test_it_publishes_a_suspended_quarters_months_as_suspended(entered):
+    Suspension.objects.create(
+        kpi=Kpi.objects.get(reference="CALLS"),
+        first_quarter=datetime.date(2019, 12, 31),
+        reason="New telephone system.",
+    )
+    entered.state = ReturnState.APPROVED
+    entered.save()
+    assert [row[8:] for row in _months()[1:]] == [
+        ["suspended", "met"],
+        ["suspended", "below_target"],
+        ["suspended", "detriment"],
+    ]
+
+
+def test_it_publishes_the_months_as_the_contracts_export_does(entered):
+    entered.state = ReturnState.APPROVED
+    entered.save()
+    exported = io.StringIO()
+    call_command("export_months", contract="ICT", stdout=exported)
+    # The same months, in the same order, judged alike: the export has the service area beside
+    # the contract, the open data the status a suspended month would have had.
+    rows = list(csv.reader(io.StringIO(exported.getvalue())))[1:]
+    assert [r[:1] + r[2:] for r in rows] == [r[:9] for r in _months()[1:]]
+
+
+def test_it_streams_the_months_to_a_signed_in_user(client, committee_member, entered):
+    entered.state = ReturnState.APPROVED
+    entered.save()
+    client.force_login(committee_member)
+    response = client.get("/open-data/months.csv")
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="kpi-months-' in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode()
+    assert text.split("\r\n")[0] == ",".join(PUBLISHED_MONTHS_HEADER)
+    assert [r["status"] for r in _rows(text)] == ["met", "below_target", "detriment"]
+
+
+def test_it_keeps_the_months_from_an_anonymous_visitor(client, seed):
+    for url in ("/open-data/", "/open-data/months.csv"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+
+
+def test_it_lists_each_file_with_its_data_dictionary(client, committee_member, seed):
+    client.force_login(committee_member)
+    response = client.get("/open-data/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="/open-data/readings.csv"' in html
+    assert 'href="/open-data/months.csv"' in html
+    # Every column of both files is named, in order, each with its meaning.
+    for caption, header in (
+        ("Columns of the KPI readings file", PUBLISHED_HEADER),
+        ("Columns of the monthly figures file", PUBLISHED_MONTHS_HEADER),
+    ):
+        table = html[html.index(caption) : html.index("</table>", html.index(caption))]
+        named = [cell.split("</code>")[0] for cell in table.split("<code>")[1:]]
+        assert named == header
+        assert table.count('<td class="govuk-table__cell">') == len(header)
+
+
+@pytest.mark.parametrize("quarters", [1, 3])
+def test_it_reads_the_months_in_four_queries_at_any_size(seed, django_assert_num_queries, quarters):
+    kpis = list(add_monthly_kpis(seed["ICT"]).values())
+    Suspension.objects.create(
+        kpi=kpis[0], first_quarter=datetime.date(2022, 9, 30), reason="New telephone system."
+    )
+    for i in range(quarters):
+        period = ReportingPeriod.objects.for_date(datetime.date(2021 + i, 9, 30))
+        QuarterlyReturn.objects.create(
+            contract=seed["ICT"], period=period, state=ReturnState.APPROVED
+        )
+        for kpi in kpis:
+            reading = Reading.objects.create(kpi=kpi, period=period, value=1)
+            MonthlyFigure.objects.bulk_create(
+                MonthlyFigure(reading=reading, month_end=end, value=1)
+                for end in rollup.quarter_months(period.end_date)
+            )
+    # The KPIs, their suspensions and rule changes, then the months.
+    with django_assert_num_queries(4):
+        rows = _months()[1:]
+    assert len(rows) == 3 * 2 * quarters

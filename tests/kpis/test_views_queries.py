@@ -27,6 +27,9 @@ PAGES = {
     "/contracts/PSSP/kpis/?status=below_target&service_area=STS&frequency=monthly": 12,
     "/contracts/PSSP/kpis/?_export=csv": 8,
     "/contracts/PSSP/kpis/?_export=xlsx": 8,
+    # Months asked for: the months beneath every monthly KPI's quarters shown, in one query.
+    "/contracts/PSSP/kpis/?months=1": 12,
+    "/contracts/PSSP/kpis/?months=1&_export=csv": 9,
     "/contracts/PSSP/reported/": 10,
     # The pack adds its regime section (quarters, settings, readings, schemes, charges, credits
     # applied, reliefs and the year's budget: 8), the published packs (to mark restated figures
