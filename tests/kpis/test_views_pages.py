@@ -139,10 +139,13 @@ def test_it_downloads_the_table_on_screen_as_csv(committee_client):
     assert rows[0] == [
         "KPI", "Service area", "Description", "Frequency",
         "Jun-18 target", "Jun-18 figure", "Jun-18 status", "Jun-18 note",
+        "Jun-18 direction since previous quarter", "Jun-18 direction since a year before",
     ]  # fmt: skip
     assert len(rows) == 1 + 9
     parking = next(r for r in rows if r[0] == "R&B-K-009")
     assert parking[4:7] == ["≥ 14%", "2.96%", "Below target"]
+    # The first quarter held: nothing before it to compare with.
+    assert parking[8] == "Not comparable with Mar-18. No figure in Mar-18: no return is held."
 
 
 def test_it_makes_formula_like_cells_safe_in_downloads(committee_client, seed):
