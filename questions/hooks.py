@@ -44,14 +44,20 @@ def scorecard_panel(request, *, contract, **context) -> str:
 
 def pack_panel(request, *, contract, period, **context) -> str:
     """The questions still open that this quarter's pack carries. In the PDF (no request)
-    without the links, which lead nowhere on paper."""
+    without the links, which lead nowhere on paper, and only when there are some: a pack with
+    none prints as it did before questions were asked, so that publishing it again makes no
+    new version."""
+    questions = reads.carried_by_pack(contract, period)
+    for_print = request is None
+    if for_print and not questions:
+        return ""
     return render_to_string(
         "questions/_pack_panel.html",
         {
             "contract": contract,
             "period": period,
-            "questions": reads.carried_by_pack(contract, period),
-            "for_print": request is None,
+            "questions": questions,
+            "for_print": for_print,
             "may_ask": _may_ask(request, contract),
         },
     )

@@ -181,7 +181,7 @@ class Question(models.Model):
         indexes = [models.Index(fields=["contract", "first_pack_quarter"], name="question_pack")]
 
     def __str__(self) -> str:
-        return f"Question {self.pk} on {self.contract_id}: {self.text[:60]}"
+        return f"Question {self.pk}: {self.text[:60]}"
 
     def get_absolute_url(self) -> str:
         return reverse("question_detail", args=[self.contract.code, self.pk])

@@ -26,6 +26,7 @@ from kpis.permissions.sight import PUBLIC
 from kpis.rules.conflicts import status_for
 from packs.models import PublishedPack
 from questions import reads, writes
+from questions.reads import OPEN
 from questions.models import AgreedAction, Question
 from questions.pages.forms import AgreeActionForm, AnswerForm, AskForm, CloseActionForm, ShowForm
 
@@ -34,7 +35,8 @@ from questions.pages.forms import AgreeActionForm, AnswerForm, AskForm, CloseAct
 @login_required
 def questions_list(request: HttpRequest, code: str) -> HttpResponse:
     contract = get_contract_for(request.user, code)
-    form = ShowForm(request.GET or None)
+    # Still open unless asked otherwise: the choice shown as made.
+    form = ShowForm(request.GET if "show" in request.GET else None, initial={"show": OPEN})
     show = form.chosen()
     context = {
         "contract": contract,

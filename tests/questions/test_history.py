@@ -40,3 +40,13 @@ def test_a_question_through_the_pages_records_who_asked_it(client, committee_mem
         "Why so low?",
         kpi.pk,
     )
+
+
+def test_the_admin_shows_them_read_only_with_their_history(client, admin_user, asked, officer):
+    writes.answer_question(question=asked, user=officer, text="A plan.", action=action())
+    client.force_login(admin_user)
+    for model in ("question", "answer", "agreedaction"):
+        assert client.get(f"/admin/questions/{model}/").status_code == 200, model
+    assert client.get("/admin/questions/question/add/").status_code == 403
+    history = client.get(f"/admin/questions/question/{asked.pk}/history/").content.decode()
+    assert "Answered" in history and "officer" in history and "committee" in history

@@ -116,3 +116,11 @@ def test_the_pack_s_pdf_carries_the_open_questions(client, committee_member, ask
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "Questions and actions still open" in text
     assert "Why did parking debt recovery fall to 8%" in text
+
+
+def test_a_pack_with_no_question_open_prints_as_before(client, committee_member, seed):
+    client.force_login(committee_member)
+    assert "No question of the committee" in client.get(PACK.format("2019-06-30")).content.decode()
+    response = client.get("/contracts/PSSP/pack/2019-06-30/pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Questions and actions still open" not in text
