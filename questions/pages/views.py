@@ -26,7 +26,6 @@ from kpis.permissions.sight import PUBLIC
 from kpis.rules.conflicts import status_for
 from packs.models import PublishedPack
 from questions import reads, writes
-from questions.reads import OPEN
 from questions.models import AgreedAction, Question
 from questions.pages.forms import AgreeActionForm, AnswerForm, AskForm, CloseActionForm, ShowForm
 
@@ -36,7 +35,7 @@ from questions.pages.forms import AgreeActionForm, AnswerForm, AskForm, CloseAct
 def questions_list(request: HttpRequest, code: str) -> HttpResponse:
     contract = get_contract_for(request.user, code)
     # Still open unless asked otherwise: the choice shown as made.
-    form = ShowForm(request.GET if "show" in request.GET else None, initial={"show": OPEN})
+    form = ShowForm(request.GET if "show" in request.GET else None, initial={"show": reads.OPEN})
     show = form.chosen()
     context = {
         "contract": contract,
@@ -116,10 +115,12 @@ def _detail(
     question: Question,
     *,
     bound: Form | None = None,
+    closing: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The question's page, with the forms its reader may use; `bound` is a form sent with
-    something wrong, shown again with what was typed and the messages beside its fields."""
+    something wrong (closing the action `closing`, for a form that closes one), shown again with
+    what was typed and the messages beside its fields."""
     may_answer = may_ever(request.user, Action.ANSWER_QUESTION, contract.pk)
     may_close = may_ever(request.user, Action.CLOSE_ACTION, contract.pk)
     owners = reads.owners(contract) if may_answer else []
@@ -130,8 +131,8 @@ def _detail(
         answer_form = bound
     elif isinstance(bound, AgreeActionForm):
         action_form = bound
-    elif isinstance(bound, CloseActionForm):
-        close_forms[int(str(bound.prefix).removeprefix("close-"))] = bound
+    elif isinstance(bound, CloseActionForm) and closing in close_forms:
+        close_forms[closing] = bound
     context = {
         "contract": contract,
         "question": question,
@@ -225,4 +226,4 @@ def action_close(request: HttpRequest, code: str, pk: int, action_pk: int) -> Ht
             return redirect("question_detail", contract.code, pk)
         messages.success(request, "The action has been closed.")
         return redirect("question_detail", contract.code, pk)
-    return _detail(request, contract, _thread(contract, pk), bound=form)
+    return _detail(request, contract, _thread(contract, pk), bound=form, closing=action.pk)

@@ -88,12 +88,17 @@ def test_typed_text_is_kept_when_the_pack_and_quarter_disagree(
     assert not Question.objects.exists()
 
 
-def test_a_form_sent_twice_asks_once(client, committee_member, kpi, addressed, mailoutbox):
+def test_a_form_sent_twice_asks_once_and_emails_once(
+    client, committee_member, kpi, addressed, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(committee_member)
     data = {"kpi": kpi.pk, "quarter": MAR_19.isoformat(), "text": TEXT}
-    for _ in range(2):
-        assert client.post(ASK, data).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            assert client.post(ASK, data).status_code == 302
     assert Question.objects.count() == 1
+    # The officer and the manager, once each.
+    assert len(mailoutbox) == 2
 
 
 @pytest.mark.parametrize("role", ["officer", "manager", "admin_user"])

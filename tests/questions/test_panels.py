@@ -124,3 +124,16 @@ def test_a_pack_with_no_question_open_prints_as_before(client, committee_member,
     response = client.get("/contracts/PSSP/pack/2019-06-30/pdf")
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Questions and actions still open" not in text
+
+
+def test_an_action_past_its_due_date_is_marked_overdue_in_words(
+    client, committee_member, officer, asked, kpi
+):
+    past = writes.ActionAgreed(
+        description="Report back", due_date=datetime.date(2020, 1, 31), owner=officer
+    )
+    writes.answer_question(question=asked, user=officer, text="A plan.", action=past)
+    client.force_login(committee_member)
+    page = client.get(kpi.get_absolute_url()).content.decode()
+    assert "Owner: Officer. Due 31 January 2020." in page
+    assert '<span aria-hidden="true">! </span>Overdue</strong>' in page
