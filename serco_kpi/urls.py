@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("regime.urls")),
     path("", include("kpis.urls")),
     path("", include("packs.urls")),
+    path("", include("questions.urls")),
 ]
 
 handler500 = health.handler500

@@ -2,8 +2,13 @@
 
 An app registers from its `AppConfig.ready()`: `packs` puts its download and publish links and
 its "restated" section on the committee pack and lists published packs on the scorecard; `regime`
-adds its failures, money and term. Each source is called once per page, so its queries stay fixed
-in number.
+adds its failures, money and term; `questions` lists the committee's questions and actions still
+open on a KPI's page ("kpi"), the scorecard and the pack. Each source is called once per page, so
+its queries stay fixed in number.
+
+The places: "pack_top" (the live pack's page only, rendered on every request), "pack_end" (also
+in its PDF, where `request` is None), "scorecard" and "kpi" (inside the cached middle of those
+pages, so that what they add depends on the reader's part in the contract alone).
 """
 
 from __future__ import annotations

@@ -38,6 +38,12 @@ class Action(models.TextChoices):
     BACKFILL = "backfill", "Back-fill a past quarter from a published source, as approved"
     CREATE_CONTRACT = "create_contract", "Create a contract, and be assigned to it"
     DEFINE_KPIS = "define_kpis", "Add KPIs and change their definitions (also by import)"
+    ASK_QUESTION = "ask_question", "Ask a question about a KPI, a quarter's figure or a pack"
+    ANSWER_QUESTION = (
+        "answer_question",
+        "Answer a committee question, agreeing actions with an owner and a due date",
+    )
+    CLOSE_ACTION = "close_action", "Close an agreed action, with a note"
 
 
 NO_RETURN = "none"
@@ -51,6 +57,7 @@ STATE_LABELS = {
 
 _ADMIN, _MANAGER, _OFFICER = Part.ADMINISTRATOR, Part.MANAGER, Part.OFFICER
 MANAGERS = frozenset({_ADMIN, _MANAGER})
+COMMITTEE = frozenset({Part.COMMITTEE})
 EVERYONE = frozenset(Part)
 NOBODY: frozenset[Part] = frozenset()
 
@@ -100,9 +107,21 @@ TABLE: dict[Action, dict[str, frozenset[Part]]] = {
     # of CHANGE_RULES above, for each quarter it reaches.
     Action.CREATE_CONTRACT: _whatever_state(MANAGERS),
     Action.DEFINE_KPIS:     _whatever_state(MANAGERS),
+    # The committee's one write: a question, never a figure. Questions concern approved figures
+    # only (the questions app offers approved quarters alone), so no quarter's state changes who
+    # asks or answers. Those who work on the contract answer, agree actions and close them.
+    Action.ASK_QUESTION:    _whatever_state(COMMITTEE),
+    Action.ANSWER_QUESTION: _whatever_state(WORKERS),
+    Action.CLOSE_ACTION:    _whatever_state(WORKERS),
 }
 # fmt: on
-CONTRACT_ACTIONS = (Action.CREATE_CONTRACT, Action.DEFINE_KPIS)
+CONTRACT_ACTIONS = (
+    Action.CREATE_CONTRACT,
+    Action.DEFINE_KPIS,
+    Action.ASK_QUESTION,
+    Action.ANSWER_QUESTION,
+    Action.CLOSE_ACTION,
+)
 
 LOCKED_MESSAGE = (
     "This quarter's return has been approved and is locked. "

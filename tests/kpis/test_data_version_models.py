@@ -34,6 +34,7 @@ from kpis.models import (
 )
 from kpis.writes import data_version
 from packs.models import PublishedPack
+from questions.models import AgreedAction, Answer, Question
 from regime.models import (
     AppliedCredit,
     CreditScheme,
@@ -147,7 +148,36 @@ ROWS = {
         sha256="",
         data={},
     ),
+    "questions.Question": lambda p: Question(
+        contract=p["contract"],
+        text="How?",
+        asked_by=p["user"],
+        asked_at=timezone.now(),
+        first_pack_quarter=QUARTER,
+    ),
+    "questions.Answer": lambda p: Answer(
+        question=_question(p), text="Because.", answered_by=p["user"], answered_at=timezone.now()
+    ),
+    "questions.AgreedAction": lambda p: AgreedAction(
+        question=_question(p),
+        description="Report back",
+        owner_name="The supplier",
+        due_date=QUARTER,
+        agreed_by=p["user"],
+        agreed_at=timezone.now(),
+    ),
 }
+
+
+def _question(p) -> Question:
+    """A question of the test contract's, saved once for the rows that hang from it."""
+    question, _ = Question.objects.get_or_create(
+        contract=p["contract"],
+        text="Why?",
+        defaults={"asked_by": p["user"], "asked_at": timezone.now(), "first_pack_quarter": QUARTER},
+    )
+    return question
+
 
 # Django's own QuerySet, not a VersionedQuerySet: its rows are watched when saved or deleted
 # one at a time, which is how anything here changes them.

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import timezone
 
 from contracts.roles import Part
 from kpis import permissions
@@ -31,6 +32,8 @@ from kpis.writes import returns as return_writes
 from kpis.writes.backfill import backfill_return
 from kpis.writes.contract_setup import create_contract
 from packs.services import publish_pack
+from questions import writes as question_writes
+from questions.models import AgreedAction, Question
 from regime.services import record_applied_credit, record_relief
 from tests.kpis.returns import Q3, fill_return, row_entry
 
@@ -40,6 +43,7 @@ from tests.kpis.returns import Q3, fill_return, row_entry
 EXPECTED = """
 read         | OMA   | OMA   | OMA   | OMACX
 start        | OMA   | -     | -     | -
+discard      | -     | OMA   | -     | -
 edit         | -     | OMA   | -     | -
 set_targets  | -     | MA    | -     | -
 submit       | -     | OMA   | -     | -
@@ -55,6 +59,9 @@ publish      | -     | -     | -     | MA
 backfill     | MA    | MA    | MA    | -
 create_contract | MA  | MA    | MA    | MA
 define_kpis  | MA    | MA    | MA    | MA
+ask_question | C     | C     | C     | C
+answer_question | OMA | OMA   | OMA   | OMA
+close_action | OMA   | OMA   | OMA   | OMA
 """
 LETTERS = {
     "O": "officer",
@@ -119,6 +126,14 @@ def _attempt(action: str, user, contract, quarterly_return) -> None:
         if quarterly_return is not None:
             raise PermissionDenied("Already started: opening it again creates nothing.")
         return_writes.open_return(contract=contract, end_date=Q3, user=user)
+    elif action == Action.DISCARD:
+        if quarterly_return is None:
+            raise PermissionDenied("No return to discard.")
+        # A return is discarded only while it holds nothing (beyond the table): empty it first.
+        Reading.objects.filter(period=quarterly_return.period, kpi__contract=contract).update(
+            value=None, not_measured_reason="", commentary="", target_override=None
+        )
+        return_writes.discard_return(quarterly_return=quarterly_return, user=user)
     elif action in (Action.EDIT, Action.SET_TARGETS):
         if quarterly_return is None:
             raise PermissionDenied("No return to edit.")
@@ -194,12 +209,48 @@ def _attempt(action: str, user, contract, quarterly_return) -> None:
         )
         preview = build_preview(contract=contract, user=user, content=new_kpi, filename="k.csv")
         import_definitions(preview=preview, user=user)
+    elif action in (Action.ASK_QUESTION, Action.ANSWER_QUESTION, Action.CLOSE_ACTION):
+        _attempt_question(action, user, contract, kpi)
     elif action == Action.RECORD_CREDIT:
         if quarterly_return is None:
             raise PermissionDenied("No return.")
         record_applied_credit(
             contract=contract, end_date=Q3, amount=Decimal(100), note="", user=user
         )
+
+
+def _attempt_question(action: str, user, contract, kpi) -> None:
+    """Ask about the KPI's figure in the seed's approved Mar-19 (questions are about approved
+    figures whatever state this test's Q3 is in), answer a question asked, or close an action
+    agreed on one."""
+    if action == Action.ASK_QUESTION:
+        question_writes.ask_question(
+            contract=contract,
+            user=user,
+            text="Why?",
+            kpi=kpi,
+            end_date=datetime.date(2019, 3, 31),
+        )
+        return
+    question = Question.objects.create(
+        contract=contract,
+        text="Why?",
+        asked_by=user,
+        asked_at=timezone.now(),
+        first_pack_quarter=datetime.date(2019, 3, 31),
+    )
+    if action == Action.ANSWER_QUESTION:
+        question_writes.answer_question(question=question, user=user, text="Because.")
+        return
+    agreed = AgreedAction.objects.create(
+        question=question,
+        description="Report back",
+        owner_name="The supplier",
+        due_date=datetime.date(2030, 6, 30),
+        agreed_by=user,
+        agreed_at=timezone.now(),
+    )
+    question_writes.close_action(action=agreed, user=user, note="Reported.")
 
 
 @pytest.mark.parametrize(("action", "state", "role", "allowed"), CASES)
@@ -231,11 +282,11 @@ def test_readme_prints_the_table():
 
 def test_it_prints_the_quarters_table_then_the_contracts():
     lines = markdown_table().splitlines()
-    # 15 actions on a quarter under a header of two lines; a blank line; the 2 actions on the
-    # contract as a whole under their own header of two lines: 17 + 1 + 4 = 22.
-    assert len(lines) == 22
+    # 16 actions on a quarter under a header of two lines; a blank line; the 5 actions on the
+    # contract as a whole under their own header of two lines: 18 + 1 + 7 = 26.
+    assert len(lines) == 26
     assert lines[0] == "| action | not started | draft | submitted | approved |"
-    assert lines[17:20] == ["", "| action on the contract as a whole | who |", "| --- | --- |"]
+    assert lines[18:21] == ["", "| action on the contract as a whole | who |", "| --- | --- |"]
 
 
 def test_an_unapproved_return_is_read_only_by_those_who_work_on_it(seed, manager, committee_member):
@@ -245,9 +296,10 @@ def test_an_unapproved_return_is_read_only_by_those_who_work_on_it(seed, manager
 
 
 def test_it_names_every_part_in_the_printed_table(monkeypatch):
-    # No row of today's table lets the committee or anyone signed in act short of "everyone", so
-    # their names are checked on a made-up row: committee alone before a return is started,
-    # anyone signed in alone in a draft, nobody once submitted, everyone once approved.
+    # No row of today's table on a quarter lets the committee or anyone signed in act short of
+    # "everyone" (the committee asks questions of the contract as a whole), so their names are
+    # checked on a made-up row: committee alone before a return is started, anyone signed in
+    # alone in a draft, nobody once submitted, everyone once approved.
     monkeypatch.setattr(
         permissions,
         "TABLE",
