@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "packs",
     "reminders",
     "regime",
+    "plans",
     "api",
 ]
 

@@ -3,7 +3,8 @@ inside a function to dodge one.
 
 The layers, lowest first: `contracts` (contracts, roles), `kpis` (KPIs, readings, returns, the
 rules and the pages), the features built on them (`regime`, `packs`, `reminders`, which know
-nothing of one another), the read-only `api`, and the project package `serco_kpi`. A module may
+nothing of one another), rectification plans (`plans`, which link the regime's persistent
+failures), the read-only `api`, and the project package `serco_kpi`. A module may
 import its own app and the apps below it, never one beside or above it.
 
 Inside `kpis` the folders are layers too: the domain (`models` with their QuerySets, `rules`,
@@ -25,8 +26,10 @@ LAYERS = {
     "regime": 2,
     "packs": 2,
     "reminders": 2,
-    "api": 3,
-    "serco_kpi": 4,
+    # Rectification plans link the regime's persistent failures to the plans that answer them.
+    "plans": 3,
+    "api": 4,
+    "serco_kpi": 5,
 }
 
 KPIS_LAYERS = {

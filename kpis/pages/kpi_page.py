@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from kpis.models import Kpi, MonthlyFigure, ReportingPeriod, RuleChange
-from kpis.pages import page_cache
+from kpis.pages import page_cache, panels
 from kpis.pages.returns_rows import month_lines
 from kpis.permissions import Action, may_ever
 from kpis.permissions.fetch import get_kpi_for
@@ -114,6 +114,7 @@ def _kpi_body(request: HttpRequest, kpi: Kpi) -> page_cache.Fragment:
             # The readings' history holds every draft value saved before approval: only those
             # who see drafts read it; others see the KPI's own changes.
             "history": kpi_history(kpi, periods if sight.readable >= DRAFT_STATES else []),
+            "kpi_panels": panels.panels("kpi", request, contract=kpi.contract, kpi=kpi),
         },
     )
     return page_cache.Fragment(html)

@@ -2,7 +2,8 @@
 
 An app registers from its `AppConfig.ready()`: `packs` puts its download and publish links and
 its "restated" section on the committee pack and lists published packs on the scorecard; `regime`
-adds its failures, money and term. Each source is called once per page, so its queries stay fixed
+adds its failures, money and term; `plans` lists rectification plans on the KPI page ("kpi"), the
+scorecard and the pack. Each source is called once per page, so its queries stay fixed
 in number.
 """
 

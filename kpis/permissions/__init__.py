@@ -38,6 +38,11 @@ class Action(models.TextChoices):
     BACKFILL = "backfill", "Back-fill a past quarter from a published source, as approved"
     CREATE_CONTRACT = "create_contract", "Create a contract, and be assigned to it"
     DEFINE_KPIS = "define_kpis", "Add KPIs and change their definitions (also by import)"
+    MANAGE_PLANS = (
+        "manage_plans",
+        "Open a rectification plan; change it, its actions and its state, with a reason",
+    )
+    RECORD_PROGRESS = "record_progress", "Record progress on a rectification plan's actions"
 
 
 NO_RETURN = "none"
@@ -100,9 +105,19 @@ TABLE: dict[Action, dict[str, frozenset[Part]]] = {
     # of CHANGE_RULES above, for each quarter it reaches.
     Action.CREATE_CONTRACT: _whatever_state(MANAGERS),
     Action.DEFINE_KPIS:     _whatever_state(MANAGERS),
+    # Rectification plans follow failures whatever the state of any return. Asking the supplier
+    # for a plan, agreeing it and closing it are a manager's decisions; officers, who follow the
+    # supplier's work day to day, record how its actions are going.
+    Action.MANAGE_PLANS:    _whatever_state(MANAGERS),
+    Action.RECORD_PROGRESS: _whatever_state(WORKERS),
 }
 # fmt: on
-CONTRACT_ACTIONS = (Action.CREATE_CONTRACT, Action.DEFINE_KPIS)
+CONTRACT_ACTIONS = (
+    Action.CREATE_CONTRACT,
+    Action.DEFINE_KPIS,
+    Action.MANAGE_PLANS,
+    Action.RECORD_PROGRESS,
+)
 
 LOCKED_MESSAGE = (
     "This quarter's return has been approved and is locked. "

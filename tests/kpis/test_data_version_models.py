@@ -34,6 +34,7 @@ from kpis.models import (
 )
 from kpis.writes import data_version
 from packs.models import PublishedPack
+from plans.models import Plan, PlanAction, PlanSettings
 from regime.models import (
     AppliedCredit,
     CreditScheme,
@@ -147,7 +148,27 @@ ROWS = {
         sha256="",
         data={},
     ),
+    "plans.PlanSettings": lambda p: PlanSettings(contract=p["contract"]),
+    "plans.Plan": lambda p: _plan(p),
+    "plans.PlanAction": lambda p: PlanAction(
+        plan=_plan(p, saved=True), description="Retrain", owner="Sam", due_on=QUARTER
+    ),
 }
+
+
+def _plan(p, *, saved: bool = False) -> Plan:
+    plan = Plan(
+        kpi=p["kpi"],
+        title="Put it right",
+        first_quarter=p["period"],
+        last_quarter=p["period"],
+        notified_on=QUARTER,
+        due_on=QUARTER,
+    )
+    if saved:
+        plan.save()
+    return plan
+
 
 # Django's own QuerySet, not a VersionedQuerySet: its rows are watched when saved or deleted
 # one at a time, which is how anything here changes them.

@@ -31,8 +31,11 @@ from kpis.writes import returns as return_writes
 from kpis.writes.backfill import backfill_return
 from kpis.writes.contract_setup import create_contract
 from packs.services import publish_pack
+from plans.choices import ActionState, Trigger
+from plans.writes import open_plan, record_progress
 from regime.services import record_applied_credit, record_relief
 from tests.kpis.returns import Q3, fill_return, row_entry
+from tests.plans.making import an_action
 
 # Written out by hand from the issue and README, independently of kpis/permissions/__init__.py.
 # Rows: action; columns: not started, draft, submitted, approved; O officer and M manager of the
@@ -55,6 +58,8 @@ publish      | -     | -     | -     | MA
 backfill     | MA    | MA    | MA    | -
 create_contract | MA  | MA    | MA    | MA
 define_kpis  | MA    | MA    | MA    | MA
+manage_plans | MA    | MA    | MA    | MA
+record_progress | OMA | OMA   | OMA   | OMA
 """
 LETTERS = {
     "O": "officer",
@@ -200,6 +205,20 @@ def _attempt(action: str, user, contract, quarterly_return) -> None:
         record_applied_credit(
             contract=contract, end_date=Q3, amount=Decimal(100), note="", user=user
         )
+    elif action == Action.MANAGE_PLANS:
+        open_plan(
+            kpi=kpi,
+            title="Put it right",
+            trigger=Trigger.CONCERN,
+            first_quarter=datetime.date(2019, 3, 31),
+            last_quarter=None,
+            notified_on=datetime.date(2019, 4, 1),
+            user=user,
+        )
+    elif action == Action.RECORD_PROGRESS:
+        record_progress(
+            action=an_action(kpi), state=ActionState.IN_PROGRESS, progress="Begun", user=user
+        )
 
 
 @pytest.mark.parametrize(("action", "state", "role", "allowed"), CASES)
@@ -231,11 +250,11 @@ def test_readme_prints_the_table():
 
 def test_it_prints_the_quarters_table_then_the_contracts():
     lines = markdown_table().splitlines()
-    # 15 actions on a quarter under a header of two lines; a blank line; the 2 actions on the
-    # contract as a whole under their own header of two lines: 17 + 1 + 4 = 22.
-    assert len(lines) == 22
+    # 16 actions on a quarter under a header of two lines; a blank line; the 4 actions on the
+    # contract as a whole under their own header of two lines: 18 + 1 + 6 = 25.
+    assert len(lines) == 25
     assert lines[0] == "| action | not started | draft | submitted | approved |"
-    assert lines[17:20] == ["", "| action on the contract as a whole | who |", "| --- | --- |"]
+    assert lines[18:21] == ["", "| action on the contract as a whole | who |", "| --- | --- |"]
 
 
 def test_an_unapproved_return_is_read_only_by_those_who_work_on_it(seed, manager, committee_member):
