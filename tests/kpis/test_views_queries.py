@@ -19,8 +19,9 @@ PAGES = {
     # persistent failures (periods, settings, readings, schemes, charges, credits, reliefs) and
     # the term and money (extensions and budgets), and the grid of the quarters shown for the
     # missed targets (KPIs, their suspensions and rule changes, readings, and the published packs
-    # to mark restated figures).
-    "/contracts/PSSP/": 24,
+    # to mark restated figures), the open rectification plans and those answering the latest
+    # quarter's persistent failures.
+    "/contracts/PSSP/": 26,
     # The table, the pack and the KPI page also read the published packs, to mark restated figures
     # (one query with none published; tests/packs pins the count with some).
     "/contracts/PSSP/kpis/": 11,
@@ -32,14 +33,16 @@ PAGES = {
     # applied, reliefs and the year's budget: 8), the published packs (to mark restated figures
     # and list the quarter's versions) and the reader's groups (to offer the publish button), and
     # the supplier's published counts beside the computed ones (published, counts, the readings
-    # behind a difference).
-    "/contracts/PSSP/pack/2019-03-31/": 24,
+    # behind a difference), the open rectification plans and those answering the quarter's
+    # persistent failures.
+    "/contracts/PSSP/pack/2019-03-31/": 26,
     # Also the published packs, and the reader's groups, to offer a manager the change of target;
     # readers do not read the readings' history, which holds drafts. A monthly KPI (as this is)
-    # reads the months beneath every quarter shown, in one query.
-    "kpi": 12,
+    # reads the months beneath every quarter shown, in one query; and its open rectification
+    # plans.
+    "kpi": 13,
     # The same for a monthly KPI whose months are collected as parts, rolled up as a ratio.
-    "kpi-parts": 12,
+    "kpi-parts": 13,
 }
 KPI_PAGES = {"kpi": "R&B-K-009", "kpi-parts": "MONTHLY-ratio-1"}
 
