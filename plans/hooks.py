@@ -47,11 +47,14 @@ def _scorecard(request, *, contract, **context) -> str:
 
 
 def _pack_end(request, *, contract, period, **context) -> str:
+    """The pack's open plans; nothing where none is open, as a pack prints only what there is
+    to say (and keeps its pages full)."""
     today = timezone.localdate()
     plans = plans_for(contract, PUBLIC, today, open_only=True, from_before=period.end_date)
+    if not plans:
+        return ""
     return render_to_string(
-        "plans/_pack_plans.html",
-        {"contract": contract, "period": period, "plans": plans, "today": today},
+        "plans/_pack_plans.html", {"contract": contract, "period": period, "plans": plans}
     )
 
 

@@ -50,7 +50,7 @@ PAGES = {
 
 
 def _url(name: str, plan: Plan) -> str:
-    action = plan.actions.order_by("pk").first()
+    action = plan.actions.order_by("pk")[0]
     return {
         "list": reverse("plan_list", args=["ICT"]),
         "detail": reverse("plan_detail", args=["ICT", plan.pk]),

@@ -112,3 +112,8 @@ def test_the_api_lists_a_contracts_plans_anyone_may_read(
     assert rows[0]["overdue"] is True  # requested, and due in April 2019
     assert client.get("/api/v1/contracts/ICT/plans/").status_code == 401
     assert client_for(committee_member).get("/api/v1/contracts/NOPE/plans/").status_code == 404
+
+
+def test_a_pack_with_no_open_plan_says_nothing_of_plans(client, committee_member, seed):
+    client.force_login(committee_member)
+    assert "rectification plan" not in client.get(PACK).content.decode().lower()
