@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import packs, views
+from api import packs, plans, views
 
 router = DefaultRouter()
 router.register("contracts", views.ContractViewSet, basename="contract")
@@ -25,6 +25,7 @@ urlpatterns = [
         packs.RestatementView.as_view(),
         name="contract-restatements",
     ),
+    path("contracts/<slug:code>/plans/", plans.PlanView.as_view(), name="contract-plans"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),

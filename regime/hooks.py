@@ -8,12 +8,15 @@ from django.template.loader import render_to_string
 
 from kpis.pages import panels
 from kpis.writes import data_version
+from regime import answers
 from regime.ledger import regime_for
 from regime.templatetags.regime import contract_money, regime_pack
 
 
 def _scorecard(request, *, contract, **context) -> str:
     quarters = regime_for(contract).quarters
+    if quarters:
+        answers.attach(contract, quarters[-1].escalations)
     flags = render_to_string(
         "regime/_scorecard_flags.html",
         {"contract": contract, "latest": quarters[-1] if quarters else None},

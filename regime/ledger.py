@@ -55,6 +55,8 @@ class EscalationRow:
     periods: list[ReportingPeriod]
     # Misses or service failures: more than the quarters where months failed.
     count: int
+    # What answers it, such as the supplier's rectification plan (`regime.answers.attach`).
+    answers: list = field(default_factory=list)
 
     @property
     def explanation(self) -> str:

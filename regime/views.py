@@ -16,7 +16,7 @@ from kpis.pages.forms import error_summary, held_quarter_options
 from kpis.permissions import Action, may_ever
 from kpis.permissions.fetch import get_contract_for, get_workable_contract_for
 from kpis.rules.conflicts import CONFLICT, codes
-from regime import services
+from regime import answers, services
 from regime.forms import AppliedCreditForm, ReliefForm
 from regime.ledger import regime_for
 from regime.publication import open_data_lines
@@ -26,6 +26,7 @@ from regime.publication import open_data_lines
 def regime_page(request: HttpRequest, code: str) -> HttpResponse:
     contract = get_contract_for(request.user, code)
     regime = regime_for(contract, timezone.localdate())
+    answers.attach(contract, regime.escalations)
     return render(
         request,
         "regime/regime.html",

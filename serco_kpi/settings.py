@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "reminders",
     "regime",
     "questions",
+    "plans",
     "api",
 ]
 

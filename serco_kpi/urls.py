@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", include("api.urls")),
     path("", include("regime.urls")),
+    path("", include("plans.urls")),
     path("", include("kpis.urls")),
     path("", include("packs.urls")),
     path("", include("questions.urls")),

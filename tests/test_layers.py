@@ -3,8 +3,9 @@ inside a function to dodge one.
 
 The layers, lowest first: `contracts` (contracts, roles), `kpis` (KPIs, readings, returns, the
 rules and the pages), the features built on them (`regime`, `packs`, `reminders`, which know
-nothing of one another), the committee's `questions` (which may be about a published pack), the
-read-only `api`, and the project package `serco_kpi`. A module may
+nothing of one another), the committee's `questions` (which may be about a published pack),
+rectification plans (`plans`, which link the regime's persistent failures), the read-only `api`,
+and the project package `serco_kpi`. A module may
 import its own app and the apps below it, never one beside or above it.
 
 Inside `kpis` the folders are layers too: the domain (`models` with their QuerySets, `rules`,
@@ -27,6 +28,8 @@ LAYERS = {
     "packs": 2,
     "reminders": 2,
     "questions": 3,
+    # Rectification plans link the regime's persistent failures to the plans that answer them.
+    "plans": 3,
     "api": 4,
     "serco_kpi": 5,
 }

@@ -3,7 +3,8 @@
 An app registers from its `AppConfig.ready()`: `packs` puts its download and publish links and
 its "restated" section on the committee pack and lists published packs on the scorecard; `regime`
 adds its failures, money and term; `questions` lists the committee's questions and actions still
-open on a KPI's page ("kpi"), the scorecard and the pack. Each source is called once per page, so
+open on a KPI's page ("kpi"), the scorecard and the pack; `plans` lists rectification plans in
+the same places. Each source is called once per page, so
 its queries stay fixed in number.
 
 The places: "pack_top" (the live pack's page only, rendered on every request), "pack_end" (also

@@ -44,6 +44,11 @@ class Action(models.TextChoices):
         "Answer a committee question, agreeing actions with an owner and a due date",
     )
     CLOSE_ACTION = "close_action", "Close an agreed action, with a note"
+    MANAGE_PLANS = (
+        "manage_plans",
+        "Open a rectification plan; change it, its actions and its state, with a reason",
+    )
+    RECORD_PROGRESS = "record_progress", "Record progress on a rectification plan's actions"
 
 
 NO_RETURN = "none"
@@ -113,6 +118,11 @@ TABLE: dict[Action, dict[str, frozenset[Part]]] = {
     Action.ASK_QUESTION:    _whatever_state(COMMITTEE),
     Action.ANSWER_QUESTION: _whatever_state(WORKERS),
     Action.CLOSE_ACTION:    _whatever_state(WORKERS),
+    # Rectification plans follow failures whatever the state of any return. Asking the supplier
+    # for a plan, agreeing it and closing it are a manager's decisions; officers, who follow the
+    # supplier's work day to day, record how its actions are going.
+    Action.MANAGE_PLANS:    _whatever_state(MANAGERS),
+    Action.RECORD_PROGRESS: _whatever_state(WORKERS),
 }
 # fmt: on
 CONTRACT_ACTIONS = (
@@ -121,6 +131,8 @@ CONTRACT_ACTIONS = (
     Action.ASK_QUESTION,
     Action.ANSWER_QUESTION,
     Action.CLOSE_ACTION,
+    Action.MANAGE_PLANS,
+    Action.RECORD_PROGRESS,
 )
 
 LOCKED_MESSAGE = (

@@ -10,6 +10,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import prefetch_related_objects
 
 from contracts.models import Budget
+from regime import answers
 from regime.ledger import YearRow, regime_for
 
 register = template.Library()
@@ -43,6 +44,9 @@ def regime_pack(contract, period, approved: bool) -> dict:
     and the year's budget against outturn."""
     regime = regime_for(contract)
     year = regime.year(period.financial_year)
+    quarter = regime.quarter(period.end_date)
+    if quarter:
+        answers.attach(contract, quarter.escalations)
     # The year to date, as the rest of the pack shows it.
     to_date = year and YearRow(
         year.financial_year, [q for q in year.quarters if q.period.end_date <= period.end_date]
@@ -51,7 +55,7 @@ def regime_pack(contract, period, approved: bool) -> dict:
         "contract": contract,
         "period": period,
         "approved": approved,
-        "quarter": regime.quarter(period.end_date),
+        "quarter": quarter,
         "years": [to_date] if to_date else [],
         "budgets": list(
             Budget.objects.filter(contract=contract, financial_year=period.financial_year)

@@ -34,6 +34,7 @@ from kpis.models import (
 )
 from kpis.writes import data_version
 from packs.models import PublishedPack
+from plans.models import Plan, PlanAction, PlanSettings
 from questions.models import AgreedAction, Answer, Question
 from regime.models import (
     AppliedCredit,
@@ -166,6 +167,11 @@ ROWS = {
         agreed_by=p["user"],
         agreed_at=timezone.now(),
     ),
+    "plans.PlanSettings": lambda p: PlanSettings(contract=p["contract"]),
+    "plans.Plan": lambda p: _plan(p),
+    "plans.PlanAction": lambda p: PlanAction(
+        plan=_plan(p, saved=True), description="Retrain", owner="Sam", due_on=QUARTER
+    ),
 }
 
 
@@ -177,6 +183,20 @@ def _question(p) -> Question:
         defaults={"asked_by": p["user"], "asked_at": timezone.now(), "first_pack_quarter": QUARTER},
     )
     return question
+
+
+def _plan(p, *, saved: bool = False) -> Plan:
+    plan = Plan(
+        kpi=p["kpi"],
+        title="Put it right",
+        first_quarter=p["period"],
+        last_quarter=p["period"],
+        notified_on=QUARTER,
+        due_on=QUARTER,
+    )
+    if saved:
+        plan.save()
+    return plan
 
 
 # Django's own QuerySet, not a VersionedQuerySet: its rows are watched when saved or deleted

@@ -32,10 +32,13 @@ from kpis.writes import returns as return_writes
 from kpis.writes.backfill import backfill_return
 from kpis.writes.contract_setup import create_contract
 from packs.services import publish_pack
+from plans.choices import ActionState, Trigger
+from plans.writes import open_plan, record_progress
 from questions import writes as question_writes
 from questions.models import AgreedAction, Question
 from regime.services import record_applied_credit, record_relief
 from tests.kpis.returns import Q3, fill_return, row_entry
+from tests.plans.making import an_action
 
 # Written out by hand from the issue and README, independently of kpis/permissions/__init__.py.
 # Rows: action; columns: not started, draft, submitted, approved; O officer and M manager of the
@@ -62,6 +65,8 @@ define_kpis  | MA    | MA    | MA    | MA
 ask_question | C     | C     | C     | C
 answer_question | OMA | OMA   | OMA   | OMA
 close_action | OMA   | OMA   | OMA   | OMA
+manage_plans | MA    | MA    | MA    | MA
+record_progress | OMA | OMA   | OMA   | OMA
 """
 LETTERS = {
     "O": "officer",
@@ -217,6 +222,20 @@ def _attempt(action: str, user, contract, quarterly_return) -> None:
         record_applied_credit(
             contract=contract, end_date=Q3, amount=Decimal(100), note="", user=user
         )
+    elif action == Action.MANAGE_PLANS:
+        open_plan(
+            kpi=kpi,
+            title="Put it right",
+            trigger=Trigger.CONCERN,
+            first_quarter=datetime.date(2019, 3, 31),
+            last_quarter=None,
+            notified_on=datetime.date(2019, 4, 1),
+            user=user,
+        )
+    elif action == Action.RECORD_PROGRESS:
+        record_progress(
+            action=an_action(kpi), state=ActionState.IN_PROGRESS, progress="Begun", user=user
+        )
 
 
 def _attempt_question(action: str, user, contract, kpi) -> None:
@@ -282,9 +301,9 @@ def test_readme_prints_the_table():
 
 def test_it_prints_the_quarters_table_then_the_contracts():
     lines = markdown_table().splitlines()
-    # 16 actions on a quarter under a header of two lines; a blank line; the 5 actions on the
-    # contract as a whole under their own header of two lines: 18 + 1 + 7 = 26.
-    assert len(lines) == 26
+    # 16 actions on a quarter under a header of two lines; a blank line; the 7 actions on the
+    # contract as a whole under their own header of two lines: 18 + 1 + 9 = 28.
+    assert len(lines) == 28
     assert lines[0] == "| action | not started | draft | submitted | approved |"
     assert lines[18:21] == ["", "| action on the contract as a whole | who |", "| --- | --- |"]
 

@@ -19,8 +19,9 @@ PAGES = {
     # persistent failures (periods, settings, readings, schemes, charges, credits, reliefs) and
     # the term and money (extensions and budgets), and the grid of the quarters shown for the
     # missed targets (KPIs, their suspensions and rule changes, readings, and the published packs
-    # to mark restated figures), and the count of the committee's questions and actions open.
-    "/contracts/PSSP/": 25,
+    # to mark restated figures), the count of the committee's questions and actions open, the open
+    # rectification plans and those answering the latest quarter's persistent failures.
+    "/contracts/PSSP/": 27,
     # The table, the pack and the KPI page also read the published packs, to mark restated figures
     # (one query with none published; tests/packs pins the count with some).
     "/contracts/PSSP/kpis/": 11,
@@ -35,16 +36,17 @@ PAGES = {
     # applied, reliefs and the year's budget: 8), the published packs (to mark restated figures
     # and list the quarter's versions) and the reader's groups (to offer the publish button), and
     # the supplier's published counts beside the computed ones (published, counts, the readings
-    # behind a difference), and the committee's questions still open (tests/questions pins the
-    # count with some).
-    "/contracts/PSSP/pack/2019-03-31/": 25,
+    # behind a difference), the committee's questions still open (tests/questions pins the
+    # count with some), the open rectification plans and those answering the quarter's
+    # persistent failures.
+    "/contracts/PSSP/pack/2019-03-31/": 27,
     # Also the published packs, and the reader's groups, to offer a manager the change of target;
     # readers do not read the readings' history, which holds drafts. A monthly KPI (as this is)
-    # reads the months beneath every quarter shown, in one query; and the committee's questions
-    # about the KPI still open.
-    "kpi": 13,
+    # reads the months beneath every quarter shown, in one query; the committee's questions
+    # about the KPI still open; and its open rectification plans.
+    "kpi": 14,
     # The same for a monthly KPI whose months are collected as parts, rolled up as a ratio.
-    "kpi-parts": 13,
+    "kpi-parts": 14,
 }
 KPI_PAGES = {"kpi": "R&B-K-009", "kpi-parts": "MONTHLY-ratio-1"}
 

@@ -54,8 +54,9 @@ def test_the_pack_carries_the_quarter_s_regime_and_the_year_s_budget(
     ("url", "queries"),
     [
         # session, user, contract, periods, settings, readings, schemes, charges, applied,
-        # reliefs and groups (for the relief button)
-        ("/contracts/ICT/regime/", 11),
+        # reliefs, the rectification plans answering its persistent failures, and groups (for
+        # the relief button)
+        ("/contracts/ICT/regime/", 12),
     ],
 )
 @pytest.mark.parametrize("grown", [False, True], ids=["seed", "seed-plus-more"])

@@ -1,0 +1,90 @@
+"""What plans adds to other apps' pages, registered so that neither `kpis` nor `regime` names
+this app: the KPI's open plans on its page, open plans with their progress on the scorecard and
+in the committee pack (its PDF too), and the plan beside each persistent failure the regime
+shows. One query per panel.
+
+The KPI page and the scorecard are kept per reader's part in the contract (`kpis.pages.page_cache`),
+which decides the plans they see; the pack is what the committee is shown, whoever prints it, and
+lists the plans anyone may read.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from kpis.pages import panels
+from kpis.permissions import Action, may_ever
+from kpis.permissions.sight import PUBLIC, Sight
+from kpis.writes import data_version
+from plans.models import Plan, PlanAction, PlanSettings
+from plans.reads import plans_for, progress
+from regime import answers
+
+
+def _kpi(request, *, contract, kpi, **context) -> str:
+    today = timezone.localdate()
+    plans = plans_for(contract, Sight.of(request.user, contract), today, kpi=kpi, open_only=True)
+    return render_to_string(
+        "plans/_kpi_plans.html",
+        {
+            "contract": contract,
+            "kpi": kpi,
+            "plans": plans,
+            "may_open": may_ever(request.user, Action.MANAGE_PLANS, contract.pk),
+        },
+    )
+
+
+def _scorecard(request, *, contract, **context) -> str:
+    today = timezone.localdate()
+    plans = plans_for(contract, Sight.of(request.user, contract), today, open_only=True)
+    return render_to_string(
+        "plans/_scorecard_plans.html", {"contract": contract, "plans": plans, "today": today}
+    )
+
+
+def _pack_end(request, *, contract, period, **context) -> str:
+    """The pack's open plans; nothing where none is open, as a pack prints only what there is
+    to say (and keeps its pages full)."""
+    today = timezone.localdate()
+    plans = plans_for(contract, PUBLIC, today, open_only=True, from_before=period.end_date)
+    if not plans:
+        return ""
+    return render_to_string(
+        "plans/_pack_plans.html", {"contract": contract, "period": period, "plans": plans}
+    )
+
+
+def _answers(contract) -> list[answers.Answer]:
+    """Every plan anyone may read, as what answers a persistent failure of its KPI in its
+    quarters."""
+    found = plans_for(contract, PUBLIC, timezone.localdate())
+    return [
+        answers.Answer(
+            kpi_id=plan.kpi_id,
+            first=plan.first_quarter.end_date,
+            last=plan.last_quarter.end_date,
+            label=f"Rectification plan: {plan.title} ({plan.get_state_display().lower()}, "
+            f"{progress(plan).text.lower()})",
+            url=reverse("plan_detail", args=[contract.code, plan.pk]),
+        )
+        for plan in found
+    ]
+
+
+def _of_action(row) -> Q:
+    # A subquery in the UPDATE itself, as `data_version.of_kpi` does.
+    return Q(kpis__rectification_plans=row.plan_id)
+
+
+def register() -> None:
+    data_version.watch(PlanSettings, data_version.of_contract)
+    data_version.watch(Plan, data_version.of_kpi)
+    data_version.watch(PlanAction, _of_action)
+    panels.register_panel("kpi", _kpi)
+    panels.register_panel("scorecard", _scorecard)
+    panels.register_panel("pack_end", _pack_end)
+    answers.register_answers(_answers)
