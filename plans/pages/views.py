@@ -70,6 +70,23 @@ def _form_page(request, template: str, context: dict, form, status: int = 200) -
     return render(request, template, context, status=status)
 
 
+def _form_flow(request, form, template: str, context: dict, *, write, done) -> HttpResponse:
+    """Every form of a plan: on a valid POST, `write(data)` makes the change and returns the
+    page to go to next, where `done` (words, or words from what was written) is said; a refusal
+    is put beside the fields it concerns, with what was typed kept."""
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = write(form.cleaned_data)
+        except ValidationError as error:
+            form.add_problems(error)
+            status = status_for(error, 200)
+        else:
+            messages.success(request, done if isinstance(done, str) else done(target))
+            return redirect(target)
+    return _form_page(request, template, context, form, status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_new(request: HttpRequest, code: str) -> HttpResponse:
@@ -82,28 +99,28 @@ def plan_new(request: HttpRequest, code: str) -> HttpResponse:
         kpis=kpis,
         quarters=held_quarter_options(contract),
     )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            plan = writes.open_plan(
-                kpi=form.kpis[data["kpi"]],
-                title=data["title"],
-                trigger=data["trigger"],
-                first_quarter=data["first_quarter"],
-                last_quarter=data["last_quarter"],
-                notified_on=data["notified_on"],
-                root_cause=data["root_cause"],
-                user=request.user,
-            )
-        except ValidationError as error:
-            form.add_problems(error)
-            status = status_for(error, 200)
-        else:
-            messages.success(request, f"The plan is open, due on {plan.due_on:%-d %B %Y}.")
-            return redirect(plan)
+
+    def write(data: dict) -> Plan:
+        return writes.open_plan(
+            kpi=form.kpis[data["kpi"]],
+            title=data["title"],
+            trigger=data["trigger"],
+            first_quarter=data["first_quarter"],
+            last_quarter=data["last_quarter"],
+            notified_on=data["notified_on"],
+            root_cause=data["root_cause"],
+            user=request.user,
+        )
+
     context = {"contract": contract, "working_days": working_days_for(contract)}
-    return _form_page(request, "plans/plan_form.html", context, form, status)
+    return _form_flow(
+        request,
+        form,
+        "plans/plan_form.html",
+        context,
+        write=write,
+        done=lambda plan: f"The plan is open, due on {plan.due_on:%-d %B %Y}.",
+    )
 
 
 def _managed_plan(request: HttpRequest, code: str, pk: int) -> Plan:
@@ -131,18 +148,20 @@ def plan_change(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         quarters=held_quarter_options(plan.kpi.contract),
         changing=True,
     )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            writes.change_plan(plan=plan, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_problems(error)
-            status = status_for(error, 200)
-        else:
-            messages.success(request, "The plan has been changed.")
-            return redirect(plan)
+
+    def write(data: dict) -> Plan:
+        writes.change_plan(plan=plan, user=request.user, **data)
+        return plan
+
     context = {"contract": plan.kpi.contract, "plan": plan}
-    return _form_page(request, "plans/plan_form.html", context, form, status)
+    return _form_flow(
+        request,
+        form,
+        "plans/plan_form.html",
+        context,
+        write=write,
+        done="The plan has been changed.",
+    )
 
 
 @login_required
@@ -150,23 +169,22 @@ def plan_change(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def plan_state(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     plan = _managed_plan(request, code, pk)
     form = StateForm(request.POST or None, current=plan.state)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            writes.move_plan(
-                plan=plan,
-                to_state=form.cleaned_data["state"],
-                reason=form.cleaned_data["reason"],
-                user=request.user,
-            )
-        except ValidationError as error:
-            form.add_problems(error)
-            status = status_for(error, 200)
-        else:
-            messages.success(request, "The plan's state has been changed.")
-            return redirect(plan)
+
+    def write(data: dict) -> Plan:
+        writes.move_plan(
+            plan=plan, to_state=data["state"], reason=data["reason"], user=request.user
+        )
+        return plan
+
     context = {"contract": plan.kpi.contract, "plan": plan}
-    return _form_page(request, "plans/state_form.html", context, form, status)
+    return _form_flow(
+        request,
+        form,
+        "plans/state_form.html",
+        context,
+        write=write,
+        done="The plan's state has been changed.",
+    )
 
 
 @login_required
@@ -174,18 +192,20 @@ def plan_state(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def action_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     plan = _managed_plan(request, code, pk)
     form = ActionForm(request.POST or None, initial={"owner_side": "supplier"})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            writes.add_action(plan=plan, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_problems(error)
-            status = status_for(error, 200)
-        else:
-            messages.success(request, "The action has been added.")
-            return redirect(plan)
+
+    def write(data: dict) -> Plan:
+        writes.add_action(plan=plan, user=request.user, **data)
+        return plan
+
     context = {"contract": plan.kpi.contract, "plan": plan}
-    return _form_page(request, "plans/action_form.html", context, form, status)
+    return _form_flow(
+        request,
+        form,
+        "plans/action_form.html",
+        context,
+        write=write,
+        done="The action has been added.",
+    )
 
 
 def _action(request: HttpRequest, code: str, pk: int, action_pk: int, action: Action):
@@ -205,18 +225,20 @@ def action_change(request: HttpRequest, code: str, pk: int, action_pk: int) -> H
         "due_on": action.due_on.isoformat(),
     }
     form = ActionForm(request.POST or None, initial=initial, changing=True)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            writes.change_action(action=action, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_problems(error)
-            status = status_for(error, 200)
-        else:
-            messages.success(request, "The action has been changed.")
-            return redirect(action.plan)
+
+    def write(data: dict) -> Plan:
+        writes.change_action(action=action, user=request.user, **data)
+        return action.plan
+
     context = {"contract": action.plan.kpi.contract, "plan": action.plan, "action": action}
-    return _form_page(request, "plans/action_form.html", context, form, status)
+    return _form_flow(
+        request,
+        form,
+        "plans/action_form.html",
+        context,
+        write=write,
+        done="The action has been changed.",
+    )
 
 
 @login_required
@@ -225,15 +247,17 @@ def action_progress(request: HttpRequest, code: str, pk: int, action_pk: int) ->
     action: PlanAction = _action(request, code, pk, action_pk, Action.RECORD_PROGRESS)
     initial = {"state": action.state, "done_on": action.done_on and action.done_on.isoformat()}
     form = ProgressForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            writes.record_progress(action=action, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_problems(error)
-            status = status_for(error, 200)
-        else:
-            messages.success(request, "The action's progress has been recorded.")
-            return redirect(action.plan)
+
+    def write(data: dict) -> Plan:
+        writes.record_progress(action=action, user=request.user, **data)
+        return action.plan
+
     context = {"contract": action.plan.kpi.contract, "plan": action.plan, "action": action}
-    return _form_page(request, "plans/progress_form.html", context, form, status)
+    return _form_flow(
+        request,
+        form,
+        "plans/progress_form.html",
+        context,
+        write=write,
+        done="The action's progress has been recorded.",
+    )
