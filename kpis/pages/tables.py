@@ -21,7 +21,7 @@ from tablib import Dataset
 from kpis.models import ReportingPeriod
 from kpis.pages.returns_rows import month_lines
 from kpis.reads import display
-from kpis.reads.exports import safe_text
+from kpis.reads.exports import entered_for_quarter, safe_text
 from kpis.reads.grid import Cell, Row, add_month_figures
 from kpis.rules import rollup
 
@@ -52,10 +52,7 @@ def add_months(cells: Iterable[Cell]) -> None:
         cell.months = month_lines(
             kpi, cell.period.end_date, found, cell.rule, suspended=cell.suspension is not None
         )
-        answered = reading is not None and (
-            reading.value is not None or bool(reading.not_measured_reason)
-        )
-        cell.entered_for_quarter = kpi.is_monthly and answered and not found
+        cell.entered_for_quarter = reading is not None and entered_for_quarter(reading, found)
 
 
 class QuarterColumn(tables.Column):
