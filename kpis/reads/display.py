@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kpis.choices import Direction, ReturnState, ThresholdBasis
+from kpis.models.period import ReportingPeriod
 from kpis.models.unit import Unit, UnitKind
 from kpis.rules import quarters
 from kpis.rules.status import Status
@@ -119,7 +120,7 @@ def sources(periods, sight) -> list[tuple]:
 
 
 def _label(end) -> str:
-    return end.strftime("%b-%y")
+    return ReportingPeriod(end_date=end).label
 
 
 def gaps(shown, held) -> list[str]:
