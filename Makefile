@@ -10,7 +10,7 @@ TEST_WORKERS ?= auto
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS)
 
 .PHONY: serve backup restore bench loadtest faulttest mutation
-.PHONY: install run test test-fast test-browser test-postgres coverage
+.PHONY: install run test test-fast test-browser test-postgres test-replicas replica coverage
 .PHONY: lint format migrations-check check chromium pango
 
 install: $(VENV)/.installed node_modules/.installed
@@ -80,6 +80,16 @@ test-browser: install chromium pango
 
 test-postgres: install chromium pango
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/serco_kpi $(PYTEST)
+
+# A PostgreSQL primary and a streaming replica of it on this machine (tools/replica/up.sh).
+replica:
+	bash tools/replica/up.sh
+
+# The tests of reads from replicas, against a real one.
+test-replicas: install replica
+	DATABASE_URL=postgres://postgres@127.0.0.1:5434/serco_kpi \
+	DATABASE_REPLICA_URLS=postgres://postgres@127.0.0.1:5435/serco_kpi \
+	$(PY) -m pytest -p no:cacheprovider tests/replicas
 
 # Line and branch coverage of every app, printed by file (the suite in one process).
 coverage: install chromium pango

@@ -140,7 +140,11 @@ def _fresh(question: Question, user, action: Action) -> Question:
     """The question read again under the contract's lock, once the table lets `user` act."""
     locks.lock_contracts(question.contract_id)
     require(user, action, contract_id=question.contract_id)
-    return Question.objects.select_for_update(of=("self",)).select_related("contract").get(pk=question.pk)
+    return (
+        Question.objects.select_for_update(of=("self",))
+        .select_related("contract")
+        .get(pk=question.pk)
+    )
 
 
 @transaction.atomic
@@ -223,7 +227,11 @@ def close_action(*, action: AgreedAction, user, note: str) -> AgreedAction:
     note = note.strip()
     if not note:
         raise ValidationError({"note": "Say what was done"})
-    fresh = AgreedAction.objects.select_for_update(of=("self",)).select_related("closed_by").get(pk=action.pk)
+    fresh = (
+        AgreedAction.objects.select_for_update(of=("self",))
+        .select_related("closed_by")
+        .get(pk=action.pk)
+    )
     if not fresh.is_open:
         raise ValidationError(
             f"This action was closed already by {fresh.closed_by_name} on "

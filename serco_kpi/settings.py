@@ -8,6 +8,7 @@ import datetime
 from pathlib import Path
 
 import dj_database_url
+import psycopg2.extensions
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     # Static files are answered here, before sessions or the database are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Outside sessions and authentication, so that the whole request reads one snapshot.
+    "serco_kpi.replicas.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -110,6 +113,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # took longer than running it (tools/bench/jit.py; docs/performance.md). No query here runs long
     # enough to win it back.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# Read replicas of the primary (PostgreSQL streaming replicas), for the requests that change
+# nothing: serco_kpi/replicas.py says which reads go where. In the test suite they mirror the
+# primary; the tests that need a real replica point them at one (tests/replicas/).
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+    replica = dj_database_url.parse(
+        url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    if replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS must name PostgreSQL replicas.")
+    # One snapshot for the whole page: see serco_kpi/replicas.py.
+    replica["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "isolation_level": psycopg2.extensions.ISOLATION_LEVEL_REPEATABLE_READ,
+    }
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{number}"] = replica
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["serco_kpi.replicas.ReplicaRouter"]
+# How long after their own write a person reads from the primary, so that they see it at once.
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The page cache holds at most PAGE_CACHE_MB in each worker. Django's local-memory cache bounds

@@ -250,7 +250,11 @@ def ask_for_suspension(
 
 
 def _pending(asked: SuspensionRequest) -> SuspensionRequest:
-    fresh = SuspensionRequest.objects.select_for_update(of=("self",)).select_related("kpi").get(pk=asked.pk)
+    fresh = (
+        SuspensionRequest.objects.select_for_update(of=("self",))
+        .select_related("kpi")
+        .get(pk=asked.pk)
+    )
     if not fresh.is_pending:
         raise ValidationError(
             f"This request was already {fresh.get_state_display().lower()}: nothing was changed."
