@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_WORKERS ?= auto
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS)
 
-.PHONY: serve backup restore bench loadtest faulttest mutation
+.PHONY: serve backup restore bench loadtest loadtest-servers haproxy faulttest mutation
 .PHONY: install run test test-fast test-browser test-postgres test-replicas replica coverage
 .PHONY: lint format migrations-check check chromium pango
 
@@ -157,6 +157,13 @@ bench: install
 # One minute of 32 users reading and saving; faulttest restarts PostgreSQL in the middle.
 loadtest: install
 	$(PY) tools/loadtest/run.py
+
+# The same on one app server, then two, behind HAProxy, with a primary and a streaming replica.
+loadtest-servers: install haproxy replica
+	$(PY) tools/loadtest/servers.py
+
+haproxy:
+	@command -v haproxy >/dev/null || { apt-get update -qq && apt-get install -y -qq haproxy; }
 
 faulttest: install
 	$(PY) tools/loadtest/run.py --restart-postgres

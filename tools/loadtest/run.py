@@ -48,6 +48,8 @@ class Saver:
     kpis: list[int] = field(default_factory=list)
     acknowledged: list[str] = field(default_factory=list)
     attempted: list[str] = field(default_factory=list)
+    # Pages that, just after an acknowledged save, showed something else than what was saved.
+    stale: int = 0
 
 
 @dataclass
@@ -117,12 +119,16 @@ def run_load(port: int, savers: list[Saver], reads: list, restart: bool) -> dict
         me = savers[index]
         http = Http("127.0.0.1", port, dict(me.cookies))
         number = 0
+        saved: str | None = None
         while time.monotonic() < deadline:
             page = request(http, "GET", me.url)
             if page is None or page.status != 200:
                 time.sleep(0.5)
                 continue
             fields = return_form(page.body.decode())
+            if saved is not None and not shows(fields, me.kpis, saved):
+                me.stale += 1
+            saved = None
             number += 1
             new = str(2 + number % 3)
             me.kpis, changed = change_figures(fields, new, 2)
@@ -130,6 +136,7 @@ def run_load(port: int, savers: list[Saver], reads: list, restart: bool) -> dict
             response = request(http, "POST", me.url, changed)
             if response is not None and response.status == 302:
                 me.acknowledged.append(new)
+                saved = new
 
     def worker(index: int) -> None:
         if index < len(savers):
@@ -153,6 +160,15 @@ def run_load(port: int, savers: list[Saver], reads: list, restart: bool) -> dict
     if restarter:
         restarter.join(timeout=150)
     return {"events": tally.events, "restart": restart_window}
+
+
+def shows(fields: list[tuple[str, str]], kpis: list[int], value: str) -> bool:
+    """Whether the return's form shows `value` for each of `kpis`."""
+    shown = dict(fields)
+    try:
+        return all(float(shown.get(f"kpi-{kpi}-value", "")) == float(value) for kpi in kpis)
+    except ValueError:
+        return False
 
 
 def check_saves(savers: list[Saver]) -> dict:
@@ -180,7 +196,13 @@ def check_saves(savers: list[Saver]) -> dict:
         possible = {me.acknowledged[-1], *me.attempted[len(me.acknowledged) :]}
         if stored.pop() not in possible:
             lost.append({"url": me.url, "expected_one_of": sorted(possible)})
-    return {"acknowledged_saves": acknowledged, "lost": lost, "half_saved": half_saved}
+    stale = sum(me.stale for me in savers)
+    return {
+        "acknowledged_saves": acknowledged,
+        "lost": lost,
+        "half_saved": half_saved,
+        "stale_after_save": stale,
+    }
 
 
 def judge(result: dict, saves: dict, restart: bool) -> dict:
@@ -194,6 +216,7 @@ def judge(result: dict, saves: dict, restart: bool) -> dict:
         "no_acknowledged_save_lost": not saves["lost"],
         "no_return_half_saved": not saves["half_saved"],
         "some_saves_acknowledged": saves["acknowledged_saves"] > 0,
+        "no_page_stale_after_a_save": saves["stale_after_save"] == 0,
     }
     if not restart:
         verdict["no_errors"] = set(counts) <= good
