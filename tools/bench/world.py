@@ -110,22 +110,22 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int, log: Path) -> s
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
-    return wait_for_port(port, process, log)
+    return wait_for_port("gunicorn", port, process, log)
 
 
-def wait_for_port(port: int, process: subprocess.Popen, log) -> subprocess.Popen:
+def wait_for_port(name: str, port: int, process: subprocess.Popen, log) -> subprocess.Popen:
     """`process` once it answers on `port`, within 30 seconds."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} stopped at start; see {log}")
+            raise RuntimeError(f"{name} stopped at start; see {log}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return process
         except OSError:
             time.sleep(0.2)
     process.terminate()
-    raise RuntimeError(f"{process.args[0]} did not start within 30 seconds")
+    raise RuntimeError(f"{name} did not start within 30 seconds")
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -70,7 +70,7 @@ def start_haproxy(port: int, backends: list[int], workdir: Path) -> subprocess.P
     config.write_text(HAPROXY.format(port=port, servers=servers))
     log = (workdir / f"haproxy-{len(backends)}.log").open("w")
     process = subprocess.Popen(["haproxy", "-f", str(config), "-db"], stdout=log, stderr=log)
-    world.wait_for_port(port, process, log.name)
+    world.wait_for_port("haproxy", port, process, log.name)
     return process
 
 
