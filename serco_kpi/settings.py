@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "regime",
     "questions",
     "plans",
+    "notices",
     "api",
 ]
 
