@@ -68,7 +68,7 @@ def _initial_period(contract, kind: str) -> dict:
     period = rules.default_period(approved_quarter_ends(contract), last)
     if period is None:
         return {"kind": kind}
-    return {"kind": kind, "period_start": period[0], "period_end": period[1]}
+    return {"kind": kind, "period_start": period[0].isoformat(), "period_end": period[1].isoformat()}
 
 
 @login_required
