@@ -37,13 +37,16 @@ def notice_list(request: HttpRequest, code: str) -> HttpResponse:
     if not may_read_drafts(request.user, contract):
         notices = notices.readable_by_all()
     owed = due.owed([contract], today)
+    notices = list(notices.newest_first())
+    for notice in notices:
+        notice.contract = contract
     return render(
         request,
         "notices/notice_list.html",
         {
             "contract": contract,
             "owed": owed[0] if owed else None,
-            "notices": list(notices.newest_first()),
+            "notices": notices,
             "breaches": list(Breach.objects.for_contract(contract)),
             "may_draft": may_ever(request.user, Action.DRAFT_NOTICE, contract.pk),
             "may_record_breach": may_ever(request.user, Action.RECORD_BREACH, contract.pk),
