@@ -93,7 +93,7 @@ def checksum(content: dict) -> str:
 
 def as_json(notice) -> dict:
     """What a published notice's JSON download holds: the regulation 39 fields alone."""
-    return notice.content["notice"]
+    return notice.stored["notice"]
 
 
 CSV_HEADER = (

@@ -161,7 +161,7 @@ def draft_for(
     missing = [day for day in quarter_ends if day not in approved]
     if kpis is None:
         kpis = rated_kpis(contract)
-    rows = build_grid(kpis, periods, today, sight=PUBLIC) if periods else []
+    rows: list = build_grid(kpis, periods, today, sight=PUBLIC) if periods else []
     if not periods:
         rows = [_EmptyRow(kpi) for kpi in kpis.select_related("service_area", "unit")]
     kpi_ids = [row.kpi.pk for row in rows]
@@ -175,8 +175,8 @@ def draft_for(
     for plan in Plan.objects.filter(kpi__in=kpi_ids).still_open().order_by("pk"):
         plans.setdefault(plan.kpi_id, []).append(plan.title)
     questions: dict[int, int] = {}
-    for kpi_id in Question.objects.filter(kpi__in=kpi_ids).still_open().values_list(
-        "kpi_id", flat=True
+    for kpi_id in (
+        Question.objects.filter(kpi__in=kpi_ids).still_open().values_list("kpi_id", flat=True)
     ):
         questions[kpi_id] = questions.get(kpi_id, 0) + 1
     proposals = []

@@ -61,8 +61,7 @@ class ContractNotices:
     @property
     def too_few_published(self) -> bool:
         return (
-            self.contract.needs_performance_notices
-            and self.published_kpis < FEWEST_PUBLISHED_KPIS
+            self.contract.needs_performance_notices and self.published_kpis < FEWEST_PUBLISHED_KPIS
         )
 
     @property
@@ -71,7 +70,9 @@ class ContractNotices:
         return [d for d in self.due if d.clock.due_soon]
 
 
-def _termination_day(contract: Contract, extended: dict[int, datetime.date]) -> datetime.date | None:
+def _termination_day(
+    contract: Contract, extended: dict[int, datetime.date]
+) -> datetime.date | None:
     if contract.terminated_on:
         return contract.terminated_on
     ends = [day for day in (contract.end_date, extended.get(contract.pk)) if day]
@@ -120,7 +121,9 @@ def owed(contracts: Iterable[Contract], today: datetime.date) -> list[ContractNo
         due = []
         periodic = rules.next_periodic_due(last_periodic.get(contract.pk), contract.start_date)
         if periodic:
-            due.append(DueNotice(contract, NoticeKind.PERIODIC, periodic, rules.Clock(periodic, today)))
+            due.append(
+                DueNotice(contract, NoticeKind.PERIODIC, periodic, rules.Clock(periodic, today))
+            )
         for breach in breaches.get(contract.pk, []):
             day = breach.notice_due_on
             due.append(DueNotice(contract, NoticeKind.BREACH, day, rules.Clock(day, today), breach))

@@ -141,6 +141,11 @@ class PerformanceNotice(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def stored(self) -> dict:
+        """What was stored when the notice was published (empty for a draft)."""
+        return self.content or {}
+
+    @property
     def is_published(self) -> bool:
         return self.state == NoticeState.PUBLISHED
 
@@ -176,7 +181,9 @@ class NoticeRating(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     proposed = models.CharField(max_length=30, choices=Rating.choices)
     rating = models.CharField(max_length=30, choices=Rating.choices)
-    justification = models.TextField(blank=True, validators=[kept_to(REASON_LENGTH, "justification")])
+    justification = models.TextField(
+        blank=True, validators=[kept_to(REASON_LENGTH, "justification")]
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

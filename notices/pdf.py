@@ -37,11 +37,11 @@ def frozen_ratings(notice: PerformanceNotice) -> list[dict]:
             "proposed_label": Rating(row["proposed"]).label,
             "rating_label": Rating(row["rating"]).label,
         }
-        for row in notice.content["ratings"]
+        for row in notice.stored["ratings"]
     ]
 
 
 def render_pdf(notice: PerformanceNotice) -> bytes:
     html = render_to_string("notices/notice_pdf.html", print_context(notice))
-    css = CSS(string=Path(finders.find(STYLESHEET)).read_text(encoding="utf-8"))
+    css = CSS(string=Path(str(finders.find(STYLESHEET))).read_text(encoding="utf-8"))
     return HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=[css])

@@ -27,16 +27,12 @@ class Restated:
         return f"{self.reference}, {self.label}: published as {was}; now {now}."
 
 
-def restated_since(
-    notice: PerformanceNotice, today: datetime.date | None = None
-) -> list[Restated]:
+def restated_since(notice: PerformanceNotice, today: datetime.date | None = None) -> list[Restated]:
     """The quarters of a published notice that read differently now."""
-    frozen = notice.content["ratings"]
+    frozen = notice.stored["ratings"]
     kpis = notice.contract.kpis.filter(pk__in=[r["kpi_id"] for r in frozen])
     now = draft_for(notice.contract, notice.period_start, notice.period_end, kpis=kpis, today=today)
-    held = {
-        (p.kpi.pk, q.end_date): q for p in now.proposals for q in p.quarters
-    }
+    held = {(p.kpi.pk, q.end_date): q for p in now.proposals for q in p.quarters}
     found = []
     for rating in frozen:
         was_quarters = {q["end_date"]: q for q in rating["evidence"]["quarters"]}
@@ -48,5 +44,14 @@ def restated_since(
             now_pair = (current.status, current.figure) if current else ("in_progress", "")
             if was_pair != now_pair:
                 label = (was or {}).get("label") or (current.label if current else end)
-                found.append(Restated(rating["reference"], label, *was_pair, *now_pair))
+                found.append(
+                    Restated(
+                        reference=rating["reference"],
+                        label=label,
+                        was_status=was_pair[0],
+                        was_figure=was_pair[1],
+                        now_status=now_pair[0],
+                        now_figure=now_pair[1],
+                    )
+                )
     return found

@@ -98,8 +98,10 @@ def period_problems(start: datetime.date | None, end: datetime.date | None) -> d
     if end < start:
         return {"period_end": "The period must end after it starts."}
     if end >= add_months(start, MAX_MONTHS):
-        return {"period_end": "A notice assesses 12 months at most: choose a later start or an "
-                "earlier end."}
+        return {
+            "period_end": "A notice assesses 12 months at most: choose a later start or an "
+            "earlier end."
+        }
     if not quarter_ends_in(start, end):
         return {"period_end": "The period must hold at least one whole quarter."}
     return {}

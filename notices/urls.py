@@ -21,7 +21,9 @@ urlpatterns = [
         views.notice_discard,
         name="notice_discard",
     ),
-    path("contracts/<slug:code>/notices/<int:pk>/notice.json", views.notice_json, name="notice_json"),
+    path(
+        "contracts/<slug:code>/notices/<int:pk>/notice.json", views.notice_json, name="notice_json"
+    ),
     path("contracts/<slug:code>/notices/<int:pk>/notice.csv", views.notice_csv, name="notice_csv"),
     path("contracts/<slug:code>/notices/<int:pk>/print/", views.notice_print, name="notice_print"),
     path("contracts/<slug:code>/notices/<int:pk>/notice.pdf", views.notice_pdf, name="notice_pdf"),

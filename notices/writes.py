@@ -204,7 +204,7 @@ def record_breach(
         errors["description"] = too_long_message("description", LONG_TEXT_LENGTH)
     if outcome not in BreachOutcome.values:
         errors["outcome"] = "Choose what the breach led to"
-    if errors:
+    if errors or occurred_on is None:
         raise ValidationError(errors)
     locks.lock_contracts(contract.pk)
     return Breach.objects.create(

@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from contracts.models import Assignment, Contract
 from kpis.permissions import Action, may_create_contract
 
-
 # The procurement's details, as the Procurement Act 2023's notices name them.
 PROCUREMENT_FIELDS = (
     "procured_under_act",

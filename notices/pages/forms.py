@@ -62,7 +62,9 @@ class DraftForm(ProblemsMixin, forms.Form):
     def __init__(self, *args, breaches=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.breaches = {b.pk: b for b in breaches}
-        self.fields["breach"].choices = [("", "Not after a breach")] + [
+        breach = self.fields["breach"]
+        assert isinstance(breach, forms.ChoiceField)
+        breach.choices = [("", "Not after a breach")] + [
             (b.pk, f"{b.occurred_on:%-d %B %Y}: {b.get_outcome_display()}") for b in breaches
         ]
 
@@ -89,12 +91,12 @@ class RatingForm(ProblemsMixin, forms.Form):
         self.proposed = proposed
 
     def clean(self):
-        data = super().clean()
-        if data.get("rating") and data["rating"] != self.proposed:
-            if not (data.get("justification") or "").strip():
-                self.add_error(
-                    "justification", "Say why the rating differs from the one the figures propose"
-                )
+        data = super().clean() or {}
+        changed = data.get("rating") and data["rating"] != self.proposed
+        if changed and not (data.get("justification") or "").strip():
+            self.add_error(
+                "justification", "Say why the rating differs from the one the figures propose"
+            )
         return data
 
 

@@ -23,7 +23,7 @@ from kpis.rules.conflicts import status_for
 from notices import content, due, pdf, rules, writes
 from notices.access import get_notice_for, may_read_drafts
 from notices.choices import RATING_MEANINGS, NoticeKind, Rating
-from notices.drafting import approved_quarter_ends, draft_for
+from notices.drafting import approved_quarter_ends
 from notices.models import Breach, NoticeRating, PerformanceNotice
 from notices.pages.forms import BreachForm, DraftForm, RatingForm
 from notices.restatements import restated_since
@@ -33,11 +33,11 @@ from notices.restatements import restated_since
 def notice_list(request: HttpRequest, code: str) -> HttpResponse:
     contract = get_contract_for(request.user, code)
     today = timezone.localdate()
-    notices = PerformanceNotice.objects.for_contract(contract).select_related("breach")
+    held = PerformanceNotice.objects.for_contract(contract).select_related("breach")
     if not may_read_drafts(request.user, contract):
-        notices = notices.readable_by_all()
+        held = held.readable_by_all()
     owed = due.owed([contract], today)
-    notices = list(notices.newest_first())
+    notices = list(held.newest_first())
     for notice in notices:
         notice.contract = contract
     return render(
@@ -71,7 +71,11 @@ def _initial_period(contract, kind: str) -> dict:
     period = rules.default_period(approved_quarter_ends(contract), last)
     if period is None:
         return {"kind": kind}
-    return {"kind": kind, "period_start": period[0].isoformat(), "period_end": period[1].isoformat()}
+    return {
+        "kind": kind,
+        "period_start": period[0].isoformat(),
+        "period_end": period[1].isoformat(),
+    }
 
 
 @login_required
@@ -107,9 +111,7 @@ def notice_new(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _ratings(notice: PerformanceNotice) -> list[NoticeRating]:
-    return list(
-        notice.ratings.select_related("kpi", "changed_by").order_by("position", "pk")
-    )
+    return list(notice.ratings.select_related("kpi", "changed_by").order_by("position", "pk"))
 
 
 @login_required
@@ -199,7 +201,12 @@ def notice_approve(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @require_POST
 def notice_discard(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return _act(
-        request, code, pk, Action.DRAFT_NOTICE, writes.discard_notice, "The draft is discarded.",
+        request,
+        code,
+        pk,
+        Action.DRAFT_NOTICE,
+        writes.discard_notice,
+        "The draft is discarded.",
         to_list=True,
     )
 
@@ -261,4 +268,3 @@ def notice_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     response = HttpResponse(pdf.render_pdf(notice), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{notice.filename}.pdf"'
     return response
-

@@ -18,10 +18,15 @@ def test_it_lists_published_notices_never_drafts(client_for, committee_member, m
     assert row["url"].endswith(published.get_absolute_url())
     empty = client_for(committee_member).get("/api/v1/contracts/PSSP/performance-notices/")
     assert empty.json()["count"] == 0
-    assert client_for(committee_member).get("/api/v1/contracts/NOPE/performance-notices/").status_code == 404
+    assert (
+        client_for(committee_member).get("/api/v1/contracts/NOPE/performance-notices/").status_code
+        == 404
+    )
 
 
-def test_the_contract_and_its_kpis_carry_the_procurement_details(client_for, committee_member, seed):
+def test_the_contract_and_its_kpis_carry_the_procurement_details(
+    client_for, committee_member, seed
+):
     under_act(seed["ICT"])
     api = client_for(committee_member)
     contract = api.get("/api/v1/contracts/ICT/").json()

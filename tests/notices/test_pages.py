@@ -146,7 +146,9 @@ def test_the_json_holds_exactly_regulation_39s_fields(client, committee_member, 
 
 def test_the_csv_print_and_pdf_downloads(client, committee_member, published, draft):
     client.force_login(committee_member)
-    rows = list(csv.DictReader(io.StringIO(client.get(_url(published, "notice.csv")).content.decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(_url(published, "notice.csv")).content.decode()))
+    )
     assert len(rows) == 1 and rows[0]["supplier_unique_identifier"] == "02048608"
     assert "Serco Limited" in client.get(_url(published, "print/")).content.decode()
     pdf = client.get(_url(published, "notice.pdf"))
