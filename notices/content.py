@@ -92,8 +92,18 @@ def checksum(content: dict) -> str:
 
 
 def as_json(notice) -> dict:
-    """What a published notice's JSON download holds: the regulation 39 fields alone."""
-    return notice.stored["notice"]
+    """What a published notice's JSON download holds: the regulation 39 fields alone, in its
+    order (a JSON column in the database keeps the values, not the order of the keys)."""
+    stored = notice.stored["notice"]
+    fields = {name: stored[name] for name in REGULATION_39_FIELDS}
+    fields["suppliers"] = [{name: s[name] for name in SUPPLIER_FIELDS} for s in stored["suppliers"]]
+    fields["key_performance_indicators"] = [
+        {name: k[name] for name in KPI_FIELDS} for k in stored["key_performance_indicators"]
+    ]
+    fields["period_assessed"] = {
+        name: stored["period_assessed"][name] for name in ("start_date", "end_date")
+    }
+    return fields
 
 
 CSV_HEADER = (
