@@ -33,9 +33,9 @@ from kpis.models import (
     UnitKind,
 )
 from kpis.writes import data_version
-from packs.models import PublishedPack
 from notices.choices import BreachOutcome, Rating
 from notices.models import Breach, NoticeRating, PerformanceNotice
+from packs.models import PublishedPack
 from plans.models import Plan, PlanAction, PlanSettings
 from questions.models import AgreedAction, Answer, Question
 from regime.models import (
