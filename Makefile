@@ -61,6 +61,7 @@ pango:
 run: install
 	$(DEV) $(PY) manage.py migrate --no-input
 	$(DEV) $(PY) manage.py load_seed_data
+	$(DEV) $(PY) manage.py load_notices_demo
 	@echo "Demo sign-ins (one per role):"
 	@$(DEV) $(PY) manage.py create_demo_users --password "$(DEMO_PASSWORD)"
 	@echo "Serving on http://127.0.0.1:$(PORT)"

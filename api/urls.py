@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import packs, plans, views
+from api import notices, packs, plans, views
 
 router = DefaultRouter()
 router.register("contracts", views.ContractViewSet, basename="contract")
@@ -26,6 +26,11 @@ urlpatterns = [
         name="contract-restatements",
     ),
     path("contracts/<slug:code>/plans/", plans.PlanView.as_view(), name="contract-plans"),
+    path(
+        "contracts/<slug:code>/performance-notices/",
+        notices.PerformanceNoticeView.as_view(),
+        name="contract-performance-notices",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),

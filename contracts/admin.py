@@ -38,7 +38,7 @@ class ContractAdmin(ReasonAdmin, SimpleHistoryAdmin):
     KPIs."""
 
     list_display = ["code", "name", "authority", "supplier", "start_date", "end_date"]
-    list_filter = ["authority", "supplier"]
+    list_filter = ["authority", "supplier", "procured_under_act"]
     search_fields = ["code", "name", "authority", "supplier"]
     inlines = [ServiceAreaInline, ExtensionInline, BudgetInline, AssignmentInline]
 

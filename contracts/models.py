@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -14,6 +15,11 @@ from simple_history.models import HistoricalRecords
 
 from contracts.dates import date_out_of_range
 from contracts.limits import LONG_TEXT_LENGTH, kept_to
+
+ADDRESS_LENGTH = 500
+# The estimated value from which a contract under the Procurement Act 2023 publishes at least
+# three KPIs and its Contract Performance Notices (section 52(1)).
+NOTICE_THRESHOLD = Decimal(5_000_000)
 
 
 def check_term(start_date, end_date) -> None:
@@ -192,6 +198,61 @@ class Contract(models.Model):
         help_text="How many KPIs the contract's own papers say it has, to compare with those held.",
     )
 
+    # The procurement, as the Procurement Act 2023 asks notices to name it (regulation 39 of the
+    # Procurement Regulations 2024): blank for a contract let before the Act.
+    procured_under_act = models.BooleanField(
+        "procured under the Procurement Act 2023",
+        default=False,
+        help_text="A contract procured under the Act publishes its KPIs and a Contract "
+        "Performance Notice at least once every 12 months when worth £5 million or more.",
+    )
+    estimated_value = models.DecimalField(
+        "estimated value (£)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="The contract's estimated value, in pounds, as the contract details notice "
+        "gives it.",
+    )
+    procurement_title = models.CharField(
+        "procurement title", max_length=200, blank=True, help_text="As the tender notice gives it."
+    )
+    procurement_identifier = models.CharField(
+        "procurement identifier",
+        max_length=100,
+        blank=True,
+        help_text="The procurement's unique identifier on the Central Digital Platform.",
+    )
+    contract_identifier = models.CharField(
+        "contract identifier",
+        max_length=100,
+        blank=True,
+        help_text="The contract's unique identifier in the contract details notice.",
+    )
+    supplier_legal_name = models.CharField(
+        "supplier's legal name", max_length=200, blank=True, help_text="As registered."
+    )
+    supplier_address = models.TextField(
+        "supplier's postal address",
+        blank=True,
+        validators=[kept_to(ADDRESS_LENGTH, "address")],
+    )
+    supplier_email = models.EmailField("supplier's email address", blank=True)
+    supplier_identifier = models.CharField(
+        "supplier's unique identifier",
+        max_length=100,
+        blank=True,
+        help_text="Such as its Companies House number.",
+    )
+    terminated_on = models.DateField(
+        "terminated on",
+        null=True,
+        blank=True,
+        help_text="The day the contract was terminated early, if it was: a notice is due then.",
+    )
+
     objects = ContractManager()
     history = HistoricalRecords(excluded_fields=["data_version"])
 
@@ -231,6 +292,16 @@ class Contract(models.Model):
 
     def clean(self) -> None:
         check_term(self.start_date, self.end_date)
+
+    @property
+    def needs_performance_notices(self) -> bool:
+        """Whether the Procurement Act 2023 asks this contract for published KPIs and Contract
+        Performance Notices: procured under the Act, estimated at £5 million or more."""
+        return (
+            self.procured_under_act
+            and self.estimated_value is not None
+            and self.estimated_value >= NOTICE_THRESHOLD
+        )
 
     @property
     def current_end_date(self):

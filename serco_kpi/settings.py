@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "regime",
     "questions",
     "plans",
+    "notices",
     "api",
 ]
 

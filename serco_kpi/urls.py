@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include("regime.urls")),
     path("", include("plans.urls")),
+    path("", include("notices.urls")),
     path("", include("kpis.urls")),
     path("", include("packs.urls")),
     path("", include("questions.urls")),

@@ -4,7 +4,9 @@ inside a function to dodge one.
 The layers, lowest first: `contracts` (contracts, roles), `kpis` (KPIs, readings, returns, the
 rules and the pages), the features built on them (`regime`, `packs`, `reminders`, which know
 nothing of one another), the committee's `questions` (which may be about a published pack),
-rectification plans (`plans`, which link the regime's persistent failures), the read-only `api`,
+rectification plans (`plans`, which link the regime's persistent failures), Contract Performance
+Notices (`notices`, which show reliefs, plans and questions beside their ratings), the read-only
+`api`,
 and the project package `serco_kpi`. A module may
 import its own app and the apps below it, never one beside or above it.
 
@@ -30,8 +32,11 @@ LAYERS = {
     "questions": 3,
     # Rectification plans link the regime's persistent failures to the plans that answer them.
     "plans": 3,
-    "api": 4,
-    "serco_kpi": 5,
+    # Contract Performance Notices read the regime's reliefs and persistent failure, and the
+    # open plans and questions, beside each rating they draft.
+    "notices": 4,
+    "api": 5,
+    "serco_kpi": 6,
 }
 
 KPIS_LAYERS = {

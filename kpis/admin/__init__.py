@@ -138,12 +138,24 @@ class KpiAdmin(ReasonAdmin, SimpleHistoryAdmin):
         "detriment",
         "failure",
     ]
-    list_filter = ["contract", "service_area", "frequency", "unit", "direction"]
+    list_filter = ["contract", "service_area", "frequency", "unit", "direction", "published"]
     search_fields = ["reference", "description", "contract__code"]
     list_select_related = ["contract", "service_area"]
     inlines = [SuspensionInline, RuleChangeInline, ReadingInline]
     fieldsets = [
-        (None, {"fields": ["contract", "service_area", "reference", "description", "position"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "contract",
+                    "service_area",
+                    "reference",
+                    "description",
+                    "position",
+                    "published",
+                ]
+            },
+        ),
         ("Measure", {"fields": ["frequency", "unit", "direction", "scale_min", "scale_max"]}),
         (
             "Life span",

@@ -211,6 +211,12 @@ class Kpi(models.Model):
     denominator_label = models.CharField(
         max_length=60, blank=True, help_text="What it is counted out of: 'calls offered'."
     )
+    published = models.BooleanField(
+        "published KPI",
+        default=False,
+        help_text="One of the KPIs the contract publishes under the Procurement Act 2023 "
+        "(section 52), which its Contract Performance Notices rate.",
+    )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within its area.")
     notes = models.TextField(
         blank=True, help_text="Anything odd in the source: misprints, changes of unit."

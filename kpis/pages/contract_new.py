@@ -28,6 +28,16 @@ def _date(label: str) -> forms.DateField:
     )
 
 
+def _text(label: str, limit: int, hint: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=limit,
+        help_text=hint,
+        error_messages={"max_length": f"Keep it to {limit} characters or fewer"},
+    )
+
+
 class NewContractForm(forms.Form):
     code = forms.CharField(
         label="Code",
@@ -62,6 +72,47 @@ class NewContractForm(forms.Form):
     )
     start_date = _date("Start date (optional)")
     end_date = _date("End date (optional)")
+    # The procurement's details, which the Procurement Act 2023's notices publish.
+    procured_under_act = forms.BooleanField(
+        label="Procured under the Procurement Act 2023",
+        required=False,
+        help_text="Worth £5 million or more, it publishes at least three KPIs and a Contract "
+        "Performance Notice at least once every 12 months.",
+    )
+    estimated_value = forms.DecimalField(
+        label="Estimated value in pounds (optional)",
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text="Like 12000000.",
+        error_messages={
+            "invalid": "Enter the value in pounds, like 12000000",
+            "min_value": "The value cannot be negative",
+            "max_digits": "Enter a value below £1 trillion",
+            "max_decimal_places": "Give pence at most",
+        },
+    )
+    procurement_title = _text("Procurement title (optional)", 200)
+    procurement_identifier = _text("Procurement's unique identifier (optional)", 100)
+    contract_identifier = _text("Contract's unique identifier (optional)", 100)
+    supplier_legal_name = _text("Supplier's legal name (optional)", 200)
+    supplier_address = forms.CharField(
+        label="Supplier's postal address (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep the address to 500 characters or fewer"},
+    )
+    supplier_email = forms.EmailField(
+        label="Supplier's email address (optional)",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Enter an email address like contracts@example.com"},
+    )
+    supplier_identifier = _text(
+        "Supplier's unique identifier (optional)", 100, "Such as its Companies House number."
+    )
 
 
 @login_required

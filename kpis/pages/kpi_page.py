@@ -94,6 +94,7 @@ def _kpi_body(request: HttpRequest, kpi: Kpi) -> page_cache.Fragment:
             "suspensions": list(kpi.suspensions.all()),
             "rule_changes": rule_changes(kpi),
             "can_change_rule": may_ever(request.user, Action.CHANGE_RULES, kpi.contract_id),
+            "can_define_kpis": may_ever(request.user, Action.DEFINE_KPIS, kpi.contract_id),
             # The readings' history holds every draft value saved before approval: only those
             # who see drafts read it; others see the KPI's own changes.
             "history": kpi_history(kpi, periods if sight.readable >= DRAFT_STATES else []),

@@ -4,12 +4,15 @@ An app registers from its `AppConfig.ready()`: `packs` puts its download and pub
 its "restated" section on the committee pack and lists published packs on the scorecard; `regime`
 adds its failures, money and term; `questions` lists the committee's questions and actions still
 open on a KPI's page ("kpi"), the scorecard and the pack; `plans` lists rectification plans in
-the same places. Each source is called once per page, so
+the same places; `notices` lists the Contract Performance Notices owed on the scorecard, the home
+page and "My returns". Each source is called once per page, so
 its queries stay fixed in number.
 
 The places: "pack_top" (the live pack's page only, rendered on every request), "pack_end" (also
 in its PDF, where `request` is None), "scorecard" and "kpi" (inside the cached middle of those
-pages, so that what they add depends on the reader's part in the contract alone).
+pages, so that what they add depends on the reader's part in the contract alone), "home" (inside
+the home page's cached body, given the contracts its returns panel lists as `contracts`) and
+"my_returns" (rendered on every request, given the user's contracts as `contracts`).
 """
 
 from __future__ import annotations

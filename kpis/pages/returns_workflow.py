@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from contracts.models import Contract
 from contracts.roles import works_on
 from kpis.models import QuarterlyReturn, ReportingPeriod
+from kpis.pages import panels
 from kpis.pages.forms import ReopenForm, StartReturnForm, error_summary
 from kpis.permissions import Action, may_ever, refusal
 from kpis.permissions.fetch import get_return_for, get_workable_contract_for, refuse_unless_may_ever
@@ -57,8 +58,12 @@ def _contracts_due(user, today: datetime.date) -> list[ContractDue]:
 @login_required
 def my_returns(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    contracts_due = _contracts_due(request.user, today)
     context = {
-        "contracts_due": _contracts_due(request.user, today),
+        "contracts_due": contracts_due,
+        "panels": panels.panels(
+            "my_returns", request, contracts=[entry.contract for entry in contracts_due]
+        ),
         "today": today,
         "overdue_after_days": settings.RETURN_OVERDUE_AFTER_DAYS,
     }

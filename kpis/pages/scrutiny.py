@@ -119,6 +119,7 @@ def _home_body(request, page, query: str, contracts, acted_on, panel_is_yours: b
             "today": today,
             "overdue_after_days": settings.RETURN_OVERDUE_AFTER_DAYS,
             "can_create_contract": may_create_contract(request.user),
+            "home_panels": panels.panels("home", request, contracts=acted_on),
         },
     )
     return page_cache.Fragment(html)

@@ -49,6 +49,25 @@ class Action(models.TextChoices):
         "Open a rectification plan; change it, its actions and its state, with a reason",
     )
     RECORD_PROGRESS = "record_progress", "Record progress on a rectification plan's actions"
+    READ_NOTICES = "read_notices", "Read published Contract Performance Notices"
+    READ_NOTICE_DRAFTS = "read_notice_drafts", "Read draft Contract Performance Notices"
+    DRAFT_NOTICE = (
+        "draft_notice",
+        "Draft a Contract Performance Notice from the approved figures",
+    )
+    JUSTIFY_RATING = (
+        "justify_rating",
+        "Change a drafted notice's rating, with a written justification",
+    )
+    APPROVE_NOTICE = (
+        "approve_notice",
+        "Approve a Contract Performance Notice drafted by someone else, which publishes and "
+        "freezes it",
+    )
+    RECORD_BREACH = (
+        "record_breach",
+        "Record a breach or a failure to perform, which makes a notice due",
+    )
 
 
 NO_RETURN = "none"
@@ -123,6 +142,16 @@ TABLE: dict[Action, dict[str, frozenset[Part]]] = {
     # supplier's work day to day, record how its actions are going.
     Action.MANAGE_PLANS:    _whatever_state(MANAGERS),
     Action.RECORD_PROGRESS: _whatever_state(WORKERS),
+    # Contract Performance Notices (Procurement Act 2023) are drafted from approved figures
+    # alone, whatever the state of any return. Published notices are public; drafts are the
+    # contract's own. Rating the supplier and recording a breach are a manager's decisions,
+    # and a second person approves (`notices.writes`).
+    Action.READ_NOTICES:       _whatever_state(EVERYONE),
+    Action.READ_NOTICE_DRAFTS: _whatever_state(WORKERS),
+    Action.DRAFT_NOTICE:       _whatever_state(MANAGERS),
+    Action.JUSTIFY_RATING:     _whatever_state(MANAGERS),
+    Action.APPROVE_NOTICE:     _whatever_state(MANAGERS),
+    Action.RECORD_BREACH:      _whatever_state(MANAGERS),
 }
 # fmt: on
 CONTRACT_ACTIONS = (
@@ -133,6 +162,12 @@ CONTRACT_ACTIONS = (
     Action.CLOSE_ACTION,
     Action.MANAGE_PLANS,
     Action.RECORD_PROGRESS,
+    Action.READ_NOTICES,
+    Action.READ_NOTICE_DRAFTS,
+    Action.DRAFT_NOTICE,
+    Action.JUSTIFY_RATING,
+    Action.APPROVE_NOTICE,
+    Action.RECORD_BREACH,
 )
 
 LOCKED_MESSAGE = (

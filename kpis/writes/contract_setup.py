@@ -11,6 +11,19 @@ from django.db import IntegrityError, transaction
 from contracts.models import Assignment, Contract
 from kpis.permissions import Action, may_create_contract
 
+# The procurement's details, as the Procurement Act 2023's notices name them.
+PROCUREMENT_FIELDS = (
+    "procured_under_act",
+    "estimated_value",
+    "procurement_title",
+    "procurement_identifier",
+    "contract_identifier",
+    "supplier_legal_name",
+    "supplier_address",
+    "supplier_email",
+    "supplier_identifier",
+)
+
 
 def create_contract(*, user, **fields) -> Contract:
     """A new contract; a manager who creates it is assigned to it (administrators see all).
@@ -35,7 +48,10 @@ def _create_contract(
     description: str = "",
     start_date: datetime.date | None = None,
     end_date: datetime.date | None = None,
+    **procurement,
 ) -> Contract:
+    """`procurement`: the fields of `PROCUREMENT_FIELDS`, which a contract under the Procurement
+    Act 2023 gives its notices."""
     if not may_create_contract(user):
         raise PermissionDenied(
             f"You cannot {Action.CREATE_CONTRACT.label[0].lower()}"
@@ -49,6 +65,11 @@ def _create_contract(
         description=description.strip(),
         start_date=start_date,
         end_date=end_date,
+        **{
+            name: value.strip() if isinstance(value, str) else value
+            for name, value in procurement.items()
+            if name in PROCUREMENT_FIELDS
+        },
     )
     # The model's own rules: a unique code (a slug), required names, the end after the start.
     contract.full_clean()

@@ -33,6 +33,8 @@ from kpis.models import (
     UnitKind,
 )
 from kpis.writes import data_version
+from notices.choices import BreachOutcome, Rating
+from notices.models import Breach, NoticeRating, PerformanceNotice
 from packs.models import PublishedPack
 from plans.models import Plan, PlanAction, PlanSettings
 from questions.models import AgreedAction, Answer, Question
@@ -172,7 +174,31 @@ ROWS = {
     "plans.PlanAction": lambda p: PlanAction(
         plan=_plan(p, saved=True), description="Retrain", owner="Sam", due_on=QUARTER
     ),
+    "notices.Breach": lambda p: Breach(
+        contract=p["contract"],
+        occurred_on=QUARTER,
+        description="Outage",
+        outcome=BreachOutcome.DAMAGES,
+        recorded_at=timezone.now(),
+    ),
+    "notices.PerformanceNotice": lambda p: _notice(p),
+    "notices.NoticeRating": lambda p: NoticeRating(
+        notice=_notice(p, saved=True), kpi=p["kpi"], proposed=Rating.GOOD, rating=Rating.GOOD
+    ),
 }
+
+
+def _notice(p, *, saved: bool = False) -> PerformanceNotice:
+    notice = PerformanceNotice(
+        contract=p["contract"],
+        period_start=datetime.date(2019, 4, 1),
+        period_end=QUARTER,
+        drafted_by=p["user"],
+        drafted_at=timezone.now(),
+    )
+    if saved:
+        notice.save()
+    return notice
 
 
 def _question(p) -> Question:

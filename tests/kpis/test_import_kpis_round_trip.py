@@ -52,6 +52,7 @@ def test_it_writes_each_kpi_as_the_contract_holds_it(seed):
         "Roll-up": "",
         "Numerator": "",
         "Denominator": "",
+        "Published KPI": "no",
     }
     assert ict["1"]["Unit"] == "Number of failures"
     assert ict["1"]["Direction"] == "Lower is better"
@@ -79,6 +80,7 @@ def test_it_names_each_column_plainly_in_the_header(seed):
         "Roll-up",
         "Numerator",
         "Denominator",
+        "Published KPI",
     ]
     assert header == list(COLUMNS)
 

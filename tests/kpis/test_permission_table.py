@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
@@ -31,6 +32,9 @@ from kpis.writes import decisions
 from kpis.writes import returns as return_writes
 from kpis.writes.backfill import backfill_return
 from kpis.writes.contract_setup import create_contract
+from notices import writes as notice_writes
+from notices.access import get_notice_for
+from notices.choices import BreachOutcome, Rating
 from packs.services import publish_pack
 from plans.choices import ActionState, Trigger
 from plans.writes import open_plan, record_progress
@@ -38,6 +42,7 @@ from questions import writes as question_writes
 from questions.models import AgreedAction, Question
 from regime.services import record_applied_credit, record_relief
 from tests.kpis.returns import Q3, fill_return, row_entry
+from tests.notices.making import a_notice
 from tests.plans.making import an_action
 
 # Written out by hand from the issue and README, independently of kpis/permissions/__init__.py.
@@ -67,6 +72,12 @@ answer_question | OMA | OMA   | OMA   | OMA
 close_action | OMA   | OMA   | OMA   | OMA
 manage_plans | MA    | MA    | MA    | MA
 record_progress | OMA | OMA   | OMA   | OMA
+read_notices | OMACX | OMACX | OMACX | OMACX
+read_notice_drafts | OMA | OMA | OMA | OMA
+draft_notice | MA    | MA    | MA    | MA
+justify_rating | MA  | MA    | MA    | MA
+approve_notice | MA  | MA    | MA    | MA
+record_breach | MA   | MA    | MA    | MA
 """
 LETTERS = {
     "O": "officer",
@@ -236,6 +247,56 @@ def _attempt(action: str, user, contract, quarterly_return) -> None:
         record_progress(
             action=an_action(kpi), state=ActionState.IN_PROGRESS, progress="Begun", user=user
         )
+    elif action in NOTICE_ACTIONS:
+        _attempt_notice(action, user, contract)
+
+
+NOTICE_ACTIONS = (
+    Action.READ_NOTICES,
+    Action.READ_NOTICE_DRAFTS,
+    Action.DRAFT_NOTICE,
+    Action.JUSTIFY_RATING,
+    Action.APPROVE_NOTICE,
+    Action.RECORD_BREACH,
+)
+
+
+def _attempt_notice(action: str, user, contract) -> None:
+    """Read a published notice or a draft, draft one, change a draft's rating, approve a draft
+    (drafted by someone else: the second person's rule is tested on its own), record a breach."""
+    drafter = get_user_model().objects.create_user(username=f"drafter-{action}")
+    if action in (Action.READ_NOTICES, Action.READ_NOTICE_DRAFTS):
+        notice = a_notice(contract, drafter, published=action == Action.READ_NOTICES)
+        try:
+            get_notice_for(user, contract.code, notice.pk)
+        except Http404 as error:
+            raise PermissionDenied(str(error)) from None
+    elif action == Action.DRAFT_NOTICE:
+        notice_writes.draft_notice(
+            contract=contract,
+            start=datetime.date(2018, 4, 1),
+            end=datetime.date(2019, 3, 31),
+            user=user,
+        )
+    elif action == Action.JUSTIFY_RATING:
+        notice = a_notice(contract, drafter)
+        notice_writes.change_rating(
+            notice=notice,
+            rating_id=notice.ratings.get().pk,
+            rating=Rating.APPROACHING,
+            justification="Close to target.",
+            user=user,
+        )
+    elif action == Action.APPROVE_NOTICE:
+        notice_writes.approve_notice(notice=a_notice(contract, drafter), user=user)
+    elif action == Action.RECORD_BREACH:
+        notice_writes.record_breach(
+            contract=contract,
+            occurred_on=datetime.date(2019, 5, 1),
+            description="Service withdrawn for a week.",
+            outcome=BreachOutcome.DAMAGES,
+            user=user,
+        )
 
 
 def _attempt_question(action: str, user, contract, kpi) -> None:
@@ -301,9 +362,9 @@ def test_readme_prints_the_table():
 
 def test_it_prints_the_quarters_table_then_the_contracts():
     lines = markdown_table().splitlines()
-    # 16 actions on a quarter under a header of two lines; a blank line; the 7 actions on the
-    # contract as a whole under their own header of two lines: 18 + 1 + 9 = 28.
-    assert len(lines) == 28
+    # 16 actions on a quarter under a header of two lines; a blank line; the 13 actions on the
+    # contract as a whole under their own header of two lines: 18 + 1 + 15 = 34.
+    assert len(lines) == 34
     assert lines[0] == "| action | not started | draft | submitted | approved |"
     assert lines[18:21] == ["", "| action on the contract as a whole | who |", "| --- | --- |"]
 

@@ -38,6 +38,8 @@ RETIRED_AFTER = "Retired after"
 ROLLUP = "Roll-up"
 NUMERATOR = "Numerator"
 DENOMINATOR = "Denominator"
+# Section 52 of the Procurement Act 2023: one of the KPIs the contract publishes.
+PUBLISHED = "Published KPI"
 
 COLUMNS = (
     REFERENCE,
@@ -58,6 +60,7 @@ COLUMNS = (
     ROLLUP,
     NUMERATOR,
     DENOMINATOR,
+    PUBLISHED,
 )
 LAYOUT = Layout(
     columns=COLUMNS,
@@ -84,6 +87,7 @@ COLUMN_OF_FIELD = {
     "rollup": ROLLUP,
     "numerator_label": NUMERATOR,
     "denominator_label": DENOMINATOR,
+    "published": PUBLISHED,
 }
 
 YES = {"yes", "y", "true", "x", "1"}
@@ -98,24 +102,24 @@ EXAMPLES = [
      "Percentage", "Higher is better", "90", "no", "87", "84", "Figures",
      "Detriment at 87% or below, failure at 84% or below; each month's calls counted",
      "", "", "Recomputed from the months' parts", "calls answered within 20 seconds",
-     "calls offered"],
+     "calls offered", "yes"],
     ["EXAMPLE-2", "Missed bin collections", "WASTE", "Waste and recycling", "Quarterly",
      "Number of failures", "Lower is better", "0", "no", "1", "2", "Figures", "", "", "",
-     "", "", ""],
+     "", "", "", "yes"],
     ["EXAMPLE-3", "Days to process a new claim", "BEN", "Benefits", "Quarterly", "Days",
      "Lower is better", "5", "yes", "10", "", "% of target",
      "Printed as '< 5': five days is a miss; amber within 10% of the target", "", "",
-     "", "", ""],
+     "", "", "", "yes"],
     ["EXAMPLE-4", "Residual waste per household", "WASTE", "Waste and recycling", "Quarterly",
      "Kilograms", "Lower is better", "110", "no", "5", "", "Points from target",
-     "Amber up to 5 kg over the target", "2023-06-30", "", "", "", ""],
+     "Amber up to 5 kg over the target", "2023-06-30", "", "", "", "", "no"],
     ["EXAMPLE-5", "Income from commercial waste", "WASTE", "Waste and recycling", "Annual",
      "Amount in pounds", "Higher is better", "250000", "no", "", "", "Figures",
-     "Retired after March 2025", "", "Mar 2025", "", "", ""],
+     "Retired after March 2025", "", "Mar 2025", "", "", "", "no"],
     ["EXAMPLE-6", "Resident satisfaction survey", "CS", "Customer services", "Annual", "Score",
      "", "", "no", "", "", "Figures",
      "No target (and no direction): data only, figures are recorded, not judged", "", "",
-     "", "", ""],
+     "", "", "", "no"],
 ]  # fmt: skip
 EXAMPLE_REFERENCES = {row[0].casefold() for row in EXAMPLES}
 

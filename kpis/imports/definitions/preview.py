@@ -47,6 +47,7 @@ COMPARED = (
     "rollup",
     "numerator_label",
     "denominator_label",
+    "published",
 )
 LABELS = {**c.COLUMN_OF_FIELD, "service_area": "Service area"}
 # Approved quarters were judged by these: changing one would rewrite them (as in the admin).
@@ -170,7 +171,7 @@ def shown(name: str, value: object) -> str:
         return ""
     if name == "unit":
         return value.label if isinstance(value, Unit) else str(value)
-    if name == "target_strict":
+    if name in ("target_strict", "published"):
         return "yes" if value else "no"
     if isinstance(value, Decimal):
         return plain_number(value)
@@ -310,6 +311,9 @@ def _row(raw: RawRow, held: dict[str, Kpi], context: _Context) -> DefinitionRow:
     values["target_strict"], message = c.parse_yes_no(cells[c.STRICT])
     if message:
         row.problem(c.STRICT, message)
+    values["published"], message = c.parse_yes_no(cells[c.PUBLISHED])
+    if message:
+        row.problem(c.PUBLISHED, message)
     values["threshold_basis"] = basis
     if basis_message:
         row.problem(c.BASIS, basis_message)

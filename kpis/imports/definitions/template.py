@@ -48,6 +48,7 @@ def template_rows(contract: Contract, units: list[Unit] | None = None) -> list[l
             shown("rollup", kpi.rollup),
             kpi.numerator_label,
             kpi.denominator_label,
+            shown("published", kpi.published),
         ]
         for kpi in kpis
     ]

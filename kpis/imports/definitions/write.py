@@ -37,6 +37,7 @@ CHANGED_FIELDS = [
     "rollup",
     "numerator_label",
     "denominator_label",
+    "published",
 ]
 QUARTER_MESSAGE = "Choose the first quarter to be judged by the new targets and thresholds"
 
