@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Sequence
 from functools import reduce
 from operator import or_
+from typing import cast
 
 import django_filters
 from django import forms
@@ -18,9 +19,10 @@ from kpis.models import Kpi, Reading, ReportingPeriod
 from kpis.models.kpi import in_force_q
 from kpis.models.period import financial_year_label
 from kpis.permissions.sight import PUBLIC, Sight
-from kpis.reads import year
+from kpis.reads import year as years
 from kpis.rules.quarters import periods_recent_first
 from kpis.rules.status import Status
+
 
 def default_quarters(
     periods: Sequence[ReportingPeriod], financial_year: int | None = None
@@ -30,8 +32,8 @@ def default_quarters(
     quarter among them) is shown only when chosen, so that no draft changes what a reader sees
     first. A year with nothing approved yet shows its quarters, in progress."""
     if financial_year is None:
-        financial_year = year.default_year(periods)
-    held = year.quarters_of(periods, financial_year) if financial_year is not None else []
+        financial_year = years.default_year(periods)
+    held = years.quarters_of(periods, financial_year) if financial_year is not None else []
     return [p for p in held if PUBLIC.shows(p)] or held
 
 
@@ -49,7 +51,7 @@ def _year_choices(periods: Sequence[ReportingPeriod]) -> list[tuple[str, str]]:
     approved = {p.financial_year for p in periods if PUBLIC.shows(p)}
     return [
         (str(y), financial_year_label(y) + ("" if y in approved else " (in progress)"))
-        for y in year.years_held(periods)
+        for y in years.years_held(periods)
     ]
 
 
@@ -68,15 +70,15 @@ def _picked(form: forms.Form, periods: Sequence[ReportingPeriod]) -> list[Report
 
 def _year_shown(
     form: forms.Form, periods: Sequence[ReportingPeriod], shown: Sequence[ReportingPeriod]
-) -> year.Year | None:
+) -> years.Year | None:
     """The financial year whose year to date stands beside the quarters: the one chosen, else
     that of the latest approved quarter shown (so that a quarter in progress, chosen beside
     them, does not move it), else the default."""
     chosen = _chosen_year(form) if form.is_bound else None
     if chosen is None:
         approved = [p.financial_year for p in shown if PUBLIC.shows(p)]
-        chosen = max(approved, default=None) or year.default_year(periods)
-    return None if chosen is None else year.year_of(periods, chosen)
+        chosen = max(approved, default=None) or years.default_year(periods)
+    return None if chosen is None else years.year_of(periods, chosen)
 
 
 class YearField(forms.ChoiceField):
@@ -114,7 +116,7 @@ class QuarterForm(forms.Form):
     ) -> None:
         super().__init__(data)
         self.periods = list(periods)
-        self.fields["year"].choices = _year_choices(self.periods)
+        cast(YearField, self.fields["year"]).choices = _year_choices(self.periods)
         self.fields["quarter"].choices = _choices(self.periods, today)
 
     @property
@@ -124,7 +126,7 @@ class QuarterForm(forms.Form):
         return _picked(self, self.periods)
 
     @property
-    def year_shown(self) -> year.Year | None:
+    def year_shown(self) -> years.Year | None:
         return _year_shown(self, self.periods, self.shown_periods)
 
 
@@ -202,7 +204,7 @@ class KpiFilter(django_filters.FilterSet):
         return _picked(self.form, self.periods) if self.is_bound else default_quarters(self.periods)
 
     @property
-    def year_shown(self) -> year.Year | None:
+    def year_shown(self) -> years.Year | None:
         """The financial year whose year to date the table shows beside its quarters."""
         return _year_shown(self.form, self.periods, self.shown_periods)
 

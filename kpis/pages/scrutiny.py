@@ -105,8 +105,7 @@ def _home_body(request, page, query: str, contracts, acted_on, panel_is_yours: b
         if (
             contract_id in year_returns
             and quarterly_return.state in PUBLIC_STATES
-            and quarterly_return.period.financial_year
-            == latest[contract_id].period.financial_year
+            and quarterly_return.period.financial_year == latest[contract_id].period.financial_year
         ):
             year_returns[contract_id].append(quarterly_return)
     counts = counts_by_quarter(

@@ -49,9 +49,7 @@ class Counts:
         """Each status other than met that was counted at least once, with its count, in the
         order of `STATUS_COLUMNS`: what a year's "3 of 4 met" leaves unsaid."""
         return [
-            (s, getattr(self, s))
-            for s in STATUS_COLUMNS
-            if s != Status.MET and getattr(self, s)
+            (s, getattr(self, s)) for s in STATUS_COLUMNS if s != Status.MET and getattr(self, s)
         ]
 
     def add(self, status: str, n: int) -> None:

@@ -122,7 +122,8 @@ def percent_met(counts) -> str:
     value = counts.percent_met
     if value is None:
         return format_html(
-            '<span aria-hidden="true">–</span><span class="govuk-visually-hidden">{}</span>',
+            '<span aria-hidden="true">{}</span><span class="govuk-visually-hidden">{}</span>',
+            "\u2013",
             "None measured",
         )
     return f"{value}%"

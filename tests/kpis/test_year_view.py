@@ -131,7 +131,7 @@ def test_the_year_chooser_reaches_every_year_held(reader, seed, officer, page):
         shown = (
             response.context["card"].periods
             if "kpis" not in page
-            else [p for p in response.context["shown"]]
+            else list(response.context["shown"])
         )
         assert [p.label for p in shown] == quarters
         assert f'<option value="{year}" selected>' in response.content.decode()
