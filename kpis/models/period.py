@@ -33,6 +33,11 @@ def backfill_note(source: str | None, page: str | None) -> str:
     return f"Back-filled from {source}, page {page}" if page else f"Back-filled from {source}"
 
 
+def financial_year_label(year: int) -> str:
+    """The financial year starting in `year` as councils write it: `2019/20`."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
 class ReportingPeriodQuerySet(VersionedQuerySet):
     # A quarter's dates and labels are on every contract's pages.
     contract_path = None
@@ -128,8 +133,7 @@ class ReportingPeriod(models.Model):
     @property
     def year_label(self) -> str:
         """The financial year as councils write it: `2019/20`."""
-        year = self.financial_year
-        return f"{year}/{(year + 1) % 100:02d}"
+        return financial_year_label(self.financial_year)
 
     @property
     def long_label(self) -> str:

@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Sequence
 from functools import reduce
 from operator import or_
+from typing import cast
 
 import django_filters
 from django import forms
@@ -16,20 +17,24 @@ from contracts.models import Contract
 from kpis.choices import Frequency
 from kpis.models import Kpi, Reading, ReportingPeriod
 from kpis.models.kpi import in_force_q
+from kpis.models.period import financial_year_label
 from kpis.permissions.sight import PUBLIC, Sight
+from kpis.reads import year as years
 from kpis.rules.quarters import periods_recent_first
 from kpis.rules.status import Status
 
-DEFAULT_QUARTERS = 4
 
-
-def default_quarters(periods: Sequence[ReportingPeriod]) -> list[ReportingPeriod]:
-    """The latest four approved quarters, oldest first: a quarter in progress (a return started
-    by mistake for a future quarter among them) is shown only when chosen, so that no draft
-    changes what a reader sees first. A contract with nothing approved yet shows its latest
-    quarters, in progress."""
-    approved = [p for p in periods if PUBLIC.shows(p)]
-    return (approved or list(periods))[-DEFAULT_QUARTERS:]
+def default_quarters(
+    periods: Sequence[ReportingPeriod], financial_year: int | None = None
+) -> list[ReportingPeriod]:
+    """The approved quarters of a financial year, oldest first: the year chosen, else the latest
+    with an approved quarter. A quarter in progress (a return started by mistake for a future
+    quarter among them) is shown only when chosen, so that no draft changes what a reader sees
+    first. A year with nothing approved yet shows its quarters, in progress."""
+    if financial_year is None:
+        financial_year = years.default_year(periods)
+    held = years.quarters_of(periods, financial_year) if financial_year is not None else []
+    return [p for p in held if PUBLIC.shows(p)] or held
 
 
 def _choices(periods: Sequence[ReportingPeriod], today: datetime.date) -> list[tuple[str, str]]:
@@ -41,16 +46,64 @@ def _choices(periods: Sequence[ReportingPeriod], today: datetime.date) -> list[t
     ]
 
 
+def _year_choices(periods: Sequence[ReportingPeriod]) -> list[tuple[str, str]]:
+    # Every financial year held, the latest first; one with no approved quarter says so.
+    approved = {p.financial_year for p in periods if PUBLIC.shows(p)}
+    return [
+        (str(y), financial_year_label(y) + ("" if y in approved else " (in progress)"))
+        for y in years.years_held(periods)
+    ]
+
+
+def _chosen_year(form: forms.Form) -> int | None:
+    form.errors  # noqa: B018 (validates, so that cleaned_data holds the valid fields)
+    chosen = form.cleaned_data.get("year")
+    return int(chosen) if chosen else None
+
+
 def _picked(form: forms.Form, periods: Sequence[ReportingPeriod]) -> list[ReportingPeriod]:
     form.errors  # noqa: B018 (validates, so that cleaned_data holds the valid fields)
     chosen = set(form.cleaned_data.get("quarter") or [])
     picked = [p for p in periods if p.end_date.isoformat() in chosen]
-    return picked or default_quarters(periods)
+    return picked or default_quarters(periods, _chosen_year(form))
+
+
+def _year_shown(
+    form: forms.Form, periods: Sequence[ReportingPeriod], shown: Sequence[ReportingPeriod]
+) -> years.Year | None:
+    """The financial year whose year to date stands beside the quarters: the one chosen, else
+    that of the latest approved quarter shown (so that a quarter in progress, chosen beside
+    them, does not move it), else the default."""
+    chosen = _chosen_year(form) if form.is_bound else None
+    if chosen is None:
+        approved = [p.financial_year for p in shown if PUBLIC.shows(p)]
+        chosen = max(approved, default=None) or years.default_year(periods)
+    return None if chosen is None else years.year_of(periods, chosen)
+
+
+class YearField(forms.ChoiceField):
+    """The financial year shown: a GOV.UK select offering every year the contract holds."""
+
+    def __init__(self, *, choices=(), **kwargs) -> None:
+        kwargs["label"] = "Financial year"
+        kwargs["required"] = False
+        kwargs["error_messages"] = {
+            "invalid_choice": "Choose a financial year from the list: %(value)s is not one."
+        }
+        # django-filter offers its own blank choice; the select offers the years held only.
+        kwargs.pop("empty_label", None)
+        kwargs.pop("null_label", None)
+        super().__init__(choices=choices, **kwargs)
+
+
+class YearFilter(django_filters.ChoiceFilter):
+    field_class = YearField
 
 
 class QuarterForm(forms.Form):
     """Which quarters the scorecard shows."""
 
+    year = YearField()
     quarter = forms.MultipleChoiceField(
         label="Quarters shown",
         required=False,
@@ -63,6 +116,7 @@ class QuarterForm(forms.Form):
     ) -> None:
         super().__init__(data)
         self.periods = list(periods)
+        cast(YearField, self.fields["year"]).choices = _year_choices(self.periods)
         self.fields["quarter"].choices = _choices(self.periods, today)
 
     @property
@@ -70,6 +124,10 @@ class QuarterForm(forms.Form):
         if not self.is_bound:
             return default_quarters(self.periods)
         return _picked(self, self.periods)
+
+    @property
+    def year_shown(self) -> years.Year | None:
+        return _year_shown(self, self.periods, self.shown_periods)
 
 
 class TickBox(forms.BooleanField):
@@ -102,6 +160,7 @@ class KpiFilter(django_filters.FilterSet):
         empty_label="Any status",
         method="filter_status",
     )
+    year = YearFilter(method="filter_nothing")
     quarter = django_filters.MultipleChoiceFilter(
         label="Quarters shown",
         choices=[],
@@ -117,7 +176,7 @@ class KpiFilter(django_filters.FilterSet):
 
     class Meta:
         model = Kpi
-        fields = ["service_area", "frequency", "status", "quarter", "months"]
+        fields = ["service_area", "frequency", "status", "year", "quarter", "months"]
 
     def __init__(
         self,
@@ -135,12 +194,19 @@ class KpiFilter(django_filters.FilterSet):
         queryset = Kpi.objects.for_contract(contract).in_report_order()
         super().__init__(data, queryset=queryset, **kwargs)
         self.filters["service_area"].queryset = contract.service_areas.all()
+        self.filters["year"].extra["choices"] = _year_choices(self.periods)
         self.filters["quarter"].extra["choices"] = _choices(self.periods, today)
 
     @property
     def shown_periods(self) -> list[ReportingPeriod]:
-        """The quarters ticked, or the latest four when none are (or the choice is invalid)."""
+        """The quarters ticked; when none are (or the choice is invalid), the approved quarters
+        of the year chosen, or of the latest year with one."""
         return _picked(self.form, self.periods) if self.is_bound else default_quarters(self.periods)
+
+    @property
+    def year_shown(self) -> years.Year | None:
+        """The financial year whose year to date the table shows beside its quarters."""
+        return _year_shown(self.form, self.periods, self.shown_periods)
 
     @property
     def shows_months(self) -> bool:

@@ -20,6 +20,8 @@ from kpis.permissions.fetch import get_contract_for
 from kpis.permissions.sight import PUBLIC, Sight
 from kpis.reads import display, marks
 from kpis.reads.grid import build_grid
+from kpis.reads.scorecard import year_scorecard
+from kpis.reads.summary import Counts
 
 DOWNLOADS = {"csv": "CSV", "xlsx": "Excel"}
 
@@ -30,7 +32,7 @@ def kpi_table(request: HttpRequest, code: str) -> HttpResponse:
     download = request.GET.get("_export")
     if download in DOWNLOADS:
         # Downloads leave the app, so they carry approved figures only, whoever asks.
-        table, _, _ = _table(request, contract, PUBLIC)
+        table, _, _ = _table(request, contract, PUBLIC, with_year=False)
         export = SafeTableExport(download, table, dataset_kwargs={"title": f"{contract.code} KPIs"})
         return export.response(filename=f"{contract.code}-kpi-performance.{download}")
     sight = Sight.of(request.user, contract)
@@ -81,8 +83,15 @@ def _filters(data, contract, sight: Sight) -> KpiFilter:
 
 
 def _table(
-    request: HttpRequest, contract, sight: Sight, filters: KpiFilter | None = None
+    request: HttpRequest,
+    contract,
+    sight: Sight,
+    filters: KpiFilter | None = None,
+    *,
+    with_year: bool = True,
 ) -> tuple[KpiTable, KpiFilter, list]:
+    """The table of the quarters shown; `with_year`, the year to date beside them (on screen:
+    the downloads hold the quarters' figures alone)."""
     today = timezone.localdate()
     if filters is None:
         filters = _filters(request.GET, contract, sight)
@@ -95,9 +104,20 @@ def _table(
         # Read for the cells built for this reader: a quarter they may not see holds no reading,
         # so its months (a draft's, say) are never read.
         add_months(cell for row in rows for cell in row.cells)
+    year = filters.year_shown if with_year else None
+    card = None
+    if year is not None:
+        card, by_kpi = year_scorecard(contract, year, today)
+        for row in rows:
+            row.year = by_kpi.get(row.kpi.pk, Counts())
     table = KpiTable(
-        rows, shown, with_thresholds=any(r.kpi.has_thresholds for r in rows), months=months
+        rows,
+        shown,
+        with_thresholds=any(r.kpi.has_thresholds for r in rows),
+        months=months,
+        year=year,
     )
+    table.year_card = card
     RequestConfig(request, paginate=False).configure(table)
     return table, filters, shown
 
@@ -114,6 +134,8 @@ def _body(
             "table": table,
             "shown": shown,
             "shown_values": [p.end_date.isoformat() for p in shown],
+            "card": table.year_card,
+            "year_value": str(table.year.financial_year) if table.year else "",
             "downloads": DOWNLOADS,
             "shows_drafts": sight.any_draft(shown),
             "show_months": table.months,

@@ -23,8 +23,9 @@ from kpis.permissions.fetch import get_contract_for
 from kpis.permissions.sight import PUBLIC, PUBLIC_STATES, Sight
 from kpis.reads import display, marks
 from kpis.reads.grid import build_grid
-from kpis.reads.scorecard import latest_counts, left_out, misses, scorecard
+from kpis.reads.scorecard import counts_by_quarter, left_out, misses, scorecard
 from kpis.reads.summary import Counts
+from kpis.reads.year import Year
 from kpis.rules import due
 
 CONTRACTS_PER_PAGE = 50
@@ -96,9 +97,27 @@ def _home_body(request, page, query: str, contracts, acted_on, panel_is_yours: b
             in_progress.pop(contract_id, None)
         else:
             in_progress[contract_id] = quarterly_return
-    counts = latest_counts(
-        {c.pk: latest[c.pk].period_id for c in contracts if c.pk in latest}, today
+    # Beside it, the financial year to date: that year's approved quarters (none is later than
+    # the latest), counted in the same query.
+    year_returns: dict[int, list[QuarterlyReturn]] = {c.pk: [] for c in contracts if c.pk in latest}
+    for quarterly_return in returns:
+        contract_id = quarterly_return.contract_id
+        if (
+            contract_id in year_returns
+            and quarterly_return.state in PUBLIC_STATES
+            and quarterly_return.period.financial_year == latest[contract_id].period.financial_year
+        ):
+            year_returns[contract_id].append(quarterly_return)
+    counts = counts_by_quarter(
+        {c: [r.period_id for r in rs] for c, rs in year_returns.items()}, today
     )
+    years = {
+        c: (
+            Year(latest[c].period.financial_year, tuple(r.period for r in rs)),
+            sum((counts[c, r.period_id] for r in rs), Counts()),
+        )
+        for c, rs in year_returns.items()
+    }
     acted_ids = {c.pk for c in acted_on}
     quarters = due.quarters_for(acted_on, today, [r for r in returns if r.contract_id in acted_ids])
     for q in quarters:
@@ -106,7 +125,14 @@ def _home_body(request, page, query: str, contracts, acted_on, panel_is_yours: b
             request.user, Action.READ, q.contract.pk, q.state
         )
     rows = [
-        (c, latest.get(c.pk), counts.get(c.pk, Counts()), in_progress.get(c.pk)) for c in contracts
+        (
+            c,
+            latest.get(c.pk),
+            counts[c.pk, latest[c.pk].period_id] if c.pk in latest else Counts(),
+            in_progress.get(c.pk),
+            *years.get(c.pk, (None, Counts())),
+        )
+        for c in contracts
     ]
     html = render_to_string(
         "kpis/_home_body.html",
@@ -164,6 +190,7 @@ def _scorecard_body(
         form = _quarter_form(None, contract, today)
     periods = form.periods
     shown = form.shown_periods
+    year = form.year_shown
     sight = Sight.of(request.user, contract)
     html = render_to_string(
         "kpis/_scorecard_body.html",
@@ -172,7 +199,8 @@ def _scorecard_body(
             "form": form,
             "shown_values": [p.end_date.isoformat() for p in shown],
             "periods": periods,
-            "card": scorecard(contract, shown, today, sight=sight),
+            "card": scorecard(contract, shown, today, sight=sight, year=year),
+            "year_value": str(year.financial_year) if year else "",
             "sources": display.sources(shown, sight),
             "gaps": display.gaps(shown, periods),
             # A pack is what the committee is shown: offered for approved quarters only.

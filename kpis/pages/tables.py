@@ -23,6 +23,9 @@ from kpis.pages.returns_rows import month_lines
 from kpis.reads import display
 from kpis.reads.exports import entered_for_quarter, safe_text
 from kpis.reads.grid import Cell, Row, add_month_figures
+from kpis.reads.scorecard import Scorecard
+from kpis.reads.summary import Counts
+from kpis.reads.year import Year
 from kpis.rules import rollup
 
 _CELL = {"class": "govuk-table__cell"}
@@ -190,10 +193,12 @@ class KpiTable(tables.Table):
         periods: Sequence[ReportingPeriod],
         with_thresholds: bool,
         months: bool = False,
+        year: Year | None = None,
         **kwargs,
     ) -> None:
         """`months`: each monthly KPI's months shown beneath its quarters (read onto the cells
-        by `add_months`), and downloaded beside them."""
+        by `add_months`), and downloaded beside them. `year`: the year to date, last, kept in
+        view with the latest quarter beside it (`app-table--sticky-year`)."""
         extra: list[tuple[str, tables.Column]] = []
         if with_thresholds:
             for name in ("target", "detriment", "failure"):
@@ -207,7 +212,14 @@ class KpiTable(tables.Table):
                 extra += _month_columns(index, period)
             for part in TRAVEL_PARTS:
                 extra.append((f"q{index}_{part}", ExportColumn(index, period, part)))
+        if year is not None:
+            extra.append(("year", YearColumn(year)))
+            classes = self._meta.attrs["class"] + " app-table--sticky-year"
+            kwargs["attrs"] = {**self._meta.attrs, "class": classes}
         super().__init__(rows, extra_columns=extra, **kwargs)
+        self.year = year
+        # The year to date by service area, shown beneath the table (`year_scorecard`).
+        self.year_card: Scorecard | None = None
         self.with_thresholds = with_thresholds
         self.months = months
 
@@ -234,6 +246,24 @@ def _month_columns(index: int, period: ReportingPeriod) -> list[tuple[str, table
         for part in ("figure", "status", "note"):
             columns.append((f"q{index}_m{place}_{part}", MonthColumn(index, end, part)))
     return columns
+
+
+class YearColumn(tables.Column):
+    """The KPI's financial year to date, last: met of measured, % met and every other status
+    counted, over the year's approved quarters (`Row.year`). On screen only: the downloads
+    hold each quarter's figures, from which a spreadsheet counts."""
+
+    def __init__(self, year: Year) -> None:
+        super().__init__(
+            accessor="kpi",
+            verbose_name=f"{year.label} to date",
+            orderable=False,
+            exclude_from_export=True,
+            attrs={"th": {**_HEADER, "scope": "col"}, "td": _CELL},
+        )
+
+    def render(self, record: Row) -> str:
+        return render_to_string("kpis/_year_cell.html", {"counts": record.year or Counts()})
 
 
 class ThresholdColumn(tables.Column):

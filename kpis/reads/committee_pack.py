@@ -15,6 +15,7 @@ from kpis.reads.grid import build_grid
 from kpis.reads.reported import compare
 from kpis.reads.scorecard import scorecard
 from kpis.reads.sparkline import sparkline
+from kpis.reads.year import year_of
 from kpis.rules.status import Status
 
 # What the exceptions section leaves out: the plain hits, quarters a KPI was not due, figures
@@ -74,7 +75,14 @@ def pack_context(
         "periods": periods,
         "year": year,
         "rows": rows,
-        "card": scorecard(contract, year, today, sight=PUBLIC),
+        # Table 4.3's shape: quarters across, service areas down, and the year to date beside.
+        "card": scorecard(
+            contract,
+            year,
+            today,
+            sight=PUBLIC,
+            year=year_of(periods, period.financial_year, up_to=period),
+        ),
         "approved": approved,
         "progress": display.in_progress_status(period.return_state),
         "exceptions": exceptions,

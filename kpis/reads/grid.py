@@ -23,6 +23,7 @@ from kpis.models import Kpi, MonthlyFigure, Reading, ReportingPeriod, RuleChange
 from kpis.permissions.sight import Sight
 from kpis.reads import display, travel
 from kpis.reads.marks import Mark
+from kpis.reads.summary import Counts
 from kpis.rules import rollup
 from kpis.rules.numbers import NotANumber
 from kpis.rules.status import Rule, Status
@@ -195,6 +196,8 @@ class Cell:
 class Row:
     kpi: Kpi
     cells: list[Cell] = field(default_factory=list)
+    # The KPI's financial year to date, where a page shows one (the KPI table).
+    year: Counts | None = None
 
     def say_notes_once(self) -> None:
         """On paper, a note repeated quarter after quarter (a suspension's reason) is printed in

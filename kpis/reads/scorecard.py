@@ -17,6 +17,7 @@ from kpis.permissions.sight import Sight
 from kpis.reads import display
 from kpis.reads.grid import Cell, Row
 from kpis.reads.summary import Counts, summarise_contract
+from kpis.reads.year import Year
 from kpis.rules.status import Status
 
 
@@ -29,6 +30,8 @@ class AreaRow:
     area: ServiceArea
     # None for a quarter whose figures the reader does not see.
     cells: list[Counts | None]
+    # The financial year to date: its approved quarters, whether shown or not.
+    year: Counts = field(default_factory=Counts)
 
     @property
     def total(self) -> Counts:
@@ -42,6 +45,8 @@ class Scorecard:
     # Per period: None when shown, else the stand-in status (`display.IN_PROGRESS`).
     hidden: list[str | None] = field(default_factory=list)
     drafts: list[bool] = field(default_factory=list)
+    # The financial year whose year to date stands beside the quarters.
+    year: Year | None = None
 
     @property
     def columns(self) -> list[tuple[ReportingPeriod, str | None, bool]]:
@@ -59,51 +64,76 @@ class Scorecard:
         return _sum(self.period_totals)
 
     @property
+    def year_total(self) -> Counts:
+        return _sum(r.year for r in self.rows)
+
+    @property
     def any_hidden(self) -> bool:
         return any(self.hidden)
 
 
 def scorecard(
-    contract: Contract, periods: Sequence[ReportingPeriod], today: datetime.date, *, sight: Sight
+    contract: Contract,
+    periods: Sequence[ReportingPeriod],
+    today: datetime.date,
+    *,
+    sight: Sight,
+    year: Year | None = None,
 ) -> Scorecard:
-    """Counts per service area and quarter; "all quarters" totals count the shown ones only."""
+    """Counts per service area and quarter; "all quarters" totals count the shown ones only.
+    With `year`, each area's year to date too: its approved quarters, counted in the same query
+    as the quarters shown."""
     shown = {p.pk for p in sight.shown(periods)}
-    counts = summarise_contract(contract, [p for p in periods if p.pk in shown], today)
+    counted = [p for p in periods if p.pk in shown]
+    year_ids = year.period_ids if year else []
+    counted += [p for p in (year.periods if year else ()) if p.pk not in shown]
+    counts = summarise_contract(contract, counted, today)
     rows = [
         AreaRow(
             area,
             [counts.get((area.pk, p.pk), Counts()) if p.pk in shown else None for p in periods],
+            _sum(counts.get((area.pk, period_id)) for period_id in year_ids),
         )
         for area in contract.service_areas.all()
     ]
     hidden = [
         None if p.pk in shown else display.in_progress_status(p.return_state) for p in periods
     ]
-    return Scorecard(list(periods), rows, hidden, [sight.is_draft(p) for p in periods])
+    return Scorecard(list(periods), rows, hidden, [sight.is_draft(p) for p in periods], year)
 
 
 def latest_counts(latest: dict[int, int], today: datetime.date) -> dict[int, Counts]:
     """Counts for each contract's latest quarter, from {contract id: period id}, in one query."""
-    if not latest:
-        return {}
+    counts = counts_by_quarter({c: [p] for c, p in latest.items()}, today)
+    return {contract_id: counts[contract_id, p] for contract_id, p in latest.items()}
+
+
+def counts_by_quarter(
+    wanted: dict[int, list[int]], today: datetime.date
+) -> dict[tuple[int, int], Counts]:
+    """Counts keyed by (contract id, period id), from {contract id: [period id, ...]}, in one
+    query: the home page's latest quarters and years to date at once."""
+    if not any(wanted.values()):
+        return defaultdict(Counts)
     # One branch per quarter, not per contract: the database then reads each quarter's readings
     # through the period index instead of testing every branch on every row.
     by_period: dict[int, list[int]] = defaultdict(list)
-    for contract_id, period_id in latest.items():
-        by_period[period_id].append(contract_id)
-    wanted = reduce(
+    for contract_id, period_ids in wanted.items():
+        for period_id in period_ids:
+            by_period[period_id].append(contract_id)
+    branches = reduce(
         or_, (Q(period_id=p, kpi__contract_id__in=cs) for p, cs in sorted(by_period.items()))
     )
     rows = (
-        Reading.objects.filter(wanted)
+        Reading.objects.filter(branches)
         .with_status(today)
-        .values("kpi__contract_id", "status")
+        .values("kpi__contract_id", "period_id", "status")
         .annotate(n=Count("id"))
         .order_by()
     )
-    counts: dict[int, Counts] = defaultdict(Counts)
+    counts: dict[tuple[int, int], Counts] = defaultdict(Counts)
     for row in rows:
-        counts[row["kpi__contract_id"]].add(row["status"], row["n"])
+        counts[row["kpi__contract_id"], row["period_id"]].add(row["status"], row["n"])
     return counts
 
 
@@ -160,3 +190,25 @@ def misses(rows: Iterable[Row]) -> list[Cell]:
     by `kpis.reads.marks`), in report order and by quarter: each with its figure, target,
     commentary and any mark (a restated figure)."""
     return [cell for row in rows for cell in row.cells if cell.status in MISSED]
+
+
+def year_scorecard(
+    contract: Contract, year: Year, today: datetime.date
+) -> tuple[Scorecard, dict[int, Counts]]:
+    """The year to date of `year` alone, per service area (a `Scorecard` with no quarter
+    columns) and per KPI (by KPI id), from one query of the year's approved quarters."""
+    rows = (
+        Reading.objects.for_contract(contract)
+        .filter(period__in=year.period_ids)
+        .with_status(today)
+        .values("kpi_id", "kpi__service_area_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_kpi: dict[int, Counts] = defaultdict(Counts)
+    by_area: dict[int, Counts] = defaultdict(Counts)
+    for row in rows:
+        by_kpi[row["kpi_id"]].add(row["status"], row["n"])
+        by_area[row["kpi__service_area_id"]].add(row["status"], row["n"])
+    areas = [AreaRow(a, [], by_area[a.pk]) for a in contract.service_areas.all()]
+    return Scorecard([], areas, year=year), by_kpi

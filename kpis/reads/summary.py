@@ -36,6 +36,22 @@ class Counts:
     def missed(self) -> int:
         return self.measured - self.met
 
+    @property
+    def percent_met(self) -> int | None:
+        """Met as a whole percentage of measured, a half rounded up (68 of 73 is 93); None
+        where nothing was measured, which is no percentage at all."""
+        if not self.measured:
+            return None
+        return (self.met * 200 + self.measured) // (self.measured * 2)
+
+    @property
+    def breakdown(self) -> list[tuple[str, int]]:
+        """Each status other than met that was counted at least once, with its count, in the
+        order of `STATUS_COLUMNS`: what a year's "3 of 4 met" leaves unsaid."""
+        return [
+            (s, getattr(self, s)) for s in STATUS_COLUMNS if s != Status.MET and getattr(self, s)
+        ]
+
     def add(self, status: str, n: int) -> None:
         setattr(self, status, getattr(self, status) + n)
 

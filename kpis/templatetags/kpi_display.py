@@ -113,3 +113,28 @@ def _travel_line(comparison: Comparison, quarters: tuple[str, ...], notes: bool)
         labels,
         extra,
     )
+
+
+@register.simple_tag
+def percent_met(counts) -> str:
+    """Met as a percentage of measured ("93%"); a dash, read out as "none measured", where
+    nothing was measured."""
+    value = counts.percent_met
+    if value is None:
+        return format_html(
+            '<span aria-hidden="true">{}</span><span class="govuk-visually-hidden">{}</span>',
+            "\u2013",
+            "None measured",
+        )
+    return f"{value}%"
+
+
+@register.simple_tag
+def status_count(status: str, n: int) -> str:
+    """A count of one status in symbol and words: "✗ 2 below target"."""
+    return format_html(
+        '<span aria-hidden="true">{} </span>{} {}',
+        display.status_symbol(status),
+        n,
+        display.status_label(status).lower(),
+    )

@@ -160,10 +160,10 @@ def test_it_shows_each_contracts_latest_quarter_on_the_home_page(committee_clien
     # data-only figures, is 0: every seed KPI with a figure has a target.
     pssp = _row(table, "Peterborough Serco Strategic Partnership")
     assert pssp[1].startswith("Sep-19")
-    assert pssp[2:] == ["19", "18", "1", "0", "0", "2", "1", "0", "0"]
+    assert pssp[2:11] == ["19", "18", "1", "0", "0", "2", "1", "0", "0"]
     ict = _row(table, "ICT Managed Service")
     assert ict[1].startswith("Sep-19")
-    assert ict[2:] == ["14", "14", "0", "0", "0", "0", "3", "2", "0"]
+    assert ict[2:11] == ["14", "14", "0", "0", "0", "0", "3", "2", "0"]
 
 
 def _scorecard(client, code: str, quarters=None) -> list[list[str]]:
@@ -173,22 +173,20 @@ def _scorecard(client, code: str, quarters=None) -> list[list[str]]:
 
 def test_it_totals_the_pssp_scorecard_by_area_and_quarter(committee_client):
     table = _scorecard(committee_client, "PSSP")
-    # The last four quarters: Dec-18, Mar-19, Jun-19, Sep-19, then all four; measured and met,
-    # with how many were missed beside the met count.
-    assert table[0][1:] == ["Dec-18", "Mar-19", "Jun-19", "Sep-19", "All quarters shown"]
+    # The latest year with an approved quarter, 2019/20: Jun-19 and Sep-19, then the year to
+    # date; measured and met, with how many were missed beside the met count.
+    assert table[0][1:] == ["Jun-19", "Sep-19", "2019/20 to date Jun-19 to Sep-19"]
     assert _row(table, "Shared Transactional Services")[1:] == [
-        "9", "8 ✗ 1 missed", "9", "7 ✗ 2 missed", "9", "8 ✗ 1 missed", "9", "8 ✗ 1 missed",
-        "36", "31 ✗ 5 missed",
+        "9", "8 ✗ 1 missed", "9", "8 ✗ 1 missed", "18", "16 ✗ 2 missed", "89%",
     ]  # fmt: skip
-    assert _row(table, "Business Support")[1:] == ["1", "1"] * 4 + ["4", "4"]
-    assert _row(table, "Customer Services")[1:] == ["1", "1"] * 3 + ["2", "2", "5", "5"]
-    assert _row(table, "Business Transformation")[1:] == ["1", "1"] * 4 + ["4", "4"]
-    assert _row(table, "Financial Systems Support")[1:] == ["1", "1"] * 4 + ["4", "4"]
-    assert _row(table, "Procurement")[1:] == ["5", "5"] * 4 + ["20", "20"]
-    # 9+1+1+1+1+5 = 18 measured in Dec-18, Mar-19 and Jun-19; 19 in Sep-19 (CS-K-001 surveyed).
+    assert _row(table, "Business Support")[1:] == ["1", "1"] * 2 + ["2", "2", "100%"]
+    assert _row(table, "Customer Services")[1:] == ["1", "1", "2", "2", "3", "3", "100%"]
+    assert _row(table, "Business Transformation")[1:] == ["1", "1"] * 2 + ["2", "2", "100%"]
+    assert _row(table, "Financial Systems Support")[1:] == ["1", "1"] * 2 + ["2", "2", "100%"]
+    assert _row(table, "Procurement")[1:] == ["5", "5"] * 2 + ["10", "10", "100%"]
+    # 9+1+1+1+1+5 = 18 measured in Jun-19; 19 in Sep-19 (CS-K-001 surveyed); 35 of 37 is 95%.
     assert _row(table, "Total")[1:] == [
-        "18", "17 ✗ 1 missed", "18", "16 ✗ 2 missed", "18", "17 ✗ 1 missed",
-        "19", "18 ✗ 1 missed", "73", "68 ✗ 5 missed",
+        "18", "17 ✗ 1 missed", "19", "18 ✗ 1 missed", "37", "35 ✗ 2 missed", "95%",
     ]  # fmt: skip
 
 
@@ -197,17 +195,19 @@ def test_it_totals_the_ict_scorecard_over_the_quarters_chosen(committee_client):
     assert _row(table, "Total")[1:] == [
         "17", "17", "17", "15 ✗ 2 missed", "17", "16 ✗ 1 missed", "14", "10 ✗ 4 missed",
         "15", "14 ✗ 1 missed", "14", "14",
-        # 17+17+17+14+15+14 measured, 17+15+16+10+14+14 met.
-        "94", "86 ✗ 8 missed",
+        # The year to date of the latest approved quarter shown, 2019/20: 15+14 measured,
+        # 14+14 met; 28 of 29 is 96.6%.
+        "29", "28 ✗ 1 missed", "97%",
     ]  # fmt: skip
 
 
 def test_it_totals_table_4_3s_quarters_on_the_pssp_scorecard(committee_client):
     table = _scorecard(committee_client, "PSSP", ["2018-06-30", "2018-09-30", "2019-03-31"])
-    # Jun-18: 18 measured, 17 met; Sep-18: CS-K-001 surveyed, 19 and 18; Mar-19: 18 and 16.
+    # Jun-18: 18 measured, 17 met; Sep-18: CS-K-001 surveyed, 19 and 18; Mar-19: 18 and 16. The
+    # year to date is 2018/19's four approved quarters, Dec-18 (18 and 17) among them.
     assert _row(table, "Total")[1:] == [
         "18", "17 ✗ 1 missed", "19", "18 ✗ 1 missed", "18", "16 ✗ 2 missed",
-        "55", "51 ✗ 4 missed",
+        "73", "68 ✗ 5 missed", "93%",
     ]  # fmt: skip
 
 

@@ -36,11 +36,16 @@ def _main(response) -> str:
 
 
 def _without_chooser(html: str) -> str:
-    """The page but for its list of quarters to choose from, which offers every quarter held."""
-    start = html.find('<fieldset class="govuk-fieldset"')
-    if start < 0:
-        return html
-    return html[:start] + html[html.index("</fieldset>", start) :]
+    """The page but for its lists of quarters and years to choose from, which offer every
+    quarter and year held."""
+    for opening, closing in (
+        ('<fieldset class="govuk-fieldset"', "</fieldset>"),
+        ('<select class="govuk-select" id="id_year"', "</select>"),
+    ):
+        start = html.find(opening)
+        if start >= 0:
+            html = html[:start] + html[html.index(closing, start) :]
+    return html
 
 
 def test_a_stray_future_draft_leaves_the_readers_scorecard_and_pack_as_they_were(

@@ -15,20 +15,32 @@ def committee_client(client, committee_member, seed):
     return client
 
 
-def test_it_fills_the_scorecard_with_the_last_four_quarters(committee_client):
+def test_it_fills_the_scorecard_with_the_latest_years_approved_quarters(committee_client):
     card = committee_client.get("/contracts/PSSP/").context["card"]
-    assert [p.label for p in card.periods] == ["Dec-18", "Mar-19", "Jun-19", "Sep-19"]
-    # (measured, met) from Appendix B: parking misses every quarter, sundry debt in Mar-19;
-    # CS-K-001 is surveyed in Sep-19 only of these quarters.
+    assert [p.label for p in card.periods] == ["Jun-19", "Sep-19"]
+    assert card.year.label == "2019/20"
+    # (measured, met) from Appendix B: parking misses every quarter; CS-K-001 is surveyed in
+    # Sep-19 only of these quarters.
     assert {r.area.code: [(c.measured, c.met) for c in r.cells] for r in card.rows} == {
-        "STS": [(9, 8), (9, 7), (9, 8), (9, 8)],
-        "BS": [(1, 1)] * 4,
-        "CS": [(1, 1), (1, 1), (1, 1), (2, 2)],
-        "BTSI": [(1, 1)] * 4,
-        "FSS": [(1, 1)] * 4,
-        "PROC": [(5, 5)] * 4,
+        "STS": [(9, 8), (9, 8)],
+        "BS": [(1, 1)] * 2,
+        "CS": [(1, 1), (2, 2)],
+        "BTSI": [(1, 1)] * 2,
+        "FSS": [(1, 1)] * 2,
+        "PROC": [(5, 5)] * 2,
     }
-    assert (card.total.measured, card.total.met) == (73, 68)
+    assert (card.year_total.measured, card.year_total.met) == (37, 35)
+
+
+def test_it_fills_the_scorecard_with_the_year_chosen(committee_client):
+    card = committee_client.get("/contracts/PSSP/", {"year": "2018"}).context["card"]
+    assert [p.label for p in card.periods] == [
+        "Jun-18",
+        "Sep-18",
+        "Dec-18",
+        "Mar-19",
+    ]
+    assert (card.year_total.measured, card.year_total.met) == (73, 68)
 
 
 def test_it_shows_the_quarters_chosen_and_keeps_them_ticked(committee_client):
@@ -47,7 +59,7 @@ def test_it_explains_a_quarter_that_is_not_offered(committee_client):
     body = response.content.decode()
     assert response.status_code == 200
     assert "2030-03-31 is not one" in body
-    assert len(response.context["card"].periods) == 4
+    assert len(response.context["card"].periods) == 2
 
 
 def test_it_lists_the_suspended_and_unmeasured_kpis_with_reasons(committee_client):

@@ -12,8 +12,8 @@ from tests.kpis.growth import NOT_MEASURED, grow, with_months
 # contract read the reader's groups (and, for officers and managers, their assignments); downloads
 # and packs, which show approved quarters to everyone, do not.
 PAGES = {
-    # Home: the count and page of contracts, returns, latest counts, extensions (when each
-    # contract ends) and groups.
+    # Home: the count and page of contracts, returns, latest counts (with the year to date, in
+    # the same query), extensions (when each contract ends) and groups.
     "/": 8,
     # The scorecard adds the packs published, the regime of its approved quarters for the
     # persistent failures (periods, settings, readings, schemes, charges, credits, reliefs) and
@@ -22,14 +22,18 @@ PAGES = {
     # to mark restated figures), the count of the committee's questions and actions open, the open
     # rectification plans and those answering the latest quarter's persistent failures.
     "/contracts/PSSP/": 27,
+    # Another year: the same, its year to date counted with its quarters.
+    "/contracts/PSSP/?year=2018": 27,
     # The table, the pack and the KPI page also read the published packs, to mark restated figures
-    # (one query with none published; tests/packs pins the count with some).
-    "/contracts/PSSP/kpis/": 11,
-    "/contracts/PSSP/kpis/?status=below_target&service_area=STS&frequency=monthly": 12,
+    # (one query with none published; tests/packs pins the count with some). On screen the table
+    # adds the year to date, per KPI and service area in one query, and the service areas.
+    "/contracts/PSSP/kpis/": 13,
+    "/contracts/PSSP/kpis/?status=below_target&service_area=STS&frequency=monthly": 14,
+    "/contracts/PSSP/kpis/?year=2018": 13,
     "/contracts/PSSP/kpis/?_export=csv": 8,
     "/contracts/PSSP/kpis/?_export=xlsx": 8,
     # Months asked for: the months beneath every monthly KPI's quarters shown, in one query.
-    "/contracts/PSSP/kpis/?months=1": 12,
+    "/contracts/PSSP/kpis/?months=1": 14,
     "/contracts/PSSP/kpis/?months=1&_export=csv": 9,
     "/contracts/PSSP/reported/": 10,
     # The pack adds its regime section (quarters, settings, readings, schemes, charges, credits
