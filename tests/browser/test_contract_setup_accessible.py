@@ -33,7 +33,7 @@ def test_a_manager_sets_up_a_contract_and_its_kpis(seed, manager, signed_in_page
     page.get_by_label("Code").fill("BORO")
     page.get_by_label("Name", exact=True).fill("Environmental services")
     page.get_by_label("Council").fill("A London Borough")
-    page.get_by_label("Supplier").fill("Serco Ltd")
+    page.get_by_label("Supplier", exact=True).fill("Serco Ltd")
     page.get_by_label("Start date (optional)").fill("2023-04-01")
     page.get_by_role("button", name="Create the contract").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Import KPI definitions")
