@@ -14,6 +14,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from contracts.dates import validate_near_today
 from contracts.limits import REASON_LENGTH, too_long_message
 from kpis.choices import ReturnState
 from kpis.models import Kpi, MonthlyFigure, Reading, ReportingPeriod, Unit
@@ -488,3 +489,31 @@ class SuspensionForm(forms.Form):
         if first and last and last < first:
             self.add_error("last_quarter", "The last quarter cannot come before the first.")
         return data
+
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def date_field(
+    label: str, required_message: str, *, required: bool = True, hint: str = ""
+) -> forms.DateField:
+    """A date typed as 2024-03-28 or 28/03/2024, within a sensible distance of today."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        help_text=hint or "Like 2024-03-28.",
+        error_messages={"required": required_message, "invalid": "Enter a date like 2024-03-28"},
+        validators=[validate_near_today],
+    )
+
+
+class ProblemsMixin:
+    """Show a service's refusals beside the fields they concern, the rest above the form."""
+
+    def add_problems(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, problems in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, problems)  # type: ignore[attr-defined]
+        else:
+            self.add_error(None, error.messages)  # type: ignore[attr-defined]

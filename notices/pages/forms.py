@@ -5,32 +5,10 @@ refusals are shown beside the field they concern."""
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from contracts.dates import validate_near_today
 from contracts.limits import LONG_TEXT_LENGTH, REASON_LENGTH, too_long_message
+from kpis.pages.forms import ProblemsMixin, date_field
 from notices.choices import BreachOutcome, NoticeKind, Rating
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
-def _date(label: str, required_message: str, hint: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_FORMATS,
-        help_text=hint,
-        error_messages={"required": required_message, "invalid": "Enter a date like 2024-03-28"},
-        validators=[validate_near_today],
-    )
-
-
-class ProblemsMixin:
-    def add_problems(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, problems in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, problems)  # type: ignore[attr-defined]
-        else:
-            self.add_error(None, error.messages)  # type: ignore[attr-defined]
 
 
 class DraftForm(ProblemsMixin, forms.Form):
@@ -48,15 +26,15 @@ class DraftForm(ProblemsMixin, forms.Form):
         help_text="Only for a notice after a breach.",
         error_messages={"invalid_choice": "Choose one of the breaches listed"},
     )
-    period_start = _date(
+    period_start = date_field(
         "First day of the period assessed",
         "Enter the first day of the period, like 2024-04-01",
-        "At most 12 months; only the quarters wholly inside it are read. Like 2024-04-01.",
+        hint="At most 12 months; only the quarters wholly inside it are read. Like 2024-04-01.",
     )
-    period_end = _date(
+    period_end = date_field(
         "Last day of the period assessed",
         "Enter the last day of the period, like 2025-03-31",
-        "Like 2025-03-31.",
+        hint="Like 2025-03-31.",
     )
 
     def __init__(self, *args, breaches=(), **kwargs) -> None:
@@ -101,10 +79,10 @@ class RatingForm(ProblemsMixin, forms.Form):
 
 
 class BreachForm(ProblemsMixin, forms.Form):
-    occurred_on = _date(
+    occurred_on = date_field(
         "Date of the outcome",
         "Enter the day of the outcome, like 2025-06-12",
-        "The day of the termination, the award of damages, the settlement, or the failure "
+        hint="The day of the termination, the award of damages, the settlement, or the failure "
         "after notice. The notice is due 30 days later. Like 2025-06-12.",
     )
     outcome = forms.ChoiceField(

@@ -5,42 +5,16 @@ its refusals are shown beside the field they concern (`add_problems`)."""
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from contracts.dates import validate_near_today
 from contracts.limits import LONG_TEXT_LENGTH, REASON_LENGTH, too_long_message
 from kpis.models import Kpi
-from kpis.pages.forms import QuarterField, offer, reason_field
+from kpis.pages.forms import ProblemsMixin, QuarterField, date_field, offer, reason_field
 from plans import rules
 from plans.choices import ActionState, PlanState, Side, Trigger
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
-def _date(label: str, required_message: str, *, required: bool = True, hint: str = ""):
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        help_text=hint or "Like 2024-03-28.",
-        error_messages={"required": required_message, "invalid": "Enter a date like 2024-03-28"},
-        validators=[validate_near_today],
-    )
 
 
 def _reason() -> forms.CharField:
     return reason_field("Why are you making this change?", "Say why you are making this change")
-
-
-class ProblemsMixin:
-    """Show the refusals of `plans.writes` beside their fields."""
-
-    def add_problems(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, problems in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, problems)  # type: ignore[attr-defined]
-        else:
-            self.add_error(None, error.messages)  # type: ignore[attr-defined]
 
 
 class PlanForm(ProblemsMixin, forms.Form):
@@ -81,7 +55,7 @@ class PlanForm(ProblemsMixin, forms.Form):
         required=False,
         help_text="Leave as it is for one quarter.",
     )
-    notified_on = _date(
+    notified_on = date_field(
         "Failure notified to the supplier on",
         "Enter the day the failure was notified, like 2024-03-28",
         hint="Like 2024-03-28. The plan is due the contract's working days after this day.",
@@ -172,7 +146,7 @@ class ActionForm(ProblemsMixin, forms.Form):
             "invalid_choice": "Say whether the owner works for the supplier or the council",
         },
     )
-    due_on = _date(
+    due_on = date_field(
         "Due on", "Enter the day the action is due, like 2024-04-30", hint="Like 2024-04-30."
     )
     reason = _reason()
@@ -202,7 +176,7 @@ class ProgressForm(ProblemsMixin, forms.Form):
             "max_length": too_long_message("progress", REASON_LENGTH),
         },
     )
-    done_on = _date(
+    done_on = date_field(
         "Done on (if done)",
         "",
         required=False,
