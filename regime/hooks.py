@@ -10,6 +10,14 @@ from kpis.pages import panels
 from kpis.writes import data_version
 from regime import answers
 from regime.ledger import regime_for
+from regime.models import (
+    AppliedCredit,
+    CreditScheme,
+    KpiWeight,
+    QuarterCharge,
+    RegimeSettings,
+    Relief,
+)
 from regime.templatetags.regime import contract_money, regime_pack
 
 
@@ -29,15 +37,6 @@ def _pack_end(request, *, contract, period, approved, **context) -> str:
 
 
 def register() -> None:
-    from regime.models import (
-        AppliedCredit,
-        CreditScheme,
-        KpiWeight,
-        QuarterCharge,
-        RegimeSettings,
-        Relief,
-    )
-
     for model in (RegimeSettings, CreditScheme, QuarterCharge, AppliedCredit):
         data_version.watch(model, data_version.of_contract)
     for model in (KpiWeight, Relief):

@@ -27,6 +27,18 @@ from django.db.models import Model, Q
 from django.db.models.signals import post_delete, post_save
 
 from contracts.models import Assignment, Budget, Contract, Extension, ServiceArea
+from kpis.models import (
+    Kpi,
+    MonthlyFigure,
+    PublishedSummary,
+    QuarterlyReturn,
+    Reading,
+    ReportingPeriod,
+    RuleChange,
+    Suspension,
+    SuspensionRequest,
+    Unit,
+)
 
 ContractsOf = Callable[[Model], Q]
 
@@ -95,19 +107,6 @@ def everyone(row) -> Q:
 
 
 def watch_own_models() -> None:
-    from kpis.models import (
-        Kpi,
-        MonthlyFigure,
-        PublishedSummary,
-        QuarterlyReturn,
-        Reading,
-        ReportingPeriod,
-        RuleChange,
-        Suspension,
-        SuspensionRequest,
-        Unit,
-    )
-
     watch(Contract, lambda row: Q(pk=row.pk))
     for model in (ServiceArea, Extension, Budget, Kpi, QuarterlyReturn):
         watch(model, of_contract)
