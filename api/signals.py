@@ -10,31 +10,28 @@ included. The hash in the database is read just before the save, never remembere
 user was loaded: an object refreshed or saved twice compares with what is stored now. Two things
 revoke nothing: an unusable password that stays as it was (API-only accounts often have one),
 and Django storing the same password hashed anew as its owner signs in.
+
+`ApiConfig.ready` connects the two receivers to the user model's `pre_save` and `post_save`.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.hashers import (
     BasePasswordHasher,
     get_hasher,
     identify_hasher,
     is_password_usable,
 )
-from django.db.models.signals import post_save, pre_save
-from django.dispatch import receiver
 from rest_framework.authtoken.models import Token
 
 # Set by the pre_save check on the user being saved, acted on once the save is done.
 _REVOKE = "_revoke_api_tokens"
 
 
-@receiver(pre_save, sender=settings.AUTH_USER_MODEL)
 def notice_a_password_change(sender, instance, update_fields, using: str, **kwargs) -> None:
     setattr(instance, _REVOKE, _password_changes(sender, instance, update_fields, using))
 
 
-@receiver(post_save, sender=settings.AUTH_USER_MODEL)
 def revoke_tokens_on_password_change(sender, instance, **kwargs) -> None:
     if getattr(instance, _REVOKE, False):
         Token.objects.filter(user=instance).delete()

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 
 
 class KpisConfig(AppConfig):
@@ -8,10 +8,7 @@ class KpisConfig(AppConfig):
 
     def ready(self) -> None:
         from kpis.models import Kpi
-        from kpis.writes import (
-            data_version,
-            fixture_checks,  # noqa: F401
-        )
+        from kpis.writes import data_version, fixture_checks
         from kpis.writes import returns as return_writes
 
         data_version.watch_own_models()
@@ -21,4 +18,7 @@ class KpisConfig(AppConfig):
             return_writes.kpi_saved,
             sender=Kpi,
             dispatch_uid="kpis.writes.returns.add_kpi_to_open_returns",
+        )
+        pre_save.connect(
+            fixture_checks.validate_raw_rows, dispatch_uid="kpis.writes.fixture_checks"
         )

@@ -1,11 +1,10 @@
 """Checks for rows that arrive through `loaddata`, which bypasses `save()` and forms.
 
 Fixtures get the same validation as the admin and the pages: a bad figure in a fixture stops the
-load with the field's message instead of slipping into the database.
+load with the field's message instead of slipping into the database. `KpisConfig.ready` connects
+`validate_raw_rows` to every model's `pre_save`.
 """
 
-from django.db.models.signals import pre_save
-from django.dispatch import receiver
 from django.utils import timezone
 
 from kpis.models import Reading, ReportingPeriod
@@ -13,7 +12,6 @@ from kpis.models import Reading, ReportingPeriod
 _CHECKED_APPS = {"contracts", "kpis"}
 
 
-@receiver(pre_save)
 def validate_raw_rows(sender, instance, raw: bool, **kwargs) -> None:
     if not raw or sender._meta.app_label not in _CHECKED_APPS:
         return
