@@ -85,16 +85,16 @@ def pytest_collection_modifyitems(config, items):
 # The test files written for each mutated module, which run first for its mutants: they are the
 # likeliest to kill one, and far quicker than the page tests that would kill it too.
 OWN_TESTS = {
-    "access": "test_access",
+    "fetch": "test_access",
     "open_data": "test_open_data",
     "permissions": ("test_permission_table", "test_services_permissions"),
-    "querysets": "test_status_sql",
     "reported": "test_reported",
+    "returns": "test_services",
     "scorecard": "test_scorecard",
-    "services": "test_services",
+    "sight": "test_visibility_rule",
     "status": "test_status",
+    "status_sql": "test_status_sql",
     "summary": ("test_seed_counts", "test_table_4_3"),
-    "visibility": "test_visibility_rule",
 }
 
 
