@@ -85,10 +85,6 @@ class Draft:
     missing: list[datetime.date]
     proposals: list[Proposal]
 
-    @property
-    def missing_labels(self) -> list[str]:
-        return [f"{day:%b-%y}" for day in self.missing]
-
     def as_json(self) -> dict:
         """The draft as the command prints it."""
         return {
