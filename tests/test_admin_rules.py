@@ -6,9 +6,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.admin.utils import flatten_fieldsets
 
 from contracts.models import Assignment, Budget, ServiceArea
-from kpis.choices import ReturnState
+from kpis.admin import KpiAdmin
+from kpis.choices import RULE_FIELDS, ReturnState
 from kpis.models import Kpi, QuarterlyReturn, Reading, RuleChange, Suspension
 from kpis.rules.status import Status
 from kpis.writes import decisions
@@ -303,3 +305,8 @@ def test_it_changes_a_credit_applied_only_while_its_quarter_is_approved(admin, m
     response = admin.post(f"/admin/regime/appliedcredit/{credit.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert AppliedCredit.objects.filter(pk=credit.pk).exists()
+
+
+def test_the_kpi_admin_offers_every_field_of_the_rule():
+    # The same fields as the rule-change page and the definitions import: the basis too.
+    assert set(RULE_FIELDS) <= set(flatten_fieldsets(KpiAdmin.fieldsets))

@@ -13,7 +13,7 @@ from kpis.admin.forms import (
     RefusedDeletes,
     SuspensionAdminForm,
 )
-from kpis.choices import ReturnState
+from kpis.choices import RULE_FIELDS, ReturnState
 from kpis.models import (
     Kpi,
     MonthlyFigure,
@@ -172,7 +172,7 @@ class KpiAdmin(ReasonAdmin, SimpleHistoryAdmin):
         ),
         (
             "Target and thresholds",
-            {"fields": ["target", "target_strict", "detriment", "failure", "rules_from"]},
+            {"fields": [*RULE_FIELDS, "rules_from"]},
         ),
         (None, {"fields": ["notes"]}),
     ]
