@@ -67,12 +67,6 @@ NOT_SHOWN = {
 }
 
 
-def touch(*contracts: Contract | int) -> None:
-    """Move these contracts' versions on by hand, for a write no QuerySet sees (raw SQL)."""
-    ids = {c if isinstance(c, int) else c.pk for c in contracts}
-    Contract.objects.filter(pk__in=ids).touch()
-
-
 def watch(model: type[Model], contracts_of: ContractsOf, *, unseen: Iterable[str] = ()) -> None:
     """Touch the contracts `contracts_of(row)` selects whenever a row of `model` is saved or
     deleted, except a save of the fields `unseen` alone, which no page shows."""

@@ -19,9 +19,9 @@ the same services' checks inside its own transaction. The lock order is one, eve
    before the returns its span reaches). Once the contract's row is held no other decision about
    the contract is past step 1, so the order of these cannot deadlock.
 
-The contract's row is the one `kpis.writes.data_version.touch` updates in every write anyway:
-taking it first, rather than last and in whatever order the writes came, is what serialises the
-decisions. The locks are held until the transaction ends; PostgreSQL's READ COMMITTED isolation
+The contract's row is the one every write updates anyway, moving its data version on
+(`kpis.writes.data_version`): taking it first, rather than last and in whatever order the writes
+came, is what serialises the decisions. The locks are held until the transaction ends; PostgreSQL's READ COMMITTED isolation
 lets each statement after the lock see what the decision before committed. SQLite has no row locks
 (Django leaves `FOR UPDATE` out there) and lets one transaction write at a time instead.
 
