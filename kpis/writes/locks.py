@@ -21,9 +21,10 @@ the same services' checks inside its own transaction. The lock order is one, eve
 
 The contract's row is the one every write updates anyway, moving its data version on
 (`kpis.writes.data_version`): taking it first, rather than last and in whatever order the writes
-came, is what serialises the decisions. The locks are held until the transaction ends; PostgreSQL's READ COMMITTED isolation
-lets each statement after the lock see what the decision before committed. SQLite has no row locks
-(Django leaves `FOR UPDATE` out there) and lets one transaction write at a time instead.
+came, is what serialises the decisions. The locks are held until the transaction ends;
+PostgreSQL's READ COMMITTED isolation lets each statement after the lock see what the decision
+before committed. SQLite has no row locks (Django leaves `FOR UPDATE` out there) and lets one
+transaction write at a time instead.
 
 The races are tested on PostgreSQL, two decisions at once in two threads (tests/kpis/races.py).
 """
