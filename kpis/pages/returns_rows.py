@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.http import QueryDict
 
 from contracts.models import ServiceArea
-from kpis.choices import Direction, Rollup, ThresholdBasis
+from kpis.choices import Direction, ThresholdBasis
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension, Unit, UnitKind
 from kpis.pages.forms import ReturnRowForm, SummaryError, error_summary, figure_text
 from kpis.reads import display
@@ -121,28 +121,6 @@ class ReturnRow:
     @property
     def rollup_text(self) -> str:
         return self.kpi.rollup_rule.label
-
-    @property
-    def rollup_hint(self) -> str:
-        """How the months make the quarter, in the words of the row's hint. Only a ratio adds up
-        the parts; a rule over months collected as parts works on each month's rate. The months of
-        a sum are judged against the quarter's total, which says little about any one of them."""
-        kpi = self.kpi
-        rule = kpi.rollup_rule
-        hint = f"The quarter's figure is worked out from the months: {rule.label.lower()}"
-        if rule == Rollup.RATIO:
-            hint += f", so the {kpi.numerator_label} are added up and divided by the "
-            hint += kpi.denominator_label
-        elif kpi.has_parts:
-            hint += f" (each month's figure is its {kpi.numerator_label} of its "
-            hint += f"{kpi.denominator_label})"
-        hint += ". A month not measured is left out."
-        if rule == Rollup.SUM:
-            hint += (
-                " Each month is judged against the quarter's target, a total for the whole"
-                " quarter: the quarter's status is the one that counts."
-            )
-        return hint
 
     @property
     def entered_for_quarter(self) -> bool:
