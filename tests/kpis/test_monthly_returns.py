@@ -135,6 +135,27 @@ def test_a_wrong_month_keeps_everything_typed_and_says_why_beside_it(client, off
     assert reading_in(quarterly_return, "WASTE").value is None
 
 
+def test_a_month_is_read_in_the_kpis_unit_as_the_imports_read_it(client, officer, monthly):
+    """A month typed with its unit and thousands (1,150 tonnes) is read; one in another unit
+    (3,289 kg for tonnes) is refused beside it, as a quarter's figure is, never read as 3289."""
+    quarterly_return, kpis = monthly
+    client.force_login(officer)
+    waste = kpis["WASTE"].pk
+    data = _form_data(quarterly_return)
+    data.update({f"kpi-{waste}-m1_value": "3,289 kg", f"kpi-{waste}-m2_value": "1,150 tonnes"})
+    html = client.post(URL, data).content.decode()
+    message = (
+        "The figure '3,289 kg' is in kg but the KPI is counted in tonnes: give the number "
+        "alone, or in tonnes."
+    )
+    assert f'<a href="#id_kpi-{waste}-m1_value">WASTE: {escape(message)}</a>' in html
+    assert 'value="3,289 kg"' in html
+    assert not MonthlyFigure.objects.exists()
+    data[f"kpi-{waste}-m1_value"] = "100"
+    assert client.post(URL, data).status_code == 302
+    assert reading_in(quarterly_return, "WASTE").value == Decimal(1250)
+
+
 def test_a_quarter_entered_alone_for_a_monthly_kpi_still_works_and_says_so(
     client, officer, monthly
 ):
@@ -270,7 +291,7 @@ def test_the_hint_says_how_the_months_make_the_quarter_and_what_a_sum_s_months_m
 
 
 def _page(client, url: str) -> str:
-    return client.get(url).content.decode().replace("&#x27;", "'")
+    return client.get(url).content.decode().replace("&#x27;", "'").replace("\u2019", "'")
 
 
 def _hint(html: str, kpi) -> str:
