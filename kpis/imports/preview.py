@@ -90,6 +90,15 @@ class RowPreview:
         return rollup.month_label(self.month) if self.month else ""
 
     @property
+    def entered_for_quarter(self) -> bool:
+        """A monthly KPI's quarter figure given alone, with no months in the file or held (a
+        quarter published without its months): said so, as the return page says it."""
+        if self.kpi is None or not self.kpi.is_monthly or self.month or self.quarter:
+            return False
+        held = self.current.months.all() if self.current else []
+        return self.value is not None and not held
+
+    @property
     def before(self) -> tuple[Decimal | None, str]:
         """The figure and reason held now, for this row's month or quarter."""
         held = self.held_month if self.month else self.current

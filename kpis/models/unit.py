@@ -221,6 +221,9 @@ class Unit(models.Model):
         if self.kind == UnitKind.PERCENT:
             return f"{text}%"
         if self.kind == UnitKind.MONEY:
+            # Pence are written in full: £3600.50, never £3600.5.
+            if "." in text and len(text.rsplit(".", 1)[1]) == 1:
+                text += "0"
             return f"-£{text[1:]}" if text.startswith("-") else f"£{text}"
         word = self.symbol_one if value == 1 and self.symbol_one else self.symbol
         return f"{text} {word}" if word else text

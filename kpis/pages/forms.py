@@ -184,7 +184,11 @@ class ReturnRowForm(forms.Form):
                     label=f"{kpi.denominator_label.capitalize()}, {label}"
                 )
             else:
-                self.fields[f"m{index}_value"] = FigureField(label=f"Figure for {label}")
+                figure = FigureField(label=f"Figure for {label}")
+                # A month is in the KPI's own unit, as the imports read it: "3289 kg" is
+                # refused for tonnes or failures rather than read as 3289.
+                figure.unit_of = lambda: (kpi.unit, "the KPI")
+                self.fields[f"m{index}_value"] = figure
             self.fields[f"m{index}_not_measured_reason"] = _reason_field(
                 f"Or, why {label} was not measured"
             )

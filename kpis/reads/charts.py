@@ -350,14 +350,20 @@ def describe(cells: Sequence[Cell]) -> str:
     kpi = cells[0].kpi
     counted = [c for c in cells if c.status in MEASURED]
     met = sum(1 for c in counted if c.status == Status.MET)
+    # A KPI judged in none of its quarters for want of a target is data only, and says so
+    # rather than "measured in 0, target met in 0".
+    data_only = not counted and any(c.status == Status.DATA_ONLY for c in cells)
     parts = [
         f"{len(cells)} quarters from {cells[0].period.label} to {cells[-1].period.label}.",
-        f"Measured in {len(counted)}, target met in {met}.",
+        "Data only: the figures are shown, never judged against a target."
+        if data_only
+        else f"Measured in {len(counted)}, target met in {met}.",
     ]
     if any(cell.month_figures for cell in cells):
+        judged = "" if data_only else "; each month is judged against its quarter's target"
         parts.append(
             f"Each quarter with months shown is worked out from them: "
-            f"{kpi.rollup_rule.label.lower()}; each month is judged against its quarter's target."
+            f"{kpi.rollup_rule.label.lower()}{judged}."
         )
     for cell in cells:
         text = cell.figure_text or "no figure"

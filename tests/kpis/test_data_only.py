@@ -94,6 +94,10 @@ def test_it_shows_a_data_only_figure_and_counts_it_apart(contract, register):
     assert "<polyline" in chart
     assert "zone" not in chart
     assert "Dec-23: 254, Data only." in describe(cells)
+    # In words, data only rather than "measured in 0, target met in 0".
+    assert "Data only: the figures are shown, never judged against a target." in describe(cells)
+    assert "Measured in" not in describe(cells)
+    assert "Measured in 2, target met in 2." in describe(rows["JUDGED"].cells)
 
 
 def test_it_shows_data_only_on_the_kpi_table_and_page(client, admin_user, contract, register):
@@ -103,6 +107,9 @@ def test_it_shows_data_only_on_the_kpi_table_and_page(client, admin_user, contra
     assert "no target" not in table
     page = client.get(register.get_absolute_url()).content.decode()
     assert "None: data only" in page
+    # The chart's caption promises no target line it does not draw.
+    assert "Figures (blue), data only: no target to draw" in page
+    assert "against the target (dashed line)" not in page
     assert "From the contract&#x27;s start" in page
 
 

@@ -187,6 +187,35 @@ def test_the_page_previews_and_writes_the_parts(seed, as_manager):
     assert (kpi.numerator_label, kpi.rollup_rule) == ("incidents resolved in time", Rollup.RATIO)
 
 
+def test_the_page_says_what_each_new_kpi_will_be_before_importing(seed, as_manager):
+    """A new KPI's row is summed up as the file defines it: how often and in what it is
+    measured, its target or that it is data only, how its months make its quarter, and its life
+    span; a data-only KPI with no direction leaves no empty phrase."""
+    rows = [
+        months(
+            "ratio",
+            "tonnes recycled",
+            "tonnes collected",
+            reference="W-02",
+            measured_from="Jun 2019",
+            retired_after="Mar 2021",
+        ),
+        months("last", reference="W-06", unit="Number", direction="", target=""),
+        row(reference="W-05", frequency="Quarterly", target="95%"),
+    ]
+    page = _upload(as_manager, rows).content.decode().replace("&#x27;", "'")
+    assert (
+        "Monthly, as percentage, higher is better, target 90, quarter: recomputed from the "
+        "months' parts (tonnes recycled of tonnes collected), measured from Jun 2019, retired "
+        "after Mar 2021, in NEW"
+    ) in page
+    assert "Monthly, as number, no target: data only, quarter: last month measured, in NEW" in page
+    assert "Quarterly, as percentage, higher is better, target 95%, in NEW" in page
+    # The columns that say so are explained beside the template.
+    for column in ("Measured from", "Retired after", "Roll-up", "Numerator", "Denominator"):
+        assert f"<strong>{column}</strong>" in page
+
+
 @pytest.mark.parametrize(
     ("cells", "shown"),
     [

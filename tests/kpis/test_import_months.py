@@ -394,3 +394,36 @@ def test_checking_months_takes_the_same_queries_whatever_their_number(monthly, o
     # The first check reads what is cached for the process (content types), once.
     queries(one)
     assert queries(MONTHS) == queries(one)
+
+
+def test_months_and_a_quarter_alone_are_read_as_printed_and_the_quarter_alone_says_so(
+    signed_in, monthly
+):
+    """Thousands separators and the KPI's unit on month rows and parts, as documents print
+    them; a monthly KPI's quarter given alone (no months in the file or held) is previewed as
+    entered for the quarter, as the return page says it."""
+    printed = {
+        ("CALLS", "Oct 2019"): {"Numerator": "1,200", "Denominator": "1,500"},
+        ("CALLS", "Nov 2019"): {"Numerator": "1,350", "Denominator": "1,500"},
+        ("CALLS", "Dec 2019"): {"Numerator": "900", "Denominator": "1,000"},
+        ("WASTE", ""): {"Figure": "3,289 tonnes"},
+    }
+    rows = _rows(monthly, printed)
+    response = _upload(signed_in, to_csv(rows))
+    page = response.content.decode()
+    assert response.status_code == 200, page
+    waste_row = page.split(f'id="line-{_line(rows, "WASTE")}"')[1].split("</tr>")[0]
+    assert "Entered for the quarter" in waste_row
+    calls_row = page.split(f'id="line-{_line(rows, "CALLS")}"')[1].split("</tr>")[0]
+    assert "Entered for the quarter" not in calls_row
+    assert "Worked out from the months" in calls_row
+    assert signed_in.post(CONFIRM, {"token": response.context["token"]}).status_code == 302
+    # 3,450 of 4,000 calls.
+    assert _reading("CALLS").value == Decimal("86.25")
+    assert [(m[3], m[4]) for m in _months("CALLS")] == [
+        (Decimal(1200), Decimal(1500)),
+        (Decimal(1350), Decimal(1500)),
+        (Decimal(900), Decimal(1000)),
+    ]
+    waste = _reading("WASTE")
+    assert (waste.value, waste.reported_as, _months("WASTE")) == (Decimal(3289), "3,289 tonnes", [])

@@ -135,6 +135,27 @@ def test_a_wrong_month_keeps_everything_typed_and_says_why_beside_it(client, off
     assert reading_in(quarterly_return, "WASTE").value is None
 
 
+def test_a_month_is_read_in_the_kpis_unit_as_the_imports_read_it(client, officer, monthly):
+    """A month typed with its unit and thousands (1,150 tonnes) is read; one in another unit
+    (3,289 kg for tonnes) is refused beside it, as a quarter's figure is, never read as 3289."""
+    quarterly_return, kpis = monthly
+    client.force_login(officer)
+    waste = kpis["WASTE"].pk
+    data = _form_data(quarterly_return)
+    data.update({f"kpi-{waste}-m1_value": "3,289 kg", f"kpi-{waste}-m2_value": "1,150 tonnes"})
+    html = client.post(URL, data).content.decode()
+    message = (
+        "The figure '3,289 kg' is in kg but the KPI is counted in tonnes: give the number "
+        "alone, or in tonnes."
+    )
+    assert f'<a href="#id_kpi-{waste}-m1_value">WASTE: {escape(message)}</a>' in html
+    assert 'value="3,289 kg"' in html
+    assert not MonthlyFigure.objects.exists()
+    data[f"kpi-{waste}-m1_value"] = "100"
+    assert client.post(URL, data).status_code == 302
+    assert reading_in(quarterly_return, "WASTE").value == Decimal(1250)
+
+
 def test_a_quarter_entered_alone_for_a_monthly_kpi_still_works_and_says_so(
     client, officer, monthly
 ):
@@ -241,3 +262,37 @@ def test_the_kpi_page_says_a_seed_quarter_was_entered_alone(client, committee_me
     client.force_login(committee_member)
     html = client.get(f"/contracts/ICT/kpis/{kpi.pk}/").content.decode()
     assert "Entered for the quarter" in html
+
+
+def test_the_hint_says_how_the_months_make_the_quarter_and_what_a_sum_s_months_mean(
+    client, officer, monthly
+):
+    """Only a ratio adds the parts up; a sum's months are judged against the quarter's total,
+    which the return page and the KPI's page say, so that a month 'below target' on its own
+    does not alarm anyone."""
+    _, kpis = monthly
+    calls, waste = kpis["CALLS"], kpis["WASTE"]
+    client.force_login(officer)
+    html = _page(client, URL)
+    assert (
+        "worked out from the months: recomputed from the months' parts, so the calls answered "
+        "are added up and divided by the calls offered. A month not measured is left out.\n"
+    ) in html
+    sum_note = "Each month is judged against the quarter's target, a total for the whole quarter"
+    assert sum_note in _hint(html, waste)
+    assert sum_note not in _hint(html, calls)
+    calls.rollup = Rollup.LAST
+    calls.save()
+    hint = _hint(_page(client, URL), calls)
+    assert "last month measured (each month's figure is its calls answered of its calls" in hint
+    assert "are added up and divided by" not in hint
+    assert sum_note in _page(client, waste.get_absolute_url())
+    assert sum_note not in _page(client, calls.get_absolute_url())
+
+
+def _page(client, url: str) -> str:
+    return client.get(url).content.decode().replace("&#x27;", "'").replace("\u2019", "'")
+
+
+def _hint(html: str, kpi) -> str:
+    return html.split(f'id="kpi-{kpi.pk}-months-hint">')[1].split("</div>")[0]

@@ -22,7 +22,8 @@ def _unit(**fields) -> Unit:
     [
         (_unit(kind=UnitKind.PERCENT, label="Percentage"), "95.8", "95.8%"),
         (_unit(kind=UnitKind.MONEY, label="Amount in pounds"), "1342000", "£1342000"),
-        (_unit(kind=UnitKind.MONEY, label="Amount in pounds"), "-250.5", "-£250.5"),
+        (_unit(kind=UnitKind.MONEY, label="Amount in pounds"), "-250.5", "-£250.50"),
+        (_unit(kind=UnitKind.MONEY, label="Amount in pounds"), "3600.05", "£3600.05"),
         (_unit(label="Kilograms", symbol="kg"), "412.5", "412.5 kg"),
         (_unit(label="Tonnes", symbol="tonnes", symbol_one="tonne"), "1", "1 tonne"),
         (_unit(label="Tonnes", symbol="tonnes", symbol_one="tonne"), "2", "2 tonnes"),

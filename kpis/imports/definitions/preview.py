@@ -101,6 +101,33 @@ class DefinitionRow:
     def changes_rule(self) -> bool:
         return any(change.field in RULE_FIELDS for change in self.changes)
 
+    @property
+    def new_summary(self) -> list[str]:
+        """A new KPI as the row defines it, phrase by phrase, so that the manager can check what
+        the file says before importing: how often and in what it is measured, its target (or
+        that it is data only), how a monthly KPI's months make its quarter, and its life span."""
+        kpi = self.kpi
+        if kpi is None:
+            return []
+        phrases = [f"{Frequency(kpi.frequency).label}, as {kpi.unit.label.lower()}"]
+        if kpi.direction:
+            phrases.append(Direction(kpi.direction).label.lower())
+        if kpi.target is None:
+            phrases.append("no target: data only")
+        else:
+            phrases.append(f"target {self.cells[c.TARGET]}")
+        if kpi.is_monthly:
+            quarter = f"quarter: {kpi.rollup_rule.label.lower()}"
+            if kpi.has_parts:
+                quarter += f" ({kpi.numerator_label} of {kpi.denominator_label})"
+            phrases.append(quarter)
+        if kpi.measured_from:
+            phrases.append(f"measured from {kpi.measured_from:%b %Y}")
+        if kpi.retired_after:
+            phrases.append(f"retired after {kpi.retired_after:%b %Y}")
+        phrases.append(f"in {self.area_code}")
+        return phrases
+
 
 @dataclass
 class DefinitionsPreview:
