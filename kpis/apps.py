@@ -8,6 +8,7 @@ class KpisConfig(AppConfig):
 
     def ready(self) -> None:
         from kpis.models import Kpi
+        from kpis.reads import contract_tables
         from kpis.writes import (
             data_version,
             fixture_checks,  # noqa: F401
@@ -15,6 +16,7 @@ class KpisConfig(AppConfig):
         from kpis.writes import returns as return_writes
 
         data_version.watch_own_models()
+        contract_tables.register()
         # Here rather than beside the function, so that it is connected in every process, not
         # only in those that happen to import the services (the admin does, a worker may not).
         post_save.connect(

@@ -21,7 +21,7 @@ from kpis.pages.filters import QuarterForm
 from kpis.permissions import Action, allowed, may_create_contract, may_ever
 from kpis.permissions.fetch import get_contract_for
 from kpis.permissions.sight import PUBLIC, PUBLIC_STATES, Sight
-from kpis.reads import display, marks
+from kpis.reads import contract_tables, display, marks, together
 from kpis.reads.grid import build_grid
 from kpis.reads.scorecard import counts_by_quarter, left_out, misses, scorecard
 from kpis.reads.summary import Counts
@@ -175,12 +175,17 @@ def _quarter_form(data, contract: Contract, today: datetime.date) -> QuarterForm
     return QuarterForm(data, periods=ReportingPeriod.objects.for_contract(contract), today=today)
 
 
-def _misses(contract: Contract, shown, today: datetime.date, sight: Sight) -> list:
+def _grid(contract: Contract, shown, today: datetime.date, sight: Sight) -> list:
+    """The grid of the quarters shown: the missed targets, and the KPIs left out of the counts."""
     rows = build_grid(
-        Kpi.objects.for_contract(contract).in_report_order(), shown, today, sight=sight
+        Kpi.objects.for_contract(contract).in_report_order(),
+        shown,
+        today,
+        sight=sight,
+        contract=contract,
     )
     marks.mark_rows(rows, contract)
-    return misses(rows)
+    return rows
 
 
 def _scorecard_body(
@@ -192,6 +197,10 @@ def _scorecard_body(
     shown = form.shown_periods
     year = form.year_shown
     sight = Sight.of(request.user, contract)
+    # The small tables the panels show (the regime's, the contract's money), in one query.
+    together.preload(contract)
+    contract_tables.hold_service_areas(contract)
+    rows = _grid(contract, shown, today, sight)
     html = render_to_string(
         "kpis/_scorecard_body.html",
         {
@@ -205,9 +214,11 @@ def _scorecard_body(
             "gaps": display.gaps(shown, periods),
             # A pack is what the committee is shown: offered for approved quarters only.
             "packs": [p for p in reversed(periods) if PUBLIC.shows(p)],
-            "left_out": left_out(contract, shown, today, sight=sight),
-            "misses": _misses(contract, shown, today, sight),
-            "scorecard_panels": panels.panels("scorecard", request, contract=contract),
+            "left_out": left_out(contract, shown, today, sight=sight, rows=rows),
+            "misses": misses(rows),
+            "scorecard_panels": panels.panels(
+                "scorecard", request, contract=contract, periods=periods
+            ),
             "can_define_kpis": may_ever(request.user, Action.DEFINE_KPIS, contract.pk),
             "can_import": may_ever(request.user, Action.EDIT, contract.pk),
             "can_backfill": may_ever(request.user, Action.BACKFILL, contract.pk),

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -40,18 +40,23 @@ def register(name: str, source: Source) -> None:
 
 def preload(contract) -> None:
     """Read every registered table of `contract` not held yet, in one query, and keep the rows
-    on the contract object for `rows`."""
+    on the contract object (a page's, for one request) for `tables_of` and `rows`."""
     held = contract.__dict__.setdefault(_HELD, {})
-    wanted = {name: source(contract) for name, source in _sources.items() if name not in held}
-    held.update(read_together(wanted))
+    held.update(tables_of(contract, _sources))
+
+
+def tables_of(contract, names: Iterable[str]) -> dict[str, list[Any]]:
+    """The rows of the registered tables `names` for `contract`: those the page preloaded, and
+    the rest read now, together in one query (and not kept)."""
+    held = contract.__dict__.get(_HELD, {})
+    found = {name: held[name] for name in names if name in held}
+    wanted = {name: _sources[name](contract) for name in names if name not in held}
+    return found | read_together(wanted)
 
 
 def rows(contract, name: str) -> list[Any]:
-    """The rows of the registered table `name` for `contract`: those preloaded, or read now."""
-    held = contract.__dict__.get(_HELD, {})
-    if name in held:
-        return held[name]
-    return list(_sources[name](contract))
+    """The rows of the registered table `name` for `contract`."""
+    return tables_of(contract, [name])[name]
 
 
 def read_together(querysets: Mapping[str, QuerySet]) -> dict[str, list[Any]]:
@@ -132,3 +137,12 @@ def _python(field: models.Field, value: Any, json_as_text: bool) -> Any:
     if isinstance(field, models.JSONField) and json_as_text:
         return json.loads(value, cls=field.decoder)
     return value
+
+
+def as_prefetched(instance, related_name: str, found: list[Any]) -> None:
+    """Hold `found` as `instance`'s related rows, as `prefetch_related(related_name)` would,
+    so that `instance.<related_name>.all()` reads nothing."""
+    queryset = getattr(instance, related_name).all()
+    queryset._result_cache = list(found)
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[related_name] = queryset
