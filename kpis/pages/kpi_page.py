@@ -16,7 +16,7 @@ from kpis.pages.tables import add_months
 from kpis.permissions import Action, may_ever
 from kpis.permissions.fetch import get_kpi_for
 from kpis.permissions.sight import DRAFT_STATES, Sight
-from kpis.reads import display, marks
+from kpis.reads import display, marks, together
 from kpis.reads.charts import describe, other_units, trend_svg
 from kpis.reads.grid import build_grid
 from kpis.reads.history import kpi_history
@@ -73,8 +73,16 @@ def _kpi_body(request: HttpRequest, kpi: Kpi) -> page_cache.Fragment:
     today = timezone.localdate()
     periods = list(ReportingPeriod.objects.for_contract(kpi.contract))
     sight = Sight.of(request.user, kpi.contract)
+    # The small tables beside the grid (suspensions, changes of rule, packs published), in one
+    # query.
+    together.preload(kpi.contract)
     rows = build_grid(
-        Kpi.objects.filter(pk=kpi.pk), periods, today, sight=sight, held_periods=periods
+        Kpi.objects.filter(pk=kpi.pk),
+        periods,
+        today,
+        sight=sight,
+        held_periods=periods,
+        contract=kpi.contract,
     )
     marks.mark_rows(rows, kpi.contract)
     cells = rows[0].cells if rows else []

@@ -18,7 +18,7 @@ from kpis.pages.filters import KpiFilter
 from kpis.pages.tables import KpiTable, SafeTableExport, add_months
 from kpis.permissions.fetch import get_contract_for
 from kpis.permissions.sight import PUBLIC, Sight
-from kpis.reads import display, marks
+from kpis.reads import contract_tables, display, marks, together
 from kpis.reads.grid import build_grid
 from kpis.reads.scorecard import year_scorecard
 from kpis.reads.summary import Counts
@@ -96,7 +96,9 @@ def _table(
     if filters is None:
         filters = _filters(request.GET, contract, sight)
     shown = filters.shown_periods
-    rows = build_grid(filters.qs, shown, today, sight=sight, held_periods=filters.periods)
+    rows = build_grid(
+        filters.qs, shown, today, sight=sight, held_periods=filters.periods, contract=contract
+    )
     if sight is not PUBLIC:
         marks.mark_rows(rows, contract)
     months = filters.shows_months
@@ -125,6 +127,10 @@ def _table(
 def _body(
     request: HttpRequest, contract, sight: Sight, filters: KpiFilter | None = None
 ) -> page_cache.Fragment:
+    # The small tables beside the grid (suspensions, changes of rule, packs published, service
+    # areas), in one query.
+    together.preload(contract)
+    contract_tables.hold_service_areas(contract)
     table, filters, shown = _table(request, contract, sight, filters)
     html = render_to_string(
         "kpis/_kpi_table_body.html",

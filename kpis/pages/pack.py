@@ -11,7 +11,7 @@ from django.utils import timezone
 from kpis.pages import page_cache, panels
 from kpis.permissions.fetch import get_contract_for
 from kpis.permissions.sight import PUBLIC
-from kpis.reads import display, together
+from kpis.reads import contract_tables, display, together
 from kpis.reads.committee_pack import pack_context, pack_quarter
 
 
@@ -24,6 +24,7 @@ def committee_pack(request: HttpRequest, code: str, quarter: str) -> HttpRespons
     # The small tables the page shows (the packs published, the regime's, the budget), in one
     # query, whether or not its middle comes from the page cache.
     together.preload(contract)
+    contract_tables.hold_service_areas(contract)
 
     def body() -> page_cache.Fragment:
         context = pack_context(contract, quarter, timezone.localdate(), found=found)

@@ -52,10 +52,15 @@ class SuspendedKpi:
 
 
 def compare(
-    contract: Contract, today: datetime.date, *, readable: Sequence[ReportingPeriod]
+    contract: Contract,
+    today: datetime.date,
+    *,
+    readable: Sequence[ReportingPeriod],
+    counts: dict[tuple[int, int], Counts] | None = None,
 ) -> list[Comparison]:
     """Published against computed counts; computed only for the `readable` quarters, those whose
-    figures the reader sees."""
+    figures the reader sees. `counts`: the readable quarters' counts (`summarise_contract`)
+    where the caller has them."""
     published = list(
         PublishedSummary.objects.filter(service_area__contract=contract)
         .select_related("service_area", "period")
@@ -65,7 +70,8 @@ def compare(
     periods = [
         p for p in {p.period_id: p.period for p in published}.values() if p.pk in readable_ids
     ]
-    counts = summarise_contract(contract, periods, today)
+    if counts is None:
+        counts = summarise_contract(contract, periods, today)
     behind: dict[tuple[int, int], list[Reading]] = defaultdict(list)
     readings = (
         Reading.objects.for_contract(contract)

@@ -79,15 +79,18 @@ def scorecard(
     *,
     sight: Sight,
     year: Year | None = None,
+    counts: dict[tuple[int, int], Counts] | None = None,
 ) -> Scorecard:
     """Counts per service area and quarter; "all quarters" totals count the shown ones only.
     With `year`, each area's year to date too: its approved quarters, counted in the same query
-    as the quarters shown."""
+    as the quarters shown. `counts`: those quarters' counts (`summarise_contract`) where the
+    caller has them."""
     shown = {p.pk for p in sight.shown(periods)}
     counted = [p for p in periods if p.pk in shown]
     year_ids = year.period_ids if year else []
     counted += [p for p in (year.periods if year else ()) if p.pk not in shown]
-    counts = summarise_contract(contract, counted, today)
+    if counts is None:
+        counts = summarise_contract(contract, counted, today)
     rows = [
         AreaRow(
             area,
