@@ -12,7 +12,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from kpis.models import ReportingPeriod
 from kpis.pages import page_cache
 from kpis.pages.filters import KpiFilter
 from kpis.pages.tables import KpiTable, SafeTableExport, add_months
@@ -78,7 +77,11 @@ def _sorting(aliases: list[str]) -> list[str]:
 
 def _filters(data, contract, sight: Sight) -> KpiFilter:
     today = timezone.localdate()
-    periods = list(ReportingPeriod.objects.for_contract(contract))
+    # The quarters, with the small tables beside the grid (suspensions, changes of rule, packs
+    # published, service areas), in one query.
+    together.preload(contract)
+    contract_tables.hold_service_areas(contract)
+    periods = contract_tables.periods(contract)
     return KpiFilter(data or None, contract=contract, periods=periods, today=today, sight=sight)
 
 
@@ -127,10 +130,6 @@ def _table(
 def _body(
     request: HttpRequest, contract, sight: Sight, filters: KpiFilter | None = None
 ) -> page_cache.Fragment:
-    # The small tables beside the grid (suspensions, changes of rule, packs published, service
-    # areas), in one query.
-    together.preload(contract)
-    contract_tables.hold_service_areas(contract)
     table, filters, shown = _table(request, contract, sight, filters)
     html = render_to_string(
         "kpis/_kpi_table_body.html",

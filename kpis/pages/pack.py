@@ -18,13 +18,12 @@ from kpis.reads.committee_pack import pack_context, pack_quarter
 @login_required
 def committee_pack(request: HttpRequest, code: str, quarter: str) -> HttpResponse:
     contract = get_contract_for(request.user, code)
-    found = pack_quarter(contract, quarter)
-    period = found[0]
-
-    # The small tables the page shows (the packs published, the regime's, the budget), in one
-    # query, whether or not its middle comes from the page cache.
+    # The small tables the page shows (its quarters, the packs published, the regime's, the
+    # budget), in one query, whether or not its middle comes from the page cache.
     together.preload(contract)
     contract_tables.hold_service_areas(contract)
+    found = pack_quarter(contract, quarter)
+    period = found[0]
 
     def body() -> page_cache.Fragment:
         context = pack_context(contract, quarter, timezone.localdate(), found=found)

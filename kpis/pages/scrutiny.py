@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from contracts.models import Contract
 from contracts.roles import contracts_worked_on
-from kpis.models import Kpi, QuarterlyReturn, ReportingPeriod
+from kpis.models import Kpi, QuarterlyReturn
 from kpis.pages import page_cache, panels
 from kpis.pages.filters import QuarterForm
 from kpis.permissions import Action, allowed, may_create_contract, may_ever
@@ -158,7 +158,12 @@ def contract_scorecard(request: HttpRequest, code: str) -> HttpResponse:
     # Quarters asked for are checked against the contract's: a page asking for none is kept
     # under no filter without reading them.
     asked = page_cache.asked(request, QuarterForm.base_fields)
-    form = _quarter_form(asked, contract, today) if asked else None
+    form = None
+    if asked:
+        # The quarters asked for are checked against the contract's, read with the small tables
+        # the page shows.
+        together.preload(contract)
+        form = _quarter_form(asked, contract, today)
     query = page_cache.form_query(form) if form is not None else page_cache.NO_FILTER
 
     body = page_cache.fragment(
@@ -172,7 +177,7 @@ def contract_scorecard(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _quarter_form(data, contract: Contract, today: datetime.date) -> QuarterForm:
-    return QuarterForm(data, periods=ReportingPeriod.objects.for_contract(contract), today=today)
+    return QuarterForm(data, periods=contract_tables.periods(contract), today=today)
 
 
 def _grid(contract: Contract, shown, today: datetime.date, sight: Sight) -> list:
@@ -191,15 +196,16 @@ def _grid(contract: Contract, shown, today: datetime.date, sight: Sight) -> list
 def _scorecard_body(
     request: HttpRequest, contract: Contract, form: QuarterForm | None, today: datetime.date
 ) -> page_cache.Fragment:
+    # The small tables the page shows (its quarters, the regime's, the contract's money, the
+    # packs published, the KPIs' suspensions and changes of rule), in one query.
+    together.preload(contract)
+    contract_tables.hold_service_areas(contract)
     if form is None:
         form = _quarter_form(None, contract, today)
     periods = form.periods
     shown = form.shown_periods
     year = form.year_shown
     sight = Sight.of(request.user, contract)
-    # The small tables the panels show (the regime's, the contract's money), in one query.
-    together.preload(contract)
-    contract_tables.hold_service_areas(contract)
     rows = _grid(contract, shown, today, sight)
     html = render_to_string(
         "kpis/_scorecard_body.html",

@@ -10,7 +10,7 @@ from django.http import Http404
 from contracts.models import Contract
 from kpis.models import Kpi, ReportingPeriod
 from kpis.permissions.sight import PUBLIC
-from kpis.reads import display, marks
+from kpis.reads import contract_tables, display, marks
 from kpis.reads.grid import build_grid
 from kpis.reads.reported import compare
 from kpis.reads.scorecard import scorecard
@@ -30,7 +30,7 @@ def pack_quarter(contract: Contract, quarter: str) -> tuple[ReportingPeriod, lis
         end_date = datetime.date.fromisoformat(quarter)
     except ValueError:
         raise Http404("No such quarter.") from None
-    periods = list(ReportingPeriod.objects.for_contract(contract))
+    periods = contract_tables.periods(contract)
     period = next((p for p in periods if p.end_date == end_date), None)
     if period is None:
         raise Http404("This contract has no return for that quarter.")

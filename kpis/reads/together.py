@@ -32,6 +32,8 @@ Source = Callable[..., QuerySet]
 
 _sources: dict[str, Source] = {}
 _HELD = "_small_tables"
+# Annotations travel beside the fields, under names no field has.
+_ANNOTATED = "annotated:"
 
 
 def register(name: str, source: Source) -> None:
@@ -62,8 +64,9 @@ def rows(contract, name: str) -> list[Any]:
 def read_together(querysets: Mapping[str, QuerySet]) -> dict[str, list[Any]]:
     """Each queryset's instances, in its order, from one query (none for no querysets).
 
-    A queryset may defer fields (`defer`, `only`); its `select_related` is not followed, so a
-    caller attaches related rows it holds or reads them as another queryset here.
+    A queryset may defer fields (`defer`, `only`) and annotate rows with plain values (each set
+    on its instance); its `select_related` is not followed, so a caller attaches related rows it
+    holds or reads them as another queryset here.
     """
     found: dict[str, list[Any]] = {name: [] for name in querysets}
     if not querysets:
@@ -79,6 +82,9 @@ def read_together(querysets: Mapping[str, QuerySet]) -> dict[str, list[Any]]:
         data = json.loads(text)
         values = [_python(field, data[field.attname], json_as_text) for field in chosen]
         instance = qs.model.from_db(qs.db, [f.attname for f in chosen], values)
+        for key, annotation in qs.query.annotation_select.items():
+            value = _python(annotation.output_field, data[_ANNOTATED + key], json_as_text)
+            setattr(instance, key, value)
         found[name].append(instance)
     return found
 
@@ -98,9 +104,12 @@ def _fields(qs: QuerySet) -> list[models.Field]:
 
 
 def _part(name: str, qs: QuerySet, fields: list[models.Field]) -> QuerySet:
-    ordering = list(qs.query.order_by or qs.model._meta.ordering or []) + ["pk"]
+    ordering = [*(qs.query.order_by or qs.model._meta.ordering or []), "pk"]
     order_by = [F(o[1:]).desc() if o.startswith("-") else F(o).asc() for o in ordering]
-    row = JSONObject(**{f.attname: _sql(f) for f in fields})
+    row = JSONObject(
+        **{f.attname: _sql(f) for f in fields},
+        **{_ANNOTATED + key: F(key) for key in qs.query.annotation_select},
+    )
     return (
         qs.order_by()
         .annotate(
