@@ -10,8 +10,8 @@ from kpis.pages import panels
 from kpis.permissions import Action, allowed
 from kpis.reads import marks
 from kpis.writes import data_version
-from packs.models import PublishedPack
 from packs import published as published_tables
+from packs.models import PublishedPack
 from packs.published import published_for
 from packs.restatements import Restatement, restatements_for
 

@@ -27,8 +27,10 @@ def _quarters(contract):
 
 def _publishers(contract):
     published = PublishedPack.objects.filter(contract=contract).values("published_by")
-    return get_user_model().objects.filter(pk__in=published).only(
-        "username", "first_name", "last_name"
+    return (
+        get_user_model()
+        .objects.filter(pk__in=published)
+        .only("username", "first_name", "last_name")
     )
 
 

@@ -32,8 +32,8 @@ def _reliefs(contract: Contract):
 
 def _recorders(contract: Contract):
     recorded = _reliefs(contract).filter(recorded_by__isnull=False).values("recorded_by")
-    return get_user_model().objects.filter(pk__in=recorded).only(
-        "username", "first_name", "last_name"
+    return (
+        get_user_model().objects.filter(pk__in=recorded).only("username", "first_name", "last_name")
     )
 
 

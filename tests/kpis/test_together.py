@@ -25,16 +25,22 @@ def _querysets(contract) -> dict:
         "suspensions": Suspension.objects.filter(kpi__contract=contract).order_by("-kpi__position"),
         "packs": PublishedPack.objects.without_pdf().for_contract(contract).newest_first(),
         "periods": ReportingPeriod.objects.filter(returns__contract=contract).only("end_date"),
+        # With the return's state and source as annotations.
+        "quarters": ReportingPeriod.objects.for_contract(contract),
     }
 
 
 def _values(instance) -> dict:
     loaded = instance.get_deferred_fields()
-    return {
+    values = {
         f.attname: getattr(instance, f.attname)
         for f in instance._meta.concrete_fields
         if f.attname not in loaded
     }
+    for name in ("return_state", "backfill_source", "backfill_page"):
+        if hasattr(instance, name):
+            values[name] = getattr(instance, name)
+    return values
 
 
 def test_it_reads_what_the_orm_reads_in_one_query(seed, manager, django_assert_num_queries):
