@@ -97,7 +97,7 @@ def test_the_notices_pages_run_a_fixed_number_of_queries(
 PANELS = {
     "/": 13,
     "/returns/": 11,
-    "/contracts/ICT/": 31,
+    "/contracts/ICT/": 16,
 }
 
 
