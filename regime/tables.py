@@ -1,6 +1,7 @@
-"""The regime's small tables of a contract, and the contract's term and money, as
-`kpis.reads.together` reads them: in one query on the pages that show them all (the scorecard,
-the committee pack, the regime's page), instead of seven."""
+"""The regime's small tables of a contract, as `kpis.reads.together` reads them: in one query
+with the contract's other small tables on the pages that show them (the scorecard, the
+committee pack), or in one of their own (the regime's page, the API), instead of five; and the
+contract's term and money (`kpis.reads.contract_tables`) as the regime shows them."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.contrib.auth import get_user_model
 
 from contracts.models import Budget, Contract, Extension
 from kpis.models import Kpi, ReportingPeriod
-from kpis.reads import together
+from kpis.reads import contract_tables, together
 from regime.models import AppliedCredit, CreditScheme, QuarterCharge, RegimeSettings, Relief
 
 SETTINGS = "regime.settings"
@@ -20,8 +21,6 @@ APPLIED = "regime.applied"
 RELIEFS = "regime.reliefs"
 # Who recorded each relief, named beside it.
 RECORDERS = "regime.recorders"
-EXTENSIONS = "contracts.extensions"
-BUDGETS = "contracts.budgets"
 # What the ledger (`regime.ledger.regime_for`) reads.
 LEDGER = (SETTINGS, SCHEMES, CHARGES, APPLIED, RELIEFS, RECORDERS)
 
@@ -46,22 +45,18 @@ def register() -> None:
     together.register(APPLIED, lambda c: AppliedCredit.objects.filter(contract=c))
     together.register(RELIEFS, _reliefs)
     together.register(RECORDERS, _recorders)
-    together.register(EXTENSIONS, lambda c: Extension.objects.filter(contract=c))
-    together.register(
-        BUDGETS, lambda c: Budget.objects.filter(contract=c).order_by("financial_year")
-    )
 
 
 def extensions(contract: Contract) -> list[Extension]:
     """The contract's extensions, held as its `extensions` so that `current_end_date` reads
     nothing more."""
-    found = together.rows(contract, EXTENSIONS)
+    found = together.rows(contract, contract_tables.EXTENSIONS)
     together.as_prefetched(contract, "extensions", found)
     return found
 
 
 def budgets(contract: Contract, financial_year: int | None = None) -> list[Budget]:
-    found = together.rows(contract, BUDGETS)
+    found = together.rows(contract, contract_tables.BUDGETS)
     return [b for b in found if financial_year is None or b.financial_year == financial_year]
 
 

@@ -1,12 +1,13 @@
-"""The small tables of a contract that `kpis` itself shows beside its grids, read through
-`kpis.reads.together`: the KPIs' suspensions and changes of rule (with who made them), and the
-service areas. A page that preloads them reads them in its one query of small tables."""
+"""The small tables of a contract that `kpis` reads or that sit below it, read through
+`kpis.reads.together`: the contract's quarters, the KPIs' suspensions and changes of rule (with
+who made them), the service areas, the supplier's published counts, and the contract's
+extensions and budgets. A page that preloads them reads them in its one query of small tables."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
-from contracts.models import ServiceArea
+from contracts.models import Budget, Extension, ServiceArea
 from kpis.models import Kpi, PublishedSummary, ReportingPeriod, RuleChange, Suspension
 from kpis.reads import together
 
@@ -17,6 +18,8 @@ SUSPENSIONS = "kpis.suspensions"
 RULE_CHANGES = "kpis.rule_changes"
 CHANGERS = "kpis.rule_changers"
 SERVICE_AREAS = "contracts.service_areas"
+EXTENSIONS = "contracts.extensions"
+BUDGETS = "contracts.budgets"
 # The supplier's published counts, and their quarters.
 SUMMARIES = "kpis.published_summaries"
 SUMMARY_QUARTERS = "kpis.published_summary_quarters"
@@ -51,6 +54,10 @@ def register() -> None:
     together.register(RULE_CHANGES, lambda c: RuleChange.objects.filter(kpi__contract=c))
     together.register(CHANGERS, _changers)
     together.register(SERVICE_AREAS, lambda c: ServiceArea.objects.filter(contract=c))
+    together.register(EXTENSIONS, lambda c: Extension.objects.filter(contract=c))
+    together.register(
+        BUDGETS, lambda c: Budget.objects.filter(contract=c).order_by("financial_year")
+    )
 
 
 def attach_to_kpis(contract, kpis: list[Kpi]) -> None:
