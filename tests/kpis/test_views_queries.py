@@ -60,6 +60,9 @@ PAGES = {
     "kpi-parts": 11,
 }
 KPI_PAGES = {"kpi": "R&B-K-009", "kpi-parts": "MONTHLY-ratio-1"}
+# Every page built afresh (the page cache is emptied before each test) reads at most this many
+# queries: the target `make bench` judges (tools/bench/run.py, QUERY_BUDGET).
+BUDGET = 12
 
 
 def _check(client, django_assert_num_queries) -> None:
@@ -99,3 +102,8 @@ def test_it_runs_a_fixed_number_of_queries(
     assert months.count() == 3 * monthly_readings.count()
     client.force_login(committee_member)
     _check(client, django_assert_num_queries)
+
+
+def test_every_page_pinned_here_is_within_the_budget():
+    """The counts above are those of pages built afresh, at both sizes of the test above."""
+    assert {name: n for name, n in PAGES.items() if n > BUDGET} == {}
