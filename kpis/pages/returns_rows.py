@@ -268,9 +268,7 @@ def build_page(
     each area."""
     contract, period = quarterly_return.contract, quarterly_return.period
     kpis = list(
-        Kpi.objects.for_contract(contract)
-        .in_report_order()
-        .select_related("service_area", "unit")
+        Kpi.objects.for_contract(contract).in_report_order().select_related("service_area", "unit")
     )
     # Their suspensions and changes of rule: the contract's small tables, in one query.
     contract_tables.attach_to_kpis(contract, kpis)
