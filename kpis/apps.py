@@ -8,10 +8,12 @@ class KpisConfig(AppConfig):
 
     def ready(self) -> None:
         from kpis.models import Kpi
+        from kpis.reads import contract_tables
         from kpis.writes import data_version, fixture_checks
         from kpis.writes import returns as return_writes
 
         data_version.watch_own_models()
+        contract_tables.register()
         # Here rather than beside the function, so that it is connected in every process, not
         # only in those that happen to import the services (the admin does, a worker may not).
         post_save.connect(

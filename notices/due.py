@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from contracts.models import Contract, Extension
 from kpis.models import Kpi
+from kpis.reads import contract_tables, together
 from notices import rules
 from notices.choices import NoticeKind
 from notices.models import Breach, PerformanceNotice
@@ -79,20 +80,68 @@ def _termination_day(
     return max(ends) if ends else None
 
 
+NOTICES = "notices.published"
+BREACHES = "notices.breaches"
+PUBLISHED_KPIS = "notices.published_kpis"
+
+
+def _published(contracts):
+    return PerformanceNotice.objects.published().filter(contract__in=contracts)
+
+
+def _breaches(contracts):
+    return Breach.objects.filter(contract__in=contracts).order_by("occurred_on", "pk")
+
+
+def register() -> None:
+    """One contract's rows are small tables (`kpis.reads.together`): its scorecard reads them
+    with the rest of its small tables."""
+    together.register(NOTICES, lambda c: _published([c.pk]))
+    together.register(BREACHES, lambda c: _breaches([c.pk]))
+    together.register(
+        PUBLISHED_KPIS, lambda c: Kpi.objects.filter(contract=c, published=True).only("pk")
+    )
+
+
+def _read(under: list[Contract]) -> tuple[list[tuple], list[Breach], dict[int, int], list]:
+    """The published notices (contract, kind, breach, approval), breaches, count of published
+    KPIs by contract and extensions (contract, end) of the contracts `under` the Act: for one
+    contract from its small tables (one query, none where the page preloaded them), for many
+    one query each."""
+    if len(under) == 1:
+        contract = under[0]
+        small = together.tables_of(
+            contract, (NOTICES, BREACHES, PUBLISHED_KPIS, contract_tables.EXTENSIONS)
+        )
+        return (
+            [(n.contract_id, n.kind, n.breach_id, n.approved_at) for n in small[NOTICES]],
+            small[BREACHES],
+            {contract.pk: len(small[PUBLISHED_KPIS])},
+            [(e.contract_id, e.end_date) for e in small[contract_tables.EXTENSIONS]],
+        )
+    ids = [c.pk for c in under]
+    published = _published(ids).values_list("contract_id", "kind", "breach_id", "approved_at")
+    counts = dict(
+        Kpi.objects.filter(contract__in=ids)
+        .values("contract")
+        .annotate(n=Count("pk", filter=Q(published=True)))
+        .values_list("contract", "n")
+    )
+    extensions = Extension.objects.filter(contract__in=ids).values_list("contract_id", "end_date")
+    return list(published), list(_breaches(ids)), counts, list(extensions)
+
+
 def owed(contracts: Iterable[Contract], today: datetime.date) -> list[ContractNotices]:
     """The notices each contract under the Act owes, soonest first; contracts not under the Act
     are left out."""
     under = [c for c in contracts if c.procured_under_act]
     if not under:
         return []
-    ids = [c.pk for c in under]
-    published = PerformanceNotice.objects.published().filter(contract__in=ids)
+    published, all_breaches, counts, extensions = _read(under)
     last_periodic: dict[int, datetime.date] = {}
     noticed_breaches: set[int] = set()
     terminated: set[int] = set()
-    for contract_id, kind, breach_id, approved_at in published.values_list(
-        "contract_id", "kind", "breach_id", "approved_at"
-    ):
+    for contract_id, kind, breach_id, approved_at in published:
         day = approved_at.date()
         if kind == NoticeKind.PERIODIC:
             last_periodic[contract_id] = max(day, last_periodic.get(contract_id, day))
@@ -101,19 +150,11 @@ def owed(contracts: Iterable[Contract], today: datetime.date) -> list[ContractNo
         else:
             terminated.add(contract_id)
     breaches: dict[int, list[Breach]] = {}
-    for breach in Breach.objects.filter(contract__in=ids).order_by("occurred_on", "pk"):
+    for breach in all_breaches:
         if breach.pk not in noticed_breaches:
             breaches.setdefault(breach.contract_id, []).append(breach)
-    counts = dict(
-        Kpi.objects.filter(contract__in=ids)
-        .values("contract")
-        .annotate(n=Count("pk", filter=Q(published=True)))
-        .values_list("contract", "n")
-    )
     extended: dict[int, datetime.date] = {}
-    for contract_id, end in Extension.objects.filter(contract__in=ids).values_list(
-        "contract_id", "end_date"
-    ):
+    for contract_id, end in extensions:
         if end and (contract_id not in extended or end > extended[contract_id]):
             extended[contract_id] = end
     found = []

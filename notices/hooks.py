@@ -47,6 +47,7 @@ def register() -> None:
     data_version.watch(Breach, data_version.of_contract)
     data_version.watch(PerformanceNotice, data_version.of_contract)
     data_version.watch(NoticeRating, _of_rating)
+    due.register()
     panels.register_panel("scorecard", _scorecard)
     panels.register_panel("home", _listed)
     panels.register_panel("my_returns", _listed)

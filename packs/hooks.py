@@ -10,16 +10,14 @@ from kpis.pages import panels
 from kpis.permissions import Action, allowed
 from kpis.reads import marks
 from kpis.writes import data_version
+from packs import published as published_tables
 from packs.models import PublishedPack
+from packs.published import published_for
 from packs.restatements import Restatement, restatements_for
 
 
 def _pack_top(request, *, contract, period, **context) -> str:
-    published = list(
-        PublishedPack.objects.without_pdf().filter(contract=contract, period=period).newest_first()
-    )
-    for pack in published:
-        pack.contract = contract
+    published = [p for p in published_for(contract) if p.period_id == period.pk]
     may_publish = allowed(request.user, Action.PUBLISH, contract.pk, period.return_state or "none")
     return render_to_string(
         "packs/_pack_top.html",
@@ -34,9 +32,7 @@ def _pack_top(request, *, contract, period, **context) -> str:
 
 
 def _scorecard(request, *, contract, **context) -> str:
-    published = list(PublishedPack.objects.without_pdf().for_contract(contract).newest_first())
-    for pack in published:
-        pack.contract = contract
+    published = published_for(contract)
     return render_to_string(
         "packs/_scorecard_packs.html", {"contract": contract, "published": published}
     )
@@ -64,6 +60,7 @@ def _pack_end(request, *, contract, period, **context) -> str:
 
 def register() -> None:
     data_version.watch(PublishedPack, data_version.of_contract)
+    published_tables.register()
     panels.register_panel("pack_top", _pack_top)
     panels.register_panel("pack_end", _pack_end)
     panels.register_panel("scorecard", _scorecard)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from kpis.models import QuarterlyReturn, Reading
 from kpis.reads import display
 from packs.models import PublishedPack
+from packs.published import published_for
 
 
 @dataclass
@@ -54,12 +55,11 @@ def _figure(value) -> str | None:
 
 def restatements_for(contract, today: datetime.date | None = None) -> list[Restatement]:
     today = today or timezone.localdate()
-    packs = list(PublishedPack.objects.without_pdf().for_contract(contract).order_by("pk"))
+    packs = sorted(published_for(contract), key=lambda p: p.pk)
     if not packs:
         return []
     first: dict[tuple[int, int], tuple[PublishedPack, dict]] = {}
     for pack in packs:
-        pack.contract = contract
         for figure in pack.data["figures"]:
             first.setdefault((figure["kpi_id"], figure["period_id"]), (pack, figure))
     readings = (

@@ -40,7 +40,7 @@ def _kpi(request, *, contract, kpi, **context) -> str:
 
 def _scorecard(request, *, contract, **context) -> str:
     today = timezone.localdate()
-    plans = plans_for(contract, Sight.of(request.user, contract), today, open_only=True)
+    plans = [p for p in _plans(contract, Sight.of(request.user, contract)) if p.is_open]
     return render_to_string(
         "plans/_scorecard_plans.html", {"contract": contract, "plans": plans, "today": today}
     )
@@ -49,8 +49,11 @@ def _scorecard(request, *, contract, **context) -> str:
 def _pack_end(request, *, contract, period, **context) -> str:
     """The pack's open plans; nothing where none is open, as a pack prints only what there is
     to say (and keeps its pages full)."""
-    today = timezone.localdate()
-    plans = plans_for(contract, PUBLIC, today, open_only=True, from_before=period.end_date)
+    plans = [
+        p
+        for p in _public_plans(contract)
+        if p.is_open and p.first_quarter.end_date <= period.end_date
+    ]
     if not plans:
         return ""
     return render_to_string(
@@ -58,10 +61,24 @@ def _pack_end(request, *, contract, period, **context) -> str:
     )
 
 
+def _plans(contract, sight: Sight) -> list[Plan]:
+    """Every plan `sight` shows, open first: one query, kept on the contract object (a page's,
+    for one request) so that a page's lists and the regime's answers beside them share it
+    where they show the same plans (the committee's scorecard, any pack)."""
+    held = contract.__dict__.setdefault("_plans_seen", {})
+    if sight.readable not in held:
+        held[sight.readable] = plans_for(contract, sight, timezone.localdate())
+    return held[sight.readable]
+
+
+def _public_plans(contract) -> list[Plan]:
+    return _plans(contract, PUBLIC)
+
+
 def _answers(contract) -> list[answers.Answer]:
     """Every plan anyone may read, as what answers a persistent failure of its KPI in its
     quarters."""
-    found = plans_for(contract, PUBLIC, timezone.localdate())
+    found = _public_plans(contract)
     return [
         answers.Answer(
             kpi_id=plan.kpi_id,

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 
 from kpis.pages import panels
 from kpis.writes import data_version
-from regime import answers
+from regime import answers, tables
 from regime.ledger import regime_for
 from regime.models import (
     AppliedCredit,
@@ -21,8 +21,8 @@ from regime.models import (
 from regime.templatetags.regime import contract_money, regime_pack
 
 
-def _scorecard(request, *, contract, **context) -> str:
-    quarters = regime_for(contract).quarters
+def _scorecard(request, *, contract, periods=None, **context) -> str:
+    quarters = regime_for(contract, periods=periods).quarters
     if quarters:
         answers.attach(contract, quarters[-1].escalations)
     flags = render_to_string(
@@ -32,8 +32,10 @@ def _scorecard(request, *, contract, **context) -> str:
     return flags + render_to_string("regime/_money.html", contract_money(contract))
 
 
-def _pack_end(request, *, contract, period, approved, **context) -> str:
-    return render_to_string("regime/_pack.html", regime_pack(contract, period, approved))
+def _pack_end(request, *, contract, period, approved, periods=None, **context) -> str:
+    return render_to_string(
+        "regime/_pack.html", regime_pack(contract, period, approved, periods=periods)
+    )
 
 
 def register() -> None:
@@ -43,3 +45,4 @@ def register() -> None:
         data_version.watch(model, data_version.of_kpi)
     panels.register_panel("scorecard", _scorecard)
     panels.register_panel("pack_end", _pack_end)
+    tables.register()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -21,10 +22,11 @@ from contracts.models import Contract
 from kpis.choices import Frequency
 from kpis.models import Kpi, MonthlyFigure, Reading, ReportingPeriod
 from kpis.permissions.sight import PUBLIC
+from kpis.reads import together
 from kpis.rules import rollup
 from kpis.rules.status import Status
-from regime import rules
-from regime.models import AppliedCredit, CreditScheme, QuarterCharge, RegimeSettings, Relief
+from regime import rules, tables
+from regime.models import AppliedCredit, CreditScheme, Relief
 
 DEFAULT_RULES = rules.FailureRules()
 
@@ -212,11 +214,23 @@ def _quarter(reading: Reading, status: str, months: dict[int, MonthlyFigure]) ->
     return rules.Quarter(_index(reading.period), status, judged)
 
 
-def regime_for(contract: Contract, today: datetime.date | None = None) -> Regime:
-    """The contract's regime over its approved quarters, oldest first."""
+def regime_for(
+    contract: Contract,
+    today: datetime.date | None = None,
+    *,
+    periods: Sequence[ReportingPeriod] | None = None,
+) -> Regime:
+    """The contract's regime over its approved quarters, oldest first. `periods` are the
+    contract's quarters (`ReportingPeriod.objects.for_contract`) where the page holds them.
+
+    Its small tables (`regime.tables`) are read together in one query, or come from the
+    page's `kpis.reads.together.preload`."""
     today = today or timezone.localdate()
-    periods = PUBLIC.shown(ReportingPeriod.objects.for_contract(contract))
-    settings = RegimeSettings.objects.filter(contract=contract).first()
+    if periods is None:
+        periods = ReportingPeriod.objects.for_contract(contract)
+    periods = PUBLIC.shown(periods)
+    small = together.tables_of(contract, tables.LEDGER)
+    settings = next(iter(small[tables.SETTINGS]), None)
     failure_rules = settings.rules if settings else DEFAULT_RULES
     readings = (
         Reading.objects.for_contract(contract)
@@ -230,15 +244,10 @@ def regime_for(contract: Contract, today: datetime.date | None = None) -> Regime
         # A month is judged by its quarter's rule, which a later change of rule keeps.
         readings = readings.prefetch_related("kpi__rule_changes")
         held = _months_held(contract)
-    schemes = list(CreditScheme.objects.filter(contract=contract).order_by("effective_from"))
-    charges = {c.period_id: c.amount for c in QuarterCharge.objects.filter(contract=contract)}
-    applied = {a.period_id: a for a in AppliedCredit.objects.filter(contract=contract)}
-    reliefs = {
-        (r.kpi_id, r.period_id): r
-        for r in Relief.objects.filter(kpi__contract=contract).select_related(
-            "kpi", "period", "recorded_by"
-        )
-    }
+    schemes = small[tables.SCHEMES]
+    charges = {c.period_id: c.amount for c in small[tables.CHARGES]}
+    applied = {a.period_id: a for a in small[tables.APPLIED]}
+    reliefs = {(r.kpi_id, r.period_id): r for r in small[tables.RELIEFS]}
 
     rows = {p.pk: QuarterRow(period=p) for p in periods}
     by_index = {_index(p): p for p in periods}
@@ -281,8 +290,11 @@ def regime_for(contract: Contract, today: datetime.date | None = None) -> Regime
                     escalation.count,
                 )
             )
+    kpis = {series[0].kpi_id: series[0].kpi for series in by_kpi.values()}
+    tables.attach_to_reliefs(
+        contract, list(reliefs.values()), kpis, periods, small[tables.RECORDERS]
+    )
     for relief in reliefs.values():
-        relief.kpi.contract = contract
         if relief.period_id in rows:
             rows[relief.period_id].reliefs.append(relief)
 

@@ -10,13 +10,13 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from kpis.models import Kpi, ReportingPeriod, RuleChange
+from kpis.models import Kpi, RuleChange
 from kpis.pages import page_cache, panels
 from kpis.pages.tables import add_months
 from kpis.permissions import Action, may_ever
 from kpis.permissions.fetch import get_kpi_for
 from kpis.permissions.sight import DRAFT_STATES, Sight
-from kpis.reads import display, marks
+from kpis.reads import contract_tables, display, marks, together
 from kpis.reads.charts import describe, other_units, trend_svg
 from kpis.reads.grid import build_grid
 from kpis.reads.history import kpi_history
@@ -71,10 +71,18 @@ def kpi_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 def _kpi_body(request: HttpRequest, kpi: Kpi) -> page_cache.Fragment:
     today = timezone.localdate()
-    periods = list(ReportingPeriod.objects.for_contract(kpi.contract))
+    # The quarters, with the small tables beside the grid (suspensions, changes of rule, packs
+    # published), in one query.
+    together.preload(kpi.contract)
+    periods = contract_tables.periods(kpi.contract)
     sight = Sight.of(request.user, kpi.contract)
     rows = build_grid(
-        Kpi.objects.filter(pk=kpi.pk), periods, today, sight=sight, held_periods=periods
+        Kpi.objects.filter(pk=kpi.pk),
+        periods,
+        today,
+        sight=sight,
+        held_periods=periods,
+        contract=kpi.contract,
     )
     marks.mark_rows(rows, kpi.contract)
     cells = rows[0].cells if rows else []

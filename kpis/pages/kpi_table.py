@@ -12,13 +12,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from kpis.models import ReportingPeriod
 from kpis.pages import page_cache
 from kpis.pages.filters import KpiFilter
 from kpis.pages.tables import KpiTable, SafeTableExport, add_months
 from kpis.permissions.fetch import get_contract_for
 from kpis.permissions.sight import PUBLIC, Sight
-from kpis.reads import display, marks
+from kpis.reads import contract_tables, display, marks, together
 from kpis.reads.grid import build_grid
 from kpis.reads.scorecard import year_scorecard
 from kpis.reads.summary import Counts
@@ -78,7 +77,11 @@ def _sorting(aliases: list[str]) -> list[str]:
 
 def _filters(data, contract, sight: Sight) -> KpiFilter:
     today = timezone.localdate()
-    periods = list(ReportingPeriod.objects.for_contract(contract))
+    # The quarters, with the small tables beside the grid (suspensions, changes of rule, packs
+    # published, service areas), in one query.
+    together.preload(contract)
+    contract_tables.hold_service_areas(contract)
+    periods = contract_tables.periods(contract)
     return KpiFilter(data or None, contract=contract, periods=periods, today=today, sight=sight)
 
 
@@ -96,7 +99,9 @@ def _table(
     if filters is None:
         filters = _filters(request.GET, contract, sight)
     shown = filters.shown_periods
-    rows = build_grid(filters.qs, shown, today, sight=sight, held_periods=filters.periods)
+    rows = build_grid(
+        filters.qs, shown, today, sight=sight, held_periods=filters.periods, contract=contract
+    )
     if sight is not PUBLIC:
         marks.mark_rows(rows, contract)
     months = filters.shows_months

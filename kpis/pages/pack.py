@@ -11,13 +11,17 @@ from django.utils import timezone
 from kpis.pages import page_cache, panels
 from kpis.permissions.fetch import get_contract_for
 from kpis.permissions.sight import PUBLIC
-from kpis.reads import display
+from kpis.reads import contract_tables, display, together
 from kpis.reads.committee_pack import pack_context, pack_quarter
 
 
 @login_required
 def committee_pack(request: HttpRequest, code: str, quarter: str) -> HttpResponse:
     contract = get_contract_for(request.user, code)
+    # The small tables the page shows (its quarters, the packs published, the regime's, the
+    # budget), in one query, whether or not its middle comes from the page cache.
+    together.preload(contract)
+    contract_tables.hold_service_areas(contract)
     found = pack_quarter(contract, quarter)
     period = found[0]
 

@@ -12,7 +12,7 @@ from contracts.models import ServiceArea
 from kpis.choices import Direction, ThresholdBasis
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension, Unit, UnitKind
 from kpis.pages.forms import ReturnRowForm, SummaryError, error_summary, figure_text
-from kpis.reads import display
+from kpis.reads import contract_tables, display
 from kpis.rules import rollup
 from kpis.rules.status import Rule, Status
 
@@ -263,15 +263,15 @@ def build_page(
     set_targets: bool,
     data: QueryDict | None = None,
 ) -> ReturnPage:
-    """Every KPI of the contract with its reading and months in four queries, due KPIs first in
+    """Every KPI of the contract with its reading and months in four queries (the KPIs, their
+    suspensions and changes of rule together, the readings, their months), due KPIs first in
     each area."""
     contract, period = quarterly_return.contract, quarterly_return.period
     kpis = list(
-        Kpi.objects.for_contract(contract)
-        .in_report_order()
-        .select_related("service_area", "unit")
-        .prefetch_related("suspensions", "rule_changes")
+        Kpi.objects.for_contract(contract).in_report_order().select_related("service_area", "unit")
     )
+    # Their suspensions and changes of rule: the contract's small tables, in one query.
+    contract_tables.attach_to_kpis(contract, kpis)
     readings = {
         r.kpi_id: r
         for r in Reading.objects.filter(kpi__contract=contract, period=period)

@@ -15,13 +15,13 @@ from django.utils import timezone
 
 from contracts.models import Contract
 from contracts.roles import contracts_worked_on
-from kpis.models import Kpi, QuarterlyReturn, ReportingPeriod
+from kpis.models import Kpi, QuarterlyReturn
 from kpis.pages import page_cache, panels
 from kpis.pages.filters import QuarterForm
 from kpis.permissions import Action, allowed, may_create_contract, may_ever
 from kpis.permissions.fetch import get_contract_for
 from kpis.permissions.sight import PUBLIC, PUBLIC_STATES, Sight
-from kpis.reads import display, marks
+from kpis.reads import contract_tables, display, marks, together
 from kpis.reads.grid import build_grid
 from kpis.reads.scorecard import counts_by_quarter, left_out, misses, scorecard
 from kpis.reads.summary import Counts
@@ -158,7 +158,12 @@ def contract_scorecard(request: HttpRequest, code: str) -> HttpResponse:
     # Quarters asked for are checked against the contract's: a page asking for none is kept
     # under no filter without reading them.
     asked = page_cache.asked(request, QuarterForm.base_fields)
-    form = _quarter_form(asked, contract, today) if asked else None
+    form = None
+    if asked:
+        # The quarters asked for are checked against the contract's, read with the small tables
+        # the page shows.
+        together.preload(contract)
+        form = _quarter_form(asked, contract, today)
     query = page_cache.form_query(form) if form is not None else page_cache.NO_FILTER
 
     body = page_cache.fragment(
@@ -172,26 +177,36 @@ def contract_scorecard(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _quarter_form(data, contract: Contract, today: datetime.date) -> QuarterForm:
-    return QuarterForm(data, periods=ReportingPeriod.objects.for_contract(contract), today=today)
+    return QuarterForm(data, periods=contract_tables.periods(contract), today=today)
 
 
-def _misses(contract: Contract, shown, today: datetime.date, sight: Sight) -> list:
+def _grid(contract: Contract, shown, today: datetime.date, sight: Sight) -> list:
+    """The grid of the quarters shown: the missed targets, and the KPIs left out of the counts."""
     rows = build_grid(
-        Kpi.objects.for_contract(contract).in_report_order(), shown, today, sight=sight
+        Kpi.objects.for_contract(contract).in_report_order(),
+        shown,
+        today,
+        sight=sight,
+        contract=contract,
     )
     marks.mark_rows(rows, contract)
-    return misses(rows)
+    return rows
 
 
 def _scorecard_body(
     request: HttpRequest, contract: Contract, form: QuarterForm | None, today: datetime.date
 ) -> page_cache.Fragment:
+    # The small tables the page shows (its quarters, the regime's, the contract's money, the
+    # packs published, the KPIs' suspensions and changes of rule), in one query.
+    together.preload(contract)
+    contract_tables.hold_service_areas(contract)
     if form is None:
         form = _quarter_form(None, contract, today)
     periods = form.periods
     shown = form.shown_periods
     year = form.year_shown
     sight = Sight.of(request.user, contract)
+    rows = _grid(contract, shown, today, sight)
     html = render_to_string(
         "kpis/_scorecard_body.html",
         {
@@ -205,9 +220,11 @@ def _scorecard_body(
             "gaps": display.gaps(shown, periods),
             # A pack is what the committee is shown: offered for approved quarters only.
             "packs": [p for p in reversed(periods) if PUBLIC.shows(p)],
-            "left_out": left_out(contract, shown, today, sight=sight),
-            "misses": _misses(contract, shown, today, sight),
-            "scorecard_panels": panels.panels("scorecard", request, contract=contract),
+            "left_out": left_out(contract, shown, today, sight=sight, rows=rows),
+            "misses": misses(rows),
+            "scorecard_panels": panels.panels(
+                "scorecard", request, contract=contract, periods=periods
+            ),
             "can_define_kpis": may_ever(request.user, Action.DEFINE_KPIS, contract.pk),
             "can_import": may_ever(request.user, Action.EDIT, contract.pk),
             "can_backfill": may_ever(request.user, Action.BACKFILL, contract.pk),

@@ -10,11 +10,12 @@ from django.http import Http404
 from contracts.models import Contract
 from kpis.models import Kpi, ReportingPeriod
 from kpis.permissions.sight import PUBLIC
-from kpis.reads import display, marks
+from kpis.reads import contract_tables, display, marks
 from kpis.reads.grid import build_grid
 from kpis.reads.reported import compare
 from kpis.reads.scorecard import scorecard
 from kpis.reads.sparkline import sparkline
+from kpis.reads.summary import summarise_contract
 from kpis.reads.year import year_of
 from kpis.rules.status import Status
 
@@ -29,7 +30,7 @@ def pack_quarter(contract: Contract, quarter: str) -> tuple[ReportingPeriod, lis
         end_date = datetime.date.fromisoformat(quarter)
     except ValueError:
         raise Http404("No such quarter.") from None
-    periods = list(ReportingPeriod.objects.for_contract(contract))
+    periods = contract_tables.periods(contract)
     period = next((p for p in periods if p.end_date == end_date), None)
     if period is None:
         raise Http404("This contract has no return for that quarter.")
@@ -58,6 +59,7 @@ def pack_context(
         sight=PUBLIC,
         # The contract's quarters, so that Q1 compares with the year before's Q4.
         held_periods=periods,
+        contract=contract,
     )
     marks.mark_rows(rows, contract)
     for row in rows:
@@ -69,6 +71,8 @@ def pack_context(
         for row in rows
         if approved and row.cells[-1].status not in _NOT_EXCEPTIONS
     ]
+    # The approved quarters' counts, once for the table and the supplier's published counts.
+    counts = summarise_contract(contract, PUBLIC.shown(year), today)
     return {
         "contract": contract,
         "period": period,
@@ -82,6 +86,7 @@ def pack_context(
             today,
             sight=PUBLIC,
             year=year_of(periods, period.financial_year, up_to=period),
+            counts=counts,
         ),
         "approved": approved,
         "progress": display.in_progress_status(period.return_state),
@@ -91,7 +96,7 @@ def pack_context(
         "gaps": display.gaps(year, periods),
         "differences": [
             c
-            for c in compare(contract, today, readable=PUBLIC.shown(year))
+            for c in compare(contract, today, readable=PUBLIC.shown(year), counts=counts)
             if c.differs and c.period.pk in {p.pk for p in year}
         ],
     }

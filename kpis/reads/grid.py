@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from kpis.models import Kpi, MonthlyFigure, Reading, ReportingPeriod, RuleChange, Suspension
 from kpis.permissions.sight import Sight
-from kpis.reads import display, travel
+from kpis.reads import contract_tables, display, travel
 from kpis.reads.marks import Mark
 from kpis.reads.summary import Counts
 from kpis.rules import rollup
@@ -227,19 +227,28 @@ def build_grid(
     *,
     sight: Sight,
     held_periods: Sequence[ReportingPeriod] | None = None,
+    contract=None,
 ) -> list[Row]:
     """One row per KPI, one cell per quarter of `periods`.
 
     With `held_periods` (every quarter the contract has a return for, from
     `ReportingPeriod.objects.for_contract`) each cell the reader sees also gets its direction of
     travel, from the readings of the quarters it is compared with, read in the same query.
+    With `contract` (every KPI being its), the KPIs' suspensions and changes of rule come from
+    its small tables (`kpis.reads.contract_tables`) rather than two queries of their own.
     """
-    kpi_list = list(
-        kpis.select_related("service_area", "contract", "unit").prefetch_related(
-            "suspensions",
-            Prefetch("rule_changes", RuleChange.objects.select_related("changed_by")),
+    kpis = kpis.select_related("service_area", "contract", "unit")
+    if contract is None:
+        kpi_list = list(
+            kpis.prefetch_related(
+                "suspensions",
+                Prefetch("rule_changes", RuleChange.objects.select_related("changed_by")),
+            )
         )
-    )
+    else:
+        # The contract's small tables, in the page's one query of them where it preloads them.
+        kpi_list = list(kpis)
+        contract_tables.attach_to_kpis(contract, kpi_list)
     shown = sight.shown(periods)
     compared = []
     if held_periods is not None:

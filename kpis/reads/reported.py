@@ -11,7 +11,7 @@ from django.db.models import Count
 
 from contracts.models import Contract, ServiceArea
 from kpis.models import Kpi, PublishedSummary, Reading, ReportingPeriod
-from kpis.reads import display
+from kpis.reads import contract_tables, display
 from kpis.reads.summary import Counts, summarise_contract
 from kpis.rules.status import Status
 
@@ -52,20 +52,22 @@ class SuspendedKpi:
 
 
 def compare(
-    contract: Contract, today: datetime.date, *, readable: Sequence[ReportingPeriod]
+    contract: Contract,
+    today: datetime.date,
+    *,
+    readable: Sequence[ReportingPeriod],
+    counts: dict[tuple[int, int], Counts] | None = None,
 ) -> list[Comparison]:
     """Published against computed counts; computed only for the `readable` quarters, those whose
-    figures the reader sees."""
-    published = list(
-        PublishedSummary.objects.filter(service_area__contract=contract)
-        .select_related("service_area", "period")
-        .order_by("period__end_date", "service_area__position", "service_area__code")
-    )
+    figures the reader sees. `counts`: the readable quarters' counts (`summarise_contract`)
+    where the caller has them."""
+    published = contract_tables.published_summaries(contract)
     readable_ids = {p.pk for p in readable}
     periods = [
         p for p in {p.period_id: p.period for p in published}.values() if p.pk in readable_ids
     ]
-    counts = summarise_contract(contract, periods, today)
+    if counts is None:
+        counts = summarise_contract(contract, periods, today)
     behind: dict[tuple[int, int], list[Reading]] = defaultdict(list)
     readings = (
         Reading.objects.for_contract(contract)

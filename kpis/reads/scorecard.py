@@ -15,7 +15,7 @@ from contracts.models import Contract, ServiceArea
 from kpis.models import Kpi, Reading, ReportingPeriod
 from kpis.permissions.sight import Sight
 from kpis.reads import display
-from kpis.reads.grid import Cell, Row
+from kpis.reads.grid import Cell, Row, build_grid
 from kpis.reads.summary import Counts, summarise_contract
 from kpis.reads.year import Year
 from kpis.rules.status import Status
@@ -79,15 +79,18 @@ def scorecard(
     *,
     sight: Sight,
     year: Year | None = None,
+    counts: dict[tuple[int, int], Counts] | None = None,
 ) -> Scorecard:
     """Counts per service area and quarter; "all quarters" totals count the shown ones only.
     With `year`, each area's year to date too: its approved quarters, counted in the same query
-    as the quarters shown."""
+    as the quarters shown. `counts`: those quarters' counts (`summarise_contract`) where the
+    caller has them."""
     shown = {p.pk for p in sight.shown(periods)}
     counted = [p for p in periods if p.pk in shown]
     year_ids = year.period_ids if year else []
     counted += [p for p in (year.periods if year else ()) if p.pk not in shown]
-    counts = summarise_contract(contract, counted, today)
+    if counts is None:
+        counts = summarise_contract(contract, counted, today)
     rows = [
         AreaRow(
             area,
@@ -147,37 +150,48 @@ class Exception_:
     reasons: list[str] = field(default_factory=list)
 
 
+LEFT_OUT = (Status.SUSPENDED, Status.NOT_MEASURED, Status.MISSING)
+
+
 def left_out(
-    contract: Contract, periods: Sequence[ReportingPeriod], today: datetime.date, *, sight: Sight
+    contract: Contract,
+    periods: Sequence[ReportingPeriod],
+    today: datetime.date,
+    *,
+    sight: Sight,
+    rows: Iterable[Row] | None = None,
 ) -> list[Exception_]:
-    """Suspended, not measured and missing KPIs in `periods`, as the report lists them in prose."""
-    readings = (
-        Reading.objects.for_contract(contract)
-        .filter(period__in=[p.pk for p in sight.shown(periods)])
-        .with_status(today)
-        .filter(status__in=[Status.SUSPENDED, Status.NOT_MEASURED, Status.MISSING])
-        .select_related("kpi__service_area", "period")
-        .prefetch_related("kpi__suspensions")
-        .order_by("kpi__service_area__position", "kpi__position", "kpi_id", "period__end_date")
-    )
+    """Suspended, not measured and missing KPIs in `periods`, as the report lists them in prose,
+    in report order. From the grid of `periods` (`rows`) where the page has built it: the
+    readings it holds are these, with their statuses and suspensions."""
+    if rows is None:
+        rows = build_grid(
+            Kpi.objects.for_contract(contract).in_report_order(),
+            periods,
+            today,
+            sight=sight,
+            contract=contract,
+        )
     found: dict[tuple[int, str], Exception_] = {}
-    for reading in readings:
-        # Every KPI here is the contract's: reuse it rather than fetch it once per link.
-        reading.kpi.contract = contract
-        key = (reading.kpi_id, reading.status)
-        item = found.setdefault(key, Exception_(reading.kpi, reading.status))
-        item.periods.append(reading.period)
-        reason = ""
-        if reading.status == Status.SUSPENDED:
-            reason = next(
-                (s.reason for s in reading.kpi.suspensions.all() if s.covers(reading.period)), ""
-            )
-        elif reading.not_measured_reason:
-            reason = reading.not_measured_reason
-        elif reading.status == Status.NOT_MEASURED:
-            reason = "the figure is in another unit than the KPI's"
-        if reason and reason not in item.reasons:
-            item.reasons.append(reason)
+    for row in rows:
+        for cell in row.cells:
+            reading = cell.reading
+            if reading is None or cell.status not in LEFT_OUT:
+                continue
+            # Every KPI here is the contract's: reuse it rather than fetch it once per link.
+            reading.kpi.contract = contract
+            key = (reading.kpi_id, cell.status)
+            item = found.setdefault(key, Exception_(reading.kpi, cell.status))
+            item.periods.append(cell.period)
+            reason = ""
+            if cell.status == Status.SUSPENDED:
+                reason = cell.suspension.reason if cell.suspension else ""
+            elif reading.not_measured_reason:
+                reason = reading.not_measured_reason
+            elif cell.status == Status.NOT_MEASURED:
+                reason = "the figure is in another unit than the KPI's"
+            if reason and reason not in item.reasons:
+                item.reasons.append(reason)
     return list(found.values())
 
 

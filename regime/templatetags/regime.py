@@ -7,10 +7,8 @@ from decimal import Decimal
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.db.models import prefetch_related_objects
 
-from contracts.models import Budget
-from regime import answers
+from regime import answers, tables
 from regime.ledger import YearRow, regime_for
 
 register = template.Library()
@@ -29,20 +27,20 @@ def money(value: Decimal | None) -> str:
 
 @register.inclusion_tag("regime/_money.html")
 def contract_money(contract) -> dict:
-    # One query serves both the list and `Contract.current_end_date`.
-    prefetch_related_objects([contract], "extensions")
+    # The extensions serve both the list and `Contract.current_end_date`.
     return {
         "contract": contract,
-        "extensions": list(contract.extensions.all()),
-        "budgets": list(Budget.objects.filter(contract=contract).order_by("financial_year")),
+        "extensions": tables.extensions(contract),
+        "budgets": tables.budgets(contract),
     }
 
 
 @register.inclusion_tag("regime/_pack.html")
-def regime_pack(contract, period, approved: bool) -> dict:
+def regime_pack(contract, period, approved: bool, periods=None) -> dict:
     """The pack's section: the quarter's failures, reliefs, credits and persistent failures,
-    and the year's budget against outturn."""
-    regime = regime_for(contract)
+    and the year's budget against outturn. `periods`: the contract's quarters, where the page
+    holds them."""
+    regime = regime_for(contract, periods=periods)
     year = regime.year(period.financial_year)
     quarter = regime.quarter(period.end_date)
     if quarter:
@@ -57,7 +55,5 @@ def regime_pack(contract, period, approved: bool) -> dict:
         "approved": approved,
         "quarter": quarter,
         "years": [to_date] if to_date else [],
-        "budgets": list(
-            Budget.objects.filter(contract=contract, financial_year=period.financial_year)
-        ),
+        "budgets": tables.budgets(contract, period.financial_year),
     }

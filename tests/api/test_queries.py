@@ -14,10 +14,10 @@ URLS = {
     "/api/v1/readings/?status=met&contract=PSSP": 7,
     # token, periods, counts, service areas, published counts
     "/api/v1/summaries/": 5,
-    # token, contract, then the regime: quarters, settings, readings, schemes, charges, credits
-    # applied and reliefs
-    "/api/v1/contracts/ICT/failures/": 9,
-    "/api/v1/contracts/ICT/credits/": 9,
+    # token, contract, then the regime: quarters, readings, and its small tables (settings,
+    # schemes, charges, credits applied, reliefs and who recorded them) in one query
+    "/api/v1/contracts/ICT/failures/": 5,
+    "/api/v1/contracts/ICT/credits/": 5,
 }
 
 

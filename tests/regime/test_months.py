@@ -342,9 +342,9 @@ def _more_months(contract) -> None:
     ("on", "queries"),
     [
         # As without the setting (tests/regime/test_pages.py): the months are not read.
-        (False, 12),
+        (False, 8),
         # And the KPIs' changes of rule and the approved quarters' months.
-        (True, 14),
+        (True, 10),
     ],
 )
 @pytest.mark.parametrize("grown", [False, True], ids=["seed", "seed-plus-more"])

@@ -53,10 +53,11 @@ def test_the_pack_carries_the_quarter_s_regime_and_the_year_s_budget(
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # session, user, contract, periods, settings, readings, schemes, charges, applied,
-        # reliefs, the rectification plans answering its persistent failures, and groups (for
-        # the relief button)
-        ("/contracts/ICT/regime/", 12),
+        # session, user, contract, periods, the regime's small tables (settings, schemes,
+        # charges, credits applied, reliefs and who recorded them) in one query, readings, the
+        # rectification plans answering its persistent failures, and groups (for the relief
+        # button)
+        ("/contracts/ICT/regime/", 8),
     ],
 )
 @pytest.mark.parametrize("grown", [False, True], ids=["seed", "seed-plus-more"])

@@ -11,6 +11,10 @@ by its URL name:
 - the number of queries, with the test client in this process;
 - the median and 95th-percentile latency of BENCH_REQUESTS sequential requests to gunicorn on
   127.0.0.1, through the production middleware (HTTPS is what a TLS proxy would report);
+- the same latency from a second gunicorn with the page cache off (BENCH_PAGE_CACHE=off), every
+  page built afresh as after a change to its contract, printed beside it (`side_by_side`);
+- the committee pack's PDF: the first request, which renders it, and the next ones, served from
+  the PDF cache until the contract's data changes;
 - the KPI table's requests per second with BENCH_CONCURRENCY clients for BENCH_SECONDS, beside a
   floor page that returns a pre-rendered copy of the same table through the same middleware, and
   a signed-in floor that returns it behind `login_required` to the same signed-in client (the
@@ -54,6 +58,10 @@ CONTRACT_PAGES = {
 }
 QUERY_BUDGET, SAVE_BUDGET = 12, 20
 HOME_BUDGET_MS, GENERATE_BUDGET_S = 200, 60
+# Every page built afresh, at the largest size; the PDF once rendered.
+AFRESH_BUDGET_MS, PDF_BUDGET_MS = 100, 50
+# Workers of the server with the page cache off.
+AFRESH_WORKERS = int(os.environ.get("BENCH_AFRESH_WORKERS", "2"))
 # Pages whose middle is kept in the page cache (kpis.pages.page_cache) until the contract's data
 # changes.
 CACHED_PAGES = ("contract_scorecard", "kpi_table", "kpi_detail")
@@ -145,6 +153,19 @@ def latency(http: Http, url: str) -> dict:
     }
 
 
+def pdf_latency(http: Http, url: str) -> dict:
+    """The live pack's PDF: its first request renders it, the next ones read it from the cache."""
+    first = http.get(url)
+    times = [http.get(url).seconds * 1000 for _ in range(max(5, REQUESTS // 3))]
+    return {
+        "url": url,
+        "status": first.status,
+        "first_ms": round(first.seconds * 1000, 1),
+        "cached_median_ms": round(statistics.median(times), 1),
+        "cached_p95_ms": round(percentile(times, 0.95), 1),
+    }
+
+
 def saves(http: Http, url: str, officer) -> dict:
     """Saving the whole return (every KPI's row) with one figure changed, over HTTP."""
     times, statuses = [], set()
@@ -190,7 +211,7 @@ def throughput(port: int, cookies: dict, url: str) -> dict:
     return {"requests_per_second": round(sum(counts) / elapsed, 1), "errors": sum(errors)}
 
 
-def measure_size(name: str, port: int, floor_file: Path) -> dict:
+def measure_size(name: str, port: int, afresh_port: int, floor_file: Path) -> dict:
     from contracts.models import Contract
     from contracts.roles import Role
     from kpis.choices import Frequency
@@ -219,8 +240,25 @@ def measure_size(name: str, port: int, floor_file: Path) -> dict:
             "status": status,
         }
         result["pages"][page] |= latency(http, url)
+        afresh = latency(Http("127.0.0.1", afresh_port, dict(sessions[user])), url)
+        result["pages"][page] |= {f"afresh_{k}": v for k, v in afresh.items()}
         if page in CACHED_PAGES:
             result["pages"][page] |= latency_after_change(http, url, contract)
+    result["side_by_side"] = {
+        page: {
+            "queries_afresh": figures["queries"],
+            "queries_cached": figures["queries_from_cache"],
+            "cached_median_ms": figures["median_ms"],
+            "afresh_median_ms": figures["afresh_median_ms"],
+        }
+        for page, figures in result["pages"].items()
+    }
+    if "committee_pack" in found:
+        log(f"  {name}: the committee pack's PDF")
+        url = found["committee_pack"][0] + "pdf"
+        # A change first, so that the first request renders it.
+        Contract.objects.filter(pk=contract.pk).touch()
+        result["pack_pdf"] = pdf_latency(Http("127.0.0.1", port, dict(sessions[committee])), url)
     if "return_detail" in found:
         log(f"  {name}: saving the return")
         url = found["return_detail"][0]
@@ -275,6 +313,14 @@ def targets(sizes: dict) -> dict:
         verdict["contract_page_median_growth_smallest_to_largest"] = growth
         verdict["growth_under_half"] = {n: g < 0.5 for n, g in growth.items()}
     largest = measured[-1] if measured else None
+    if largest:
+        verdict[f"afresh_median_under_{AFRESH_BUDGET_MS}_ms_at_the_largest_size"] = {
+            n: p["afresh_median_ms"] < AFRESH_BUDGET_MS for n, p in largest["pages"].items()
+        }
+    if largest and "pack_pdf" in largest:
+        verdict[f"pack_pdf_from_the_cache_under_{PDF_BUDGET_MS}_ms"] = (
+            largest["pack_pdf"]["cached_median_ms"] < PDF_BUDGET_MS
+        )
     if largest and "home" in largest["pages"]:
         verdict[f"home_median_under_{HOME_BUDGET_MS}_ms_at_the_largest_size"] = (
             largest["pages"]["home"]["median_ms"] < HOME_BUDGET_MS
@@ -320,6 +366,13 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     port = world.free_port()
     server = world.start_gunicorn(env, port, WORKERS, workdir / "gunicorn.log")
+    afresh_port = world.free_port()
+    afresh_server = world.start_gunicorn(
+        {**env, "BENCH_PAGE_CACHE": "off"},
+        afresh_port,
+        AFRESH_WORKERS,
+        workdir / "gunicorn-afresh.log",
+    )
     report: dict = {
         "machine": {
             "cpus": os.cpu_count(),
@@ -330,6 +383,7 @@ def main() -> None:
             "kpis_per_contract": KPIS,
             "quarters": QUARTERS,
             "gunicorn_workers": WORKERS,
+            "gunicorn_workers_page_cache_off": AFRESH_WORKERS,
             "requests_per_page": REQUESTS,
             "concurrency": CONCURRENCY,
             "seconds_per_throughput_run": SECONDS,
@@ -351,9 +405,10 @@ def main() -> None:
                 cursor.execute("VACUUM ANALYZE")
             generated = round(time.monotonic() - started, 1)
             report["sizes"][name] = {"contracts": wanted, "generate_seconds": generated}
-            report["sizes"][name] |= measure_size(name, port, floor_file)
+            report["sizes"][name] |= measure_size(name, port, afresh_port, floor_file)
     finally:
         world.stop(server)
+        world.stop(afresh_server)
     report["targets"] = targets(report["sizes"])
     print(json.dumps(report, indent=2))
 
