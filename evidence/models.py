@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import cast
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 from simple_history.models import HistoricalRecords
 
 from contracts.limits import REASON_LENGTH, kept_to
@@ -27,10 +31,26 @@ from plans.models import Plan
 DESCRIPTION_LENGTH = 200
 
 
+class _EvidenceStorage(LazyObject):
+    """The storage `STORAGES["evidence"]` names (a folder, or an S3-compatible bucket), looked
+    up when first used and again after the setting changes, as Django's `default_storage` is."""
+
+    def _setup(self) -> None:
+        self._wrapped = storages["evidence"]
+
+
+_STORAGE = _EvidenceStorage()
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting: str, **kwargs) -> None:
+    if setting == "STORAGES":
+        _STORAGE._wrapped = empty
+
+
 def evidence_storage() -> Storage:
-    """The storage `STORAGES["evidence"]` names, looked up when used, so that the setting (a
-    folder, or an S3-compatible bucket) decides, and tests may swap it."""
-    return storages["evidence"]
+    """The field's storage: a callable, so that migrations name it rather than a backend."""
+    return cast(Storage, _STORAGE)
 
 
 def stored_name(row: Evidence, filename: str) -> str:
