@@ -47,10 +47,11 @@ PAGES = {
     # Also the published packs, and the reader's groups, to offer a manager the change of target;
     # readers do not read the readings' history, which holds drafts. A monthly KPI (as this is)
     # reads the months beneath every quarter shown, in one query; the committee's questions
-    # about the KPI still open; and its open rectification plans.
-    "kpi": 14,
+    # about the KPI still open; its open rectification plans; and the files of evidence behind
+    # the figures shown.
+    "kpi": 15,
     # The same for a monthly KPI whose months are collected as parts, rolled up as a ratio.
-    "kpi-parts": 14,
+    "kpi-parts": 15,
 }
 KPI_PAGES = {"kpi": "R&B-K-009", "kpi-parts": "MONTHLY-ratio-1"}
 

@@ -39,8 +39,9 @@ def _make(seed, manager, *, many: bool) -> Plan:
 PAGES = {
     # The contract, then the plans with their progress.
     "list": 7,
-    # The contract, the plan, its actions, its history and its actions' history.
-    "detail": 9,
+    # The contract, the plan, its actions, its history and its actions' history; the files of
+    # evidence attached to it (the evidence app).
+    "detail": 10,
     # Each form: the contract and the plan (and the action), the quarters offered.
     "change": 7,
     "state": 6,
@@ -82,7 +83,8 @@ OTHER_PAGES = {
     "/contracts/ICT/": 26,
     "/contracts/ICT/pack/2019-03-31/": 25,
     "/contracts/ICT/regime/": 12,
-    "kpi": 14,
+    # With the files of evidence behind its figures (the evidence app): one query more.
+    "kpi": 15,
     # The token with its user, the contract, then the plans.
     "/api/v1/contracts/ICT/plans/": 3,
 }
