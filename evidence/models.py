@@ -45,7 +45,7 @@ _STORAGE = _EvidenceStorage()
 @receiver(setting_changed)
 def _storages_changed(*, setting: str, **kwargs) -> None:
     if setting == "STORAGES":
-        _STORAGE._wrapped = empty
+        _STORAGE._wrapped = empty  # type: ignore[assignment]
 
 
 def evidence_storage() -> Storage:

@@ -45,11 +45,16 @@ def _new(*, contract, user, upload, description: str, **links) -> Evidence:
         **links,
     )
     row.full_clean(exclude=["file"])
-    row._history_user = user
-    row._change_reason = "Attached"
     row.file.save(upload.name or "file", upload, save=False)
-    row.save()
+    _saved(row, user=user, reason="Attached")
     return row
+
+
+def _saved(row, *, user, reason: str) -> None:
+    """Save with who and why in the evidence's history."""
+    row._history_user = user
+    row._change_reason = reason
+    row.save()
 
 
 @transaction.atomic
@@ -100,7 +105,5 @@ def remove(*, evidence: Evidence, user, reason: str) -> Evidence:
     row.removed_at = timezone.now()
     row.removal_reason = reason
     row.full_clean(exclude=["file"])
-    row._history_user = user
-    row._change_reason = f"Removed: {reason}"
-    row.save()
+    _saved(row, user=user, reason=f"Removed: {reason}")
     return row

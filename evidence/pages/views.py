@@ -139,7 +139,7 @@ def download(request: HttpRequest, code: str, pk: int) -> FileResponse:
 def _back(row: Evidence) -> str:
     if row.plan_id:
         return reverse("plan_evidence", args=[row.contract.code, row.plan_id])
-    end = row.period.end_date.isoformat()
+    end = row.period.end_date.isoformat() if row.period else ""
     return reverse("figure_evidence", args=[row.contract.code, end, row.kpi_id])
 
 

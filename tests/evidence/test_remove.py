@@ -35,9 +35,7 @@ def _remove_url(row) -> str:
     return reverse("evidence_remove", args=["ICT", row.pk])
 
 
-def test_an_approved_quarters_evidence_is_not_removed_without_a_reopen(
-    client, manager, approved
-):
+def test_an_approved_quarters_evidence_is_not_removed_without_a_reopen(client, manager, approved):
     with pytest.raises(ReturnLocked):
         writes.remove(evidence=approved, user=manager, reason="Wrong file")
     client.force_login(manager)

@@ -74,7 +74,9 @@ def test_an_approved_quarters_evidence_is_everyones(request, client, approved_fi
 
 def test_the_contract_in_the_address_must_be_the_files(client, officer, approved_file):
     client.force_login(officer)
-    assert client.get(reverse("evidence_download", args=["PSSP", approved_file.pk])).status_code == 404
+    assert (
+        client.get(reverse("evidence_download", args=["PSSP", approved_file.pk])).status_code == 404
+    )
 
 
 def test_nobody_signed_out_gets_a_file(client, approved_file):

@@ -12,12 +12,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from contracts.roles import Part
+from evidence import writes as evidence_writes
 from kpis import permissions
 from kpis.choices import ReturnState
 from kpis.imports.definitions.columns import COLUMNS as DEFINITION_COLUMNS
 from kpis.imports.definitions.preview import build_preview
 from kpis.imports.definitions.write import import_definitions
-from evidence import writes as evidence_writes
 from kpis.models import Kpi, QuarterlyReturn, Reading
 from kpis.permissions import (
     NO_RETURN,
