@@ -132,21 +132,30 @@ serve: install-runtime
 	$(PY) manage.py collectstatic --no-input --clear --verbosity 0 $(STATIC_IGNORE)
 	$(VENV)/bin/gunicorn --config serco_kpi/gunicorn.conf.py
 
-# PostgreSQL only. `make backup` writes backups/<database>-<time>.dump (or BACKUP=file);
-# `make restore BACKUP=file` loads one into DATABASE_URL's database, replacing what is there.
+# PostgreSQL only. `make backup` writes backups/<database>-<time>.dump (or BACKUP=file), and
+# beside it <dump>.evidence.tar.gz: the evidence files kept on the file system (EVIDENCE_ROOT,
+# var/evidence by default; a bucket, EVIDENCE_S3_BUCKET, is backed up by its own versioning).
+# `make restore BACKUP=file` loads one into DATABASE_URL's database, replacing what is there, and
+# puts the evidence files back (their names are random, so nothing already there is overwritten).
 BACKUP_DIR ?= backups
+EVIDENCE_ROOT ?= var/evidence
+BACKUP_FILE := $(or $(BACKUP),$(BACKUP_DIR)/$(notdir $(firstword $(subst ?, ,$(DATABASE_URL))))-$(shell date +%Y%m%d-%H%M%S).dump)
 backup:
 	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL to the PostgreSQL database to back up."; exit 1; }
-	@mkdir -p $(BACKUP_DIR)
-	pg_dump --format=custom --no-owner --no-privileges \
-		--file="$(or $(BACKUP),$(BACKUP_DIR)/$(notdir $(firstword $(subst ?, ,$(DATABASE_URL))))-$(shell date +%Y%m%d-%H%M%S).dump)" \
-		"$(DATABASE_URL)"
+	@mkdir -p $(dir $(BACKUP_FILE))
+	pg_dump --format=custom --no-owner --no-privileges --file="$(BACKUP_FILE)" "$(DATABASE_URL)"
+	@if [ -z "$(EVIDENCE_S3_BUCKET)" ] && [ -d "$(EVIDENCE_ROOT)" ]; then \
+		tar -czf "$(BACKUP_FILE).evidence.tar.gz" -C "$(EVIDENCE_ROOT)" . && \
+		echo "Evidence files: $(BACKUP_FILE).evidence.tar.gz"; fi
 
 restore:
 	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL to the PostgreSQL database to restore into."; exit 1; }
 	@test -f "$(BACKUP)" || { echo "Set BACKUP to the .dump file to restore."; exit 1; }
 	pg_restore --clean --if-exists --no-owner --no-privileges --exit-on-error --single-transaction \
 		--dbname="$(DATABASE_URL)" "$(BACKUP)"
+	@if [ -f "$(BACKUP).evidence.tar.gz" ]; then \
+		mkdir -p "$(EVIDENCE_ROOT)" && tar -xzf "$(BACKUP).evidence.tar.gz" --skip-old-files -C "$(EVIDENCE_ROOT)" && \
+		echo "Evidence files restored into $(EVIDENCE_ROOT)"; fi
 
 # Speed at three data sizes on PostgreSQL, printed as one JSON document (see docs/performance.md).
 # Half the KPIs are monthly, with three months beneath each of their readings; each size says how

@@ -5,6 +5,7 @@ sets DEBUG off, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; see docs/operations.
 """
 
 import datetime
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -13,6 +14,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from serco_kpi.env import env_bool, env_int, env_list, env_str
+from serco_kpi.evidence_storage import evidence_storage
 from serco_kpi.release import fingerprint
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "questions",
     "plans",
     "notices",
+    "evidence",
     "api",
 ]
 
@@ -242,9 +245,10 @@ if env_bool("BEHIND_TLS_PROXY", False) and PROXY_COUNT < 1:
 
 # Request bodies: the largest accepted is refused from its Content-Length before it is read
 # (serco_kpi/body_limit.py); well above the import's 1 MB so that a file a little too big gets
-# its message beside the upload. Uploads that size stay in memory; form fields alone, 2.5 MB.
-MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 5_000_000)
-FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+# its message beside the upload, and a little above the 10 MB an evidence file may be, for the
+# same reason. Uploads over 2.5 MB go to a temporary file; form fields alone, 2.5 MB.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 11_000_000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 
 LANGUAGE_CODE = "en-gb"
@@ -270,6 +274,9 @@ STORAGES = {
         if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+    # Files attached to figures and plans: a private folder, or a private S3-compatible bucket
+    # with EVIDENCE_S3_BUCKET (docs/operations.md). Only the evidence app's views serve them.
+    "evidence": evidence_storage(os.environ, BASE_DIR),
 }
 # Hashed names never change content, so browsers may keep them for a year.
 WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60 if STATIC_MANIFEST else 60

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("regime.urls")),
     path("", include("plans.urls")),
     path("", include("notices.urls")),
+    path("", include("evidence.urls")),
     path("", include("kpis.urls")),
     path("", include("packs.urls")),
     path("", include("questions.urls")),

@@ -28,6 +28,11 @@ def pytest_configure(config):
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
         "packs": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "packs"},
     }
+    # Evidence files live in memory: nothing written beside the code, nothing left behind.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
     if config.getvalue("nomigrations"):
         template_database.copy_in_place_of_the_next_migrate()
 

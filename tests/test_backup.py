@@ -85,11 +85,25 @@ def test_it_restores_every_contract_reading_and_history_record(transactional_db,
     assert before["kpis_historicalreading"][0] > 0
     dump = tmp_path / "kpi.dump"
     restored = f"{connection.settings_dict['NAME']}_restored"
-    _make("backup", DATABASE_URL=_url(connection.settings_dict["NAME"]), BACKUP=str(dump))
+    # The evidence files on the file system go beside the dump, and come back with it.
+    evidence = tmp_path / "evidence" / "ICT"
+    evidence.mkdir(parents=True)
+    (evidence / "0123abcd.pdf").write_bytes(b"%PDF-1.4 the supplier's logs")
+    _make(
+        "backup",
+        DATABASE_URL=_url(connection.settings_dict["NAME"]),
+        BACKUP=str(dump),
+        EVIDENCE_ROOT=str(tmp_path / "evidence"),
+    )
     _admin(f'DROP DATABASE IF EXISTS "{restored}"')
     _admin(f'CREATE DATABASE "{restored}"')
     try:
-        _make("restore", DATABASE_URL=_url(restored), BACKUP=str(dump))
+        _make(
+            "restore",
+            DATABASE_URL=_url(restored),
+            BACKUP=str(dump),
+            EVIDENCE_ROOT=str(tmp_path / "restored-evidence"),
+        )
         s = connection.settings_dict
         copy = psycopg2.connect(
             host=s["HOST"] or "127.0.0.1",
@@ -105,3 +119,5 @@ def test_it_restores_every_contract_reading_and_history_record(transactional_db,
         _admin(f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)')
 
     assert after == before
+    kept = tmp_path / "restored-evidence" / "ICT" / "0123abcd.pdf"
+    assert kept.read_bytes() == b"%PDF-1.4 the supplier's logs"

@@ -38,7 +38,7 @@ def test_it_refuses_a_signed_out_clients_huge_body_unread(client, path):
     assert response.status_code == 413
     page = response.content.decode()
     assert "What you sent is too large" in page
-    assert "It was 300 MB: the tracker accepts at most 5 MB" in page
+    assert "It was 300 MB: the tracker accepts at most 11 MB" in page
 
 
 def test_it_refuses_a_signed_in_officers_upload_just_over_the_limit(client, officer, settings):

@@ -35,6 +35,8 @@ LAYERS = {
     # Contract Performance Notices read the regime's reliefs and persistent failure, and the
     # open plans and questions, beside each rating they draft.
     "notices": 4,
+    # Evidence behind figures and plans: shown on the KPI, return and plan pages through panels.
+    "evidence": 4,
     "api": 5,
     "serco_kpi": 6,
 }

@@ -5,8 +5,10 @@ its "restated" section on the committee pack and lists published packs on the sc
 adds its failures, money and term; `questions` lists the committee's questions and actions still
 open on a KPI's page ("kpi"), the scorecard and the pack; `plans` lists rectification plans in
 the same places; `notices` lists the Contract Performance Notices owed on the scorecard, the home
-page and "My returns". Each source is called once per page, so
-its queries stay fixed in number.
+page and "My returns"; `evidence` lists the files behind the figures on the KPI page and the
+return page ("return", rendered on every request, given the return and its rows' KPIs as
+`quarterly_return` and `kpis`), and behind a plan on its page ("plan", given `plan`). Each
+source is called once per page, so its queries stay fixed in number.
 
 The places: "pack_top" (the live pack's page only, rendered on every request), "pack_end" (also
 in its PDF, where `request` is None), "scorecard" and "kpi" (inside the cached middle of those

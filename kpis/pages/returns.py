@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from kpis.models import QuarterlyReturn, SuspensionRequest
+from kpis.pages import panels
 from kpis.pages.returns_rows import ReturnPage, build_page
 from kpis.permissions import Action, ReturnLocked, may_ever, refusal
 from kpis.permissions.fetch import get_return_for, refuse_unless_may_ever
@@ -60,6 +61,13 @@ def _render(request: HttpRequest, page: ReturnPage, *, status: int = 200, **extr
         if may_ever(user, Action.ASK_SUSPENSION, contract.pk)
         else [],
         "error_summary": page.error_summary() if page.forms else [],
+        "return_panels": panels.panels(
+            "return",
+            request,
+            contract=contract,
+            quarterly_return=quarterly_return,
+            kpis=[row.kpi for row in page.rows],
+        ),
         **extra,
     }
     return render(request, "kpis/returns/detail.html", context, status=status)

@@ -68,6 +68,19 @@ class Action(models.TextChoices):
         "record_breach",
         "Record a breach or a failure to perform, which makes a notice due",
     )
+    ATTACH_EVIDENCE = (
+        "attach_evidence",
+        "Attach evidence to a figure (a file with a short description)",
+    )
+    REMOVE_EVIDENCE = "remove_evidence", "Remove evidence from a figure, with a reason"
+    ATTACH_PLAN_EVIDENCE = (
+        "attach_plan_evidence",
+        "Attach evidence to a rectification plan (a file with a short description)",
+    )
+    REMOVE_PLAN_EVIDENCE = (
+        "remove_plan_evidence",
+        "Remove evidence from a rectification plan, with a reason",
+    )
 
 
 NO_RETURN = "none"
@@ -126,6 +139,12 @@ TABLE: dict[Action, dict[str, frozenset[Part]]] = {
     Action.RECORD_CREDIT:  _by_state(NOBODY,      NOBODY,  NOBODY,    MANAGERS),
     Action.PUBLISH:        _by_state(NOBODY,      NOBODY,  NOBODY,    MANAGERS),
     Action.BACKFILL:       _by_state(MANAGERS,    MANAGERS, MANAGERS, NOBODY),
+    # Evidence behind a figure follows the figure: those entering a draft attach and remove it;
+    # once submitted it is frozen for the officer, and the manager checking the return may
+    # still add what they asked for, or take away what should not be there; an approved
+    # quarter is locked (reopen it first). A removal keeps the file and says who, when and why.
+    Action.ATTACH_EVIDENCE: _by_state(NOBODY,     WORKERS, MANAGERS,  NOBODY),
+    Action.REMOVE_EVIDENCE: _by_state(NOBODY,     WORKERS, MANAGERS,  NOBODY),
     # About the contract, not a quarter. A manager creating a contract is its manager (they are
     # assigned to it); a change of target or thresholds in a definitions import is still asked
     # of CHANGE_RULES above, for each quarter it reaches.
@@ -152,6 +171,10 @@ TABLE: dict[Action, dict[str, frozenset[Part]]] = {
     Action.JUSTIFY_RATING:     _whatever_state(MANAGERS),
     Action.APPROVE_NOTICE:     _whatever_state(MANAGERS),
     Action.RECORD_BREACH:      _whatever_state(MANAGERS),
+    # A plan's evidence (the supplier's plan, proof an action is done) comes in day to day, as
+    # progress does; taking it away again is a manager's decision, with a reason.
+    Action.ATTACH_PLAN_EVIDENCE: _whatever_state(WORKERS),
+    Action.REMOVE_PLAN_EVIDENCE: _whatever_state(MANAGERS),
 }
 # fmt: on
 CONTRACT_ACTIONS = (
@@ -168,6 +191,8 @@ CONTRACT_ACTIONS = (
     Action.JUSTIFY_RATING,
     Action.APPROVE_NOTICE,
     Action.RECORD_BREACH,
+    Action.ATTACH_PLAN_EVIDENCE,
+    Action.REMOVE_PLAN_EVIDENCE,
 )
 
 LOCKED_MESSAGE = (

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from kpis.models import Kpi
+from kpis.pages import panels
 from kpis.pages.forms import error_summary, held_quarter_options
 from kpis.permissions import Action, may_ever
 from kpis.permissions.fetch import (
@@ -61,6 +62,7 @@ def plan_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "plan": plan,
             "may_manage": may_ever(request.user, Action.MANAGE_PLANS, contract.pk),
             "may_record": may_ever(request.user, Action.RECORD_PROGRESS, contract.pk),
+            "plan_panels": panels.panels("plan", request, contract=contract, plan=plan),
         },
     )
 

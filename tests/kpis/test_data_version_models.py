@@ -18,6 +18,7 @@ from simple_history.models import registered_models
 from simple_history.utils import get_history_model_for_model
 
 from contracts.models import Assignment, Budget, Contract, Extension, ServiceArea
+from evidence.models import Evidence
 from kpis.choices import Direction, Frequency, UnitCode
 from kpis.models import (
     Kpi,
@@ -173,6 +174,18 @@ ROWS = {
     "plans.Plan": lambda p: _plan(p),
     "plans.PlanAction": lambda p: PlanAction(
         plan=_plan(p, saved=True), description="Retrain", owner="Sam", due_on=QUARTER
+    ),
+    "evidence.Evidence": lambda p: Evidence(
+        contract=p["contract"],
+        kpi=p["kpi"],
+        period=p["period"],
+        file="TEST/kept.pdf",
+        name="kept.pdf",
+        kind="pdf",
+        size=1,
+        description="Logs",
+        added_by=p["user"],
+        added_at=timezone.now(),
     ),
     "notices.Breach": lambda p: Breach(
         contract=p["contract"],

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from contracts.roles import Part
+from evidence import writes as evidence_writes
 from kpis import permissions
 from kpis.choices import ReturnState
 from kpis.imports.definitions.columns import COLUMNS as DEFINITION_COLUMNS
@@ -40,6 +41,7 @@ from plans.writes import open_plan, record_progress
 from questions import writes as question_writes
 from questions.models import AgreedAction, Question
 from regime.services import record_applied_credit, record_relief
+from tests.evidence.making import a_file, upload
 from tests.kpis.returns import Q3, fill_return, row_entry
 from tests.notices.making import a_notice
 from tests.plans.making import an_action
@@ -78,6 +80,10 @@ draft_notice | MA    | MA    | MA    | MA
 justify_rating | MA  | MA    | MA    | MA
 approve_notice | MA  | MA    | MA    | MA
 record_breach | MA   | MA    | MA    | MA
+attach_evidence | -    | OMA   | MA    | -
+remove_evidence | -    | OMA   | MA    | -
+attach_plan_evidence | OMA | OMA | OMA | OMA
+remove_plan_evidence | MA | MA  | MA    | MA
 """
 LETTERS = {
     "O": "officer",
@@ -249,6 +255,45 @@ def _attempt(action: str, user, contract, quarterly_return) -> None:
         )
     elif action in NOTICE_ACTIONS:
         _attempt_notice(action, user, contract)
+    elif action in EVIDENCE_ACTIONS:
+        _attempt_evidence(action, user, contract, kpi, quarterly_return)
+
+
+EVIDENCE_ACTIONS = (
+    Action.ATTACH_EVIDENCE,
+    Action.REMOVE_EVIDENCE,
+    Action.ATTACH_PLAN_EVIDENCE,
+    Action.REMOVE_PLAN_EVIDENCE,
+)
+
+
+def _attempt_evidence(action: str, user, contract, kpi, quarterly_return) -> None:
+    """Attach a file to the KPI's figure in the quarter or to a plan for it, or remove one
+    attached by someone else."""
+    someone = get_user_model().objects.create_user(username=f"attacher-{action}")
+    if action in (Action.ATTACH_PLAN_EVIDENCE, Action.REMOVE_PLAN_EVIDENCE):
+        plan = an_action(kpi).plan
+        if action == Action.ATTACH_PLAN_EVIDENCE:
+            evidence_writes.attach_to_plan(
+                plan=plan, user=user, upload=upload(), description="The supplier's plan"
+            )
+        else:
+            row = a_file(someone, contract=contract, plan=plan)
+            evidence_writes.remove(evidence=row, user=user, reason="Wrong plan")
+        return
+    if quarterly_return is None:
+        raise PermissionDenied("No return.")
+    if action == Action.ATTACH_EVIDENCE:
+        evidence_writes.attach_to_figure(
+            quarterly_return=quarterly_return,
+            kpi=kpi,
+            user=user,
+            upload=upload(),
+            description="Call logs",
+        )
+    else:
+        row = a_file(someone, contract=contract, kpi=kpi, period=quarterly_return.period)
+        evidence_writes.remove(evidence=row, user=user, reason="Wrong quarter")
 
 
 NOTICE_ACTIONS = (
@@ -363,11 +408,11 @@ def test_readme_prints_the_table():
 
 def test_it_prints_the_quarters_table_then_the_contracts():
     lines = markdown_table().splitlines()
-    # 16 actions on a quarter under a header of two lines; a blank line; the 13 actions on the
-    # contract as a whole under their own header of two lines: 18 + 1 + 15 = 34.
-    assert len(lines) == 34
+    # 18 actions on a quarter under a header of two lines; a blank line; the 15 actions on the
+    # contract as a whole under their own header of two lines: 20 + 1 + 17 = 38.
+    assert len(lines) == 38
     assert lines[0] == "| action | not started | draft | submitted | approved |"
-    assert lines[18:21] == ["", "| action on the contract as a whole | who |", "| --- | --- |"]
+    assert lines[20:23] == ["", "| action on the contract as a whole | who |", "| --- | --- |"]
 
 
 def test_an_unapproved_return_is_read_only_by_those_who_work_on_it(seed, manager, committee_member):

@@ -248,9 +248,10 @@ def test_the_return_page_takes_the_same_queries_at_any_size(
     client.force_login(officer)
     # The page: with the contract's pending suspension requests, asked by its officers, and the
     # months beneath every reading in one query (kpis/pages/returns_rows.py), and whether the
-    # draft holds anything yet (it may be discarded only while it holds nothing). The KPIs'
+    # draft holds anything yet (it may be discarded only while it holds nothing), and the files
+    # of evidence behind every row's figure, in one query (evidence/hooks.py). The KPIs'
     # suspensions and changes of rule are read together (kpis/reads/contract_tables.py).
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(URL.format(code="PSSP"))
     html = response.content.decode()
     # A fieldset a row: the seed's 22, five monthly KPIs, and the larger size's extras.
@@ -262,9 +263,10 @@ def test_the_return_page_takes_the_same_queries_at_any_size(
     data = _form_data(quarterly_return, **{"R&B-K-009a": {"value": "x"}})
     # The page, and the draft save of the other rows (which finds nothing changed), after
     # locking the contract's row, then the return's (kpis/writes/locks.py); the page and the
-    # save each read the readings' months in one query.
+    # save each read the readings' months in one query; the page shown again reads the files of
+    # evidence behind its rows, in one query.
     months = list(MonthlyFigure.objects.filter(reading__period=quarterly_return.period).values())
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         assert client.post(URL.format(code="PSSP"), data).status_code == 200
     assert list(MonthlyFigure.objects.filter(reading__period=quarterly_return.period).values()) == (
         months

@@ -249,9 +249,9 @@ def test_the_api_serves_it_for_approved_quarters_only(seed, committee_member, cl
 # quarters shown, so their counts stay those of tests/kpis/test_views_queries.py. Here for an
 # officer, who sees a draft quarter (and so reads the readings' history on the KPI page, and their
 # groups and assignments): one query more on the table, two more on the KPI page.
-# The officer's KPI page also reads its open rectification plans.
+# The officer's KPI page also reads its open rectification plans, and the files of evidence.
 # The table's year to date adds its counts and the service areas.
-OFFICER_PAGES = {"/contracts/PSSP/kpis/": 10, "kpi": 13}
+OFFICER_PAGES = {"/contracts/PSSP/kpis/": 10, "kpi": 14}
 
 
 @pytest.mark.parametrize("grown", [False, True], ids=["seed", "seed-plus-more"])

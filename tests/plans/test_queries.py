@@ -39,8 +39,9 @@ def _make(seed, manager, *, many: bool) -> Plan:
 PAGES = {
     # The contract, then the plans with their progress.
     "list": 7,
-    # The contract, the plan, its actions, its history and its actions' history.
-    "detail": 9,
+    # The contract, the plan, its actions, its history and its actions' history; the files of
+    # evidence attached to it (the evidence app).
+    "detail": 10,
     # Each form: the contract and the plan (and the action), the quarters offered.
     "change": 7,
     "state": 6,
@@ -83,7 +84,8 @@ OTHER_PAGES = {
     "/contracts/ICT/": 11,
     "/contracts/ICT/pack/2019-03-31/": 11,
     "/contracts/ICT/regime/": 8,
-    "kpi": 11,
+    # With the files of evidence behind its figures (the evidence app): one query more.
+    "kpi": 12,
     # The token with its user, the contract, then the plans.
     "/api/v1/contracts/ICT/plans/": 3,
 }
