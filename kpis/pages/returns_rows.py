@@ -243,6 +243,10 @@ class AreaGroup:
         return [row for row in self.rows if not row.due]
 
     @property
+    def unanswered(self) -> list[ReturnRow]:
+        return [row for row in self.rows if row.unanswered]
+
+    @property
     def to_do(self) -> int:
         """KPIs of the section that would stop the return being submitted, as saved."""
         return sum(
