@@ -144,7 +144,9 @@ def test_an_officer_enters_a_quarter_and_the_manager_approves_it(
     assert_no_axe_violations(page)
 
     # Follow the error's link to its field, correct it, and submit.
-    link = summary.get_by_role("link", name="3: A percentage must be between 0 and 100.")
+    expect(
+        summary.get_by_role("link", name="3: A percentage must be between 0 and 100.")
+    ).to_be_visible()
     _tab_to_text(page, "3: A percentage must be between 0 and 100.")
     page.keyboard.press("Enter")
     expect(page.locator(f"#id_kpi-{bad.pk}-value")).to_be_focused()
