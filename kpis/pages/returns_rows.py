@@ -114,7 +114,8 @@ class ReturnRow:
         last = self.last
         if last is None or (last.value is None and not last.not_measured_reason):
             return None
-        return Status(last.status)
+        # Annotated by `with_status` in the query that read it.
+        return Status(getattr(last, "status"))  # noqa: B009
 
     @property
     def target(self) -> str:

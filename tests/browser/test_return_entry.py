@@ -30,7 +30,7 @@ class KeyCount:
             self.presses += len(text)
             type_(text, **kwargs)
 
-        keyboard.press, keyboard.type = counted_press, counted_type
+        keyboard.press, keyboard.type = counted_press, counted_type  # type: ignore[method-assign]
 
 
 def _focused_id(page: Page) -> str:
