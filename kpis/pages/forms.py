@@ -194,6 +194,12 @@ class ReturnRowForm(forms.Form):
             )
 
     @property
+    def month_reasons_open(self) -> bool:
+        """The months' reasons are shown unfolded where one is given or has a problem."""
+        names = [f"m{index}_not_measured_reason" for index in range(1, len(self.month_ends) + 1)]
+        return any(self[name].value() or self[name].errors for name in names)
+
+    @property
     def months(self) -> list[MonthFields]:
         result = []
         for index, end in enumerate(self.month_ends, start=1):

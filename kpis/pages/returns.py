@@ -15,6 +15,7 @@ from kpis.pages import panels
 from kpis.pages.returns_rows import ReturnPage, build_page
 from kpis.permissions import Action, ReturnLocked, may_ever, refusal
 from kpis.permissions.fetch import get_return_for, refuse_unless_may_ever
+from kpis.permissions.sight import Sight
 from kpis.rules import due
 from kpis.writes import returns as return_writes
 
@@ -81,6 +82,7 @@ def _page(request: HttpRequest, quarterly_return: QuarterlyReturn, data=None) ->
         today=timezone.localdate(),
         editable=editable,
         set_targets=editable and not refusal(user, Action.SET_TARGETS, quarterly_return),
+        sight=Sight.of(user, quarterly_return.contract),
         data=data,
     )
 
@@ -96,6 +98,7 @@ def _refused(request: HttpRequest, quarterly_return, reason: str) -> HttpRespons
         today=timezone.localdate(),
         editable=True,
         set_targets=False,
+        sight=Sight.of(request.user, quarterly_return.contract),
         data=request.POST,
     )
     page.all_valid()
@@ -263,7 +266,11 @@ def return_check(request: HttpRequest, code: str, end_date: str) -> HttpResponse
     quarterly_return = get_return_for(request.user, code, end_date)
     refuse_unless_may_ever(request.user, Action.SUBMIT, quarterly_return.contract_id)
     page = build_page(
-        quarterly_return, today=timezone.localdate(), editable=False, set_targets=False
+        quarterly_return,
+        today=timezone.localdate(),
+        editable=False,
+        set_targets=False,
+        sight=Sight.of(request.user, quarterly_return.contract),
     )
     refused = refusal(request.user, Action.SUBMIT, quarterly_return)
     status = 200

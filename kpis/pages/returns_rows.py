@@ -6,15 +6,20 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
 from django.http import QueryDict
 
 from contracts.models import ServiceArea
 from kpis.choices import Direction, ThresholdBasis
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension, Unit, UnitKind
+from kpis.models.returns import in_states_q
 from kpis.pages.forms import ReturnRowForm, SummaryError, error_summary, figure_text
+from kpis.permissions.sight import Sight
 from kpis.reads import contract_tables, display
 from kpis.rules import rollup
 from kpis.rules.status import Rule, Status
+from kpis.rules.travel import label as quarter_label
+from kpis.rules.travel import previous_due_end
 
 
 def with_unit(value: Decimal | None, unit: Unit) -> str:
@@ -83,6 +88,34 @@ class ReturnRow:
     suspension: Suspension | None
     form: ReturnRowForm | None = None
     conflict: Reading | None = None
+    # The last quarter this KPI was due, and its reading there where this reader may see it:
+    # the figure to type beside, so that a slip of a digit shows.
+    last_end: datetime.date | None = None
+    last: Reading | None = None
+
+    @property
+    def last_label(self) -> str:
+        return quarter_label(self.last_end) if self.last_end else ""
+
+    @property
+    def last_figure(self) -> str:
+        """The last quarter's figure in words: the figure, why there was none, or "none"."""
+        last = self.last
+        if last is None:
+            return "no figure"
+        if last.value is not None:
+            return with_unit(last.value, last.figure_unit)
+        if last.not_measured_reason:
+            return f"not measured: {last.not_measured_reason}"
+        return "no figure"
+
+    @property
+    def last_status(self) -> Status | None:
+        last = self.last
+        if last is None or (last.value is None and not last.not_measured_reason):
+            return None
+        # Annotated by `with_status` in the query that read it.
+        return Status(getattr(last, "status"))  # noqa: B009
 
     @property
     def target(self) -> str:
@@ -192,8 +225,56 @@ class ReturnRow:
 
 @dataclass
 class AreaGroup:
+    """One service area's KPIs: a section of the return, with its line in the task list."""
+
     area: ServiceArea
     rows: list[ReturnRow] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"area-{self.area.pk}"
+
+    @property
+    def due_rows(self) -> list[ReturnRow]:
+        return [row for row in self.rows if row.due]
+
+    @property
+    def not_due_rows(self) -> list[ReturnRow]:
+        """Shown folded away: entered only when a figure comes in out of turn."""
+        return [row for row in self.rows if not row.due]
+
+    @property
+    def unanswered(self) -> list[ReturnRow]:
+        return [row for row in self.rows if row.unanswered]
+
+    @property
+    def to_do(self) -> int:
+        """KPIs of the section that would stop the return being submitted, as saved."""
+        return sum(
+            1
+            for row in self.rows
+            if row.unanswered or row.needs_commentary or row.months_left_blank
+        )
+
+    @property
+    def complete(self) -> bool:
+        return not self.to_do
+
+    @property
+    def has_errors(self) -> bool:
+        return any(row.form is not None and row.form.errors for row in self.rows)
+
+    @property
+    def not_due_open(self) -> bool:
+        """The KPIs not due are unfolded where one of them needs the officer: an error, a
+        change by someone else, a missed target to explain."""
+        return any(
+            (row.form is not None and row.form.errors)
+            or row.conflict is not None
+            or row.needs_commentary
+            or row.months_left_blank
+            for row in self.not_due_rows
+        )
 
 
 @dataclass
@@ -261,23 +342,36 @@ def build_page(
     today: datetime.date,
     editable: bool,
     set_targets: bool,
+    sight: Sight,
     data: QueryDict | None = None,
 ) -> ReturnPage:
     """Every KPI of the contract with its reading and months in four queries (the KPIs, their
     suspensions and changes of rule together, the readings, their months), due KPIs first in
-    each area."""
+    each area.
+
+    The readings of the last quarter each KPI was due come in the same query, where `sight`
+    shows that quarter to the reader: a draft stays hidden from those who may not see it.
+    """
     contract, period = quarterly_return.contract, quarterly_return.period
     kpis = list(
         Kpi.objects.for_contract(contract).in_report_order().select_related("service_area", "unit")
     )
     # Their suspensions and changes of rule: the contract's small tables, in one query.
     contract_tables.attach_to_kpis(contract, kpis)
-    readings = {
-        r.kpi_id: r
-        for r in Reading.objects.filter(kpi__contract=contract, period=period)
+    last_ends = {kpi.pk: previous_due_end(period.end_date, kpi.frequency) for kpi in kpis}
+    earlier = Q(period__end_date__in=set(last_ends.values())) & in_states_q(sight.readable)
+    readings: dict[int, Reading] = {}
+    last: dict[tuple[int, datetime.date], Reading] = {}
+    for r in (
+        Reading.objects.filter(Q(period=period) | earlier, kpi__contract=contract)
+        .select_related("period", "unit")
         .with_status(today)
         .prefetch_related("months")
-    }
+    ):
+        if r.period_id == period.pk:
+            readings[r.kpi_id] = r
+        else:
+            last[r.kpi_id, r.period.end_date] = r
     groups: dict[int, AreaGroup] = {}
     suspensions = []
     not_in_force = []
@@ -294,7 +388,17 @@ def build_page(
         if suspension:
             suspension.kpi = kpi
             suspensions.append(suspension)
-        row = ReturnRow(kpi=kpi, reading=reading, due=kpi.is_due(period), suspension=suspension)
+        last_end = last_ends[kpi.pk]
+        row = ReturnRow(
+            kpi=kpi,
+            reading=reading,
+            due=kpi.is_due(period),
+            suspension=suspension,
+            last_end=last_end,
+            last=last.get((kpi.pk, last_end)),
+        )
+        if row.last is not None:
+            row.last.kpi = kpi
         if editable:
             row.form = ReturnRowForm(data, reading=reading, set_targets=set_targets)
         groups.setdefault(kpi.service_area_id, AreaGroup(kpi.service_area)).rows.append(row)

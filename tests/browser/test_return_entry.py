@@ -9,6 +9,28 @@ from kpis.models import Kpi, QuarterlyReturn, Reading
 from tests.browser.conftest import assert_no_axe_violations
 
 RETURN = "/contracts/ICT/returns/2019-12-31/"
+# Key presses from "My returns" to the return submitted, measured on the one-page return with a
+# Start button per quarter.
+KEYS_BEFORE_SECTIONS = 333
+
+
+class KeyCount:
+    """Every key the officer presses: one per press, one per character typed."""
+
+    def __init__(self, page: Page) -> None:
+        self.presses = 0
+        keyboard = page.keyboard
+        press, type_ = keyboard.press, keyboard.type
+
+        def counted_press(key: str, **kwargs) -> None:
+            self.presses += 1
+            press(key, **kwargs)
+
+        def counted_type(text: str, **kwargs) -> None:
+            self.presses += len(text)
+            type_(text, **kwargs)
+
+        keyboard.press, keyboard.type = counted_press, counted_type  # type: ignore[method-assign]
 
 
 def _focused_id(page: Page) -> str:
@@ -22,6 +44,29 @@ def _tab_to(page: Page, element_id: str, limit: int = 40) -> int:
             return presses
         page.keyboard.press("Tab")
     raise AssertionError(f"Tab never reached #{element_id}; focus is on #{_focused_id(page)}")
+
+
+def _open_folded(page: Page, details_id: str, limit: int = 60) -> None:
+    """Tab to a folded <details> and open it with Enter."""
+    for _ in range(limit):
+        focused = page.evaluate(
+            "(() => { const e = document.activeElement;"
+            " return e && e.tagName === 'SUMMARY' ? e.parentElement.id : null; })()"
+        )
+        if focused == details_id:
+            page.keyboard.press("Enter")
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached the summary of #{details_id}")
+
+
+def _tab_to_text(page: Page, text: str, limit: int = 40) -> int:
+    """Press Tab until a link or button with this text has focus; how many presses."""
+    for presses in range(limit):
+        if page.evaluate("document.activeElement.textContent.trim()") == text:
+            return presses
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {text!r}")
 
 
 def _answer(kpi: Kpi) -> tuple[str, str]:
@@ -39,13 +84,23 @@ def test_an_officer_enters_a_quarter_and_the_manager_approves_it(
     seed, officer, manager, committee_member, signed_in_page
 ):
     page = signed_in_page(officer)
+    keys = KeyCount(page)
     page.goto("/returns/")
     expect(page.get_by_role("heading", level=1)).to_have_text("My returns")
     assert_no_axe_violations(page)
 
-    # Start the ICT return for the December 2019 quarter, listed as overdue with its button.
-    expect(page.locator("#id_ICT-end_date")).not_to_have_value("2019-12-31")  # just ended first
-    _tab_to(page, "start-ICT-2019-12-31", limit=150)
+    # Start the ICT return for the December 2019 quarter, listed as overdue, chosen in the one
+    # list of quarters to start, ahead of the quarters listed: no Start button on every row.
+    quarter = page.locator("#id_ICT-end_date")
+    expect(quarter).not_to_have_value("2019-12-31")  # the quarter just ended comes first
+    expect(page.locator("form[action$='/start/'] button")).to_have_count(2)  # one per contract
+    _tab_to(page, "id_ICT-end_date", limit=60)
+    # The oldest quarter not started is last but one, before the quarter under way.
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowUp")
+    expect(quarter).to_have_value("2019-12-31")
+    page.keyboard.press("Tab")
+    assert _focused_id(page) == "start-ICT"
     page.keyboard.press("Enter")
     # Starting is confirmed first, naming the quarter: one mis-aimed Enter starts nothing.
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -70,6 +125,8 @@ def test_an_officer_enters_a_quarter_and_the_manager_approves_it(
     page.keyboard.press("Tab")
     for kpi in kpis:
         field, text = _answer(kpi)
+        # Every ICT KPI is monthly: the quarter's figure alone is folded away beneath the months.
+        _open_folded(page, f"kpi-{kpi.pk}-quarter-alone")
         _tab_to(page, f"id_kpi-{kpi.pk}-{field}")
         page.keyboard.type("120" if kpi == bad else text)
     page.keyboard.press("Enter")  # Enter in a text box saves, the form's first button.
@@ -87,8 +144,10 @@ def test_an_officer_enters_a_quarter_and_the_manager_approves_it(
     assert_no_axe_violations(page)
 
     # Follow the error's link to its field, correct it, and submit.
-    link = summary.get_by_role("link", name="3: A percentage must be between 0 and 100.")
-    link.focus()
+    expect(
+        summary.get_by_role("link", name="3: A percentage must be between 0 and 100.")
+    ).to_be_visible()
+    _tab_to_text(page, "3: A percentage must be between 0 and 100.")
     page.keyboard.press("Enter")
     expect(page.locator(f"#id_kpi-{bad.pk}-value")).to_be_focused()
     page.keyboard.press("Control+A")
@@ -112,8 +171,11 @@ def test_an_officer_enters_a_quarter_and_the_manager_approves_it(
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Check your answers")
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Submit for approval").focus()
+    _tab_to_text(page, "Submit for approval", limit=200)
     page.keyboard.press("Enter")
+    # Every key from "My returns" to the submitted return, against the count before the return
+    # came in sections with Save at hand and "My returns" passed every Start button.
+    assert keys.presses < KEYS_BEFORE_SECTIONS, keys.presses
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "The return has been submitted for approval."
     )
@@ -137,6 +199,7 @@ def test_an_officer_enters_a_quarter_and_the_manager_approves_it(
     assert_no_axe_violations(manager_page)
 
     # The officer's other window, still open from before, tries one more change: refused.
+    other.locator(f"#kpi-{bad.pk}-quarter-alone summary").click()  # folded beneath the months
     other.locator(f"#id_kpi-{bad.pk}-value").fill("96")
     other.get_by_role("button", name="Save", exact=True).click()
     expect(other.locator(".govuk-error-summary")).to_contain_text("approved and is locked")

@@ -53,7 +53,7 @@ def test_it_prints_a_zero_target_on_the_return_page(client, manager, zero_target
     QuarterlyReturn.objects.filter(pk=draft.pk).update(state=ReturnState.SUBMITTED)
     table = _text(client.get(RETURN))
     row = table.split("R&amp;B-K-009<span")[1].split("</tr>")[0]
-    assert '<td class="govuk-table__cell">at least 0%</td>' in row
+    assert '<td class="govuk-table__cell" data-label="Target">at least 0%</td>' in row
 
 
 def test_it_prints_a_zero_target_in_the_kpi_tables_cells(client, manager, zero_target):
