@@ -121,10 +121,11 @@ def work_for(people: Sequence[User], today: datetime.date) -> dict[int, list[Wor
     """
     people = list(people)
     remember_roles(people)
-    unread = [p for p in people if not hasattr(p, "_assigned_contract_ids")]
+    working = [p for p in people if may_have_contracts(p)]
+    unread = [p for p in working if not hasattr(p, "_assigned_contract_ids")]
     if unread:
         remember_assignments(unread, Assignment.objects.filter(user__in=unread))
-    assigned = {p.pk: set(p._assigned_contract_ids) for p in people}
+    assigned = {p.pk: set(p._assigned_contract_ids) for p in working}
     ids = set().union(*assigned.values()) if assigned else set()
     contracts = {c.pk: c for c in Contract.objects.filter(pk__in=ids)} if ids else {}
     asked = Asked(people, today, contracts, assigned)
@@ -144,6 +145,12 @@ def work_for(people: Sequence[User], today: datetime.date) -> dict[int, list[Wor
             )
         )
     return found
+
+
+def may_have_contracts(person: User) -> bool:
+    """Whether a person's assignments give them work: an officer's, a manager's or an
+    administrator's. Nobody else's are read."""
+    return person.is_superuser or has_role(person, Role.OFFICER) or has_role(person, Role.MANAGER)
 
 
 def work_of(person: User, today: datetime.date) -> list[WorkItem]:
@@ -206,7 +213,7 @@ def _return_item(q: QuarterDue) -> WorkItem:
         kind = "returned" if sent_back else "return_due"
     return WorkItem(
         kind=kind,
-        title=f"{q.contract.code} return for {q.long_label}",
+        title=f"{q.contract.code} {q.long_label}",
         contract=q.contract,
         link=_return_link(q),
         due_on=q.overdue_from if q.stage in (Stage.DUE, Stage.OVERDUE) else None,

@@ -1,0 +1,93 @@
+"""The "My work" page, and its count in the header of every page.
+
+The page lists what `kpis.reads.work` finds for the reader today, under headings; opening it
+tells the apps listening (`work.opened`) that its items have been seen, which is how the
+committee's answers stop being new.
+
+The header's count is kept in the "pages" cache (`page_cache.CACHE`) under everything that
+decides it: the reader, their roles, the day, `ALLOW_SELF_APPROVAL` and the data version of each
+contract assigned to them, which every change to a contract's data moves on. Those versions come
+with the assignments the permission table reads on every page (`contracts.roles.assigned_versions`),
+so a count found in the cache costs no query for an officer or manager. Whoever has no contract
+assigned (a committee member) has their count read afresh: their answers may come from any
+contract, and reading them is a single query.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from contracts.roles import Role, assigned_versions, has_role
+from kpis.pages.page_cache import CACHE
+from kpis.reads import work
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    items = work.work_of(request.user, today)
+    # The header counts what this page lists, read before opening it marks anything as seen.
+    request.my_work_items = items
+    work.opened(request.user, timezone.now())
+    context = {
+        "groups": work.grouped(items),
+        "count": len(items),
+        "overdue": work.overdue_count(items),
+        "today": today,
+        "is_committee": has_role(request.user, Role.COMMITTEE),
+    }
+    return render(request, "kpis/my_work.html", context)
+
+
+def _key(user, today) -> str:
+    roles = ",".join(role.value for role in Role if has_role(user, role))
+    versions = ",".join(f"{pk}.{v}" for pk, v in sorted(assigned_versions(user).items()))
+    parts = [
+        str(user.pk),
+        str(user.is_superuser),
+        roles,
+        today.isoformat(),
+        str(settings.ALLOW_SELF_APPROVAL),
+        versions,
+    ]
+    return "work:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def header_count(request: HttpRequest) -> int | None:
+    """How many things the reader has to do, for the header; None when not signed in."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    listed = getattr(request, "my_work_items", None)
+    if listed is not None:
+        return len(listed)
+    today = timezone.localdate()
+    if not work.may_have_contracts(user) or not assigned_versions(user):
+        return len(work.work_of(user, today))
+    cache = caches[CACHE]
+    key = _key(user, today)
+    count = cache.get(key)
+    if count is None:
+        count = len(work.work_of(user, today))
+        cache.set(key, count)
+    return count
+
+
+class HeaderCount:
+    """The count, worked out only when the header prints it, and once."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+
+    @property
+    def count(self) -> int | None:
+        if not hasattr(self, "_count"):
+            self._count = header_count(self.request)
+        return self._count
