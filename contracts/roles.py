@@ -72,8 +72,9 @@ def assigned_versions(user) -> dict[int, int]:
         return {}
     if not hasattr(user, "_assigned_versions"):
         # Ids remembered without versions (`remember_assignments`) are read again, with them.
-        user.__dict__.pop("_assigned_contract_ids", None)
-        assigned_contract_ids(user)
+        versions = dict(user.assignments.values_list("contract_id", "contract__data_version"))
+        user._assigned_versions = versions
+        user._assigned_contract_ids = set(versions)
     return user._assigned_versions
 
 

@@ -4,13 +4,14 @@ The page lists what `kpis.reads.work` finds for the reader today, under headings
 tells the apps listening (`work.opened`) that its items have been seen, which is how the
 committee's answers stop being new.
 
-The header's count is kept in the "pages" cache (`page_cache.CACHE`) under everything that
-decides it: the reader, their roles, the day, `ALLOW_SELF_APPROVAL` and the data version of each
-contract assigned to them, which every change to a contract's data moves on. Those versions come
-with the assignments the permission table reads on every page (`contracts.roles.assigned_versions`),
-so a count found in the cache costs no query for an officer or manager. Whoever has no contract
-assigned (a committee member) has their count read afresh: their answers may come from any
-contract, and reading them is a single query.
+The header's count is kept in the "pages" cache (`page_cache.CACHE`) when the page is opened,
+under everything that decides it: the reader, their roles, the day, `ALLOW_SELF_APPROVAL` and the
+data version of each contract assigned to them, which every change to a contract's data moves on.
+Those versions come with the assignments the permission table reads on every page
+(`contracts.roles.assigned_versions`), so the header never adds a query: it shows the count kept
+while it still holds, and "My work" alone otherwise (pages are held to a dozen queries, and
+working the count out costs about eight). A committee member, whose answers may come from any
+contract, sees the count on "My work" itself.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     items = work.work_of(request.user, today)
     # The header counts what this page lists, read before opening it marks anything as seen.
     request.my_work_items = items
+    _remember(request, items)
     work.opened(request.user, timezone.now())
     context = {
         "groups": work.grouped(items),
@@ -60,24 +62,29 @@ def _key(user, today) -> str:
     return "work:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
+def _remember(request: HttpRequest, items: list[work.WorkItem]) -> None:
+    """Keep the count the page has just listed, for the header of the reader's next pages."""
+    user = request.user
+    if work.may_have_contracts(user) and assigned_versions(user):
+        caches[CACHE].set(_key(user, timezone.localdate()), len(items))
+
+
 def header_count(request: HttpRequest) -> int | None:
-    """How many things the reader has to do, for the header; None when not signed in."""
+    """How many things the reader has to do, for the header, when it costs no query: listed by
+    this very page, or kept since the reader last opened "My work" and nothing on their
+    contracts has changed since. None otherwise (the header then says "My work" alone)."""
     user = request.user
     if not user.is_authenticated:
         return None
     listed = getattr(request, "my_work_items", None)
     if listed is not None:
         return len(listed)
-    today = timezone.localdate()
-    if not work.may_have_contracts(user) or not assigned_versions(user):
-        return len(work.work_of(user, today))
-    cache = caches[CACHE]
-    key = _key(user, today)
-    count = cache.get(key)
-    if count is None:
-        count = len(work.work_of(user, today))
-        cache.set(key, count)
-    return count
+    # Only what this request has read already: the assignments and their versions, the roles.
+    if not hasattr(user, "_assigned_versions") or not hasattr(user, "_role_names"):
+        return None
+    if not work.may_have_contracts(user) or not user._assigned_versions:
+        return None
+    return caches[CACHE].get(_key(user, timezone.localdate()))
 
 
 class HeaderCount:
