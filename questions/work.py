@@ -86,6 +86,8 @@ def owned(asked: Asked) -> Found:
         .order_by("due_date", "pk")
     )
     for action in actions:
+        if action.owner_id is None:
+            continue
         person = people[action.owner_id]
         contract = asked.contracts[action.question.contract_id]
         if not may_ever(person, Action.CLOSE_ACTION, contract.pk):

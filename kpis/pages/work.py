@@ -17,9 +17,11 @@ contract, sees the count on "My work" itself.
 from __future__ import annotations
 
 import hashlib
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -33,11 +35,12 @@ from kpis.reads import work
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    items = work.work_of(request.user, today)
+    user = cast(User, request.user)
+    items = work.work_of(user, today)
     # The header counts what this page lists, read before opening it marks anything as seen.
-    request.my_work_items = items
+    request.my_work_items = items  # type: ignore[attr-defined]
     _remember(request, items)
-    work.opened(request.user, timezone.now())
+    work.opened(user, timezone.now())
     context = {
         "groups": work.grouped(items),
         "count": len(items),
@@ -64,7 +67,7 @@ def _key(user, today) -> str:
 
 def _remember(request: HttpRequest, items: list[work.WorkItem]) -> None:
     """Keep the count the page has just listed, for the header of the reader's next pages."""
-    user = request.user
+    user = cast(User, request.user)
     if work.may_have_contracts(user) and assigned_versions(user):
         caches[CACHE].set(_key(user, timezone.localdate()), len(items))
 

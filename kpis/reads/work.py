@@ -23,7 +23,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contracts.models import Assignment, Contract
-from contracts.roles import Role, has_role, remember_assignments, remember_roles
+from contracts.roles import (
+    Role,
+    assigned_contract_ids,
+    has_role,
+    remember_assignments,
+    remember_roles,
+)
 from kpis.models import QuarterlyReturn, SuspensionRequest
 from kpis.permissions import Action, may_ever, refusal
 from kpis.rules import due
@@ -125,7 +131,7 @@ def work_for(people: Sequence[User], today: datetime.date) -> dict[int, list[Wor
     unread = [p for p in working if not hasattr(p, "_assigned_contract_ids")]
     if unread:
         remember_assignments(unread, Assignment.objects.filter(user__in=unread))
-    assigned = {p.pk: set(p._assigned_contract_ids) for p in working}
+    assigned = {p.pk: assigned_contract_ids(p) for p in working}
     ids = set().union(*assigned.values()) if assigned else set()
     contracts = {c.pk: c for c in Contract.objects.filter(pk__in=ids)} if ids else {}
     asked = Asked(people, today, contracts, assigned)

@@ -91,7 +91,9 @@ def test_a_manager_never_sees_a_return_they_submitted(
 def test_a_return_sent_back_shows_its_tag_and_reason(client, seed, officer, manager, on_day):
     submitted = _submitted(officer, seed["ICT"])
     return_writes.send_back_return(
-        quarterly_return=submitted, user=manager, reason="KPI 3 repeats the figure of the quarter before."
+        quarterly_return=submitted,
+        user=manager,
+        reason="KPI 3 repeats the figure of the quarter before.",
     )
     assert _listed(officer)[0] == ("returned", "ICT 2019/20 Q3 (to 31 December 2019)")
     client.force_login(officer)
