@@ -52,12 +52,30 @@ def remember_roles(users) -> None:
 
 
 def assigned_contract_ids(user) -> set[int]:
-    """The contracts assigned to this user, read once per request."""
+    """The contracts assigned to this user, read once per request.
+
+    Their data versions come in the same query (`assigned_versions`), so that what is kept
+    for this user's contracts (the count of "My work" in the header) is checked for nothing.
+    """
     if not user.is_authenticated:
         return set()
     if not hasattr(user, "_assigned_contract_ids"):
-        user._assigned_contract_ids = set(user.assignments.values_list("contract_id", flat=True))
+        versions = dict(user.assignments.values_list("contract_id", "contract__data_version"))
+        user._assigned_versions = versions
+        user._assigned_contract_ids = set(versions)
     return user._assigned_contract_ids
+
+
+def assigned_versions(user) -> dict[int, int]:
+    """The data version of each contract assigned to this user, read with their ids."""
+    if not user.is_authenticated:
+        return {}
+    if not hasattr(user, "_assigned_versions"):
+        # Ids remembered without versions (`remember_assignments`) are read again, with them.
+        versions = dict(user.assignments.values_list("contract_id", "contract__data_version"))
+        user._assigned_versions = versions
+        user._assigned_contract_ids = set(versions)
+    return user._assigned_versions
 
 
 def remember_assignments(users, assignments) -> None:

@@ -9,6 +9,7 @@ from kpis.pages import (
     returns_workflow,
     rules,
     suspensions,
+    work,
 )
 from kpis.pages.open_data import open_data_csv, open_data_months_csv, open_data_page
 
@@ -47,6 +48,7 @@ urlpatterns = [
         name="definitions_confirm",
     ),
     path("returns/", returns_workflow.my_returns, name="my_returns"),
+    path("my-work/", work.my_work, name="my_work"),
     path(
         "contracts/<slug:code>/returns/start/", returns_workflow.return_start, name="return_start"
     ),

@@ -11,8 +11,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from kpis.pages import panels
+from kpis.reads import work
 from kpis.writes import data_version
 from notices import due
+from notices import work as notice_work
 from notices.models import Breach, NoticeRating, PerformanceNotice
 
 
@@ -51,3 +53,5 @@ def register() -> None:
     panels.register_panel("scorecard", _scorecard)
     panels.register_panel("home", _listed)
     panels.register_panel("my_returns", _listed)
+    for source in (notice_work.notices_due,):
+        work.register_source(source, notice_work.HEADINGS)

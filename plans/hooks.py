@@ -18,7 +18,9 @@ from django.utils import timezone
 from kpis.pages import panels
 from kpis.permissions import Action, may_ever
 from kpis.permissions.sight import PUBLIC, Sight
+from kpis.reads import work
 from kpis.writes import data_version
+from plans import work as plan_work
 from plans.models import Plan, PlanAction, PlanSettings
 from plans.reads import plans_for, progress
 from regime import answers
@@ -105,3 +107,8 @@ def register() -> None:
     panels.register_panel("scorecard", _scorecard)
     panels.register_panel("pack_end", _pack_end)
     answers.register_answers(_answers)
+    for source in (
+        plan_work.plans_awaited,
+        plan_work.actions_due,
+    ):
+        work.register_source(source, plan_work.HEADINGS)

@@ -10,8 +10,10 @@ from django.template.loader import render_to_string
 
 from kpis.pages import panels
 from kpis.permissions import Action, may_ever
+from kpis.reads import work
 from kpis.writes import data_version
 from questions import reads
+from questions import work as question_work
 from questions.models import AgreedAction, Answer, Question
 
 
@@ -74,3 +76,6 @@ def register() -> None:
     panels.register_panel("kpi", kpi_panel)
     panels.register_panel("scorecard", scorecard_panel)
     panels.register_panel("pack_end", pack_panel)
+    for source in (question_work.to_answer, question_work.owned, question_work.answers):
+        work.register_source(source, question_work.HEADINGS)
+    work.register_opened(question_work.opened)

@@ -375,3 +375,19 @@ class AgreedAction(models.Model):
         """Open after its due date (today by the site's clock: cached pages are kept by the
         day, so this is never a day stale)."""
         return self.is_open and self.due_date < timezone.localdate()
+
+
+class WorkSeen(models.Model):
+    """When a committee member last opened "My work": the answers to their questions given
+    since then are what it lists for them. Only "My work" and the reminder email read it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="work_seen"
+    )
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "last look at My work"
+
+    def __str__(self) -> str:
+        return f"{self.user} opened My work at {self.seen_at}"

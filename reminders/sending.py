@@ -1,10 +1,16 @@
-"""Who is reminded of which returns, and the sending.
+"""The daily reminder email: each person's "My work", from the same function as the page
+(`kpis.reads.work`), so that the page and the email never disagree.
 
-Officers hear of the returns of their contracts that are due or overdue, managers of those
-awaiting their approval; each person gets one email listing everything, at most once a day for
-each return and stage (`ReminderSent`), so that a daily cron job nags without repeating itself.
-Nobody is asked to do what the permission table would refuse them: a manager is not reminded to
-approve a return they submitted themselves.
+Officers hear of the returns due, overdue and sent back to them, managers of those awaiting their
+approval and the requests and plans waiting on them, committee members of the answers to their
+questions; the apps above `kpis` add their items to the list as they add them to the page. Nobody
+is asked to do what the permission table would refuse them: a manager is not reminded to approve
+a return they submitted themselves.
+
+Each item is reminded of at most once a day (`ReminderSent`, keyed on the item's contract, day
+and stage), so that a daily cron job nags without repeating itself: a person is emailed when
+something on their list has not been reminded of today, and the email lists everything the page
+does.
 """
 
 from __future__ import annotations
@@ -19,14 +25,12 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 
-from contracts.models import Assignment, Contract
-from contracts.roles import Role, has_role, remember_assignments, remember_roles
-from kpis.permissions import Action, refusal
-from kpis.rules import due
-from kpis.rules.due import QuarterDue, Stage
+from contracts.roles import Role
+from kpis.reads import work
+from kpis.reads.work import WorkItem
 from reminders.models import ReminderSent
 
 logger = logging.getLogger(__name__)
@@ -35,75 +39,61 @@ logger = logging.getLogger(__name__)
 # timeouts are all OSErrors. Expected, so reported without a traceback.
 MAIL_ERRORS = OSError
 
-STAGES_BY_ROLE = {
-    Role.OFFICER: (Stage.DUE, Stage.OVERDUE),
-    Role.MANAGER: (Stage.AWAITING_APPROVAL,),
-}
-
 
 @dataclass
 class Reminder:
     recipient: User
-    quarters: list[QuarterDue] = field(default_factory=list)
+    # Everything on the person's "My work" today, in the page's order.
+    items: list[WorkItem] = field(default_factory=list)
+    # Those not yet reminded of today: what the reminder log records once sent.
+    fresh: list[WorkItem] = field(default_factory=list)
     outcome: str = ""
     # The email could not be sent: the next run tries again.
     failed: bool = False
 
     @property
     def subject(self) -> str:
-        counts = {}
-        for q in self.quarters:
-            counts[q.stage.label.lower()] = counts.get(q.stage.label.lower(), 0) + 1
-        parts = [f"{n} {stage}" for stage, n in counts.items()]
-        return "KPI returns: " + ", ".join(parts)
+        return subject_for(self.items)
 
 
-def _asked_of(q: QuarterDue) -> Action:
-    """What a reminder of this quarter asks its reader to do."""
-    if q.stage == Stage.AWAITING_APPROVAL:
-        return Action.APPROVE
-    return Action.SUBMIT if q.quarterly_return else Action.START
+def subject_for(items: list[WorkItem]) -> str:
+    """ "KPI tracker: 3 things to do, 1 overdue"."""
+    n = len(items)
+    subject = f"KPI tracker: {n} {'thing' if n == 1 else 'things'} to do"
+    overdue = work.overdue_count(items)
+    return subject + (f", {overdue} overdue" if overdue else "")
 
 
-def _link(q: QuarterDue) -> str:
-    if q.quarterly_return is None:
-        path = reverse("my_returns")
-    else:
-        path = reverse("return_detail", args=[q.contract.code, q.end.isoformat()])
-    return settings.SITE_URL.rstrip("/") + path
+def _people() -> list[User]:
+    """Everyone who may have work: the active users with a contract assigned, and the
+    committee's members, whose questions are answered."""
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(Q(assignments__isnull=False) | Q(groups__name=Role.COMMITTEE.value))
+        .distinct()
+        .order_by("username")
+    )
 
 
 def reminders_due(today: datetime.date) -> list[Reminder]:
-    """Everyone to remind today, with the returns not yet reminded of today at their stage."""
-    quarters = due.quarters_for(Contract.objects.all(), today)
-    by_contract: dict[int, list[QuarterDue]] = {}
-    for q in quarters:
-        by_contract.setdefault(q.contract.pk, []).append(q)
+    """Everyone to remind today: those with something on their list not yet reminded of today,
+    each with their whole list."""
+    people = _people()
+    found = work.work_for(people, today)
     already = set(
         ReminderSent.objects.filter(sent_on=today).values_list(
             "contract_id", "quarter_end", "recipient_id", "stage"
         )
     )
-    reminders: dict[int, Reminder] = {}
-    assignments = list(
-        Assignment.objects.filter(user__is_active=True)
-        .select_related("user")
-        .order_by("user__username", "contract__code")
-    )
-    # One object per person, whose roles and contracts are read once for everyone.
-    users = {a.user_id: a.user for a in assignments}
-    remember_roles(users.values())
-    remember_assignments(users.values(), assignments)
-    for assignment in assignments:
-        user = users[assignment.user_id]
-        stages = [s for role, ss in STAGES_BY_ROLE.items() if has_role(user, role) for s in ss]
-        for q in by_contract.get(assignment.contract_id, []):
-            if q.stage not in stages or (q.contract.pk, q.end, user.pk, q.stage) in already:
-                continue
-            if refusal(user, _asked_of(q), q.quarterly_return, contract_id=q.contract.pk):
-                continue
-            reminders.setdefault(user.pk, Reminder(user)).quarters.append(q)
-    return list(reminders.values())
+    reminders = []
+    for person in people:
+        items = found[person.pk]
+        fresh = [
+            i for i in items if (*i.reminder_key[:2], person.pk, i.reminder_key[2]) not in already
+        ]
+        if fresh:
+            reminders.append(Reminder(person, items, fresh))
+    return reminders
 
 
 def send_reminders(today: datetime.date) -> Iterator[Reminder]:
@@ -179,13 +169,13 @@ def _claim(reminder: Reminder, today: datetime.date) -> list[int]:
     with transaction.atomic():
         rows = ReminderSent.objects.bulk_create(
             ReminderSent(
-                contract=q.contract,
-                quarter_end=q.end,
+                contract_id=item.reminder_key[0],
+                quarter_end=item.reminder_key[1],
                 recipient=reminder.recipient,
-                stage=q.stage,
+                stage=item.reminder_key[2],
                 sent_on=today,
             )
-            for q in reminder.quarters
+            for item in reminder.fresh
         )
     return [row.pk for row in rows]
 
@@ -200,7 +190,8 @@ def _body(reminder: Reminder) -> str:
         "reminders/email.txt",
         {
             "user": reminder.recipient,
-            "items": [(q, _link(q)) for q in reminder.quarters],
+            "groups": work.grouped(reminder.items),
+            "site": settings.SITE_URL.rstrip("/"),
             "overdue_after_days": settings.RETURN_OVERDUE_AFTER_DAYS,
         },
     )

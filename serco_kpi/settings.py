@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kpis.pages.context_processors.site",
+                "kpis.pages.context_processors.my_work",
             ],
         },
     },

@@ -84,4 +84,6 @@ def _create_contract(
         # The user's assignments are cached for the request: this one is new.
         if hasattr(user, "_assigned_contract_ids"):
             user._assigned_contract_ids.add(contract.pk)
+        if hasattr(user, "_assigned_versions"):
+            user._assigned_versions[contract.pk] = contract.data_version
     return contract

@@ -64,6 +64,8 @@ NOT_SHOWN = {
     "authtoken.TokenProxy": "the API keys as Django REST framework's admin shows them",
     "api.ApiToken": "the API keys as the admin shows them",
     "reminders.ReminderSent": "which reminders were emailed: only the reminder emails read it",
+    "questions.WorkSeen": "when a committee member last opened My work: only My work, which no "
+    "page cache keeps for them, and the reminder emails read it",
 }
 
 

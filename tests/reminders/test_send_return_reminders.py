@@ -1,5 +1,5 @@
-"""Reminders by email: officers hear of returns due and overdue, managers of those awaiting
-approval, once a day for each return and stage however often the command runs."""
+"""Reminders by email: each person's "My work" (officers hear of returns due and overdue,
+managers of those awaiting approval), once a day for each item however often the command runs."""
 
 import datetime
 import io
@@ -67,13 +67,15 @@ def test_it_tells_officers_what_is_due_and_managers_what_awaits_approval(
 
     assert len(mail.outbox) == 2
     to_officer = next(m for m in mail.outbox if m.to == ["officer@example.org"])
-    assert to_officer.subject == "KPI returns: 1 due"
-    assert "Peterborough Serco Strategic Partnership (PSSP), 2019/20 Q3" in to_officer.body
+    assert to_officer.subject == "KPI tracker: 1 thing to do"
+    assert "PSSP 2019/20 Q3 (to 31 December 2019)" in to_officer.body
+    assert "Peterborough Serco Strategic Partnership (PSSP)" in to_officer.body
     assert "Due now: overdue after 30 January 2020" in to_officer.body
     assert "https://kpi.example.gov.uk/returns/" in to_officer.body
     assert "ICT" not in to_officer.body  # submitted: the officer's part is done
     to_manager = next(m for m in mail.outbox if m.to == ["manager@example.org"])
-    assert to_manager.subject == "KPI returns: 1 awaiting approval"
+    assert to_manager.subject == "KPI tracker: 1 thing to do"
+    assert "Returns awaiting your approval" in to_manager.body
     assert "https://kpi.example.gov.uk/contracts/ICT/returns/2019-12-31/" in to_manager.body
     assert "officer: sent to officer@example.org: PSSP 2019/20 Q3" in printed
     assert "manager: sent to manager@example.org: ICT 2019/20 Q3" in printed
@@ -93,10 +95,10 @@ def test_it_sends_nothing_twice_on_the_same_day_and_again_the_next(seed, people,
 def test_it_reminds_again_the_same_day_when_a_return_becomes_overdue(seed, people, on_day):
     on_day(datetime.date(2020, 1, 30))
     _run()
-    assert mail.outbox[-1].subject == "KPI returns: 2 due"  # PSSP and ICT
+    assert mail.outbox[-1].subject == "KPI tracker: 2 things to do"  # PSSP and ICT
     on_day(datetime.date(2020, 1, 31))
     _run()
-    assert mail.outbox[-1].subject == "KPI returns: 2 overdue"
+    assert mail.outbox[-1].subject == "KPI tracker: 2 things to do, 2 overdue"
     assert "Overdue: due 31 December 2019, 31 days ago" in mail.outbox[-1].body
 
 
@@ -150,7 +152,7 @@ def test_it_does_not_ask_a_manager_to_approve_a_return_they_submitted(
 
     def reminded() -> dict[str, list[tuple[str, str]]]:
         return {
-            r.recipient.username: [(q.contract.code, q.stage) for q in r.quarters]
+            r.recipient.username: [(i.contract.code, i.reminder_key[2]) for i in r.items]
             for r in reminders_due(TODAY)
         }
 

@@ -6,9 +6,10 @@ from reminders.sending import send_reminders
 
 class Command(BaseCommand):
     help = (
-        "Email officers the returns due and overdue on their contracts, and managers those "
-        "awaiting approval. Safe to run daily: nothing is sent twice for the same return and "
-        "stage on the same day. Exits non-zero if any email could not be sent."
+        'Email each person their "My work": officers the returns due, overdue and sent back, '
+        "managers those awaiting approval and the requests, plans and notices waiting on them, "
+        "committee members the answers to their questions. Safe to run daily: nobody is sent "
+        "the same item twice on the same day. Exits non-zero if any email could not be sent."
     )
 
     def handle(self, *args, **options) -> None:
@@ -19,10 +20,7 @@ class Command(BaseCommand):
             tried += 1
             if reminder.failed:
                 failed += 1
-            listed = ", ".join(
-                f"{q.contract.code} {q.long_label} ({q.stage.label.lower()})"
-                for q in reminder.quarters
-            )
+            listed = ", ".join(item.title for item in reminder.items)
             self.stdout.write(f"{reminder.recipient.get_username()}: {reminder.outcome}: {listed}")
         if not tried:
             self.stdout.write("No reminders to send today.")
