@@ -57,7 +57,7 @@ def test_a_backfilled_return_page_takes_the_same_queries_at_any_size(
     # The session, the user, the contract, the return with its quarter and the people who
     # submitted, approved and back-filled it (one query), the reader's groups, then the rows:
     # KPIs, their suspensions and rule changes (together), the readings, and the months
-    # beneath them.
-    with django_assert_num_queries(9):
+    # beneath them; then the files of evidence behind the rows (evidence/hooks.py).
+    with django_assert_num_queries(10):
         response = client.get(f"/contracts/ICT/returns/{PAST}/")
     assert f"Back-filled from {SOURCE}, page 3; back-filled by" in response.content.decode()
