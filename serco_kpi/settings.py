@@ -143,8 +143,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The page cache holds at most PAGE_CACHE_MB in each worker. Django's local-memory cache bounds
 # entries, not bytes, so the budget is divided by the largest fragment it keeps: one over
 # PAGE_FRAGMENT_MAX_BYTES, twice the largest page measured as it is first shown
-# (docs/operations.md, "Growing past one machine"), is built each time instead
-# (kpis.pages.page_cache).
+# (docs/operations.md, "Growing past one machine"), is kept compressed, and built each time
+# only if still bigger (kpis.pages.page_cache).
 PAGE_CACHE_BYTES = env_int("PAGE_CACHE_MB", 64) * 1024 * 1024
 PAGE_FRAGMENT_MAX_BYTES = 256 * 1024
 if PAGE_CACHE_BYTES < PAGE_FRAGMENT_MAX_BYTES:
