@@ -50,10 +50,10 @@ PAGES = {
     "new": 7,
     # The notice; its ratings with their KPIs and who changed them.
     "draft": 6,
-    # The notice; the figures now, to show restatements beside it: the quarters, the KPIs with
-    # their suspensions and rule changes, the readings, regime settings, reliefs, open plans and
-    # open questions.
-    "published": 14,
+    # The notice; the figures now, to show restatements beside it: the contract's small tables
+    # in one query (its quarters, the KPIs' suspensions and rule changes, regime settings and
+    # reliefs), the KPIs, the readings, open plans and open questions.
+    "published": 10,
     # The notice, the contract again (the table's check), the rating with its KPI.
     "rating": 7,
     "breach": 4,
