@@ -154,7 +154,8 @@ def draft_for(
     quarter_ends = rules.quarter_ends_in(start, end)
     periods = [
         p
-        for p in contract_tables.periods(contract)
+        # The contract's quarters, each with its return's state.
+        for p in together.rows(contract, contract_tables.PERIODS)
         if p.end_date in quarter_ends and p.return_state == ReturnState.APPROVED
     ]
     approved = {p.end_date for p in periods}
