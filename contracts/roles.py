@@ -9,6 +9,7 @@ the table in `kpis.permissions`.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import CharField, IntegerField, Value
 
 
 class Role(models.TextChoices):
@@ -32,8 +33,31 @@ def has_role(user, role: Role) -> bool:
         return False
     # Group names are cached on the user so that templates can ask repeatedly for free.
     if not hasattr(user, "_role_names"):
-        user._role_names = set(user.groups.values_list("name", flat=True))
+        _read_roles_and_assignments(user)
     return role.value in user._role_names
+
+
+def _read_roles_and_assignments(user) -> None:
+    """The user's groups and the contracts assigned to them, with their data versions, in one
+    query: a page that asks the one nearly always asks the other (the part a user has in a
+    contract comes from both), and the assignments of those with none cost nothing."""
+    groups = user.groups.values_list(
+        "name", Value(None, output_field=IntegerField()), Value(None, output_field=IntegerField())
+    )
+    assignments = user.assignments.values_list(
+        Value(None, output_field=CharField()), "contract_id", "contract__data_version"
+    )
+    names: set[str] = set()
+    versions: dict[int, int] = {}
+    for name, contract_id, version in groups.union(assignments, all=True):
+        if contract_id is None:
+            names.add(name)
+        else:
+            versions[contract_id] = version
+    user._role_names = names
+    if not hasattr(user, "_assigned_contract_ids"):
+        user._assigned_versions = versions
+        user._assigned_contract_ids = set(versions)
 
 
 def remember_roles(users) -> None:
@@ -60,9 +84,12 @@ def assigned_contract_ids(user) -> set[int]:
     if not user.is_authenticated:
         return set()
     if not hasattr(user, "_assigned_contract_ids"):
-        versions = dict(user.assignments.values_list("contract_id", "contract__data_version"))
-        user._assigned_versions = versions
-        user._assigned_contract_ids = set(versions)
+        if hasattr(user, "_role_names"):
+            versions = dict(user.assignments.values_list("contract_id", "contract__data_version"))
+            user._assigned_versions = versions
+            user._assigned_contract_ids = set(versions)
+        else:
+            _read_roles_and_assignments(user)
     return user._assigned_contract_ids
 
 
@@ -70,6 +97,8 @@ def assigned_versions(user) -> dict[int, int]:
     """The data version of each contract assigned to this user, read with their ids."""
     if not user.is_authenticated:
         return {}
+    if not hasattr(user, "_assigned_versions") and not hasattr(user, "_role_names"):
+        _read_roles_and_assignments(user)
     if not hasattr(user, "_assigned_versions"):
         # Ids remembered without versions (`remember_assignments`) are read again, with them.
         versions = dict(user.assignments.values_list("contract_id", "contract__data_version"))

@@ -19,14 +19,14 @@ from contracts.models import Contract
 from kpis.choices import ReturnState
 from kpis.models import Kpi, ReportingPeriod
 from kpis.permissions.sight import PUBLIC
-from kpis.reads import display
+from kpis.reads import contract_tables, display, together
 from kpis.reads.grid import build_grid
 from notices import rules
 from notices.choices import Rating
 from plans.models import Plan
 from questions.models import Question
 from regime import rules as regime_rules
-from regime.models import RegimeSettings, Relief
+from regime import tables as regime_tables
 
 
 @dataclass
@@ -146,26 +146,36 @@ def draft_for(
     kpis: QuerySet | None = None,
     today: datetime.date | None = None,
 ) -> Draft:
-    """The draft of a notice on `contract` for the quarters inside [start, end]."""
+    """The draft of a notice on `contract` for the quarters inside [start, end].
+
+    The contract's quarters, the KPIs' suspensions and changes of rule, the regime's settings
+    and reliefs are its small tables (`kpis.reads.together`): none read here where the page
+    preloaded them."""
     quarter_ends = rules.quarter_ends_in(start, end)
     periods = [
         p
-        for p in ReportingPeriod.objects.for_contract(contract).filter(end_date__in=quarter_ends)
-        if p.return_state == ReturnState.APPROVED
+        # The contract's quarters, each with its return's state.
+        for p in together.rows(contract, contract_tables.PERIODS)
+        if p.end_date in quarter_ends and p.return_state == ReturnState.APPROVED
     ]
     approved = {p.end_date for p in periods}
     missing = [day for day in quarter_ends if day not in approved]
     if kpis is None:
         kpis = rated_kpis(contract)
-    rows: list = build_grid(kpis, periods, today, sight=PUBLIC) if periods else []
+    rows: list = (
+        build_grid(kpis, periods, today, sight=PUBLIC, contract=contract) if periods else []
+    )
     if not periods:
         rows = [_EmptyRow(kpi) for kpi in kpis.select_related("service_area", "unit")]
     kpi_ids = [row.kpi.pk for row in rows]
-    settings_row = RegimeSettings.objects.filter(contract=contract).first()
-    failure_rules = settings_row.rules if settings_row else regime_rules.FailureRules()
+    small = together.tables_of(contract, (regime_tables.SETTINGS, regime_tables.RELIEFS))
+    settings_rows = small[regime_tables.SETTINGS]
+    failure_rules = settings_rows[0].rules if settings_rows else regime_rules.FailureRules()
+    shown_kpis, shown_periods = set(kpi_ids), {p.pk for p in periods}
     reliefs = {
         (r.kpi_id, r.period_id): r.reason
-        for r in Relief.objects.filter(kpi__in=kpi_ids, period__in=periods)
+        for r in small[regime_tables.RELIEFS]
+        if r.kpi_id in shown_kpis and r.period_id in shown_periods
     }
     plans: dict[int, list[str]] = {}
     for plan in Plan.objects.filter(kpi__in=kpi_ids).still_open().order_by("pk"):

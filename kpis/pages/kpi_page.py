@@ -76,8 +76,9 @@ def _kpi_body(request: HttpRequest, kpi: Kpi) -> page_cache.Fragment:
     together.preload(kpi.contract)
     periods = contract_tables.periods(kpi.contract)
     sight = Sight.of(request.user, kpi.contract)
+    # The KPI as fetched for the reader, with its contract, service area and unit, is the grid's.
     rows = build_grid(
-        Kpi.objects.filter(pk=kpi.pk),
+        [kpi],
         periods,
         today,
         sight=sight,

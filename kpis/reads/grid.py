@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from kpis.models import Kpi, MonthlyFigure, Reading, ReportingPeriod, RuleChange, Suspension
@@ -221,7 +221,7 @@ class Row:
 
 
 def build_grid(
-    kpis: QuerySet,
+    kpis: QuerySet | list[Kpi],
     periods: Sequence[ReportingPeriod],
     today: datetime.date | None = None,
     *,
@@ -236,14 +236,17 @@ def build_grid(
     travel, from the readings of the quarters it is compared with, read in the same query.
     With `contract` (every KPI being its), the KPIs' suspensions and changes of rule come from
     its small tables (`kpis.reads.contract_tables`) rather than two queries of their own.
+    KPIs given as a list are taken as read, with their service area, contract and unit: a page
+    about one KPI has it in hand already.
     """
-    kpis = kpis.select_related("service_area", "contract", "unit")
+    if isinstance(kpis, QuerySet):
+        kpis = kpis.select_related("service_area", "contract", "unit")
     if contract is None:
-        kpi_list = list(
-            kpis.prefetch_related(
-                "suspensions",
-                Prefetch("rule_changes", RuleChange.objects.select_related("changed_by")),
-            )
+        kpi_list = list(kpis)
+        prefetch_related_objects(
+            kpi_list,
+            "suspensions",
+            Prefetch("rule_changes", RuleChange.objects.select_related("changed_by")),
         )
     else:
         # The contract's small tables, in the page's one query of them where it preloads them.

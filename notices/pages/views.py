@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kpis.pages.forms import error_summary
 from kpis.permissions import Action, may_ever
 from kpis.permissions.fetch import get_contract_for, get_workable_contract_for
+from kpis.reads import together
 from kpis.rules.conflicts import status_for
 from notices import content, due, pdf, rules, writes
 from notices.access import get_notice_for, may_read_drafts
@@ -127,6 +128,8 @@ def notice_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if notice.is_published:
         context["fields"] = content.as_json(notice)
         context["frozen"] = pdf.frozen_ratings(notice)
+        # The figures now, beside the notice: the contract's small tables in one query.
+        together.preload(contract)
         context["restated"] = restated_since(notice)
     else:
         context["ratings"] = _ratings(notice)

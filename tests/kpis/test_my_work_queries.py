@@ -45,10 +45,10 @@ def _more_work(seed, officer, committee_member) -> None:
             an_action(plan, due_on=datetime.date(2020, 1, 5 + n), description=f"Step {n}")
 
 
-# The session, the user, their groups and assignments (with their contracts' versions), the
-# contracts, their extensions and returns, suspension requests, questions to answer, actions
-# owned, plans awaited and plan actions due (notices: none under the Act here), each read once
-# whatever its size; a manager's suspension requests and plans awaited two more.
+# The session, the user, their groups and assignments (with their contracts' versions, in one
+# query), the contracts, their extensions and returns, suspension requests, questions to answer,
+# actions owned, plans awaited and plan actions due (notices: none under the Act here), each read
+# once whatever its size; a manager's suspension requests and plans awaited two more.
 PAGE = {"officer": 11, "manager": 13}
 
 

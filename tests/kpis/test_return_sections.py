@@ -205,7 +205,7 @@ def test_the_last_quarter_costs_no_query_at_either_size(
     client.force_login(officer)
     # As tests/kpis/test_returns_pages.py pins the page: the last quarter's readings come in
     # the query that reads the quarter's.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         html = client.get(URL.format(code="PSSP", end=end.isoformat())).content.decode()
     assert html.count("Last quarter due (") > 20
     if size == "grown":

@@ -251,7 +251,7 @@ def test_the_return_page_takes_the_same_queries_at_any_size(
     # draft holds anything yet (it may be discarded only while it holds nothing), and the files
     # of evidence behind every row's figure, in one query (evidence/hooks.py). The KPIs'
     # suspensions and changes of rule are read together (kpis/reads/contract_tables.py).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(URL.format(code="PSSP"))
     html = response.content.decode()
     # A fieldset a row: the seed's 22, five monthly KPIs, and the larger size's extras.
@@ -266,7 +266,7 @@ def test_the_return_page_takes_the_same_queries_at_any_size(
     # save each read the readings' months in one query; the page shown again reads the files of
     # evidence behind its rows, in one query.
     months = list(MonthlyFigure.objects.filter(reading__period=quarterly_return.period).values())
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(21):
         assert client.post(URL.format(code="PSSP"), data).status_code == 200
     assert list(MonthlyFigure.objects.filter(reading__period=quarterly_return.period).values()) == (
         months
@@ -284,7 +284,7 @@ def test_my_returns_takes_the_same_queries_at_any_size(
     _open(officer, seed["PSSP"])
     write_months(seed["PSSP"])
     client.force_login(officer)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get("/returns/").status_code == 200
 
 

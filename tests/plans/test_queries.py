@@ -35,18 +35,18 @@ def _make(seed, manager, *, many: bool) -> Plan:
     return made[0]
 
 
-# The session, the user and their groups and assignments come first on every page.
+# The session, the user and their groups and assignments (in one query) come first on every page.
 PAGES = {
     # The contract, then the plans with their progress.
-    "list": 7,
+    "list": 6,
     # The contract, the plan, its actions, its history and its actions' history; the files of
     # evidence attached to it (the evidence app).
-    "detail": 10,
+    "detail": 9,
     # Each form: the contract and the plan (and the action), the quarters offered.
-    "change": 7,
-    "state": 6,
-    "action_change": 7,
-    "progress": 7,
+    "change": 6,
+    "state": 5,
+    "action_change": 6,
+    "progress": 6,
 }
 
 
@@ -85,7 +85,7 @@ OTHER_PAGES = {
     "/contracts/ICT/pack/2019-03-31/": 11,
     "/contracts/ICT/regime/": 8,
     # With the files of evidence behind its figures (the evidence app): one query more.
-    "kpi": 12,
+    "kpi": 11,
     # The token with its user, the contract, then the plans.
     "/api/v1/contracts/ICT/plans/": 3,
 }

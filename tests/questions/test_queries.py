@@ -29,11 +29,11 @@ def _questions(seed, committee_member, officer, kpi, count: int) -> None:
 # The session, the user and the contract, then for each page:
 PAGES = {
     # the questions with their open actions (two), and the reader's groups to offer asking.
-    "/contracts/PSSP/questions/": (6, 7),
-    "/contracts/PSSP/questions/?show=all": (6, 7),
-    # the question with its answers and actions (three) and the reader's groups; an officer's
-    # assignments too, and the people who may own an action.
-    "question": (8, 10),
+    "/contracts/PSSP/questions/": (6, 6),
+    "/contracts/PSSP/questions/?show=all": (6, 6),
+    # the question with its answers and actions (three) and the reader's groups (an officer's
+    # assignments read with them), and the people who may own an action.
+    "question": (8, 9),
     # the groups, the quarters, the published packs and the KPIs offered.
     "/contracts/PSSP/questions/ask/": (7, None),
 }
