@@ -22,10 +22,10 @@ def test_the_import_page_takes_the_same_queries_at_any_size(
     if grown:
         grow(seed["ICT"])
     client.login(username="manager", password=PASSWORD)
-    # The session, the user, the contract, the user's groups and assignments (read once, for
-    # both editing and back-filling). ICT has a start date, so its quarters reach back to it
-    # without reading the first quarter held.
-    with django_assert_num_queries(5):
+    # The session, the user, the contract, the user's groups with their assignments in one query
+    # (read once, for both editing and back-filling). ICT has a start date, so its quarters reach
+    # back to it without reading the first quarter held.
+    with django_assert_num_queries(4):
         assert client.get("/contracts/ICT/import/").status_code == 200
 
 
