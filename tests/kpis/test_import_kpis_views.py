@@ -161,15 +161,16 @@ def test_it_runs_a_fixed_number_of_queries(as_manager, ict, django_assert_num_qu
         as_manager.post(
             CONFIRM, {"token": as_manager.session["kpi-definition-imports"].popitem()[0]}
         )
-    # Session, user, groups, assignments, contract; the page asks whether the contract has KPIs.
-    with django_assert_num_queries(6):
+    # Session, user, groups with assignments (one query), contract; the page asks whether the
+    # contract has KPIs.
+    with django_assert_num_queries(5):
         assert as_manager.get(UPLOAD).status_code == 200
     content = to_csv(rows_of(ict))
-    # The template: the same five, then the contract's units and its KPIs with their areas.
-    with django_assert_num_queries(7):
+    # The template: the same four, then the contract's units and its KPIs with their areas.
+    with django_assert_num_queries(6):
         assert as_manager.get(TEMPLATE, {"format": "xlsx"}).status_code == 200
     # The preview adds the KPIs, service areas, units and KPIs judged in approved quarters, and
     # the file kept in the session (three: the write and its savepoint), and the contract's
     # extensions, read once to check each KPI's life span against the contract's term.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         assert _upload(as_manager, content).status_code == 200

@@ -162,6 +162,6 @@ def test_the_kpi_page_with_months_on_its_chart_takes_a_fixed_number_of_queries(
     # As tests/kpis/test_views_queries.py pins a monthly KPI's page: the months once, for the
     # readings' table and the chart alike; and the committee's questions and the rectification
     # plans still open about the KPI, and the files of evidence behind its figures, one query each.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         page = client.get(kpi.get_absolute_url()).content.decode()
     assert len(_month_groups(page)) == 3 * (more + 1)

@@ -224,7 +224,7 @@ def test_the_page_takes_the_same_queries_with_monthly_kpis_at_any_size(
     write_months(contract)
     client.force_login(officer)
     # As tests/kpis/test_returns_pages.py pins it: the months of every row in one query.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         html = client.get(URL).content.decode()
     assert html.count("December 2019</h4>") == base + extra
     assert html.count("December 2019</dt>") == base + extra

@@ -315,7 +315,7 @@ def test_it_opens_a_return_in_the_same_queries_however_many_kpis(
 ):
     # Whatever the number of KPIs, their rows and history are written in one insert each. The
     # contract's row is locked before the return is looked for (kpis/writes/locks.py).
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         quarterly_return = start_return(officer, seed[code])
     readings = Reading.objects.filter(kpi__contract=seed[code], period=quarterly_return.period)
     assert readings.count() == kpis

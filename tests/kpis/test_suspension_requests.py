@@ -154,7 +154,8 @@ def test_it_reads_the_contract_once_for_the_suspension_form(
 ):
     client.force_login(officer)
     client.get(f"{RETURN}suspensions/new/")
-    # The session, the user, the contract, the return, the reader's groups and assignments, the
-    # KPIs offered, and the contract's first quarter held (to list the quarters from it).
-    with django_assert_num_queries(8):
+    # The session, the user, the contract, the return, the reader's groups and assignments (one
+    # query), the KPIs offered, and the contract's first quarter held (to list the quarters
+    # from it).
+    with django_assert_num_queries(7):
         assert client.get(f"{RETURN}suspensions/new/").status_code == 200
