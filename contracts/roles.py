@@ -8,7 +8,7 @@ the table in `kpis.permissions`.
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import models, router
 from django.db.models import CharField, IntegerField, Value
 
 
@@ -47,9 +47,12 @@ def _read_roles_and_assignments(user) -> None:
     assignments = user.assignments.values_list(
         Value(None, output_field=CharField()), "contract_id", "contract__data_version"
     )
+    # Read where the contract's pages read (a replica, for a page that changes nothing), so that
+    # the data versions kept on the user belong to the same snapshot as the page they key.
+    where = router.db_for_read(assignments.model)
     names: set[str] = set()
     versions: dict[int, int] = {}
-    for name, contract_id, version in groups.union(assignments, all=True):
+    for name, contract_id, version in groups.using(where).union(assignments, all=True):
         if contract_id is None:
             names.add(name)
         else:
