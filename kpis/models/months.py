@@ -37,7 +37,10 @@ def month_choices_message(quarter_end: datetime.date) -> str:
 class MonthlyFigure(models.Model):
     """One month of a monthly KPI: a figure, or the reason there is none, or its two parts."""
 
-    reading = models.ForeignKey(Reading, on_delete=models.CASCADE, related_name="months")
+    # No index of its own: the unique (reading, month) index serves lookups by reading.
+    reading = models.ForeignKey(
+        Reading, on_delete=models.CASCADE, related_name="months", db_index=False
+    )
     month_end = models.DateField(help_text="The last day of the month.")
     value = models.DecimalField("figure", max_digits=12, decimal_places=4, null=True, blank=True)
     not_measured_reason = models.CharField(

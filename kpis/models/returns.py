@@ -193,8 +193,12 @@ class ReadingManager(models.Manager.from_queryset(ReadingQuerySet)):
 class Reading(models.Model):
     """One KPI in one quarter: a figure, or the reason there is none, and commentary."""
 
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="readings")
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="readings")
+    # No index of their own: the unique (KPI, quarter) index and the (quarter, KPI) one below
+    # serve lookups by either, and every index costs each reading written.
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="readings", db_index=False)
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="readings", db_index=False
+    )
     value = models.DecimalField("figure", max_digits=12, decimal_places=4, null=True, blank=True)
     unit = models.ForeignKey(
         Unit,
