@@ -241,9 +241,9 @@ def test_the_table_and_its_download_take_a_fixed_number_of_queries_on_and_off(
     # Off as tests/kpis/test_views_queries.py pins it; on, the months of every KPI and
     # quarter shown in one query more.
     for query, expected in (
-        # With the year to date on screen: its counts and the service areas.
-        ({}, 9),
-        ({"months": "1"}, 10),
+        # With the year to date on screen: the contract's KPIs and the year's readings.
+        ({}, 10),
+        ({"months": "1"}, 11),
         ({"_export": "csv"}, 6),
         ({"months": "1", "_export": "csv"}, 7),
     ):

@@ -28,16 +28,16 @@ PAGES = {
     "/contracts/PSSP/": 11,
     # Another year: the same, its year to date counted with its quarters.
     "/contracts/PSSP/?year=2018": 11,
-    # The table: session, user, contract, groups, the small tables, the KPIs, their readings
-    # and the year to date, per KPI and service area in one query, and the service areas for the
-    # filter's choices.
-    "/contracts/PSSP/kpis/": 9,
-    "/contracts/PSSP/kpis/?status=below_target&service_area=STS&frequency=monthly": 10,
-    "/contracts/PSSP/kpis/?year=2018": 9,
+    # The table: session, user, contract, groups, the small tables, the KPIs, their readings,
+    # and the year to date: the contract's KPIs with their service areas, then the year's
+    # readings with their status (counted per KPI and service area in Python).
+    "/contracts/PSSP/kpis/": 10,
+    "/contracts/PSSP/kpis/?status=below_target&service_area=STS&frequency=monthly": 11,
+    "/contracts/PSSP/kpis/?year=2018": 10,
     "/contracts/PSSP/kpis/?_export=csv": 6,
     "/contracts/PSSP/kpis/?_export=xlsx": 6,
     # Months asked for: the months beneath every monthly KPI's quarters shown, in one query.
-    "/contracts/PSSP/kpis/?months=1": 10,
+    "/contracts/PSSP/kpis/?months=1": 11,
     "/contracts/PSSP/kpis/?months=1&_export=csv": 7,
     # Session, user, contract, groups, the small tables (its quarters, the published counts),
     # the computed counts, the readings behind a difference, the suspended KPIs' counts and
