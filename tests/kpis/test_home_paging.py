@@ -70,3 +70,11 @@ def test_it_reads_the_same_number_of_queries_on_any_page(
     caches["pages"].clear()
     with django_assert_num_queries(8):
         assert client.get("/", {"page": page}).status_code == 200
+
+
+def test_it_says_how_many_kpis_each_contract_holds_none_included(client, committee_member, many):
+    Contract.objects.create(code="AAA-EMPTY", name="A contract of no KPIs yet", authority="A")
+    client.force_login(committee_member)
+    page = client.get("/").content.decode()
+    assert "for A; 0 KPIs held" in page
+    assert page.count("4 KPIs held") == CONTRACTS_PER_PAGE - 1
