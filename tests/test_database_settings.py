@@ -1,4 +1,5 @@
-"""The app's own database connections: PostgreSQL's JIT compiler is off."""
+"""The app's own database connections: PostgreSQL's JIT compiler is off, and reading a page
+from an index costs about what reading one in order does."""
 
 from __future__ import annotations
 
@@ -13,3 +14,12 @@ def test_it_turns_postgresqls_jit_off_for_its_connections():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+
+
+@pytest.mark.django_db
+def test_it_tells_postgresql_that_index_pages_cost_little_more_than_pages_in_order():
+    if connection.vendor != "postgresql":
+        pytest.skip("random_page_cost is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone() == ("1.1",)
