@@ -10,7 +10,7 @@ from django.utils import timezone
 from kpis.permissions.fetch import get_contract_for
 from kpis.permissions.sight import Sight
 from kpis.reads import contract_tables, together
-from kpis.reads.reported import compare, suspended_kpis
+from kpis.reads.reported import compare, judged, suspended_kpis
 
 
 @login_required
@@ -20,7 +20,10 @@ def reported_against_computed(request: HttpRequest, code: str) -> HttpResponse:
     # Its quarters and the supplier's published counts, in one query.
     together.preload(contract)
     readable = Sight.of(request.user, contract).shown(contract_tables.periods(contract))
-    comparisons = compare(contract, today, readable=readable)
+    # Every readable reading with its status, read once: the counts, the readings behind a
+    # difference and the suspended KPIs are all taken from them.
+    readings = judged(contract, today, readable=readable)
+    comparisons = compare(contract, today, readable=readable, readings=readings)
     return render(
         request,
         "kpis/reported.html",
@@ -28,6 +31,6 @@ def reported_against_computed(request: HttpRequest, code: str) -> HttpResponse:
             "contract": contract,
             "comparisons": comparisons,
             "differences": [c for c in comparisons if c.differs],
-            "suspended": suspended_kpis(contract, today, readable=readable),
+            "suspended": suspended_kpis(contract, today, readable=readable, readings=readings),
         },
     )
