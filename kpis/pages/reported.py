@@ -17,8 +17,18 @@ from kpis.reads.reported import compare, judged, suspended_kpis
 def reported_against_computed(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     contract = get_contract_for(request.user, code)
-    # Its quarters and the supplier's published counts, in one query.
-    together.preload(contract)
+    # Its quarters, the supplier's published counts and what judging its KPIs' readings needs,
+    # in one query: none of the other small tables is shown here.
+    together.preload(
+        contract,
+        (
+            contract_tables.PERIODS,
+            contract_tables.SUMMARIES,
+            contract_tables.SUMMARY_QUARTERS,
+            contract_tables.SERVICE_AREAS,
+            *contract_tables.GRID,
+        ),
+    )
     readable = Sight.of(request.user, contract).shown(contract_tables.periods(contract))
     # Every readable reading with its status, read once: the counts, the readings behind a
     # difference and the suspended KPIs are all taken from them.

@@ -59,7 +59,7 @@ def judged(
     and the suspended KPIs are all worked out from, in two queries (the KPIs, their readings).
 
     Each reading holds its KPI (with its unit, suspensions and changes of rule, from the
-    contract's small tables), its quarter and `rule_target`, the target that judged it.
+    contract's small tables) and its quarter.
     """
     kpis = list(Kpi.objects.for_contract(contract).select_related("unit").in_report_order())
     contract_tables.attach_to_kpis(contract, kpis)
@@ -72,8 +72,6 @@ def judged(
         # Every KPI here is the contract's: reuse it rather than fetch it once per link.
         reading.kpi.contract = contract
         reading.period = periods[reading.period_id]
-        # As `with_rule` annotates it, worked out from the rows in hand.
-        reading.rule_target = reading.target
     readings.sort(key=lambda r: (place[r.kpi_id], r.period.end_date))
     return readings
 
@@ -117,6 +115,11 @@ def compare(
     ]
     if readings is not None:
         counts, behind = _counts(readings), _behind(readings)
+        for listed in behind.values():
+            for reading in listed:
+                # As `with_rule` annotates it, from the rows in hand; only for the readings
+                # listed, as working out a rule takes longer than reading it.
+                reading.rule_target = reading.target
     else:
         if counts is None:
             counts = summarise_contract(contract, periods, today)
