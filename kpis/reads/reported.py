@@ -76,11 +76,16 @@ def judged(
     return readings
 
 
+def _status(reading: Reading) -> str:
+    # Annotated by the query that read it (`Reading.objects.judged`, `with_status`).
+    return getattr(reading, "status")  # noqa: B009
+
+
 def _counts(readings: Sequence[Reading]) -> dict[tuple[int, int], Counts]:
     """`summarise` over readings in hand: counts keyed by (service area id, period id)."""
     counts: dict[tuple[int, int], Counts] = defaultdict(Counts)
     for reading in readings:
-        counts[(reading.kpi.service_area_id, reading.period_id)].add(reading.status, 1)
+        counts[(reading.kpi.service_area_id, reading.period_id)].add(_status(reading), 1)
     return counts
 
 
@@ -89,7 +94,7 @@ def _behind(readings) -> dict[tuple[int, int], list[Reading]]:
     behind: dict[tuple[int, int], list[Reading]] = defaultdict(list)
     for reading in readings:
         # Neither a data-only figure nor a quarter out of a KPI's life span is behind a count.
-        if reading.status in (Status.MET, Status.DATA_ONLY, Status.NOT_IN_FORCE):
+        if _status(reading) in (Status.MET, Status.DATA_ONLY, Status.NOT_IN_FORCE):
             continue
         behind[(reading.kpi.service_area_id, reading.period_id)].append(reading)
     return behind
@@ -119,7 +124,7 @@ def compare(
             for reading in listed:
                 # As `with_rule` annotates it, from the rows in hand; only for the readings
                 # listed, as working out a rule takes longer than reading it.
-                reading.rule_target = reading.target
+                setattr(reading, "rule_target", reading.target)  # noqa: B010
     else:
         if counts is None:
             counts = summarise_contract(contract, periods, today)
@@ -189,9 +194,10 @@ def _suspended_from(readings: Sequence[Reading]) -> list[SuspendedKpi]:
     """`suspended_kpis` from readings in hand (in report order)."""
     tally: dict[Kpi, dict[str, int]] = {}
     for reading in readings:
-        if reading.status == Status.SUSPENDED:
+        if _status(reading) == Status.SUSPENDED:
+            would_have_been = getattr(reading, "would_have_been")  # noqa: B009
             would = tally.setdefault(reading.kpi, {})
-            would[reading.would_have_been] = would.get(reading.would_have_been, 0) + 1
+            would[would_have_been] = would.get(would_have_been, 0) + 1
     return _suspended(tally)
 
 

@@ -179,6 +179,12 @@ def quarters_for(
     return found
 
 
+def _approval(q: QuarterDue) -> tuple[datetime.datetime, datetime.date]:
+    """When an approved quarter listed by `quarters_for` was approved, then the quarter."""
+    assert q.quarterly_return is not None and q.quarterly_return.approved_at is not None
+    return q.quarterly_return.approved_at, q.end
+
+
 def latest_approvals_only(
     quarters: Iterable[QuarterDue], keep: int = RECENTLY_APPROVED_LISTED
 ) -> tuple[list[QuarterDue], int]:
@@ -187,11 +193,7 @@ def latest_approvals_only(
     ones were left out."""
     quarters = list(quarters)
     approved = [q for q in quarters if q.stage == Stage.APPROVED]
-    latest = sorted(
-        approved,
-        key=lambda q: (q.quarterly_return.approved_at, q.end),
-        reverse=True,
-    )[:keep]
+    latest = sorted(approved, key=_approval, reverse=True)[:keep]
     kept = {id(q) for q in latest}
     listed = [q for q in quarters if q.stage != Stage.APPROVED or id(q) in kept]
     return listed, len(approved) - len(latest)

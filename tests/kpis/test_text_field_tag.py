@@ -27,7 +27,7 @@ FORMS = {
         {"kpi-7-figure": "1234.5", "kpi-7-reason": "N/A", "kpi-7-notes": ""}, prefix="kpi-7"
     ),
 }
-OPTIONS = {
+OPTIONS: dict[str, list[str | bool]] = {
     "for_what": ["", "R&B-K-009"],
     "hint": ["", "Such as “no survey”"],
     "suffix": ["", "%"],
