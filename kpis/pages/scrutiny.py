@@ -125,7 +125,9 @@ def _home_body(request, page, query: str, contracts, acted_on, panel_is_yours: b
         for c, rs in year_returns.items()
     }
     acted_ids = {c.pk for c in acted_on}
-    quarters = due.quarters_for(acted_on, today, [r for r in returns if r.contract_id in acted_ids])
+    quarters, approvals_not_listed = due.latest_approvals_only(
+        due.quarters_for(acted_on, today, [r for r in returns if r.contract_id in acted_ids])
+    )
     for q in quarters:
         q.can_open = q.quarterly_return is not None and allowed(
             request.user, Action.READ, q.contract.pk, q.state
@@ -147,6 +149,8 @@ def _home_body(request, page, query: str, contracts, acted_on, panel_is_yours: b
             "page": page,
             "query": query,
             "quarters": quarters,
+            "approvals_not_listed": approvals_not_listed,
+            "recently_approved_days": due.RECENTLY_APPROVED_DAYS,
             "panel_is_yours": panel_is_yours,
             "today": today,
             "overdue_after_days": settings.RETURN_OVERDUE_AFTER_DAYS,

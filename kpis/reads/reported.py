@@ -51,39 +51,84 @@ class SuspendedKpi:
         return "suspended: would have been " + ", ".join(parts)
 
 
+def judged(
+    contract: Contract, today: datetime.date, *, readable: Sequence[ReportingPeriod]
+) -> list[Reading]:
+    """Every reading of the contract's KPIs in the `readable` quarters with its `status` and
+    `would_have_been`, in report order: what the page's counts, the readings behind a difference
+    and the suspended KPIs are all worked out from, in two queries (the KPIs, their readings).
+
+    Each reading holds its KPI (with its unit, suspensions and changes of rule, from the
+    contract's small tables) and its quarter.
+    """
+    kpis = list(Kpi.objects.for_contract(contract).select_related("unit").in_report_order())
+    contract_tables.attach_to_kpis(contract, kpis)
+    place = {kpi.pk: n for n, kpi in enumerate(kpis)}
+    by_id = {kpi.pk: kpi for kpi in kpis}
+    periods = {p.pk: p for p in readable}
+    readings = Reading.objects.judged(kpi_ids=list(by_id), period_ids=list(periods), today=today)
+    for reading in readings:
+        reading.kpi = by_id[reading.kpi_id]
+        # Every KPI here is the contract's: reuse it rather than fetch it once per link.
+        reading.kpi.contract = contract
+        reading.period = periods[reading.period_id]
+    readings.sort(key=lambda r: (place[r.kpi_id], r.period.end_date))
+    return readings
+
+
+def _status(reading: Reading) -> str:
+    # Annotated by the query that read it (`Reading.objects.judged`, `with_status`).
+    return getattr(reading, "status")  # noqa: B009
+
+
+def _counts(readings: Sequence[Reading]) -> dict[tuple[int, int], Counts]:
+    """`summarise` over readings in hand: counts keyed by (service area id, period id)."""
+    counts: dict[tuple[int, int], Counts] = defaultdict(Counts)
+    for reading in readings:
+        counts[(reading.kpi.service_area_id, reading.period_id)].add(_status(reading), 1)
+    return counts
+
+
+def _behind(readings) -> dict[tuple[int, int], list[Reading]]:
+    """The readings behind each (service area id, period id)'s count, in KPI order."""
+    behind: dict[tuple[int, int], list[Reading]] = defaultdict(list)
+    for reading in readings:
+        # Neither a data-only figure nor a quarter out of a KPI's life span is behind a count.
+        if _status(reading) in (Status.MET, Status.DATA_ONLY, Status.NOT_IN_FORCE):
+            continue
+        behind[(reading.kpi.service_area_id, reading.period_id)].append(reading)
+    return behind
+
+
 def compare(
     contract: Contract,
     today: datetime.date,
     *,
     readable: Sequence[ReportingPeriod],
     counts: dict[tuple[int, int], Counts] | None = None,
+    readings: Sequence[Reading] | None = None,
 ) -> list[Comparison]:
     """Published against computed counts; computed only for the `readable` quarters, those whose
     figures the reader sees. `counts`: the readable quarters' counts (`summarise_contract`)
-    where the caller has them."""
+    where the caller has them. `readings`: every readable reading with its status (`judged`),
+    where the caller has them, from which the counts and the readings behind them are taken
+    without a query."""
     published = contract_tables.published_summaries(contract)
     readable_ids = {p.pk for p in readable}
     periods = [
         p for p in {p.period_id: p.period for p in published}.values() if p.pk in readable_ids
     ]
-    if counts is None:
-        counts = summarise_contract(contract, periods, today)
-    behind: dict[tuple[int, int], list[Reading]] = defaultdict(list)
-    readings = (
-        Reading.objects.for_contract(contract)
-        .filter(period__in=[p.pk for p in periods])
-        .with_rule()
-        .with_status(today)
-        # Neither a data-only figure nor a quarter out of a KPI's life span is behind a count.
-        .exclude(status__in=[Status.MET, Status.DATA_ONLY, Status.NOT_IN_FORCE])
-        .select_related("kpi__unit")
-        # Grouped by area and quarter below, so only the order within an area matters.
-        .order_by("kpi__position", "kpi_id")
-    )
-    for reading in readings:
-        # Every KPI here is the contract's: reuse it rather than fetch it once per link.
-        reading.kpi.contract = contract
-        behind[(reading.kpi.service_area_id, reading.period_id)].append(reading)
+    if readings is not None:
+        counts, behind = _counts(readings), _behind(readings)
+        for listed in behind.values():
+            for reading in listed:
+                # As `with_rule` annotates it, from the rows in hand; only for the readings
+                # listed, as working out a rule takes longer than reading it.
+                setattr(reading, "rule_target", reading.target)  # noqa: B010
+    else:
+        if counts is None:
+            counts = summarise_contract(contract, periods, today)
+        behind = _behind(_readings_behind(contract, today, periods))
     return [
         Comparison(
             p.service_area,
@@ -98,10 +143,33 @@ def compare(
     ]
 
 
+def _readings_behind(contract: Contract, today: datetime.date, periods) -> list[Reading]:
+    readings = list(
+        Reading.objects.for_contract(contract)
+        .filter(period__in=[p.pk for p in periods])
+        .with_rule()
+        .with_status(today)
+        .exclude(status__in=[Status.MET, Status.DATA_ONLY, Status.NOT_IN_FORCE])
+        .select_related("kpi__unit")
+        # Grouped by area and quarter, so only the order within an area matters.
+        .order_by("kpi__position", "kpi_id")
+    )
+    for reading in readings:
+        reading.kpi.contract = contract
+    return readings
+
+
 def suspended_kpis(
-    contract: Contract, today: datetime.date, *, readable: Sequence[ReportingPeriod]
+    contract: Contract,
+    today: datetime.date,
+    *,
+    readable: Sequence[ReportingPeriod],
+    readings: Sequence[Reading] | None = None,
 ) -> list[SuspendedKpi]:
-    """Each suspended KPI with what its figures would have given over the `readable` quarters."""
+    """Each suspended KPI with what its figures would have given over the `readable` quarters.
+    `readings`: every readable reading with its status (`judged`), where the caller has them."""
+    if readings is not None:
+        return _suspended_from(readings)
     rows = (
         Reading.objects.for_contract(contract)
         .filter(period__in=[p.pk for p in readable])
@@ -119,12 +187,29 @@ def suspended_kpis(
     kpis = list(Kpi.objects.filter(pk__in=list(tally)).in_report_order())
     for kpi in kpis:
         kpi.contract = contract
+    return _suspended({kpi: tally[kpi.pk] for kpi in kpis})
+
+
+def _suspended_from(readings: Sequence[Reading]) -> list[SuspendedKpi]:
+    """`suspended_kpis` from readings in hand (in report order)."""
+    tally: dict[Kpi, dict[str, int]] = {}
+    for reading in readings:
+        if _status(reading) == Status.SUSPENDED:
+            would_have_been = getattr(reading, "would_have_been")  # noqa: B009
+            would = tally.setdefault(reading.kpi, {})
+            would[would_have_been] = would.get(would_have_been, 0) + 1
+    return _suspended(tally)
+
+
+def _suspended(tally: dict[Kpi, dict[str, int]]) -> list[SuspendedKpi]:
+    """Each KPI, in the order given, with how many of its quarters were suspended and what they
+    would have been (`tally`: a count for each would-have-been status)."""
     order = list(Status)
     return [
         SuspendedKpi(
             kpi,
-            sum(tally[kpi.pk].values()),
-            sorted(tally[kpi.pk].items(), key=lambda item: order.index(Status(item[0]))),
+            sum(would.values()),
+            sorted(would.items(), key=lambda item: order.index(Status(item[0]))),
         )
-        for kpi in kpis
+        for kpi, would in tally.items()
     ]

@@ -40,11 +40,12 @@ def register(name: str, source: Source) -> None:
     _sources[name] = source
 
 
-def preload(contract) -> None:
-    """Read every registered table of `contract` not held yet, in one query, and keep the rows
-    on the contract object (a page's, for one request) for `tables_of` and `rows`."""
+def preload(contract, names: Iterable[str] | None = None) -> None:
+    """Read every registered table of `contract` not held yet (or those of `names`, for a page
+    that shows only some), in one query, and keep the rows on the contract object (a page's, for
+    one request) for `tables_of` and `rows`."""
     held = contract.__dict__.setdefault(_HELD, {})
-    held.update(tables_of(contract, _sources))
+    held.update(tables_of(contract, _sources if names is None else names))
 
 
 def tables_of(contract, names: Iterable[str]) -> dict[str, list[Any]]:

@@ -26,6 +26,9 @@ from kpis.models.period import quarter_end_for
 FIRST_RETURN_LOOKBACK_QUARTERS = 8
 # Approved returns stay listed this long after approval, so that nobody wonders where they went.
 RECENTLY_APPROVED_DAYS = 30
+# Of those, the home page lists the latest few: a panel of work to do, not a history (a day of
+# approvals across fifty contracts would be hundreds of rows), with a count of the rest.
+RECENTLY_APPROVED_LISTED = 10
 
 
 class Stage(models.TextChoices):
@@ -174,6 +177,26 @@ def quarters_for(
                 found.append(item)
             end = _next_end(end)
     return found
+
+
+def _approval(q: QuarterDue) -> tuple[datetime.datetime, datetime.date]:
+    """When an approved quarter listed by `quarters_for` was approved, then the quarter."""
+    assert q.quarterly_return is not None and q.quarterly_return.approved_at is not None
+    return q.quarterly_return.approved_at, q.end
+
+
+def latest_approvals_only(
+    quarters: Iterable[QuarterDue], keep: int = RECENTLY_APPROVED_LISTED
+) -> tuple[list[QuarterDue], int]:
+    """`quarters` in their order with only the `keep` most recently approved of those approved
+    (the later quarter first where two were approved at the same moment), and how many approved
+    ones were left out."""
+    quarters = list(quarters)
+    approved = [q for q in quarters if q.stage == Stage.APPROVED]
+    latest = sorted(approved, key=_approval, reverse=True)[:keep]
+    kept = {id(q) for q in latest}
+    listed = [q for q in quarters if q.stage != Stage.APPROVED or id(q) in kept]
+    return listed, len(approved) - len(latest)
 
 
 def quarter_for(quarterly_return: QuarterlyReturn, today: datetime.date) -> QuarterDue:

@@ -153,3 +153,44 @@ def test_it_keeps_an_approval_listed_for_30_days_by_the_council_s_clock(officer,
     )
     assert _stages(seed["ICT"], datetime.date(2020, 8, 1))[Q3] == Stage.APPROVED
     assert Q3 not in _stages(seed["ICT"], datetime.date(2020, 8, 2))
+
+
+def test_it_keeps_only_the_latest_approvals_in_their_place():
+    today = datetime.date(2020, 8, 1)
+    moments = [datetime.datetime(2020, 7, day, 12, tzinfo=datetime.UTC) for day in range(1, 13)]
+    approved = [_quarter(Q4, today, "approved", approved_at=moment) for moment in moments]
+    overdue = _quarter(Q3, today)
+    # Oldest approval first, with work still to do in the middle, as `quarters_for` may list.
+    listed, left_out = due.latest_approvals_only([*approved[:6], overdue, *approved[6:]])
+    assert listed == [*approved[2:6], overdue, *approved[6:]]
+    assert left_out == 2
+    # Two approved at the same moment: the later quarter is the more recent.
+    same = [_quarter(end, today, "approved", approved_at=moments[0]) for end in (Q3, Q4)]
+    assert due.latest_approvals_only(same, keep=1) == ([same[1]], 1)
+    assert due.latest_approvals_only([overdue]) == ([overdue], 0)
+
+
+def test_home_counts_the_approvals_it_does_not_list(client, officer, committee_member, seed):
+    # Every approved quarter of the officer's two contracts approved within the last few days.
+    recent = QuarterlyReturn.objects.filter(
+        contract__in=[seed["PSSP"], seed["ICT"]], state="approved"
+    )
+    now = timezone.now()
+    for n, quarterly_return in enumerate(recent):
+        quarterly_return.approved_at = now - datetime.timedelta(hours=n)
+        quarterly_return.save(update_fields=["approved_at"])
+    more = recent.count() - due.RECENTLY_APPROVED_LISTED
+    assert more > 1
+    sentence = f"{more} more returns approved in the last 30 days are not listed here"
+    client.force_login(officer)
+    home = client.get("/").content.decode()
+    assert home.count("Approved</strong>") == due.RECENTLY_APPROVED_LISTED
+    assert sentence in home
+    assert 'href="/returns/">My returns</a> lists every one' in home
+    # The committee's panel holds the same returns (the seed's others were approved long ago),
+    # and no link to returns it has none of.
+    client.force_login(committee_member)
+    home = client.get("/").content.decode()
+    assert home.count("Approved</strong>") == due.RECENTLY_APPROVED_LISTED
+    assert sentence in home
+    assert "My returns</a> lists every one" not in home

@@ -40,9 +40,9 @@ PAGES = {
     "/contracts/PSSP/kpis/?months=1": 11,
     "/contracts/PSSP/kpis/?months=1&_export=csv": 7,
     # Session, user, contract, groups, the small tables (its quarters, the published counts),
-    # the computed counts, the readings behind a difference, the suspended KPIs' counts and
-    # those KPIs.
-    "/contracts/PSSP/reported/": 9,
+    # the KPIs and every readable reading with its status, from which the computed counts, the
+    # readings behind a difference and the suspended KPIs are all taken.
+    "/contracts/PSSP/reported/": 7,
     # The pack: session, user, contract, the small tables, groups (to offer the publish
     # button), the KPIs and their readings, the approved quarters' counts (for the table and
     # the supplier's published counts beside it), the readings behind a difference, the

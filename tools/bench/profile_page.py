@@ -4,7 +4,8 @@
     python tools/bench/profile_page.py /contracts/DEMO0002/ 20
 
 Runs the page through the test client in this process (production settings, the bench's
-database, a signed-in committee member), first untimed to warm caches, then timed, then under
+database, a signed-in committee member, or with `PROFILE_ROLE=officer` the bench's officer
+assigned to DEMO0001, who reads its returns), first untimed to warm caches, then timed, then under
 cProfile, and prints per request the median wall-clock and best CPU milliseconds of this process
 (which a busy shared machine disturbs less), the number of Python function calls (which it does
 not disturb at all), and the functions that cost the most.
@@ -32,11 +33,18 @@ def main() -> None:
     world.setup_django(world.environment())
     from django.test import Client
 
+    from contracts.models import Contract
     from contracts.roles import Role
 
-    committee = world.make_user("bench-committee", Role.COMMITTEE)
+    if os.environ.get("PROFILE_ROLE", "committee") == "officer":
+        # The same officer, assigned to the same contract, as the bench's own timings sign in.
+        reader = world.make_user(
+            "bench-officer", Role.OFFICER, [Contract.objects.get(code="DEMO0001")]
+        )
+    else:
+        reader = world.make_user("bench-committee", Role.COMMITTEE)
     client = Client(HTTP_X_FORWARDED_PROTO="https")
-    client.force_login(committee)
+    client.force_login(reader)
     for _ in range(3):
         assert client.get(url, secure=True).status_code == 200
     spent, cpu = [], []
