@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -172,14 +172,30 @@ class ReadingQuerySet(VersionedQuerySet):
         return status_sql.with_rule(self)
 
     def judged(
-        self, *, kpi_ids: Sequence[int], period_ids: Sequence[int], today: datetime.date
+        self,
+        *,
+        kpi_ids: Sequence[int],
+        period_ids: Sequence[int] = (),
+        end_dates: Sequence[datetime.date] = (),
+        today: datetime.date,
     ) -> list[Reading]:
-        """The readings of these KPIs in these quarters, with `status` and `would_have_been`."""
+        """The readings of these KPIs in these quarters (by id, or by their last day), with
+        `status` and `would_have_been`, and their quarter's last day as `period_end`."""
+        if period_ids and end_dates:
+            raise ValueError("Name the quarters by id or by their last day, not both.")
         if connection.vendor == "postgresql":
+            if end_dates:
+                return status_sql.compiled_readings_with_status(
+                    self.model, kpi_ids, end_dates, today, by_end_date=True
+                )
             return status_sql.compiled_readings_with_status(self.model, kpi_ids, period_ids, today)
         # Arrays are PostgreSQL's; elsewhere (SQLite in development) the ORM compiles each time,
         # and asks nothing of the database when either list is empty.
-        wanted = self.filter(kpi__in=kpi_ids, period__in=period_ids)
+        if end_dates:
+            wanted = self.filter(kpi__in=kpi_ids, period__end_date__in=end_dates)
+        else:
+            wanted = self.filter(kpi__in=kpi_ids, period__in=period_ids)
+        wanted = wanted.annotate(period_end=F("period__end_date"))
         return list(wanted.with_status(today).select_related("unit").order_by())
 
 

@@ -185,60 +185,72 @@ def _unit_fields() -> list[str]:
     return [f.attname for f in Unit._meta.concrete_fields]
 
 
-# Stand-ins for the KPI and quarter ids in the compiled query below, found again by identity.
+# Stand-ins for the KPI and quarter ids (or the quarters' last days) in the compiled query below,
+# found again by identity.
 _KPI_IDS: list[int] = []
-_PERIOD_IDS: list[int] = []
+_QUARTERS: list = []
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _compiled_status_query(
-    model: type[Model], today: datetime.date
+    model: type[Model], today: datetime.date, by_end_date: bool
 ) -> tuple[str, tuple, tuple[int, ...], tuple[int, ...]]:
-    """The SQL of `with_status` for any KPIs and quarters, compiled once a day per process, and
-    where its KPI and quarter ids go.
+    """The SQL of `with_status` for any KPIs and quarters (named by id, or `by_end_date` by
+    their last day), compiled once a day per process, and where its KPIs and quarters go.
 
     Building and compiling the status expression took longer than PostgreSQL takes to run it
     (about 20 ms a request on the KPI table, see docs/performance.md), and it only changes with the
     day. The ids go in as arrays, so the text stays the same whatever is asked for.
     """
     table = model._meta.db_table
+    periods = model._meta.get_field("period").related_model._meta.db_table
+    quarters = f'"{periods}"."end_date"' if by_end_date else f'"{table}"."period_id"'
     query = with_status(
         model._default_manager.extra(
             where=[
                 f'"{table}"."kpi_id" = ANY(%s)',
-                f'"{table}"."period_id" = ANY(%s)',
+                f"{quarters} = ANY(%s)",
                 # The KPIs again on the KPI table the status joins (for its rule): told only
                 # of the readings' KPIs, PostgreSQL hashed every KPI of every contract to join
                 # the few asked for, 18 ms against 2 ms at a million readings.
                 f'"{Kpi._meta.db_table}"."id" = ANY(%s)',
             ],
-            params=[_KPI_IDS, _PERIOD_IDS, _KPI_IDS],
+            params=[_KPI_IDS, _QUARTERS, _KPI_IDS],
         ),
         today,
     )
     query = (
         query
         # The unit a figure was reported in, as select_related would read it (raw SQL cannot).
-        .annotate(**{f"{_UNIT}{name}": F(f"unit__{name}") for name in _unit_fields()}).order_by()
+        .annotate(**{f"{_UNIT}{name}": F(f"unit__{name}") for name in _unit_fields()})
+        .annotate(period_end=F("period__end_date"))
+        .order_by()
     )
     sql, params = query.query.get_compiler(using=query.db).as_sql()
     kpis = tuple(i for i, p in enumerate(params) if p is _KPI_IDS)
-    periods = tuple(i for i, p in enumerate(params) if p is _PERIOD_IDS)
-    return sql, tuple(params), kpis, periods
+    quarter_params = tuple(i for i, p in enumerate(params) if p is _QUARTERS)
+    return sql, tuple(params), kpis, quarter_params
 
 
 def compiled_readings_with_status(
-    model: type[Model], kpi_ids: Sequence[int], period_ids: Sequence[int], today: datetime.date
+    model: type[Model],
+    kpi_ids: Sequence[int],
+    quarters: Sequence,
+    today: datetime.date,
+    *,
+    by_end_date: bool = False,
 ) -> list:
-    """`with_status` for these KPIs and quarters, from SQL compiled once a day per process."""
-    if not kpi_ids or not period_ids:
+    """`with_status` for these KPIs and quarters (ids, or `by_end_date` their last days), from
+    SQL compiled once a day per process; each reading also holds its quarter's last day as
+    `period_end`."""
+    if not kpi_ids or not quarters:
         return []
-    sql, template, kpis, periods = _compiled_status_query(model, today)
+    sql, template, kpis, quarter_params = _compiled_status_query(model, today, by_end_date)
     params = list(template)
     for index in kpis:
         params[index] = list(kpi_ids)
-    for index in periods:
-        params[index] = list(period_ids)
+    for index in quarter_params:
+        params[index] = list(quarters)
     readings: list = list(model._default_manager.raw(sql, params))
     names = _unit_fields()
     for reading in readings:

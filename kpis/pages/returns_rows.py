@@ -6,16 +6,16 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import prefetch_related_objects
 from django.http import QueryDict
 
 from contracts.models import ServiceArea
 from kpis.choices import Direction, ThresholdBasis
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension, Unit, UnitKind
-from kpis.models.returns import in_states_q
 from kpis.pages.forms import ReturnRowForm, SummaryError, error_summary, figure_text
+from kpis.permissions import NO_RETURN
 from kpis.permissions.sight import Sight
-from kpis.reads import contract_tables, display
+from kpis.reads import contract_tables, display, together
 from kpis.rules import rollup
 from kpis.rules.status import Rule, Status
 from kpis.rules.travel import label as quarter_label
@@ -336,6 +336,12 @@ class ReturnPage:
         return [row for row in self.rows if row.conflict is not None]
 
 
+def _readable(sight: Sight, held_period) -> bool:
+    """Whether `sight` shows a quarter: one of the contract's held quarters, or None for one
+    without a return (as `in_states_q` judges it)."""
+    return NO_RETURN in sight.readable if held_period is None else sight.shows(held_period)
+
+
 def build_page(
     quarterly_return: QuarterlyReturn,
     *,
@@ -356,22 +362,24 @@ def build_page(
     kpis = list(
         Kpi.objects.for_contract(contract).in_report_order().select_related("service_area", "unit")
     )
-    # Their suspensions and changes of rule: the contract's small tables, in one query.
+    # Their suspensions and changes of rule, and the contract's quarters with their returns'
+    # states: the contract's small tables, in one query.
+    together.preload(contract, (*contract_tables.GRID, contract_tables.PERIODS))
     contract_tables.attach_to_kpis(contract, kpis)
+    held = {p.end_date: p for p in contract_tables.periods(contract)}
     last_ends = {kpi.pk: previous_due_end(period.end_date, kpi.frequency) for kpi in kpis}
-    earlier = Q(period__end_date__in=set(last_ends.values())) & in_states_q(sight.readable)
+    # By their quarters' last days, as a quarter without a return is not among those held.
+    ends = sorted({period.end_date, *last_ends.values()})
     readings: dict[int, Reading] = {}
     last: dict[tuple[int, datetime.date], Reading] = {}
-    for r in (
-        Reading.objects.filter(Q(period=period) | earlier, kpi__contract=contract)
-        .select_related("period", "unit")
-        .with_status(today)
-        .prefetch_related("months")
-    ):
+    for r in Reading.objects.judged(kpi_ids=list(last_ends), end_dates=ends, today=today):
         if r.period_id == period.pk:
             readings[r.kpi_id] = r
-        else:
-            last[r.kpi_id, r.period.end_date] = r
+        elif _readable(sight, held.get(r.period_end)):
+            if r.period_end in held:
+                r.period = held[r.period_end]
+            last[r.kpi_id, r.period_end] = r
+    prefetch_related_objects([*readings.values(), *last.values()], "months")
     groups: dict[int, AreaGroup] = {}
     suspensions = []
     not_in_force = []

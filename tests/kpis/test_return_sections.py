@@ -191,6 +191,24 @@ def test_a_draft_last_quarter_stays_hidden_from_readers_who_may_not_see_it(
     assert kpi.pk
 
 
+def test_a_last_quarter_whose_return_is_gone_is_shown_only_to_those_who_see_such_quarters(
+    client, officer, manager, committee_member, seed
+):
+    contract = seed["PSSP"]
+    kpi = Kpi.objects.get(contract=contract, reference="CS-K-001")
+    last = Reading.objects.get(kpi=kpi, period__end_date=DEC_18)
+    Reading.objects.filter(pk=last.pk).update(value=Decimal("66.6"), not_measured_reason="")
+    # December's readings outlive its return, as when an administrator deletes the return.
+    QuarterlyReturn.objects.filter(contract=contract, period__end_date=DEC_18).delete()
+    seen = "Last quarter due (Dec-18): 66.6%"
+    # Those working on the contract read quarters not started as well...
+    assert seen in _page(client, officer, "PSSP", MAR_19)
+    # ...the committee, who read approved quarters only, do not.
+    html = _page(client, committee_member, "PSSP", MAR_19)
+    assert "66.6" not in html
+    assert "Last quarter due (Dec-18): no figure" in html
+
+
 @pytest.mark.parametrize("size", ["seed", "grown"])
 def test_the_last_quarter_costs_no_query_at_either_size(
     client, officer, seed, size, django_assert_num_queries

@@ -52,3 +52,29 @@ def test_it_reads_nothing_when_nothing_is_asked_for(seed, django_assert_num_quer
     with django_assert_num_queries(0):
         assert Reading.objects.judged(kpi_ids=[], period_ids=[1], today=DAYS[0]) == []
         assert Reading.objects.judged(kpi_ids=[1], period_ids=[], today=DAYS[0]) == []
+
+
+@pytest.mark.parametrize("today", DAYS, ids=str)
+def test_it_finds_the_same_readings_by_their_quarters_last_days(seed, today):
+    kpi_ids = list(Kpi.objects.filter(contract__code="PSSP").values_list("pk", flat=True))
+    quarters = list(ReportingPeriod.objects.filter(end_date__year=2019))
+    by_id = Reading.objects.judged(
+        kpi_ids=kpi_ids, period_ids=[p.pk for p in quarters], today=today
+    )
+    by_day = Reading.objects.judged(
+        kpi_ids=kpi_ids, end_dates=[p.end_date for p in quarters], today=today
+    )
+    ends = {p.pk: p.end_date for p in quarters}
+    assert len(by_day) > 20
+    assert {(r.kpi_id, r.period_id): _seen(r) for r in by_day} == {
+        (r.kpi_id, r.period_id): _seen(r) for r in by_id
+    }
+    # Each reading holds its quarter's last day.
+    assert all(r.period_end == ends[r.period_id] for r in by_day)
+
+
+def test_it_is_told_the_quarters_one_way_only(seed):
+    with pytest.raises(ValueError):
+        Reading.objects.judged(
+            kpi_ids=[1], period_ids=[1], end_dates=[datetime.date(2019, 3, 31)], today=DAYS[0]
+        )
