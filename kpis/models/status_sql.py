@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TypeVar
 
+from django.db import connections
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     Func,
@@ -189,6 +191,7 @@ def _unit_fields() -> list[str]:
 # found again by identity.
 _KPI_IDS: list[int] = []
 _QUARTERS: list = []
+_CONTRACT_IDS: list[int] = []
 
 
 @lru_cache(maxsize=8)
@@ -258,3 +261,42 @@ def compiled_readings_with_status(
             values = [getattr(reading, f"{_UNIT}{name}") for name in names]
             reading.unit = Unit.from_db(reading._state.db, names, values)
     return readings
+
+
+@lru_cache(maxsize=4)
+def _compiled_count_query(model: type[Model], today: datetime.date) -> tuple[str, tuple, int, int]:
+    """The SQL counting readings by contract, quarter and status, for any contracts and
+    quarters, compiled once a day per process (as `_compiled_status_query`)."""
+    table = model._meta.db_table
+    query = (
+        with_status(
+            model._default_manager.extra(
+                where=[
+                    f'"{Kpi._meta.db_table}"."contract_id" = ANY(%s)',
+                    f'"{table}"."period_id" = ANY(%s)',
+                ],
+                params=[_CONTRACT_IDS, _QUARTERS],
+            ),
+            today,
+        )
+        .values("kpi__contract_id", "period_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    sql, params = query.query.get_compiler(using=query.db).as_sql()
+    contracts = next(i for i, p in enumerate(params) if p is _CONTRACT_IDS)
+    quarters = next(i for i, p in enumerate(params) if p is _QUARTERS)
+    return sql, tuple(params), contracts, quarters
+
+
+def compiled_status_counts(
+    model: type[Model], contract_ids: Sequence[int], period_ids: Sequence[int], today: datetime.date
+) -> list[tuple[int, int, str, int]]:
+    """(contract id, period id, status, readings) for every pair of these contracts and quarters,
+    from SQL compiled once a day per process."""
+    sql, template, contracts, quarters = _compiled_count_query(model, today)
+    params = list(template)
+    params[contracts], params[quarters] = list(contract_ids), list(period_ids)
+    with connections[model._default_manager.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

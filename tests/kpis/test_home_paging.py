@@ -9,7 +9,7 @@ from django.utils import timezone
 from contracts.models import Contract
 from kpis.models import QuarterlyReturn, Reading
 from kpis.pages.scrutiny import CONTRACTS_PER_PAGE
-from kpis.reads.scorecard import latest_counts
+from kpis.reads.scorecard import counts_by_quarter, latest_counts
 from kpis.reads.summary import Counts, summarise
 from kpis.writes.demo_data import generate
 
@@ -34,6 +34,23 @@ def test_it_counts_each_latest_quarter_as_counting_contract_by_contract_would(ma
         # Independently: the contract's own readings of that one quarter, summed over its areas.
         one = summarise(Reading.objects.filter(kpi__contract_id=contract_id), [period_id], today)
         assert counts.get(contract_id, Counts()) == sum(one.values(), Counts())
+
+
+def test_it_counts_only_the_quarters_asked_of_each_contract(many):
+    today = timezone.localdate()
+    first, second = Contract.objects.order_by("pk")[:2]
+    periods = sorted({r.period_id for r in QuarterlyReturn.objects.filter(contract=first)})
+    assert len(periods) == 3
+    wanted = {first.pk: periods[:2], second.pk: periods[2:]}
+    counts = counts_by_quarter(wanted, today)
+    assert {key for key, value in counts.items() if value != Counts()} == {
+        (contract_id, period_id) for contract_id, asked in wanted.items() for period_id in asked
+    }
+    for contract_id, asked in wanted.items():
+        readings = Reading.objects.filter(kpi__contract_id=contract_id)
+        for period_id in asked:
+            one = summarise(readings, [period_id], today)
+            assert counts[contract_id, period_id] == sum(one.values(), Counts())
 
 
 def test_it_pages_the_contracts_fifty_at_a_time(client, committee_member, many):
