@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TypeVar
 
+from django.db import connections
 from django.db.models import (
     Case,
     Exists,
@@ -233,3 +234,41 @@ def compiled_readings_with_status(
             values = [getattr(reading, f"{_UNIT}{name}") for name in names]
             reading.unit = Unit.from_db(reading._state.db, names, values)
     return readings
+
+
+# What `judged_values` gives of each reading, in order: as few columns as a page that only counts
+# statuses needs (the regime's ledger), so that no model instance is made for each reading.
+JUDGED_VALUES = ("pk", "kpi_id", "period_id", "value", "unit_id", "target_override", "status")
+
+
+@lru_cache(maxsize=4)
+def _compiled_values_query(model: type[Model], today: datetime.date) -> tuple[str, tuple, int, int]:
+    """The SQL of `with_status` giving `JUDGED_VALUES` for any KPIs and quarters, compiled once
+    a day per process, as `_compiled_status_query` is and for the same reason."""
+    table = model._meta.db_table
+    query = with_status(
+        model._default_manager.extra(
+            where=[f'"{table}"."kpi_id" = ANY(%s)', f'"{table}"."period_id" = ANY(%s)'],
+            params=[_KPI_IDS, _PERIOD_IDS],
+        ),
+        today,
+    ).order_by()
+    sql, params = query.values_list(*JUDGED_VALUES).query.get_compiler(using=query.db).as_sql()
+    kpis = next(i for i, p in enumerate(params) if p is _KPI_IDS)
+    periods = next(i for i, p in enumerate(params) if p is _PERIOD_IDS)
+    return sql, tuple(params), kpis, periods
+
+
+def compiled_values_with_status(
+    model: type[Model], kpi_ids: Sequence[int], period_ids: Sequence[int], today: datetime.date
+) -> list[tuple]:
+    """`JUDGED_VALUES` of these KPIs' readings in these quarters, from SQL compiled once a day
+    per process (PostgreSQL only: the ids go in as arrays)."""
+    if not kpi_ids or not period_ids:
+        return []
+    sql, template, kpis, periods = _compiled_values_query(model, today)
+    params = list(template)
+    params[kpis], params[periods] = list(kpi_ids), list(period_ids)
+    with connections[model._default_manager.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
