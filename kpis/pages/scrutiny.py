@@ -223,7 +223,11 @@ def _scorecard_body(
             "left_out": left_out(contract, shown, today, sight=sight, rows=rows),
             "misses": misses(rows),
             "scorecard_panels": panels.panels(
-                "scorecard", request, contract=contract, periods=periods
+                "scorecard",
+                request,
+                contract=contract,
+                periods=periods,
+                kpis=[row.kpi for row in rows],
             ),
             "can_define_kpis": may_ever(request.user, Action.DEFINE_KPIS, contract.pk),
             "can_import": may_ever(request.user, Action.EDIT, contract.pk),
