@@ -57,10 +57,12 @@ def compare(
     *,
     readable: Sequence[ReportingPeriod],
     counts: dict[tuple[int, int], Counts] | None = None,
+    judged: Sequence[Reading] | None = None,
 ) -> list[Comparison]:
     """Published against computed counts; computed only for the `readable` quarters, those whose
     figures the reader sees. `counts`: the readable quarters' counts (`summarise_contract`)
-    where the caller has them."""
+    where the caller has them; `judged`: their readings, each with its status, KPI (with its
+    changes of rule) and quarter, where the caller has them (a grid's)."""
     published = contract_tables.published_summaries(contract)
     readable_ids = {p.pk for p in readable}
     periods = [
@@ -69,17 +71,10 @@ def compare(
     if counts is None:
         counts = summarise_contract(contract, periods, today)
     behind: dict[tuple[int, int], list[Reading]] = defaultdict(list)
-    readings = (
-        Reading.objects.for_contract(contract)
-        .filter(period__in=[p.pk for p in periods])
-        .with_rule()
-        .with_status(today)
-        # Neither a data-only figure nor a quarter out of a KPI's life span is behind a count.
-        .exclude(status__in=[Status.MET, Status.DATA_ONLY, Status.NOT_IN_FORCE])
-        .select_related("kpi__unit")
-        # Grouped by area and quarter below, so only the order within an area matters.
-        .order_by("kpi__position", "kpi_id")
-    )
+    if judged is None:
+        readings = _behind(contract, periods, today)
+    else:
+        readings = _behind_in_hand(judged, periods)
     for reading in readings:
         # Every KPI here is the contract's: reuse it rather than fetch it once per link.
         reading.kpi.contract = contract
@@ -96,6 +91,38 @@ def compare(
         )
         for p in published
     ]
+
+
+# Neither a data-only figure nor a quarter out of a KPI's life span is behind a count.
+_NOT_BEHIND = [Status.MET, Status.DATA_ONLY, Status.NOT_IN_FORCE]
+
+
+def _behind(
+    contract: Contract, periods: Sequence[ReportingPeriod], today: datetime.date
+) -> list[Reading]:
+    """The readings of `periods` that may lie behind a difference, each with the target that
+    judged it (`rule_target`): one query."""
+    readings = (
+        Reading.objects.for_contract(contract)
+        .filter(period__in=[p.pk for p in periods])
+        .with_rule()
+        .with_status(today)
+        .exclude(status__in=_NOT_BEHIND)
+        .select_related("kpi__unit")
+        # Grouped by area and quarter, so only the order within an area matters.
+        .order_by("kpi__position", "kpi_id")
+    )
+    return list(readings)
+
+
+def _behind_in_hand(judged: Sequence[Reading], periods: Sequence[ReportingPeriod]) -> list[Reading]:
+    """`_behind` from readings in hand, each given the target that judged it as `_behind`'s
+    query gives it."""
+    wanted = {p.pk for p in periods}
+    found = [r for r in judged if r.period_id in wanted and r.status not in _NOT_BEHIND]
+    for reading in found:
+        reading.rule_target = reading.rule.target
+    return sorted(found, key=lambda r: (r.kpi.position, r.kpi_id))
 
 
 def suspended_kpis(

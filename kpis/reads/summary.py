@@ -84,3 +84,12 @@ def summarise(
 
 def summarise_contract(contract, periods, today=None) -> dict[tuple[int, int], Counts]:
     return summarise(Reading.objects.for_contract(contract), periods, today)
+
+
+def summarise_judged(readings: Iterable[Reading]) -> dict[tuple[int, int], Counts]:
+    """`summarise`'s counts from readings in hand, each with its `status` and its KPI (a grid's,
+    `kpis.reads.grid.build_grid`): no query."""
+    counts: dict[tuple[int, int], Counts] = defaultdict(Counts)
+    for reading in readings:
+        counts[(reading.kpi.service_area_id, reading.period_id)].add(reading.status, 1)
+    return counts

@@ -44,12 +44,12 @@ PAGES = {
     # those KPIs.
     "/contracts/PSSP/reported/": 9,
     # The pack: session, user, contract, the small tables, groups (to offer the publish
-    # button), the KPIs and their readings, the approved quarters' counts (for the table and
-    # the supplier's published counts beside it), the readings behind a difference, the
-    # regime's approved readings, the rectification plans anyone may read (the open ones listed,
-    # all answering the quarter's persistent failures) and the committee's questions still open
-    # (tests/questions pins the count with some).
-    "/contracts/PSSP/pack/2019-03-31/": 12,
+    # button), the KPIs and their readings (which give the approved quarters' counts and the
+    # readings behind a difference as well), the regime's approved readings, the
+    # rectification plans anyone may read (the open ones listed, all answering the quarter's
+    # persistent failures) and the committee's questions still open (tests/questions pins the
+    # count with some).
+    "/contracts/PSSP/pack/2019-03-31/": 10,
     # Session, user, contract (with the KPI), the small tables, groups (to offer a manager the
     # change of target), the KPI's readings (the KPI itself as fetched for the reader, with its
     # contract); readers do not read the readings' history,
