@@ -214,7 +214,7 @@ def _scorecard_body(
             "form": form,
             "shown_values": [p.end_date.isoformat() for p in shown],
             "periods": periods,
-            "card": scorecard(contract, shown, today, sight=sight, year=year),
+            "card": scorecard(contract, shown, today, sight=sight, year=year, rows=rows),
             "year_value": str(year.financial_year) if year else "",
             "sources": display.sources(shown, sight),
             "gaps": display.gaps(shown, periods),

@@ -1,18 +1,23 @@
-"""The committee pack counts and explains its differences from the readings of its grid: the
-same counts and the same readings behind each difference as the queries of their own give."""
+"""The committee pack and the scorecard count (and the pack explains its differences) from the
+readings of their grids: the same counts and the same readings behind each difference as the
+queries of their own give."""
 
 from __future__ import annotations
 
 import datetime
+from itertools import pairwise
 
 import pytest
 
 from contracts.models import Contract
 from kpis.models import Kpi, ReportingPeriod
-from kpis.permissions.sight import PUBLIC
+from kpis.permissions import STATES
+from kpis.permissions.sight import PUBLIC, Sight
 from kpis.reads.grid import build_grid
 from kpis.reads.reported import compare
+from kpis.reads.scorecard import scorecard
 from kpis.reads.summary import summarise_contract, summarise_judged
+from kpis.reads.year import year_of
 
 DAYS = [datetime.date(2019, 3, 1), datetime.date(2020, 6, 1), datetime.date(2026, 1, 1)]
 
@@ -69,3 +74,33 @@ def test_it_counts_and_explains_as_the_queries_do_for_every_seed_pack(seed, toda
             behind += sum(len(c.behind) for c in mine)
     # The seed's packs hold differences, with readings behind them, to compare.
     assert differences and behind
+
+
+def _card(card) -> list[tuple]:
+    return [(r.area.pk, r.cells, r.year) for r in card.rows]
+
+
+@pytest.mark.parametrize("today", DAYS, ids=str)
+@pytest.mark.parametrize("sight", [PUBLIC, Sight(frozenset(STATES))], ids=["public", "all"])
+def test_the_scorecard_counts_from_its_grid_as_the_query_does(seed, today, sight):
+    """Every two quarters running, with each financial year held beside them, whether or not
+    its quarters are among those shown."""
+    cards = 0
+    for contract in seed.values():
+        periods = list(ReportingPeriod.objects.for_contract(contract))
+        years = {p.financial_year for p in periods}
+        for shown in pairwise(periods):
+            rows = build_grid(
+                Kpi.objects.for_contract(contract).in_report_order(),
+                shown,
+                today,
+                sight=sight,
+                contract=contract,
+            )
+            for financial_year in years:
+                year = year_of(periods, financial_year)
+                mine = scorecard(contract, shown, today, sight=sight, year=year, rows=rows)
+                theirs = scorecard(contract, shown, today, sight=sight, year=year)
+                assert _card(mine) == _card(theirs)
+                cards += any(r.year.measured for r in mine.rows)
+    assert cards
