@@ -6,6 +6,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count
 
@@ -115,7 +116,7 @@ def _behind(
     return list(readings)
 
 
-def _behind_in_hand(judged: Sequence[Reading], periods: Sequence[ReportingPeriod]) -> list[Reading]:
+def _behind_in_hand(judged: Sequence[Any], periods: Sequence[ReportingPeriod]) -> list[Reading]:
     """`_behind` from readings in hand, each given the target that judged it as `_behind`'s
     query gives it."""
     wanted = {p.pk for p in periods}

@@ -99,7 +99,7 @@ def scorecard(
         counts = {**in_grid, **others}
     if counts is None:
         counts = summarise_contract(contract, counted + lacking, today)
-    rows = [
+    areas = [
         AreaRow(
             area,
             [counts.get((area.pk, p.pk), Counts()) if p.pk in shown else None for p in periods],
@@ -110,7 +110,7 @@ def scorecard(
     hidden = [
         None if p.pk in shown else display.in_progress_status(p.return_state) for p in periods
     ]
-    return Scorecard(list(periods), rows, hidden, [sight.is_draft(p) for p in periods], year)
+    return Scorecard(list(periods), areas, hidden, [sight.is_draft(p) for p in periods], year)
 
 
 def latest_counts(latest: dict[int, int], today: datetime.date) -> dict[int, Counts]:

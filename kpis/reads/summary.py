@@ -6,6 +6,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
+from typing import Any
 
 from django.db.models import Count
 
@@ -102,7 +103,7 @@ def summarise_kpis(
     return counts
 
 
-def summarise_judged(readings: Iterable[Reading]) -> dict[tuple[int, int], Counts]:
+def summarise_judged(readings: Iterable[Any]) -> dict[tuple[int, int], Counts]:
     """`summarise`'s counts from readings in hand, each with its `status` and its KPI (a grid's,
     `kpis.reads.grid.build_grid`): no query."""
     counts: dict[tuple[int, int], Counts] = defaultdict(Counts)
