@@ -21,8 +21,8 @@ from regime.models import (
 from regime.templatetags.regime import contract_money, regime_pack
 
 
-def _scorecard(request, *, contract, periods=None, **context) -> str:
-    quarters = regime_for(contract, periods=periods).quarters
+def _scorecard(request, *, contract, periods=None, kpis=None, **context) -> str:
+    quarters = regime_for(contract, periods=periods, kpis=kpis).quarters
     if quarters:
         answers.attach(contract, quarters[-1].escalations)
     flags = render_to_string(
@@ -32,9 +32,11 @@ def _scorecard(request, *, contract, periods=None, **context) -> str:
     return flags + render_to_string("regime/_money.html", contract_money(contract))
 
 
-def _pack_end(request, *, contract, period, approved, periods=None, **context) -> str:
+def _pack_end(request, *, contract, period, approved, periods=None, rows=None, **context) -> str:
+    # The pack's grid holds every KPI of the contract, with its unit.
+    kpis = [row.kpi for row in rows] if rows is not None else None
     return render_to_string(
-        "regime/_pack.html", regime_pack(contract, period, approved, periods=periods)
+        "regime/_pack.html", regime_pack(contract, period, approved, periods=periods, kpis=kpis)
     )
 
 

@@ -22,7 +22,7 @@ from contracts.models import Contract
 from kpis.choices import Frequency
 from kpis.models import Kpi, MonthlyFigure, Reading, ReportingPeriod
 from kpis.permissions.sight import PUBLIC
-from kpis.reads import together
+from kpis.reads import contract_tables, together
 from kpis.rules import rollup
 from kpis.rules.status import Status
 from regime import rules, tables
@@ -189,29 +189,73 @@ def _months_held(contract: Contract) -> dict[int, list[MonthlyFigure]]:
     return held
 
 
-def _judged_months(
-    reading: Reading, status: str, figures: list[MonthlyFigure]
-) -> dict[int, MonthlyFigure]:
+@dataclass(frozen=True)
+class _Judged:
+    """One approved reading as the ledger reads it (`Reading.objects.judged_values`): a tuple's
+    columns, with its KPI and quarter in hand."""
+
+    pk: int
+    kpi: Kpi
+    period: ReportingPeriod
+    value: Decimal | None
+    unit_id: str | None
+    target_override: Decimal | None
+    status: str
+
+    def reading(self) -> Reading:
+        """The reading as an instance, for a failure shown with its figure."""
+        reading = Reading(
+            pk=self.pk,
+            kpi=self.kpi,
+            period=self.period,
+            value=self.value,
+            unit_id=self.unit_id,
+            target_override=self.target_override,
+        )
+        reading.status = self.status
+        return reading
+
+
+def _judged_months(judged: _Judged, figures: list[MonthlyFigure]) -> dict[int, MonthlyFigure]:
     """A quarter's months that count on their own, by their number in the quarter (1 to 3);
-    none where its KPI or its own `status` says they may not (`rules.counts_months`)."""
-    kpi = reading.kpi
+    none where its KPI or its own status says they may not (`rules.counts_months`)."""
+    kpi = judged.kpi
     if not figures or not rules.counts_months(
-        monthly=kpi.is_monthly, rollup=kpi.rollup_rule, status=status
+        monthly=kpi.is_monthly, rollup=kpi.rollup_rule, status=judged.status
     ):
         return {}
-    ends = rollup.quarter_months(reading.period.end_date)
+    ends = rollup.quarter_months(judged.period.end_date)
     return {ends.index(f.month_end) + 1: f for f in figures if f.month_end in ends}
 
 
-def _quarter(reading: Reading, status: str, months: dict[int, MonthlyFigure]) -> rules.Quarter:
+def _quarter(judged: _Judged, months: dict[int, MonthlyFigure]) -> rules.Quarter:
     """The quarter as the rules see it: its status, and its months' each judged by the rule in
     force for the quarter and suspended with it, as the KPI page shows them."""
+    status = judged.status
     suspended = status == Status.SUSPENDED
-    judged = tuple(
-        rules.Month(number, figure.evaluate(reading.rule, suspended=suspended).status)
-        for number, figure in sorted(months.items())
-    )
-    return rules.Quarter(_index(reading.period), status, judged)
+    judged_months: tuple[rules.Month, ...] = ()
+    if months:
+        rule = judged.kpi.rule_for(judged.period.end_date, judged.target_override)
+        judged_months = tuple(
+            rules.Month(number, figure.evaluate(rule, suspended=suspended).status)
+            for number, figure in sorted(months.items())
+        )
+    return rules.Quarter(_index(judged.period), status, judged_months)
+
+
+def _series(
+    kpis: dict[int, Kpi], periods: dict[int, ReportingPeriod], today: datetime.date
+) -> dict[int, list[_Judged]]:
+    """The approved readings of each KPI with a status, oldest first, KPIs in order of id: one
+    query, and no instance made of each reading."""
+    found = Reading.objects.judged_values(kpi_ids=list(kpis), period_ids=list(periods), today=today)
+    found.sort(key=lambda row: (row[1], periods[row[2]].end_date))
+    by_kpi: dict[int, list[_Judged]] = defaultdict(list)
+    for pk, kpi_id, period_id, value, unit_id, target_override, status in found:
+        by_kpi[kpi_id].append(
+            _Judged(pk, kpis[kpi_id], periods[period_id], value, unit_id, target_override, status)
+        )
+    return by_kpi
 
 
 def regime_for(
@@ -219,64 +263,61 @@ def regime_for(
     today: datetime.date | None = None,
     *,
     periods: Sequence[ReportingPeriod] | None = None,
+    kpis: Sequence[Kpi] | None = None,
 ) -> Regime:
     """The contract's regime over its approved quarters, oldest first. `periods` are the
-    contract's quarters (`ReportingPeriod.objects.for_contract`) where the page holds them.
+    contract's quarters (`ReportingPeriod.objects.for_contract`) and `kpis` all its KPIs with
+    their units, where the page holds them.
 
-    Its small tables (`regime.tables`) are read together in one query, or come from the
-    page's `kpis.reads.together.preload`."""
+    Its small tables (`regime.tables`, the contract's quarters and the KPIs' changes of rule)
+    are read together in one query, or come from the page's `kpis.reads.together.preload`."""
     today = today or timezone.localdate()
+    names = [*tables.LEDGER, *contract_tables.GRID]
     if periods is None:
-        periods = ReportingPeriod.objects.for_contract(contract)
+        names.append(contract_tables.PERIODS)
+    small = together.tables_of(contract, names)
+    if periods is None:
+        periods = small[contract_tables.PERIODS]
     periods = PUBLIC.shown(periods)
-    small = together.tables_of(contract, tables.LEDGER)
     settings = next(iter(small[tables.SETTINGS]), None)
     failure_rules = settings.rules if settings else DEFAULT_RULES
-    readings = (
-        Reading.objects.for_contract(contract)
-        .public()
-        .with_status(today)
-        .select_related("kpi__credit_weight", "kpi__unit", "period")
-        .order_by("kpi_id", "period__end_date")
-    )
+    if kpis is None:
+        kpis = list(Kpi.objects.for_contract(contract).select_related("unit"))
     held: dict[int, list[MonthlyFigure]] = {}
     if failure_rules.by_month:
         # A month is judged by its quarter's rule, which a later change of rule keeps.
-        readings = readings.prefetch_related("kpi__rule_changes")
+        contract_tables.attach_to_kpis(contract, list(kpis), small=small)
         held = _months_held(contract)
     schemes = small[tables.SCHEMES]
     charges = {c.period_id: c.amount for c in small[tables.CHARGES]}
     applied = {a.period_id: a for a in small[tables.APPLIED]}
     reliefs = {(r.kpi_id, r.period_id): r for r in small[tables.RELIEFS]}
+    weights = {w.kpi_id: w.weight for w in small[tables.WEIGHTS]}
 
     rows = {p.pk: QuarterRow(period=p) for p in periods}
     by_index = {_index(p): p for p in periods}
-    by_kpi: dict[int, list[Reading]] = defaultdict(list)
-    for reading in readings:
-        if reading.period_id in rows:
-            by_kpi[reading.kpi_id].append(reading)
-    for series in by_kpi.values():
-        kpi = series[0].kpi
+    by_pk = {k.pk: k for k in kpis}
+    by_kpi = _series(by_pk, {p.pk: p for p in periods}, today)
+    for kpi_id, series in by_kpi.items():
+        kpi = by_pk[kpi_id]
         kpi.contract = contract  # for its address, without a query per KPI
-        weight = getattr(getattr(kpi, "credit_weight", None), "weight", None)
-        weight = Decimal(1) if weight is None else weight
+        weight = weights.get(kpi_id, Decimal(1))
         at = {_index(r.period): r for r in series}
-        status = {r.pk: r.status for r in series}  # annotated by `with_status`
-        months = {r.pk: _judged_months(r, status[r.pk], held.get(r.pk, [])) for r in series}
-        quarters = [_quarter(r, status[r.pk], months[r.pk]) for r in series]
+        months = {r.pk: _judged_months(r, held.get(r.pk, [])) for r in series}
+        quarters = [_quarter(r, months[r.pk]) for r in series]
         failures = rules.service_failures(quarters, failure_rules)
         for failure in failures:
-            reading = at[failure.index]
-            rows[reading.period_id].failures.append(
+            judged = at[failure.index]
+            rows[judged.period.pk].failures.append(
                 FailureRow(
                     kpi=kpi,
-                    period=reading.period,
-                    reading=reading,
+                    period=judged.period,
+                    reading=judged.reading(),
                     reason=failure.reason,
                     periods=[by_index[i] for i in failure.quarters],
                     weight=weight,
-                    relief=reliefs.get((kpi.pk, reading.period_id)),
-                    month=months[reading.pk][failure.month] if failure.month else None,
+                    relief=reliefs.get((kpi_id, judged.period.pk)),
+                    month=months[judged.pk][failure.month] if failure.month else None,
                 )
             )
         for escalation in rules.escalations(quarters, failures, failure_rules):
@@ -290,9 +331,8 @@ def regime_for(
                     escalation.count,
                 )
             )
-    kpis = {series[0].kpi_id: series[0].kpi for series in by_kpi.values()}
     tables.attach_to_reliefs(
-        contract, list(reliefs.values()), kpis, periods, small[tables.RECORDERS]
+        contract, list(reliefs.values()), by_pk, periods, small[tables.RECORDERS]
     )
     for relief in reliefs.values():
         if relief.period_id in rows:

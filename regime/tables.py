@@ -12,7 +12,14 @@ from django.contrib.auth import get_user_model
 from contracts.models import Budget, Contract, Extension
 from kpis.models import Kpi, ReportingPeriod
 from kpis.reads import contract_tables, together
-from regime.models import AppliedCredit, CreditScheme, QuarterCharge, RegimeSettings, Relief
+from regime.models import (
+    AppliedCredit,
+    CreditScheme,
+    KpiWeight,
+    QuarterCharge,
+    RegimeSettings,
+    Relief,
+)
 
 SETTINGS = "regime.settings"
 SCHEMES = "regime.schemes"
@@ -21,8 +28,10 @@ APPLIED = "regime.applied"
 RELIEFS = "regime.reliefs"
 # Who recorded each relief, named beside it.
 RECORDERS = "regime.recorders"
+# How much each KPI's failures count towards credits, where it is not 1.
+WEIGHTS = "regime.weights"
 # What the ledger (`regime.ledger.regime_for`) reads.
-LEDGER = (SETTINGS, SCHEMES, CHARGES, APPLIED, RELIEFS, RECORDERS)
+LEDGER = (SETTINGS, SCHEMES, CHARGES, APPLIED, RELIEFS, RECORDERS, WEIGHTS)
 
 
 def _reliefs(contract: Contract):
@@ -45,6 +54,7 @@ def register() -> None:
     together.register(APPLIED, lambda c: AppliedCredit.objects.filter(contract=c))
     together.register(RELIEFS, _reliefs)
     together.register(RECORDERS, _recorders)
+    together.register(WEIGHTS, lambda c: KpiWeight.objects.filter(kpi__contract=c))
 
 
 def extensions(contract: Contract) -> list[Extension]:

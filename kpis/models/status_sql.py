@@ -300,3 +300,51 @@ def compiled_status_counts(
     with connections[model._default_manager.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+# What `judged_values` gives of each reading, in order: as few columns as a page that only counts
+# statuses needs (the regime's ledger), so that no model instance is made for each reading.
+JUDGED_VALUES = ("pk", "kpi_id", "period_id", "value", "unit_id", "target_override", "status")
+
+
+@lru_cache(maxsize=4)
+def _compiled_values_query(
+    model: type[Model], today: datetime.date
+) -> tuple[str, tuple, tuple[int, ...], tuple[int, ...]]:
+    """The SQL of `with_status` giving `JUDGED_VALUES` for any KPIs and quarters, compiled once
+    a day per process, as `_compiled_status_query` is and for the same reason."""
+    table = model._meta.db_table
+    query = with_status(
+        model._default_manager.extra(
+            where=[
+                f'"{table}"."kpi_id" = ANY(%s)',
+                f'"{table}"."period_id" = ANY(%s)',
+                # As in `_compiled_status_query`: the KPIs named on the KPI table as well.
+                f'"{Kpi._meta.db_table}"."id" = ANY(%s)',
+            ],
+            params=[_KPI_IDS, _QUARTERS, _KPI_IDS],
+        ),
+        today,
+    ).order_by()
+    sql, params = query.values_list(*JUDGED_VALUES).query.get_compiler(using=query.db).as_sql()
+    kpis = tuple(i for i, p in enumerate(params) if p is _KPI_IDS)
+    periods = tuple(i for i, p in enumerate(params) if p is _QUARTERS)
+    return sql, tuple(params), kpis, periods
+
+
+def compiled_values_with_status(
+    model: type[Model], kpi_ids: Sequence[int], period_ids: Sequence[int], today: datetime.date
+) -> list[tuple]:
+    """`JUDGED_VALUES` of these KPIs' readings in these quarters, from SQL compiled once a day
+    per process (PostgreSQL only: the ids go in as arrays)."""
+    if not kpi_ids or not period_ids:
+        return []
+    sql, template, kpis, periods = _compiled_values_query(model, today)
+    params = list(template)
+    for index in kpis:
+        params[index] = list(kpi_ids)
+    for index in periods:
+        params[index] = list(period_ids)
+    with connections[model._default_manager.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

@@ -224,7 +224,7 @@ def _scorecard_body(
             "form": form,
             "shown_values": [p.end_date.isoformat() for p in shown],
             "periods": periods,
-            "card": scorecard(contract, shown, today, sight=sight, year=year),
+            "card": scorecard(contract, shown, today, sight=sight, year=year, rows=rows),
             "year_value": str(year.financial_year) if year else "",
             "sources": display.sources(shown, sight),
             "gaps": display.gaps(shown, periods),
@@ -233,7 +233,11 @@ def _scorecard_body(
             "left_out": left_out(contract, shown, today, sight=sight, rows=rows),
             "misses": misses(rows),
             "scorecard_panels": panels.panels(
-                "scorecard", request, contract=contract, periods=periods
+                "scorecard",
+                request,
+                contract=contract,
+                periods=periods,
+                kpis=[row.kpi for row in rows],
             ),
             "can_define_kpis": may_ever(request.user, Action.DEFINE_KPIS, contract.pk),
             "can_import": may_ever(request.user, Action.EDIT, contract.pk),

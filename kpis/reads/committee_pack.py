@@ -15,7 +15,7 @@ from kpis.reads.grid import build_grid
 from kpis.reads.reported import compare
 from kpis.reads.scorecard import scorecard
 from kpis.reads.sparkline import sparkline
-from kpis.reads.summary import summarise_contract
+from kpis.reads.summary import summarise_judged
 from kpis.reads.year import year_of
 from kpis.rules.status import Status
 
@@ -71,8 +71,10 @@ def pack_context(
         for row in rows
         if approved and row.cells[-1].status not in _NOT_EXCEPTIONS
     ]
-    # The approved quarters' counts, once for the table and the supplier's published counts.
-    counts = summarise_contract(contract, PUBLIC.shown(year), today)
+    # The approved quarters' readings, as the grid holds them (a cell holds a reading only where
+    # the quarter is shown), and their counts, for the table and the supplier's published counts.
+    judged = [c.reading for row in rows for c in row.cells if c.reading is not None]
+    counts = summarise_judged(judged)
     return {
         "contract": contract,
         "period": period,
@@ -96,7 +98,9 @@ def pack_context(
         "gaps": display.gaps(year, periods),
         "differences": [
             c
-            for c in compare(contract, today, readable=PUBLIC.shown(year), counts=counts)
+            for c in compare(
+                contract, today, readable=PUBLIC.shown(year), counts=counts, judged=judged
+            )
             if c.differs and c.period.pk in {p.pk for p in year}
         ],
     }

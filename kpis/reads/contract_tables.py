@@ -5,6 +5,8 @@ extensions and budgets. A page that preloads them reads them in its one query of
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.contrib.auth import get_user_model
 
 from contracts.models import Budget, Extension, ServiceArea
@@ -60,10 +62,12 @@ def register() -> None:
     )
 
 
-def attach_to_kpis(contract, kpis: list[Kpi]) -> None:
+def attach_to_kpis(contract, kpis: list[Kpi], *, small: Mapping[str, list] | None = None) -> None:
     """Hold each KPI's suspensions and changes of rule (each with who made it) as if
-    prefetched, from the contract's small tables."""
-    small = together.tables_of(contract, GRID)
+    prefetched, from the contract's small tables: `small`, where the caller read them with
+    others (`together.tables_of`)."""
+    if small is None:
+        small = together.tables_of(contract, GRID)
     users = {u.pk: u for u in small[CHANGERS]}
     suspensions: dict[int, list] = {k.pk: [] for k in kpis}
     changes: dict[int, list] = {k.pk: [] for k in kpis}

@@ -89,15 +89,26 @@ def _counts(readings: Sequence[Reading]) -> dict[tuple[int, int], Counts]:
     return counts
 
 
+# Neither a data-only figure nor a quarter out of a KPI's life span is behind a count.
+_NOT_BEHIND = (Status.MET, Status.DATA_ONLY, Status.NOT_IN_FORCE)
+
+
 def _behind(readings) -> dict[tuple[int, int], list[Reading]]:
-    """The readings behind each (service area id, period id)'s count, in KPI order."""
+    """The readings behind each (service area id, period id)'s count, in the order given."""
     behind: dict[tuple[int, int], list[Reading]] = defaultdict(list)
     for reading in readings:
-        # Neither a data-only figure nor a quarter out of a KPI's life span is behind a count.
-        if _status(reading) in (Status.MET, Status.DATA_ONLY, Status.NOT_IN_FORCE):
+        if _status(reading) in _NOT_BEHIND:
             continue
         behind[(reading.kpi.service_area_id, reading.period_id)].append(reading)
     return behind
+
+
+def _with_rule_targets(behind: dict[tuple[int, int], list[Reading]]) -> None:
+    for listed in behind.values():
+        for reading in listed:
+            # As `with_rule` annotates it, from the rows in hand; only for the readings listed,
+            # as working out a rule takes longer than reading it.
+            setattr(reading, "rule_target", reading.target)  # noqa: B010
 
 
 def compare(
@@ -107,12 +118,14 @@ def compare(
     readable: Sequence[ReportingPeriod],
     counts: dict[tuple[int, int], Counts] | None = None,
     readings: Sequence[Reading] | None = None,
+    judged: Sequence[Reading] | None = None,
 ) -> list[Comparison]:
     """Published against computed counts; computed only for the `readable` quarters, those whose
-    figures the reader sees. `counts`: the readable quarters' counts (`summarise_contract`)
-    where the caller has them. `readings`: every readable reading with its status (`judged`),
-    where the caller has them, from which the counts and the readings behind them are taken
-    without a query."""
+    figures the reader sees. Where the caller has them, without a query: `readings`, every
+    readable reading with its status (`judged`), from which the counts and the readings behind
+    them are taken; or `counts`, the readable quarters' counts (`summarise_contract`), with
+    `judged`, readings of those quarters in hand (a grid's, each with its KPI and quarter), from
+    which the readings behind them are taken."""
     published = contract_tables.published_summaries(contract)
     readable_ids = {p.pk for p in readable}
     periods = [
@@ -120,15 +133,20 @@ def compare(
     ]
     if readings is not None:
         counts, behind = _counts(readings), _behind(readings)
-        for listed in behind.values():
-            for reading in listed:
-                # As `with_rule` annotates it, from the rows in hand; only for the readings
-                # listed, as working out a rule takes longer than reading it.
-                setattr(reading, "rule_target", reading.target)  # noqa: B010
+        _with_rule_targets(behind)
     else:
         if counts is None:
             counts = summarise_contract(contract, periods, today)
-        behind = _behind(_readings_behind(contract, today, periods))
+        if judged is not None:
+            wanted = {p.pk for p in periods}
+            in_hand = [r for r in judged if r.period_id in wanted]
+            for reading in in_hand:
+                # Every KPI here is the contract's: reuse it rather than fetch it once per link.
+                reading.kpi.contract = contract
+            behind = _behind(sorted(in_hand, key=lambda r: (r.kpi.position, r.kpi_id)))
+            _with_rule_targets(behind)
+        else:
+            behind = _behind(_readings_behind(contract, today, periods))
     return [
         Comparison(
             p.service_area,
@@ -149,7 +167,7 @@ def _readings_behind(contract: Contract, today: datetime.date, periods) -> list[
         .filter(period__in=[p.pk for p in periods])
         .with_rule()
         .with_status(today)
-        .exclude(status__in=[Status.MET, Status.DATA_ONLY, Status.NOT_IN_FORCE])
+        .exclude(status__in=_NOT_BEHIND)
         .select_related("kpi__unit")
         # Grouped by area and quarter, so only the order within an area matters.
         .order_by("kpi__position", "kpi_id")

@@ -17,7 +17,7 @@ from kpis.models import Kpi, Reading, ReportingPeriod, status_sql
 from kpis.permissions.sight import Sight
 from kpis.reads import display
 from kpis.reads.grid import Cell, Row, build_grid
-from kpis.reads.summary import Counts, summarise_contract
+from kpis.reads.summary import Counts, summarise_contract, summarise_judged, summarise_kpis
 from kpis.reads.year import Year
 from kpis.rules.status import Status
 
@@ -81,18 +81,26 @@ def scorecard(
     sight: Sight,
     year: Year | None = None,
     counts: dict[tuple[int, int], Counts] | None = None,
+    rows: Sequence[Row] | None = None,
 ) -> Scorecard:
     """Counts per service area and quarter; "all quarters" totals count the shown ones only.
     With `year`, each area's year to date too: its approved quarters, counted in the same query
     as the quarters shown. `counts`: those quarters' counts (`summarise_contract`) where the
-    caller has them."""
+    caller has them. `rows`: the grid of `periods` for the `sight` where the page has built it,
+    whose readings give the shown quarters' counts, so that only the year's others are read."""
     shown = {p.pk for p in sight.shown(periods)}
     counted = [p for p in periods if p.pk in shown]
     year_ids = year.period_ids if year else []
-    counted += [p for p in (year.periods if year else ()) if p.pk not in shown]
+    lacking = [p for p in (year.periods if year else ()) if p.pk not in shown]
+    if counts is None and rows is not None:
+        in_grid = summarise_judged(
+            c.reading for row in rows for c in row.cells if c.reading is not None
+        )
+        others = summarise_kpis([row.kpi for row in rows], lacking, today)
+        counts = {**in_grid, **others}
     if counts is None:
-        counts = summarise_contract(contract, counted, today)
-    rows = [
+        counts = summarise_contract(contract, counted + lacking, today)
+    areas = [
         AreaRow(
             area,
             [counts.get((area.pk, p.pk), Counts()) if p.pk in shown else None for p in periods],
@@ -103,7 +111,7 @@ def scorecard(
     hidden = [
         None if p.pk in shown else display.in_progress_status(p.return_state) for p in periods
     ]
-    return Scorecard(list(periods), rows, hidden, [sight.is_draft(p) for p in periods], year)
+    return Scorecard(list(periods), areas, hidden, [sight.is_draft(p) for p in periods], year)
 
 
 def latest_counts(latest: dict[int, int], today: datetime.date) -> dict[int, Counts]:

@@ -6,6 +6,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
+from typing import Any
 
 from django.db.models import Count
 
@@ -84,3 +85,28 @@ def summarise(
 
 def summarise_contract(contract, periods, today=None) -> dict[tuple[int, int], Counts]:
     return summarise(Reading.objects.for_contract(contract), periods, today)
+
+
+def summarise_kpis(
+    kpis: Iterable, periods: Iterable, today: datetime.date
+) -> dict[tuple[int, int], Counts]:
+    """`summarise`'s counts of these KPIs' readings in `periods`, judged by the status query
+    compiled once a day (`Reading.objects.judged_values`): for a page with the KPIs in hand.
+    Nothing is asked of the database for no quarters."""
+    areas = {kpi.pk: kpi.service_area_id for kpi in kpis}
+    found = Reading.objects.judged_values(
+        kpi_ids=list(areas), period_ids=[p.pk for p in periods], today=today
+    )
+    counts: dict[tuple[int, int], Counts] = defaultdict(Counts)
+    for _, kpi_id, period_id, *_, status in found:
+        counts[(areas[kpi_id], period_id)].add(status, 1)
+    return counts
+
+
+def summarise_judged(readings: Iterable[Any]) -> dict[tuple[int, int], Counts]:
+    """`summarise`'s counts from readings in hand, each with its `status` and its KPI (a grid's,
+    `kpis.reads.grid.build_grid`): no query."""
+    counts: dict[tuple[int, int], Counts] = defaultdict(Counts)
+    for reading in readings:
+        counts[(reading.kpi.service_area_id, reading.period_id)].add(reading.status, 1)
+    return counts

@@ -36,11 +36,11 @@ def contract_money(contract) -> dict:
 
 
 @register.inclusion_tag("regime/_pack.html")
-def regime_pack(contract, period, approved: bool, periods=None) -> dict:
+def regime_pack(contract, period, approved: bool, periods=None, kpis=None) -> dict:
     """The pack's section: the quarter's failures, reliefs, credits and persistent failures,
-    and the year's budget against outturn. `periods`: the contract's quarters, where the page
-    holds them."""
-    regime = regime_for(contract, periods=periods)
+    and the year's budget against outturn. `periods`: the contract's quarters, and `kpis` all
+    its KPIs, where the page holds them."""
+    regime = regime_for(contract, periods=periods, kpis=kpis)
     year = regime.year(period.financial_year)
     quarter = regime.quarter(period.end_date)
     if quarter:

@@ -78,3 +78,30 @@ def test_it_is_told_the_quarters_one_way_only(seed):
         Reading.objects.judged(
             kpi_ids=[1], period_ids=[1], end_dates=[datetime.date(2019, 3, 31)], today=DAYS[0]
         )
+
+
+@pytest.mark.parametrize("today", DAYS, ids=str)
+def test_its_values_agree_with_the_orm_on_every_seed_reading(seed, today):
+    kpi_ids = list(Kpi.objects.values_list("pk", flat=True))
+    period_ids = list(ReportingPeriod.objects.values_list("pk", flat=True))
+    found = Reading.objects.judged_values(kpi_ids=kpi_ids, period_ids=period_ids, today=today)
+    assert len(found) == Reading.objects.count() > 100
+    readings = Reading.objects.filter(kpi__in=kpi_ids, period__in=period_ids).with_status(today)
+    assert {row[0]: row for row in found} == {
+        r.pk: (r.pk, r.kpi_id, r.period_id, r.value, r.unit_id, r.target_override, r.status)
+        for r in readings
+    }
+    # The seed holds failures, figures in another unit and quarters with a target of their own.
+    assert {Status.FAILURE, Status.MET} <= {row[-1] for row in found}
+    assert any(row[4] for row in found) and any(row[5] is not None for row in found)
+
+
+def test_its_values_are_only_of_the_kpis_and_quarters_asked_for(seed, django_assert_num_queries):
+    kpi = Kpi.objects.get(contract__code="PSSP", reference="R&B-K-009")
+    march = ReportingPeriod.objects.get(end_date="2019-03-31")
+    found = Reading.objects.judged_values(
+        kpi_ids=[kpi.pk], period_ids=[march.pk], today=datetime.date(2019, 6, 1)
+    )
+    assert [(row[1], row[2], row[-1]) for row in found] == [(kpi.pk, march.pk, Status.BELOW_TARGET)]
+    with django_assert_num_queries(0):
+        assert Reading.objects.judged_values(kpi_ids=[], period_ids=[1], today=DAYS[0]) == []

@@ -20,14 +20,15 @@ PAGES = {
     # areas, the packs published (with their quarters and publishers), the supplier's published
     # counts, the regime's settings, credit schemes, charges, credits applied and reliefs (with
     # who recorded them), and the contract's extensions and budgets.
-    # The scorecard: session, user, contract, groups, the small tables, the counts of the
-    # quarters shown (with the year to date), the KPIs and their readings (the missed targets and
-    # the KPIs left out of the counts, from one grid), the regime's approved readings, the
-    # rectification plans (open ones listed, all of them answering the latest quarter's
-    # persistent failures) and the count of the committee's questions and actions open.
-    "/contracts/PSSP/": 11,
-    # Another year: the same, its year to date counted with its quarters.
-    "/contracts/PSSP/?year=2018": 11,
+    # The scorecard: session, user, contract, groups, the small tables, the KPIs and their
+    # readings (the counts of the quarters shown, the missed targets and the KPIs left out of the
+    # counts, from one grid), the regime's approved readings, the rectification plans (open ones
+    # listed, all of them answering the latest quarter's persistent failures) and the count of
+    # the committee's questions and actions open. The year to date's quarters are among those
+    # shown; any that were not would be counted in one query more.
+    "/contracts/PSSP/": 10,
+    # Another year: the same.
+    "/contracts/PSSP/?year=2018": 10,
     # The table: session, user, contract, groups, the small tables, the KPIs, their readings,
     # and the year to date: the contract's KPIs with their service areas, then the year's
     # readings with their status (counted per KPI and service area in Python).
@@ -44,12 +45,12 @@ PAGES = {
     # readings behind a difference and the suspended KPIs are all taken.
     "/contracts/PSSP/reported/": 7,
     # The pack: session, user, contract, the small tables, groups (to offer the publish
-    # button), the KPIs and their readings, the approved quarters' counts (for the table and
-    # the supplier's published counts beside it), the readings behind a difference, the
-    # regime's approved readings, the rectification plans anyone may read (the open ones listed,
-    # all answering the quarter's persistent failures) and the committee's questions still open
-    # (tests/questions pins the count with some).
-    "/contracts/PSSP/pack/2019-03-31/": 12,
+    # button), the KPIs and their readings (which give the approved quarters' counts and the
+    # readings behind a difference as well), the regime's approved readings, the
+    # rectification plans anyone may read (the open ones listed, all answering the quarter's
+    # persistent failures) and the committee's questions still open (tests/questions pins the
+    # count with some).
+    "/contracts/PSSP/pack/2019-03-31/": 10,
     # Session, user, contract (with the KPI), the small tables, groups (to offer a manager the
     # change of target), the KPI's readings (the KPI itself as fetched for the reader, with its
     # contract); readers do not read the readings' history,

@@ -53,8 +53,9 @@ def test_the_pack_carries_the_quarter_s_regime_and_the_year_s_budget(
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # session, user, contract, periods, the regime's small tables (settings, schemes,
-        # charges, credits applied, reliefs and who recorded them) in one query, readings, the
+        # session, user, contract, the regime's small tables (settings, schemes, charges,
+        # credits applied, reliefs and who recorded them, the KPIs' weights) with the contract's
+        # quarters and the KPIs' changes of rule in one query, the KPIs, their readings, the
         # rectification plans answering its persistent failures, and groups (for the relief
         # button)
         ("/contracts/ICT/regime/", 8),

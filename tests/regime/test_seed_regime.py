@@ -3,10 +3,15 @@
 import datetime
 from decimal import Decimal
 
+import pytest
+
+from kpis.models import Kpi, ReportingPeriod
+from kpis.reads import contract_tables
 from regime.ledger import regime_for
-from regime.models import CreditScheme, RegimeSettings
+from regime.models import CreditScheme, KpiWeight, RegimeSettings
 
 MAR_19 = datetime.date(2019, 3, 31)
+TODAY = datetime.date(2020, 6, 1)
 
 
 def _refs(rows) -> list[str]:
@@ -61,3 +66,45 @@ def test_kpi_8_is_a_persistent_failure_by_march_2019(seed):
     [escalation] = [e for e in march.escalations if e.kpi.reference == "8"]
     assert escalation.kind == "misses"
     assert [p.label for p in escalation.periods] == ["Sep-18", "Dec-18", "Mar-19"]
+
+
+def _failure(f) -> tuple:
+    relief = f.relief.pk if f.relief else None
+    month = f.month.pk if f.month else None
+    shown = (f.reading.pk, f.reading.value, f.reading.figure_unit.pk)
+    return (f.kpi.pk, f.reason, f.weight, relief, month, shown)
+
+
+def _ledger(regime) -> list[tuple]:
+    return [
+        (
+            q.period.pk,
+            [_failure(f) for f in q.failures],
+            [(e.kpi.pk, e.kind, e.count) for e in q.escalations],
+            [r.pk for r in q.reliefs],
+            q.due,
+        )
+        for q in regime.quarters
+    ]
+
+
+@pytest.mark.parametrize("by_month", [False, True], ids=["by-quarter", "by-month"])
+def test_it_reads_the_same_with_the_page_s_kpis_and_quarters_in_hand(seed, by_month):
+    """As the scorecard and the pack ask for it (their grid's KPIs, with units, suspensions and
+    changes of rule, and the contract's quarters), and as the regime's page does (nothing)."""
+    failures = 0
+    for contract in seed.values():
+        RegimeSettings.objects.create(
+            contract=contract, detriment_in_year=2, credits_by_month=by_month
+        )
+        kpis = list(Kpi.objects.for_contract(contract).select_related("unit"))
+        # A weight of its own for each failing KPI, so that the weights are read.
+        for failure in regime_for(contract, TODAY).failures:
+            KpiWeight.objects.get_or_create(kpi=failure.kpi, defaults={"weight": Decimal("2.5")})
+        contract_tables.attach_to_kpis(contract, kpis)
+        periods = list(ReportingPeriod.objects.for_contract(contract))
+        alone = regime_for(contract, TODAY)
+        in_hand = regime_for(contract, TODAY, periods=periods, kpis=kpis)
+        assert _ledger(in_hand) == _ledger(alone)
+        failures += sum(f.weight == Decimal("2.5") for f in alone.failures)
+    assert failures
