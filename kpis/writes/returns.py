@@ -474,7 +474,10 @@ def write_rows(
     readings = _locked_rows(contract, period)
     # A KPI in force with no row, one whose life span has moved since the return was opened,
     # is given its empty row first, so that the gap is counted as missing.
-    gaps = not readings or any(r.kpis_without_a_row for r in readings.values())
+    gaps = not readings or any(
+        r.kpis_without_a_row  # type: ignore[attr-defined]
+        for r in readings.values()
+    )
     if gaps and _add_missing_readings(contract=contract, period=period, user=user):
         readings = _locked_rows(contract, period)
     errors: dict[int, dict[str, str]] = {}
