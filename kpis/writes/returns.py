@@ -433,7 +433,7 @@ def _locked_rows(contract: Contract, period: ReportingPeriod) -> dict[int, Readi
     """The return's readings by KPI id, locked, with their KPIs, the KPIs' suspensions and
     changes of rule (read now, under the locks, not as a page held them) and the months; each
     says whether any KPI in force lacks a row (`kpis_without_a_row`). Three queries, whatever
-    the number of KPIs."""
+    the number of KPIs; one where the quarter has no rows yet (a back-fill's new return)."""
     rows = (
         Reading.objects.filter(kpi__contract=contract, period=period)
         .annotate(kpis_without_a_row=Exists(_kpis_without_a_row(contract, period)))
@@ -443,9 +443,10 @@ def _locked_rows(contract: Contract, period: ReportingPeriod) -> dict[int, Readi
         .prefetch_related("months")
     )
     readings = {r.kpi_id: r for r in rows}
-    contract_tables.attach_to_kpis(
-        contract, [r.kpi for r in readings.values()], as_they_are_now=True
-    )
+    if readings:
+        contract_tables.attach_to_kpis(
+            contract, [r.kpi for r in readings.values()], as_they_are_now=True
+        )
     return readings
 
 
