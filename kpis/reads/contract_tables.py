@@ -60,14 +60,10 @@ def register() -> None:
     )
 
 
-def attach_to_kpis(contract, kpis: list[Kpi], *, as_they_are_now: bool = False) -> None:
+def attach_to_kpis(contract, kpis: list[Kpi]) -> None:
     """Hold each KPI's suspensions and changes of rule (each with who made it) as if
-    prefetched, from the contract's small tables: those the page preloaded, or, `as_they_are_now`,
-    read afresh (for a write deciding under its locks)."""
-    if as_they_are_now:
-        small = together.read_afresh(contract, GRID)
-    else:
-        small = together.tables_of(contract, GRID)
+    prefetched, from the contract's small tables."""
+    small = together.tables_of(contract, GRID)
     users = {u.pk: u for u in small[CHANGERS]}
     suspensions: dict[int, list] = {k.pk: [] for k in kpis}
     changes: dict[int, list] = {k.pk: [] for k in kpis}

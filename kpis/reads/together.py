@@ -52,13 +52,8 @@ def tables_of(contract, names: Iterable[str]) -> dict[str, list[Any]]:
     the rest read now, together in one query (and not kept)."""
     held = contract.__dict__.get(_HELD, {})
     found = {name: held[name] for name in names if name in held}
-    return found | read_afresh(contract, [name for name in names if name not in held])
-
-
-def read_afresh(contract, names: Iterable[str]) -> dict[str, list[Any]]:
-    """The rows of the registered tables `names` for `contract` as they are now, in one query,
-    whatever the page preloaded."""
-    return read_together({name: _sources[name](contract) for name in names})
+    wanted = {name: _sources[name](contract) for name in names if name not in held}
+    return found | read_together(wanted)
 
 
 def rows(contract, name: str) -> list[Any]:

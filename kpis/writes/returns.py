@@ -28,7 +28,6 @@ from kpis.models import Kpi, MonthlyFigure, QuarterlyReturn, Reading, ReportingP
 from kpis.models.months import quarter_from
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end, quarter_end_for
 from kpis.permissions import Action, require
-from kpis.reads import contract_tables
 from kpis.rules import rollup
 from kpis.rules.status import MEASURED, Status
 from kpis.writes import locks
@@ -430,10 +429,10 @@ def _save_rows(
 
 
 def _locked_rows(contract: Contract, period: ReportingPeriod) -> dict[int, Reading]:
-    """The return's readings by KPI id, locked, with their KPIs, the KPIs' suspensions and
-    changes of rule (read now, under the locks, not as a page held them) and the months; each
-    says whether any KPI in force lacks a row (`kpis_without_a_row`). Three queries, whatever
-    the number of KPIs; one where the quarter has no rows yet (a back-fill's new return)."""
+    """The return's readings by KPI id, locked, with their KPIs and months, each saying whether
+    any KPI in force lacks a row (`kpis_without_a_row`): two queries, whatever the number of
+    KPIs. Nothing here judges a figure, so the KPIs' suspensions and changes of rule are not
+    read."""
     rows = (
         Reading.objects.filter(kpi__contract=contract, period=period)
         .annotate(kpis_without_a_row=Exists(_kpis_without_a_row(contract, period)))
@@ -442,12 +441,7 @@ def _locked_rows(contract: Contract, period: ReportingPeriod) -> dict[int, Readi
         .select_related("kpi__unit")
         .prefetch_related("months")
     )
-    readings = {r.kpi_id: r for r in rows}
-    if readings:
-        contract_tables.attach_to_kpis(
-            contract, [r.kpi for r in readings.values()], as_they_are_now=True
-        )
-    return readings
+    return {r.kpi_id: r for r in rows}
 
 
 def _no_row_message(contract: Contract, period: ReportingPeriod, kpi_id: int) -> str:

@@ -303,10 +303,10 @@ def test_it_saves_a_whole_return_in_the_same_queries_however_many_kpis(
         pk=quarterly_return.pk
     )
     # Within its savepoint: the contract's row and the return's locked, the readings locked
-    # with their KPIs (and whether any KPI in force lacks a row), their months, the KPIs'
-    # suspensions and changes of rule together; the contract's data version moved on, the
-    # readings updated and their history written, one statement each.
-    with django_assert_num_queries(10):
+    # with their KPIs (and whether any KPI in force lacks a row), their months; the contract's
+    # data version moved on, the readings updated and their history written, one statement
+    # each.
+    with django_assert_num_queries(9):
         changed = return_writes.save_return(
             quarterly_return=quarterly_return, user=officer, entries=entries
         )
