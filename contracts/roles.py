@@ -63,6 +63,14 @@ def _read_roles_and_assignments(user) -> None:
         user._assigned_contract_ids = set(versions)
 
 
+def remember_roles_and_assignments(user) -> None:
+    """Read the user's groups and assigned contracts, with the contracts' data versions, in one
+    query unless they are read already, for `has_role`, `assigned_contract_ids` and
+    `assigned_versions` to answer from: one person's work asks all three."""
+    if user.is_authenticated and not hasattr(user, "_role_names"):
+        _read_roles_and_assignments(user)
+
+
 def remember_roles(users) -> None:
     """Read many users' groups in one query, for `has_role` to answer from without asking."""
     users = [u for u in users if not hasattr(u, "_role_names")]

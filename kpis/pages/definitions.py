@@ -111,10 +111,19 @@ def _page(
         "template_form": template_form or TemplateForm(),
         "upload_form": upload_form or UploadForm(),
         "preview": preview,
+        "held_any": _held_any(contract, preview),
         "confirm_form": confirm_form,
         "errors": error_summary([(f, "") for f in forms_shown]),
     }
     return render(request, "imports/definitions.html", context, status=status)
+
+
+def _held_any(contract: Contract, preview: DefinitionsPreview | None) -> bool:
+    """Whether the contract has KPIs, which the page's words about the template depend on:
+    known already where a preview has read them."""
+    if preview is not None and preview.held_any is not None:
+        return preview.held_any
+    return contract.kpis.exists()
 
 
 @login_required

@@ -29,6 +29,7 @@ from contracts.roles import (
     has_role,
     remember_assignments,
     remember_roles,
+    remember_roles_and_assignments,
 )
 from kpis.models import QuarterlyReturn, SuspensionRequest
 from kpis.permissions import Action, may_ever, refusal
@@ -160,6 +161,9 @@ def may_have_contracts(person: User) -> bool:
 
 
 def work_of(person: User, today: datetime.date) -> list[WorkItem]:
+    """One person's items, their roles and assignments read first together in one query (rather
+    than each for many people at once, as `work_for` reads them)."""
+    remember_roles_and_assignments(person)
     return work_for([person], today)[person.pk]
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -139,15 +140,20 @@ def misses_target(reading: Reading) -> bool:
     return status in MEASURED and status != Status.MET
 
 
-def _add_missing_readings(*, contract: Contract, period: ReportingPeriod, user) -> list[Reading]:
-    """One empty reading per KPI of the contract in force that quarter that has none, so gaps are
-    counted as missing; a KPI outside its life span is never offered for entry."""
-    missing = (
+def _kpis_without_a_row(contract: Contract, period: ReportingPeriod):
+    """The contract's KPIs in force that quarter that have no reading in it."""
+    return (
         Kpi.objects.for_contract(contract)
         .in_force_at(period.end_date)
         .exclude(readings__period=period)
     )
-    rows = [Reading(kpi=kpi, period=period, unit_id=kpi.unit_id) for kpi in missing.only("unit")]
+
+
+def _add_missing_readings(*, contract: Contract, period: ReportingPeriod, user) -> list[Reading]:
+    """One empty reading per KPI of the contract in force that quarter that has none, so gaps are
+    counted as missing; a KPI outside its life span is never offered for entry."""
+    missing = _kpis_without_a_row(contract, period).only("unit")
+    rows = [Reading(kpi=kpi, period=period, unit_id=kpi.unit_id) for kpi in missing]
     if not rows:
         return []
     return bulk_create_with_history(
@@ -422,6 +428,22 @@ def _save_rows(
     )
 
 
+def _locked_rows(contract: Contract, period: ReportingPeriod) -> dict[int, Reading]:
+    """The return's readings by KPI id, locked, with their KPIs and months, each saying whether
+    any KPI in force lacks a row (`kpis_without_a_row`): two queries, whatever the number of
+    KPIs. Nothing here judges a figure, so the KPIs' suspensions and changes of rule are not
+    read."""
+    rows = (
+        Reading.objects.filter(kpi__contract=contract, period=period)
+        .annotate(kpis_without_a_row=Exists(_kpis_without_a_row(contract, period)))
+        # Lock the readings alone, not their KPIs and units.
+        .select_for_update(of=("self",))
+        .select_related("kpi__unit")
+        .prefetch_related("months")
+    )
+    return {r.kpi_id: r for r in rows}
+
+
 def _no_row_message(contract: Contract, period: ReportingPeriod, kpi_id: int) -> str:
     """Why an entry has no row in the return: its KPI is not in force that quarter (so none was
     made), or is not the contract's."""
@@ -444,16 +466,15 @@ def write_rows(
     table, so this is for the services alone."""
     contract = quarterly_return.contract
     period = quarterly_return.period
-    _add_missing_readings(contract=contract, period=period, user=user)
-    rows = Reading.objects.filter(kpi__contract=contract, period=period)
-    # Lock the readings alone, not their KPIs and units.
-    rows = rows.select_for_update(of=("self",))
-    readings = {
-        r.kpi_id: r
-        for r in rows.select_related("kpi__unit").prefetch_related(
-            "kpi__suspensions", "kpi__rule_changes", "months"
-        )
-    }
+    readings = _locked_rows(contract, period)
+    # A KPI in force with no row, one whose life span has moved since the return was opened,
+    # is given its empty row first, so that the gap is counted as missing.
+    gaps = not readings or any(
+        r.kpis_without_a_row  # type: ignore[attr-defined]
+        for r in readings.values()
+    )
+    if gaps and _add_missing_readings(contract=contract, period=period, user=user):
+        readings = _locked_rows(contract, period)
     errors: dict[int, dict[str, str]] = {}
     conflicts: dict[int, Reading] = {}
     changed: list[Reading] = []

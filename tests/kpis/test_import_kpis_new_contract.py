@@ -42,6 +42,9 @@ KEYS = [
     "Threshold basis",
     "Notes",
 ]
+# What the page says of the template, for a contract without KPIs and one with them.
+NO_KPIS = "The contract has no KPIs yet"
+AS_HELD = "KPIs as held now: change what needs changing"
 Q4_2023 = datetime.date(2024, 3, 31)
 Q1_2024 = datetime.date(2024, 6, 30)
 
@@ -72,8 +75,12 @@ def test_it_sets_up_a_contract_with_its_history_from_two_spreadsheets(client, ma
         },
     )
     assert created["Location"] == "/contracts/BORO/kpis/import/"
+    assert NO_KPIS in client.get(created["Location"]).content.decode()
 
-    _, done = _import(client, _csv(YEAR_1))
+    # The preview of a first import says so too, from the KPIs it read (none).
+    upload, done = _import(client, _csv(YEAR_1))
+    assert NO_KPIS in upload.content.decode()
+    assert AS_HELD not in upload.content.decode()
     assert done.status_code == 302
     assert {a.code: a.name for a in ServiceArea.objects.filter(contract__code="BORO")} == {
         "ENV": "Environment",
@@ -91,6 +98,8 @@ def test_it_sets_up_a_contract_with_its_history_from_two_spreadsheets(client, ma
     upload, done = _import(
         client, _csv(year_2), reason="2024/25 targets", effective_from=Q1_2024.isoformat()
     )
+    assert AS_HELD in upload.content.decode()
+    assert NO_KPIS not in upload.content.decode()
     assert [r.kind for r in upload.context["preview"].rows] == [
         "changed",
         "unchanged",

@@ -199,6 +199,26 @@ def test_it_refuses_a_figure_entered_for_a_quarter_not_in_force(contract, kpis, 
     assert not Reading.objects.filter(kpi=spanned).exists()
 
 
+@pytest.mark.parametrize("entered", ["SPAN", "ALWAYS"])
+def test_it_gives_a_row_on_saving_to_a_kpi_brought_into_force_since_the_return_opened(
+    contract, kpis, officer, entered
+):
+    spanned, always = kpis
+    day = datetime.date.fromisoformat(BEFORE)
+    quarterly_return = return_writes.open_return(contract=contract, end_date=day, user=officer)
+    Kpi.objects.filter(pk=spanned.pk).update(measured_from=day)
+    kpi = spanned if entered == "SPAN" else always
+    version = None if kpi == spanned else Reading.objects.get(kpi=always).version
+    entry = return_writes.RowEntry(kpi_id=kpi.pk, version=version, value=Decimal(95))
+    saved = return_writes.save_return(
+        quarterly_return=quarterly_return, user=officer, entries=[entry]
+    )
+    assert [reading.kpi_id for reading in saved] == [kpi.pk]
+    # Whichever row was entered, the KPI now in force has its row, empty where nothing was.
+    row = Reading.objects.get(kpi=spanned, period__end_date=day)
+    assert row.value == (Decimal(95) if entered == "SPAN" else None)
+
+
 def test_it_leaves_a_kpi_not_in_force_out_of_the_import_template_and_refuses_its_figure(
     contract, kpis, officer
 ):

@@ -139,6 +139,8 @@ class DefinitionsPreview:
     absent: list[Kpi] = field(default_factory=list)
     # Service areas the file creates, by code, with their names.
     new_areas: dict[str, str] = field(default_factory=dict)
+    # Whether the contract held any KPIs when the file was read; None before they are read.
+    held_any: bool | None = None
 
     @property
     def ok(self) -> bool:
@@ -242,6 +244,7 @@ def build_preview(
         .in_report_order()
         .select_related("service_area", "unit")
     }
+    preview.held_any = bool(held)
     context = _Context(
         contract=contract,
         areas={
