@@ -191,11 +191,8 @@ class ReadingQuerySet(VersionedQuerySet):
             return status_sql.compiled_readings_with_status(self.model, kpi_ids, period_ids, today)
         # Arrays are PostgreSQL's; elsewhere (SQLite in development) the ORM compiles each time,
         # and asks nothing of the database when either list is empty.
-        if end_dates:
-            wanted = self.filter(kpi__in=kpi_ids, period__end_date__in=end_dates)
-        else:
-            wanted = self.filter(kpi__in=kpi_ids, period__in=period_ids)
-        wanted = wanted.annotate(period_end=F("period__end_date"))
+        quarters = Q(period__end_date__in=end_dates) if end_dates else Q(period__in=period_ids)
+        wanted = self.filter(quarters, kpi__in=kpi_ids).annotate(period_end=F("period__end_date"))
         return list(wanted.with_status(today).select_related("unit").order_by())
 
     def judged_values(

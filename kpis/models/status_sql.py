@@ -32,6 +32,7 @@ from django.db.models.lookups import GreaterThan
 
 from kpis.choices import Direction, Frequency, ThresholdBasis
 from kpis.models.kpi import Kpi, in_force_q
+from kpis.models.period import ReportingPeriod
 from kpis.models.rule_change import RuleChange
 from kpis.models.suspension import Suspension
 from kpis.models.unit import Unit
@@ -206,7 +207,7 @@ def _compiled_status_query(
     day. The ids go in as arrays, so the text stays the same whatever is asked for.
     """
     table = model._meta.db_table
-    periods = model._meta.get_field("period").related_model._meta.db_table
+    periods = ReportingPeriod._meta.db_table
     quarters = f'"{periods}"."end_date"' if by_end_date else f'"{table}"."period_id"'
     query = with_status(
         model._default_manager.extra(
