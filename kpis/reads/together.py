@@ -19,10 +19,11 @@ import datetime
 import json
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models, router
 from django.db.models import F, QuerySet, TextField, Value
 from django.db.models.functions import Cast, JSONObject, RowNumber
 from django.utils.dateparse import parse_date, parse_datetime
@@ -37,6 +38,9 @@ _ANNOTATED = "annotated:"
 
 
 def register(name: str, source: Source) -> None:
+    """Register the rows `name` of a contract: `source(contract)` is their queryset, which may
+    depend on the contract's id alone (the query is compiled once per process with a stand-in
+    for it, `_compiled`)."""
     _sources[name] = source
 
 
@@ -53,8 +57,12 @@ def tables_of(contract, names: Iterable[str]) -> dict[str, list[Any]]:
     the rest read now, together in one query (and not kept)."""
     held = contract.__dict__.get(_HELD, {})
     found = {name: held[name] for name in names if name in held}
-    wanted = {name: _sources[name](contract) for name in names if name not in held}
-    return found | read_together(wanted)
+    missing = tuple(name for name in names if name not in held)
+    if not missing:
+        return found
+    if contract.pk is None:
+        return found | read_together({name: _sources[name](contract) for name in missing})
+    return found | _read_compiled(contract.pk, missing)
 
 
 def rows(contract, name: str) -> list[Any]:
@@ -69,25 +77,74 @@ def read_together(querysets: Mapping[str, QuerySet]) -> dict[str, list[Any]]:
     on its instance); its `select_related` is not followed, so a caller attaches related rows it
     holds or reads them as another queryset here.
     """
-    found: dict[str, list[Any]] = {name: [] for name in querysets}
     if not querysets:
-        return found
+        return {}
+    union, fields = _union(querysets)
+    return _instances(querysets, fields, union.db, list(union))
+
+
+def _union(querysets: Mapping[str, QuerySet]) -> tuple[QuerySet, dict[str, list[models.Field]]]:
     fields = {name: _fields(qs) for name, qs in querysets.items()}
     parts = [_part(name, qs, fields[name]) for name, qs in querysets.items()]
-    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    ordered = sorted(union, key=lambda row: (row[0], row[1]))
+    return (parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]), fields
+
+
+def _instances(
+    querysets: Mapping[str, QuerySet],
+    fields: Mapping[str, list[models.Field]],
+    db: str,
+    rows: Iterable[tuple],
+) -> dict[str, list[Any]]:
+    """The union's rows (name, place, JSON object) as each queryset's instances, in its order."""
+    found: dict[str, list[Any]] = {name: [] for name in querysets}
     # SQLite keeps JSON as text, which a JSON object carries as a string.
-    json_as_text = connections[parts[0].db].vendor == "sqlite"
-    for name, _, text in ordered:
+    json_as_text = connections[db].vendor == "sqlite"
+    for name, _, text in sorted(rows, key=lambda row: (row[0], row[1])):
         qs, chosen = querysets[name], fields[name]
         data = json.loads(text)
         values = [_python(field, data[field.attname], json_as_text) for field in chosen]
-        instance = qs.model.from_db(qs.db, [f.attname for f in chosen], values)
+        instance = qs.model.from_db(db, [f.attname for f in chosen], values)
         for key, annotation in qs.query.annotation_select.items():
             value = _python(annotation.output_field, data[_ANNOTATED + key], json_as_text)
             setattr(instance, key, value)
         found[name].append(instance)
     return found
+
+
+# A contract id that no contract has, standing in for the page's contract in the query compiled
+# once per process: found again among the query's parameters by its value.
+_STAND_IN_ID = -1_999_999_999
+
+
+@lru_cache(maxsize=64)
+def _compiled(names: tuple[str, ...], db: str) -> tuple[str, tuple, tuple[int, ...], dict, dict]:
+    """The union of the registered tables `names`, compiled for a stand-in contract on `db`, and
+    where the contract's id goes: building and compiling the union's parts took a third of the
+    small tables' time on every page that reads them (docs/performance.md)."""
+    from contracts.models import Contract
+
+    stand_in = Contract(pk=_STAND_IN_ID)
+    querysets = {name: _sources[name](stand_in).using(db) for name in names}
+    union, fields = _union(querysets)
+    sql, params = union.query.get_compiler(using=db).as_sql()
+    places = tuple(i for i, p in enumerate(params) if p == _STAND_IN_ID)
+    if not places:
+        raise ValueError(f"The tables {names} do not depend on the contract")
+    return sql, tuple(params), places, querysets, fields
+
+
+def _read_compiled(contract_id: int, names: tuple[str, ...]) -> dict[str, list[Any]]:
+    # Where a request reads (a replica, or the primary just after the reader's own write).
+    first = _compiled(names, DEFAULT_DB_ALIAS)[3][names[0]].model
+    db = router.db_for_read(first)
+    sql, template, places, querysets, fields = _compiled(names, db)
+    params = list(template)
+    for place in places:
+        params[place] = contract_id
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return _instances(querysets, fields, db, rows)
 
 
 def _fields(qs: QuerySet) -> list[models.Field]:

@@ -65,3 +65,23 @@ def test_it_reads_what_the_orm_reads_in_one_query(seed, manager, django_assert_n
             assert [_values(i) for i in found[name]] == [_values(i) for i in expected], name
             assert all(not i._state.adding for i in found[name])
     assert read_together({}) == {}
+
+
+def test_every_registered_table_reads_what_the_orm_reads_compiled_once_for_any_contract(
+    seed, manager, django_assert_num_queries
+):
+    from contracts.models import Contract
+    from kpis.reads import together
+
+    publish_pack(contract=seed["ICT"], quarter="2019-03-31", user=manager)
+    names = tuple(sorted(together._sources))
+    for code in ("ICT", "PSSP", "HERTS", "ICT"):
+        # A fresh object each time, as each request holds: nothing preloaded.
+        contract = Contract.objects.get(code=code)
+        expected = {name: list(together._sources[name](contract)) for name in names}
+        with django_assert_num_queries(1):
+            found = together.tables_of(contract, names)
+        for name in names:
+            assert [_values(i) for i in found[name]] == [_values(i) for i in expected[name]], name
+    # ICT holds rows (its pack, quarters, suspensions...), so the id really was filled in.
+    assert any(expected.values())
