@@ -12,9 +12,9 @@ from tests.kpis.growth import NOT_MEASURED, grow, with_months
 # contract read the reader's groups (and, for officers and managers, their assignments); downloads
 # and packs, which show approved quarters to everyone, do not.
 PAGES = {
-    # Home: the count and page of contracts, returns, latest counts (with the year to date, in
-    # the same query), extensions (when each contract ends) and groups.
-    "/": 8,
+    # Home: the count and page of contracts, returns, their quarters, latest counts (with the
+    # year to date, in the same query), extensions (when each contract ends) and groups.
+    "/": 9,
     # A contract's pages read its small tables in one query (`kpis.reads.together`): its
     # quarters, the KPIs' suspensions and changes of rule (with who made them), the service
     # areas, the packs published (with their quarters and publishers), the supplier's published
