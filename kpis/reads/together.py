@@ -28,6 +28,8 @@ from django.db.models import F, QuerySet, TextField, Value
 from django.db.models.functions import Cast, JSONObject, RowNumber
 from django.utils.dateparse import parse_date, parse_datetime
 
+from contracts.models import Contract
+
 # (contract) -> the queryset of its rows
 Source = Callable[..., QuerySet]
 
@@ -121,8 +123,6 @@ def _compiled(names: tuple[str, ...], db: str) -> tuple[str, tuple, tuple[int, .
     """The union of the registered tables `names`, compiled for a stand-in contract on `db`, and
     where the contract's id goes: building and compiling the union's parts took a third of the
     small tables' time on every page that reads them (docs/performance.md)."""
-    from contracts.models import Contract
-
     stand_in = Contract(pk=_STAND_IN_ID)
     querysets = {name: _sources[name](stand_in).using(db) for name in names}
     union, fields = _union(querysets)
