@@ -38,6 +38,28 @@ def _status_tag(status: str, would_have_been: str | None) -> str:
     )
 
 
+# Where a quarter's return stands (`kpis.rules.due.Stage`), as a symbol beside the word.
+_DUE_SYMBOLS = {"overdue": "!", "awaiting_approval": "◔", "approved": "✓"}
+
+
+@register.simple_tag
+def due_tag(quarter) -> str:
+    """Where a quarter of `kpis.rules.due` stands, in symbol and word, never colour alone."""
+    return _due_tag(quarter.stage)
+
+
+# Listed for every quarter of fifty contracts on the home page: build each tag once.
+@lru_cache(maxsize=16)
+def _due_tag(stage) -> str:
+    return format_html(
+        '<strong class="app-status app-status--due-{}"><span aria-hidden="true">{} </span>{}'
+        "</strong>",
+        stage,
+        _DUE_SYMBOLS.get(stage, "·"),
+        stage.label,
+    )
+
+
 @register.filter
 def progress_status(quarterly_return) -> str:
     """The status a quarter shows while its return is not approved."""

@@ -10,7 +10,7 @@ import pytest
 from kpis.reads.display import IN_PROGRESS, SYMBOLS
 from kpis.rules.travel import SYMBOLS as TRAVEL_SYMBOLS
 
-# The due-date tags (templates/kpis/returns/_due_tag.html) use these beside their words.
+# The due-date tags (`due_tag` in kpis/templatetags/kpi_display.py) use these beside their words.
 DUE_SYMBOLS = ["!", "◔", "✓", "·"]
 
 
