@@ -195,10 +195,21 @@ _QUARTERS: list = []
 _CONTRACT_IDS: list[int] = []
 
 
+def _compiled(query: QuerySet) -> tuple[str, tuple]:
+    sql, params = query.query.get_compiler(using=query.db).as_sql()
+    return sql, tuple(params)
+
+
+def _filled(template: tuple, values: dict[int, Sequence]) -> list:
+    """A compiled query's parameters with each stand-in list (known by its identity, the key of
+    `values`) replaced by the values it stands for."""
+    return [list(values[id(p)]) if id(p) in values else p for p in template]
+
+
 @lru_cache(maxsize=8)
 def _compiled_status_query(
     model: type[Model], today: datetime.date, by_end_date: bool
-) -> tuple[str, tuple, tuple[int, ...], tuple[int, ...]]:
+) -> tuple[str, tuple]:
     """The SQL of `with_status` for any KPIs and quarters (named by id, or `by_end_date` by
     their last day), compiled once a day per process, and where its KPIs and quarters go.
 
@@ -230,10 +241,7 @@ def _compiled_status_query(
         .annotate(period_end=F("period__end_date"))
         .order_by()
     )
-    sql, params = query.query.get_compiler(using=query.db).as_sql()
-    kpis = tuple(i for i, p in enumerate(params) if p is _KPI_IDS)
-    quarter_params = tuple(i for i, p in enumerate(params) if p is _QUARTERS)
-    return sql, tuple(params), kpis, quarter_params
+    return _compiled(query)
 
 
 def compiled_readings_with_status(
@@ -249,12 +257,8 @@ def compiled_readings_with_status(
     `period_end`."""
     if not kpi_ids or not quarters:
         return []
-    sql, template, kpis, quarter_params = _compiled_status_query(model, today, by_end_date)
-    params = list(template)
-    for index in kpis:
-        params[index] = list(kpi_ids)
-    for index in quarter_params:
-        params[index] = list(quarters)
+    sql, template = _compiled_status_query(model, today, by_end_date)
+    params = _filled(template, {id(_KPI_IDS): kpi_ids, id(_QUARTERS): quarters})
     readings: list = list(model._default_manager.raw(sql, params))
     names = _unit_fields()
     for reading in readings:
@@ -265,7 +269,7 @@ def compiled_readings_with_status(
 
 
 @lru_cache(maxsize=4)
-def _compiled_count_query(model: type[Model], today: datetime.date) -> tuple[str, tuple, int, int]:
+def _compiled_count_query(model: type[Model], today: datetime.date) -> tuple[str, tuple]:
     """The SQL counting readings by contract, quarter and status, for any contracts and
     quarters, compiled once a day per process (as `_compiled_status_query`)."""
     table = model._meta.db_table
@@ -284,10 +288,7 @@ def _compiled_count_query(model: type[Model], today: datetime.date) -> tuple[str
         .annotate(n=Count("id"))
         .order_by()
     )
-    sql, params = query.query.get_compiler(using=query.db).as_sql()
-    contracts = next(i for i, p in enumerate(params) if p is _CONTRACT_IDS)
-    quarters = next(i for i, p in enumerate(params) if p is _QUARTERS)
-    return sql, tuple(params), contracts, quarters
+    return _compiled(query)
 
 
 def compiled_status_counts(
@@ -295,9 +296,8 @@ def compiled_status_counts(
 ) -> list[tuple[int, int, str, int]]:
     """(contract id, period id, status, readings) for every pair of these contracts and quarters,
     from SQL compiled once a day per process."""
-    sql, template, contracts, quarters = _compiled_count_query(model, today)
-    params = list(template)
-    params[contracts], params[quarters] = list(contract_ids), list(period_ids)
+    sql, template = _compiled_count_query(model, today)
+    params = _filled(template, {id(_CONTRACT_IDS): contract_ids, id(_QUARTERS): period_ids})
     with connections[model._default_manager.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -309,9 +309,7 @@ JUDGED_VALUES = ("pk", "kpi_id", "period_id", "value", "unit_id", "target_overri
 
 
 @lru_cache(maxsize=4)
-def _compiled_values_query(
-    model: type[Model], today: datetime.date
-) -> tuple[str, tuple, tuple[int, ...], tuple[int, ...]]:
+def _compiled_values_query(model: type[Model], today: datetime.date) -> tuple[str, tuple]:
     """The SQL of `with_status` giving `JUDGED_VALUES` for any KPIs and quarters, compiled once
     a day per process, as `_compiled_status_query` is and for the same reason."""
     table = model._meta.db_table
@@ -327,10 +325,7 @@ def _compiled_values_query(
         ),
         today,
     ).order_by()
-    sql, params = query.values_list(*JUDGED_VALUES).query.get_compiler(using=query.db).as_sql()
-    kpis = tuple(i for i, p in enumerate(params) if p is _KPI_IDS)
-    periods = tuple(i for i, p in enumerate(params) if p is _QUARTERS)
-    return sql, tuple(params), kpis, periods
+    return _compiled(query.values_list(*JUDGED_VALUES))
 
 
 def compiled_values_with_status(
@@ -340,12 +335,8 @@ def compiled_values_with_status(
     per process (PostgreSQL only: the ids go in as arrays)."""
     if not kpi_ids or not period_ids:
         return []
-    sql, template, kpis, periods = _compiled_values_query(model, today)
-    params = list(template)
-    for index in kpis:
-        params[index] = list(kpi_ids)
-    for index in periods:
-        params[index] = list(period_ids)
+    sql, template = _compiled_values_query(model, today)
+    params = _filled(template, {id(_KPI_IDS): kpi_ids, id(_QUARTERS): period_ids})
     with connections[model._default_manager.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
