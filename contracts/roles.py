@@ -8,8 +8,13 @@ the table in `kpis.permissions`.
 
 from __future__ import annotations
 
-from django.db import models, router
+from functools import lru_cache
+
+from django.contrib.auth import get_user_model
+from django.db import connections, models, router
 from django.db.models import CharField, IntegerField, Value
+
+from contracts.compiled import STAND_IN_ID, compiled, filled
 
 
 class Role(models.TextChoices):
@@ -37,22 +42,34 @@ def has_role(user, role: Role) -> bool:
     return role.value in user._role_names
 
 
-def _read_roles_and_assignments(user) -> None:
-    """The user's groups and the contracts assigned to them, with their data versions, in one
-    query: a page that asks the one nearly always asks the other (the part a user has in a
-    contract comes from both), and the assignments of those with none cost nothing."""
+@lru_cache(maxsize=4)
+def _roles_and_assignments_query(db: str) -> tuple[str, tuple]:
+    """The SQL reading a user's groups and assigned contracts, compiled once per process for a
+    stand-in user: every page asks it, and compiling it took longer than running it."""
+    user = get_user_model()(pk=STAND_IN_ID)
     groups = user.groups.values_list(
         "name", Value(None, output_field=IntegerField()), Value(None, output_field=IntegerField())
     )
     assignments = user.assignments.values_list(
         Value(None, output_field=CharField()), "contract_id", "contract__data_version"
     )
+    return compiled(groups.using(db).union(assignments, all=True), db)
+
+
+def _read_roles_and_assignments(user) -> None:
+    """The user's groups and the contracts assigned to them, with their data versions, in one
+    query: a page that asks the one nearly always asks the other (the part a user has in a
+    contract comes from both), and the assignments of those with none cost nothing."""
     # Read where the contract's pages read (a replica, for a page that changes nothing), so that
     # the data versions kept on the user belong to the same snapshot as the page they key.
-    where = router.db_for_read(assignments.model)
+    where = router.db_for_read(user.assignments.model)
+    sql, params = _roles_and_assignments_query(where)
+    with connections[where].cursor() as cursor:
+        cursor.execute(sql, filled(params, one_id=user.pk))
+        rows = cursor.fetchall()
     names: set[str] = set()
     versions: dict[int, int] = {}
-    for name, contract_id, version in groups.using(where).union(assignments, all=True):
+    for name, contract_id, version in rows:
         if contract_id is None:
             names.add(name)
         else:

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import set_script_prefix
 from django.utils import timezone
 
 from kpis.models import Kpi
@@ -87,3 +88,20 @@ def test_the_pack_pdf_names_the_contracts_council(seed):
     html = render_to_string("packs/pack_pdf.html", {**context, "produced": timezone.now()})
     assert _title(html).startswith(f"{PETERBOROUGH}: ICT Managed Service")
     assert f"{PETERBOROUGH}: ICT committee pack" in html
+
+
+def test_the_header_links_follow_the_prefix_the_site_is_served_under(as_manager, seed):
+    plain = as_manager.get("/").content.decode()
+    # As a WSGI server serving the site under /kpi would set it (the test client does not).
+    set_script_prefix("/kpi/")
+    try:
+        prefixed = as_manager.get("/", SCRIPT_NAME="/kpi").content.decode()
+    finally:
+        set_script_prefix("/")
+    again = as_manager.get("/").content.decode()
+    for html, prefix in ((plain, ""), (prefixed, "/kpi"), (again, "")):
+        menu = re.search(r'<ul class="govuk-service-navigation__list".*?</ul>', html, re.S)[0]
+        links = re.findall(r'(?:href|action)="([^"]+)"', menu)
+        paths = ["/", "/my-work/", "/returns/", "/open-data/", "/accounts/logout/"]
+        assert links == [prefix + path for path in paths]
+        assert re.search(r'href="[^"]+" aria-current="page">Home<', menu)

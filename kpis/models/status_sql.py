@@ -30,6 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Abs, Coalesce
 from django.db.models.lookups import GreaterThan
 
+from contracts.compiled import compiled, filled
 from kpis.choices import Direction, Frequency, ThresholdBasis
 from kpis.models.kpi import Kpi, in_force_q
 from kpis.models.period import ReportingPeriod
@@ -195,17 +196,6 @@ _QUARTERS: list = []
 _CONTRACT_IDS: list[int] = []
 
 
-def _compiled(query: QuerySet) -> tuple[str, tuple]:
-    sql, params = query.query.get_compiler(using=query.db).as_sql()
-    return sql, tuple(params)
-
-
-def _filled(template: tuple, values: dict[int, Sequence]) -> list:
-    """A compiled query's parameters with each stand-in list (known by its identity, the key of
-    `values`) replaced by the values it stands for."""
-    return [list(values[id(p)]) if id(p) in values else p for p in template]
-
-
 @lru_cache(maxsize=8)
 def _compiled_status_query(
     model: type[Model], today: datetime.date, by_end_date: bool
@@ -241,7 +231,7 @@ def _compiled_status_query(
         .annotate(period_end=F("period__end_date"))
         .order_by()
     )
-    return _compiled(query)
+    return compiled(query)
 
 
 def compiled_readings_with_status(
@@ -258,7 +248,7 @@ def compiled_readings_with_status(
     if not kpi_ids or not quarters:
         return []
     sql, template = _compiled_status_query(model, today, by_end_date)
-    params = _filled(template, {id(_KPI_IDS): kpi_ids, id(_QUARTERS): quarters})
+    params = filled(template, {id(_KPI_IDS): kpi_ids, id(_QUARTERS): quarters})
     readings: list = list(model._default_manager.raw(sql, params))
     names = _unit_fields()
     for reading in readings:
@@ -288,7 +278,7 @@ def _compiled_count_query(model: type[Model], today: datetime.date) -> tuple[str
         .annotate(n=Count("id"))
         .order_by()
     )
-    return _compiled(query)
+    return compiled(query)
 
 
 def compiled_status_counts(
@@ -297,7 +287,7 @@ def compiled_status_counts(
     """(contract id, period id, status, readings) for every pair of these contracts and quarters,
     from SQL compiled once a day per process."""
     sql, template = _compiled_count_query(model, today)
-    params = _filled(template, {id(_CONTRACT_IDS): contract_ids, id(_QUARTERS): period_ids})
+    params = filled(template, {id(_CONTRACT_IDS): contract_ids, id(_QUARTERS): period_ids})
     with connections[model._default_manager.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -325,7 +315,7 @@ def _compiled_values_query(model: type[Model], today: datetime.date) -> tuple[st
         ),
         today,
     ).order_by()
-    return _compiled(query.values_list(*JUDGED_VALUES))
+    return compiled(query.values_list(*JUDGED_VALUES))
 
 
 def compiled_values_with_status(
@@ -336,7 +326,7 @@ def compiled_values_with_status(
     if not kpi_ids or not period_ids:
         return []
     sql, template = _compiled_values_query(model, today)
-    params = _filled(template, {id(_KPI_IDS): kpi_ids, id(_QUARTERS): period_ids})
+    params = filled(template, {id(_KPI_IDS): kpi_ids, id(_QUARTERS): period_ids})
     with connections[model._default_manager.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -1,14 +1,28 @@
+from functools import lru_cache
+
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from kpis.pages.work import HeaderCount
 
+# The pages every page's header and breadcrumbs link to.
+SITE_LINKS = ("home", "my_work", "my_returns", "open_data", "logout")
 
-def site(request: HttpRequest) -> dict[str, str]:
-    """The site's name for the page header, which is plain text rather than a logo. A page about
-    one contract passes `contract`, and base.html names that contract's council instead. Not
-    `site_name`: Django's sign-in view already puts the host's name there."""
-    return {"service_name": settings.SITE_NAME}
+
+def site(request: HttpRequest) -> dict:
+    """The site's name for the page header, which is plain text rather than a logo, and the
+    addresses of the pages the header links to. A page about one contract passes `contract`,
+    and base.html names that contract's council instead. Not `site_name`: Django's sign-in view
+    already puts the host's name there."""
+    return {"service_name": settings.SITE_NAME, "links": _links(get_script_prefix(), get_urlconf())}
+
+
+@lru_cache(maxsize=8)
+def _links(prefix: str, urlconf: str | None) -> dict[str, str]:
+    """Reversed once per process (and per prefix the site is served under): every page prints
+    them, and reversing them took a quarter of the time a page spends around its cached part."""
+    return {name: reverse(name) for name in SITE_LINKS}
 
 
 def my_work(request: HttpRequest) -> dict[str, HeaderCount]:

@@ -28,6 +28,7 @@ from django.db.models import F, QuerySet, TextField, Value
 from django.db.models.functions import Cast, JSONObject, RowNumber
 from django.utils.dateparse import parse_date, parse_datetime
 
+from contracts.compiled import STAND_IN_ID, compiled, filled
 from contracts.models import Contract
 
 # (contract) -> the queryset of its rows
@@ -113,34 +114,26 @@ def _instances(
     return found
 
 
-# A contract id that no contract has, standing in for the page's contract in the query compiled
-# once per process: found again among the query's parameters by its value.
-_STAND_IN_ID = -1_999_999_999
-
-
 @lru_cache(maxsize=64)
-def _compiled(names: tuple[str, ...], db: str) -> tuple[str, tuple, tuple[int, ...], dict, dict]:
-    """The union of the registered tables `names`, compiled for a stand-in contract on `db`, and
-    where the contract's id goes: building and compiling the union's parts took a third of the
-    small tables' time on every page that reads them (docs/performance.md)."""
-    stand_in = Contract(pk=_STAND_IN_ID)
+def _compiled(names: tuple[str, ...], db: str) -> tuple[str, tuple, dict, dict]:
+    """The union of the registered tables `names`, compiled for a stand-in contract on `db`:
+    building and compiling the union's parts took a third of the small tables' time on every
+    page that reads them (docs/performance.md)."""
+    stand_in = Contract(pk=STAND_IN_ID)
     querysets = {name: _sources[name](stand_in).using(db) for name in names}
     union, fields = _union(querysets)
-    sql, params = union.query.get_compiler(using=db).as_sql()
-    places = tuple(i for i, p in enumerate(params) if p == _STAND_IN_ID)
-    if not places:
+    sql, params = compiled(union, db)
+    if STAND_IN_ID not in params:
         raise ValueError(f"The tables {names} do not depend on the contract")
-    return sql, tuple(params), places, querysets, fields
+    return sql, params, querysets, fields
 
 
 def _read_compiled(contract_id: int, names: tuple[str, ...]) -> dict[str, list[Any]]:
     # Where a request reads (a replica, or the primary just after the reader's own write).
-    first = _compiled(names, DEFAULT_DB_ALIAS)[3][names[0]].model
+    first = _compiled(names, DEFAULT_DB_ALIAS)[2][names[0]].model
     db = router.db_for_read(first)
-    sql, template, places, querysets, fields = _compiled(names, db)
-    params = list(template)
-    for place in places:
-        params[place] = contract_id
+    sql, template, querysets, fields = _compiled(names, db)
+    params = filled(template, one_id=contract_id)
     with connections[db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

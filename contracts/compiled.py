@@ -1,0 +1,48 @@
+"""Queries compiled to SQL once per process, for the reads that nearly every request makes.
+
+Building a queryset and compiling it can cost more than the database takes to answer it (half a
+millisecond against a fifth for a user's roles; twenty milliseconds for the status of a
+contract's readings, see docs/performance.md), while the text of such a query never changes: only
+the ids it is asked about do. Such a query is compiled once, for stand-ins, and each read puts
+the values asked for where the stand-ins were.
+
+A stand-in is found again among the compiled parameters in one of two ways: a list (the array of
+an `= ANY(%s)`) by its identity, so that any list may stand in; a single id by its value,
+`STAND_IN_ID`, which no row has.
+
+It lives in the lowest app, as every app may use it: a user's roles are read here, readings'
+statuses in `kpis`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from django.db.models import QuerySet
+
+# An id that no row has, standing in for the one id a compiled query is asked about.
+STAND_IN_ID = -1_999_999_999
+
+
+def compiled(queryset: QuerySet, using: str | None = None) -> tuple[str, tuple]:
+    """The SQL of `queryset` on `using` (where it reads, unless named) and its parameters."""
+    sql, params = queryset.query.get_compiler(using=using or queryset.db).as_sql()
+    return sql, tuple(params)
+
+
+def filled(
+    params: Sequence, lists: Mapping[int, Sequence] | None = None, *, one_id: int | None = None
+) -> list:
+    """A compiled query's parameters with the values asked for in place of the stand-ins: each
+    list stand-in (its identity the key of `lists`) by the values it stands for, and every
+    `STAND_IN_ID` by `one_id`."""
+    lists = lists or {}
+    found = []
+    for param in params:
+        if id(param) in lists:
+            found.append(list(lists[id(param)]))
+        elif one_id is not None and isinstance(param, int) and param == STAND_IN_ID:
+            found.append(one_id)
+        else:
+            found.append(param)
+    return found
