@@ -22,7 +22,10 @@ from kpis.permissions import Action, allowed, may_ever
 
 
 def get_contract_for(user, code: str) -> Contract:
-    return get_object_or_404(Contract.objects.visible_to(user), code=code)
+    contract = Contract.objects.visible_by_code(user, code)
+    if contract is None:
+        raise Http404
+    return contract
 
 
 def get_kpi_for(user, code: str, pk: int) -> Kpi:

@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 
 from contracts import roles
 from contracts.compiled import STAND_IN_ID, filled
@@ -58,3 +58,22 @@ def test_roles_and_assignments_read_from_the_compiled_query_match_the_orm(
 def test_a_user_with_no_group_and_no_contract_has_no_roles(django_user_model):
     nobody = django_user_model.objects.create_user("nobody", password="x" * 12)
     assert _read(nobody) == (set(), {})
+
+
+def _fields(contract: Contract | None) -> dict | None:
+    if contract is None:
+        return None
+    return {f.attname: getattr(contract, f.attname) for f in Contract._meta.concrete_fields}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reader", ["officer", "committee_member", "admin_user", "anonymous"])
+def test_a_contract_found_by_its_code_is_the_one_visible_to_finds(reader, request, seed):
+    user = AnonymousUser() if reader == "anonymous" else request.getfixturevalue(reader)
+    Contract.objects.filter(code="PSSP").touch()
+    for code in ("PSSP", "ICT", "pssp", "stand in", "NOSUCH"):
+        expected = Contract.objects.visible_to(user).filter(code=code).first()
+        found = Contract.objects.visible_by_code(user, code)
+        assert _fields(found) == _fields(expected)
+    if reader != "anonymous":
+        assert _fields(Contract.objects.visible_by_code(user, "PSSP")) is not None
