@@ -17,6 +17,7 @@ statuses in `kpis`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -37,7 +38,7 @@ def filled(
     list stand-in (its identity the key of `lists`) by the values it stands for, and every
     `STAND_IN_ID` by `one_id`."""
     lists = lists or {}
-    found = []
+    found: list[Any] = []
     for param in params:
         if id(param) in lists:
             found.append(list(lists[id(param)]))

@@ -80,7 +80,8 @@ class ContractQuerySet(models.QuerySet):
         test_compiled.py holds the two ways to the same answers)."""
         if not user.is_authenticated:
             return None
-        found = list(self.model._default_manager.raw(_by_code_sql(self.db), [code]))
+        db = self.db  # where this request reads: the same alias compiles and runs it
+        found = list(Contract.objects.db_manager(db).raw(_by_code_sql(db), [code]))
         return found[0] if found else None
 
     def editable_by(self, user) -> ContractQuerySet:

@@ -100,7 +100,9 @@ def test_the_header_links_follow_the_prefix_the_site_is_served_under(as_manager,
         set_script_prefix("/")
     again = as_manager.get("/").content.decode()
     for html, prefix in ((plain, ""), (prefixed, "/kpi"), (again, "")):
-        menu = re.search(r'<ul class="govuk-service-navigation__list".*?</ul>', html, re.S)[0]
+        found = re.search(r'<ul class="govuk-service-navigation__list".*?</ul>', html, re.S)
+        assert found
+        menu = found[0]
         links = re.findall(r'(?:href|action)="([^"]+)"', menu)
         paths = ["/", "/my-work/", "/returns/", "/open-data/", "/accounts/logout/"]
         assert links == [prefix + path for path in paths]

@@ -20,8 +20,8 @@ def site(request: HttpRequest) -> dict:
 
 @lru_cache(maxsize=8)
 def _links(prefix: str, urlconf: str | None) -> dict[str, str]:
-    """Reversed once per process (and per prefix the site is served under): every page prints
-    them, and reversing them took a quarter of the time a page spends around its cached part."""
+    """Reversed once per process (and per prefix the site is served under), rather than at
+    every page: they never change while it runs."""
     return {name: reverse(name) for name in SITE_LINKS}
 
 

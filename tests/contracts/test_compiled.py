@@ -11,8 +11,9 @@ from contracts.roles import Role
 
 
 def test_filled_puts_each_value_where_its_stand_in_was():
-    kpis, quarters = [], []
-    look_alike = []  # equal to the stand-ins, but not one of them
+    kpis: list[int] = []
+    quarters: list[int] = []
+    look_alike: list[int] = []  # equal to the stand-ins, but not one of them
     params = ("a", kpis, STAND_IN_ID, quarters, look_alike, 7)
     assert filled(params, {id(kpis): (1, 2), id(quarters): [9]}, one_id=42) == [
         "a",
@@ -31,7 +32,7 @@ def test_filled_leaves_the_stand_in_id_where_no_id_is_asked_for():
 def _read(user) -> tuple[set[str], dict[int, int]]:
     fresh = get_user_model().objects.get(pk=user.pk)
     roles.remember_roles_and_assignments(fresh)
-    return fresh._role_names, fresh._assigned_versions
+    return {r.value for r in Role if roles.has_role(fresh, r)}, roles.assigned_versions(fresh)
 
 
 def _from_the_orm(user) -> tuple[set[str], dict[int, int]]:
