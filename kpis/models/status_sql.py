@@ -196,6 +196,25 @@ _QUARTERS: list = []
 _CONTRACT_IDS: list[int] = []
 
 
+def _asked(model: type[Model], by_end_date: bool) -> QuerySet:
+    """The readings of the KPIs and quarters that `_KPI_IDS` and `_QUARTERS` stand for (the
+    quarters by id, or `by_end_date` by their last day), as arrays, for a query compiled once."""
+    table = model._meta.db_table
+    periods = ReportingPeriod._meta.db_table
+    quarters = f'"{periods}"."end_date"' if by_end_date else f'"{table}"."period_id"'
+    return model._default_manager.extra(
+        where=[
+            f'"{table}"."kpi_id" = ANY(%s)',
+            f"{quarters} = ANY(%s)",
+            # The KPIs again on the KPI table the status joins (for its rule): told only of the
+            # readings' KPIs, PostgreSQL hashed every KPI of every contract to join the few
+            # asked for, 18 ms against 2 ms at a million readings.
+            f'"{Kpi._meta.db_table}"."id" = ANY(%s)',
+        ],
+        params=[_KPI_IDS, _QUARTERS, _KPI_IDS],
+    )
+
+
 @lru_cache(maxsize=8)
 def _compiled_status_query(
     model: type[Model], today: datetime.date, by_end_date: bool
@@ -207,23 +226,7 @@ def _compiled_status_query(
     (about 20 ms a request on the KPI table, see docs/performance.md), and it only changes with the
     day. The ids go in as arrays, so the text stays the same whatever is asked for.
     """
-    table = model._meta.db_table
-    periods = ReportingPeriod._meta.db_table
-    quarters = f'"{periods}"."end_date"' if by_end_date else f'"{table}"."period_id"'
-    query = with_status(
-        model._default_manager.extra(
-            where=[
-                f'"{table}"."kpi_id" = ANY(%s)',
-                f"{quarters} = ANY(%s)",
-                # The KPIs again on the KPI table the status joins (for its rule): told only
-                # of the readings' KPIs, PostgreSQL hashed every KPI of every contract to join
-                # the few asked for, 18 ms against 2 ms at a million readings.
-                f'"{Kpi._meta.db_table}"."id" = ANY(%s)',
-            ],
-            params=[_KPI_IDS, _QUARTERS, _KPI_IDS],
-        ),
-        today,
-    )
+    query = with_status(_asked(model, by_end_date), today)
     query = (
         query
         # The unit a figure was reported in, as select_related would read it (raw SQL cannot).
@@ -302,19 +305,7 @@ JUDGED_VALUES = ("pk", "kpi_id", "period_id", "value", "unit_id", "target_overri
 def _compiled_values_query(model: type[Model], today: datetime.date) -> tuple[str, tuple]:
     """The SQL of `with_status` giving `JUDGED_VALUES` for any KPIs and quarters, compiled once
     a day per process, as `_compiled_status_query` is and for the same reason."""
-    table = model._meta.db_table
-    query = with_status(
-        model._default_manager.extra(
-            where=[
-                f'"{table}"."kpi_id" = ANY(%s)',
-                f'"{table}"."period_id" = ANY(%s)',
-                # As in `_compiled_status_query`: the KPIs named on the KPI table as well.
-                f'"{Kpi._meta.db_table}"."id" = ANY(%s)',
-            ],
-            params=[_KPI_IDS, _QUARTERS, _KPI_IDS],
-        ),
-        today,
-    ).order_by()
+    query = with_status(_asked(model, by_end_date=False), today).order_by()
     return compiled(query.values_list(*JUDGED_VALUES))
 
 

@@ -12,7 +12,7 @@ from django.db.models import Count
 from contracts.models import Contract, ServiceArea
 from kpis.models import Kpi, PublishedSummary, Reading, ReportingPeriod
 from kpis.reads import contract_tables, display
-from kpis.reads.summary import Counts, summarise_contract
+from kpis.reads.summary import Counts, summarise_contract, summarise_judged
 from kpis.rules.status import Status
 
 
@@ -81,14 +81,6 @@ def _status(reading: Reading) -> str:
     return getattr(reading, "status")  # noqa: B009
 
 
-def _counts(readings: Sequence[Reading]) -> dict[tuple[int, int], Counts]:
-    """`summarise` over readings in hand: counts keyed by (service area id, period id)."""
-    counts: dict[tuple[int, int], Counts] = defaultdict(Counts)
-    for reading in readings:
-        counts[(reading.kpi.service_area_id, reading.period_id)].add(_status(reading), 1)
-    return counts
-
-
 # Neither a data-only figure nor a quarter out of a KPI's life span is behind a count.
 _NOT_BEHIND = (Status.MET, Status.DATA_ONLY, Status.NOT_IN_FORCE)
 
@@ -132,7 +124,7 @@ def compare(
         p for p in {p.period_id: p.period for p in published}.values() if p.pk in readable_ids
     ]
     if readings is not None:
-        counts, behind = _counts(readings), _behind(readings)
+        counts, behind = summarise_judged(readings), _behind(readings)
         _with_rule_targets(behind)
     else:
         if counts is None:
