@@ -23,7 +23,8 @@ from django.utils.functional import LazyObject, empty
 from simple_history.models import HistoricalRecords
 
 from contracts.limits import REASON_LENGTH, kept_to
-from contracts.models import Contract, VersionedQuerySet
+from contracts.models import Contract
+from contracts.querysets import VersionedQuerySet
 from evidence import filetypes
 from kpis.models import Kpi, QuarterlyReturn, ReportingPeriod
 from plans.models import Plan

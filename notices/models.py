@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from contracts.limits import LONG_TEXT_LENGTH, REASON_LENGTH, kept_to
-from contracts.models import Contract, VersionedQuerySet
+from contracts.models import Contract
+from contracts.querysets import VersionedQuerySet
 from kpis.models import Kpi
 from notices import rules
 from notices.choices import BreachOutcome, NoticeKind, NoticeState, Rating

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from contracts.models import VersionedQuerySet
+from contracts.querysets import VersionedQuerySet
 
 
 class PublishedPackQuerySet(VersionedQuerySet):

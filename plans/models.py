@@ -2,7 +2,7 @@
 make it up, and the contract's setting for when a plan is due.
 
 Every row is shown on its contract's pages (the plans, the KPI page, the scorecard, the pack), so
-each default manager moves the contract's data version on (`contracts.models.VersionedQuerySet`,
+each default manager moves the contract's data version on (`contracts.querysets.VersionedQuerySet`,
 and `plans.hooks` watches them); every change is kept by simple-history with who, when and why.
 """
 
@@ -21,7 +21,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from contracts.limits import LONG_TEXT_LENGTH, REASON_LENGTH, kept_to
-from contracts.models import Contract, VersionedQuerySet
+from contracts.models import Contract
+from contracts.querysets import VersionedQuerySet
 from kpis.models import Kpi, QuarterlyReturn, ReportingPeriod
 from kpis.models.kpi import KpiRowQuerySet
 from kpis.permissions import NO_RETURN, STATES

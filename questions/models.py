@@ -18,7 +18,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from contracts.limits import REASON_LENGTH, kept_to
-from contracts.models import Contract, VersionedQuerySet
+from contracts.models import Contract
+from contracts.querysets import VersionedQuerySet
 from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod
 from kpis.models.returns import NOT_MEASURED_LENGTH

@@ -12,7 +12,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from contracts.limits import REASON_LENGTH, kept_to
-from contracts.models import Contract, VersionedQuerySet
+from contracts.models import Contract
+from contracts.querysets import VersionedQuerySet
 from kpis.models import Kpi, ReportingPeriod
 from kpis.models.kpi import KpiRowManager, KpiRowQuerySet
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end

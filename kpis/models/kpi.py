@@ -11,7 +11,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from contracts.dates import quarter_out_of_range
-from contracts.models import Contract, ServiceArea, VersionedQuerySet
+from contracts.models import Contract, ServiceArea
+from contracts.querysets import VersionedQuerySet
 from kpis.choices import Direction, Frequency, Rollup, ThresholdBasis
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
 from kpis.models.unit import Unit, UnitKind

@@ -16,7 +16,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from contracts.limits import too_long_message
-from contracts.models import VersionedQuerySet
+from contracts.querysets import VersionedQuerySet
 from kpis.models.returns import BOTH_MESSAGE, NOT_MEASURED_LENGTH, Reading
 from kpis.models.unit import UnitKind
 from kpis.rules import rollup

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from contracts.models import VersionedQuerySet
+from contracts.querysets import VersionedQuerySet
 
 QUARTER_END_MONTHS = {6: 1, 9: 2, 12: 3, 3: 4}
 

@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from contracts.models import ServiceArea, VersionedQuerySet
+from contracts.models import ServiceArea
+from contracts.querysets import VersionedQuerySet
 from kpis.models.period import ReportingPeriod
 
 

@@ -19,7 +19,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from contracts.limits import LONG_TEXT_LENGTH, REASON_LENGTH, kept_to, too_long_message
-from contracts.models import Contract, VersionedManager, VersionedQuerySet
+from contracts.models import Contract
+from contracts.querysets import VersionedManager, VersionedQuerySet
 from kpis.choices import ReturnState, UnitCode
 from kpis.models import status_sql
 from kpis.models.kpi import Kpi

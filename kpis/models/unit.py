@@ -8,7 +8,8 @@ from django.db import models
 from django.db.models import Exists, Q
 from simple_history.models import HistoricalRecords
 
-from contracts.models import Contract, VersionedQuerySet
+from contracts.models import Contract
+from contracts.querysets import VersionedQuerySet
 from kpis.rules.numbers import NotANumber, grouped, plain_number, read_number
 
 

@@ -7,7 +7,7 @@ Every model is decided about, and tests/kpis/test_data_version_models.py walks
 
 - a model whose rows a contract's pages show is watched (`watch`, called from an app's
   `ready()`): a row saved or deleted on its own sends a signal, on which its contracts are
-  touched; and its default manager is a `contracts.models.VersionedQuerySet`, whose `update`,
+  touched; and its default manager is a `contracts.querysets.VersionedQuerySet`, whose `update`,
   `bulk_create`, `bulk_update` and `delete`, which send no signal, touch them themselves, so
   that no write in bulk (simple-history's `bulk_*_with_history` among them) needs a `touch`
   beside it. The contracts' own QuerySet moves their version on in its `update` and

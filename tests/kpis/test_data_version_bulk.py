@@ -1,5 +1,5 @@
 """Writes in bulk send no signal, so the QuerySets of the rows a contract's pages show move the
-contract's data version on themselves (contracts.models.VersionedQuerySet): only the contracts
+contract's data version on themselves (contracts.querysets.VersionedQuerySet): only the contracts
 whose rows are written, in the same transaction as the write, and in one query."""
 
 from decimal import Decimal
