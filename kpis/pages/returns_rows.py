@@ -12,7 +12,8 @@ from django.http import QueryDict
 from contracts.models import ServiceArea
 from kpis.choices import Direction, ThresholdBasis
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension, Unit, UnitKind
-from kpis.pages.forms import ReturnRowForm, SummaryError, error_summary, figure_text
+from kpis.pages.forms import SummaryError, error_summary
+from kpis.pages.return_row_form import ReturnRowForm, figure_text
 from kpis.permissions import NO_RETURN
 from kpis.permissions.sight import Sight
 from kpis.reads import contract_tables, display, together
