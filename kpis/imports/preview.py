@@ -6,12 +6,14 @@ A monthly KPI's months come as rows of their own, with Month filled in, beneath 
 (Month empty). The months are checked by `MonthlyFigure`'s own rules and rolled up by
 `kpis.rules.rollup`, as the return page's are, so the preview shows the quarter's figure the write
 will work out; the write hands the months to the same service as the return page.
+
+What each cell says (a figure, a target, a month) is read by `kpis.imports.cells`; here it is
+put together row by row and compared with what is held.
 """
 
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,25 +21,27 @@ from django.core.exceptions import ValidationError
 
 from contracts.models import Contract
 from kpis.choices import ReturnState
+from kpis.imports.cells import (
+    NO,
+    YES,
+    parse_day,
+    parse_figure,
+    parse_month,
+    parse_part,
+    parse_target,
+)
 from kpis.imports.parse import Cell, FileProblem, RawRow, read_rows
 from kpis.imports.parse import cell_text as _text
-from kpis.models import Kpi, MonthlyFigure, Reading, ReportingPeriod, Unit
+from kpis.models import Kpi, MonthlyFigure, Reading, ReportingPeriod
 from kpis.models.months import quarter_from
 from kpis.models.period import QUARTER_END_MESSAGE, backfill_note, is_quarter_end
 from kpis.models.returns import BOTH_MESSAGE, REPORTED_AS_LENGTH
-from kpis.models.unit import read_printed
 from kpis.permissions import Action, allowed, may_ever, refusal, state_of
 from kpis.rules import rollup
-from kpis.rules.numbers import NotANumber, read_number
 from kpis.rules.status import Status
 from kpis.writes import backfill
 from kpis.writes import returns as return_writes
 
-YES = {"yes", "y", "true", "x", "1"}
-NO = {"", "no", "n", "false", "0"}
-# The database keeps 12 digits, 4 of them after the point.
-MAX_PLACES = 4
-MAX_WHOLE = Decimal(10) ** 8
 MONTH_MESSAGE = (
     "In 'Month', give the month as Apr 2024, April 2024 or its last day, 2024-04-30; leave it "
     "empty on the row of the quarter's figure."
@@ -471,7 +475,7 @@ def _row_preview(
     kpi = kpis.get(row.reference.casefold()) if row.reference else None
     # A target is in the KPI's unit; a figure in the unit this quarter's is held in, which is the
     # KPI's unless the source printed it in another (the seed's ICT KPIs 15 and 18).
-    row.file_target, problem = _parse_target(cells["Target"], kpi.unit if kpi else None)
+    row.file_target, problem = parse_target(cells["Target"], kpi.unit if kpi else None)
     if problem:
         row.problems.append(problem)
     problems = row.problems
@@ -479,7 +483,7 @@ def _row_preview(
     if named and named.casefold() != contract.code.casefold():
         problems.append(f"This row is for contract {named}, not {contract.code}.")
     quarter = _text(cells["Quarter end"])
-    if quarter and _parse_day(quarter) != end_date:
+    if quarter and parse_day(quarter) != end_date:
         problems.append(f"This row is for the quarter ending {quarter}, not {end_date:%-d %B %Y}.")
     if not row.reference:
         problems.append("Give the KPI reference, as in the template.")
@@ -492,9 +496,9 @@ def _row_preview(
         return _month_row(row, cells, month_text, end_date)
     held = current.get(kpi.pk) if kpi else None
     if held is not None and not held.unit_matches:
-        value, problem = _parse_figure(cells["Figure"], held.unit, "this quarter's figure")
+        value, problem = parse_figure(cells["Figure"], held.unit, "this quarter's figure")
     else:
-        value, problem = _parse_figure(cells["Figure"], kpi.unit if kpi else None)
+        value, problem = parse_figure(cells["Figure"], kpi.unit if kpi else None)
     if problem:
         problems.append(problem)
     row.value = value
@@ -532,7 +536,7 @@ def _month_row(
     numerator and denominator. Checked against the KPI's other months by `_kpi_months`."""
     problems = row.problems
     kpi = row.kpi
-    row.month = _parse_month(text)
+    row.month = parse_month(text)
     if row.month is None:
         problems.append(MONTH_MESSAGE)
     elif row.month not in (months := rollup.quarter_months(end_date)):
@@ -556,13 +560,13 @@ def _month_row(
             "In 'Commentary', leave a month's row empty: explain the quarter on the KPI's row "
             "with Month empty."
         )
-    value, problem = _parse_figure(cells["Figure"], kpi.unit if kpi else None)
+    value, problem = parse_figure(cells["Figure"], kpi.unit if kpi else None)
     if problem:
         problems.append(problem)
     row.value = value
     _read_not_measured(row, cells)
     for column in ("Numerator", "Denominator"):
-        part, problem = _parse_part(cells[column], column)
+        part, problem = parse_part(cells[column], column)
         if problem:
             problems.append(problem)
         setattr(row, column.lower(), part)
@@ -578,89 +582,6 @@ def _month_row(
                 "Numerator and Denominator are given: a Denominator of 0 makes it not measured."
             )
     return row
-
-
-def _parse_month(text: str) -> datetime.date | None:
-    """The last day of the month written as "Apr 2024", "April 2024" or "2024-04-30"."""
-    for pattern in ("%b %Y", "%B %Y"):
-        try:
-            day = datetime.datetime.strptime(" ".join(text.split()), pattern).date()
-        except ValueError:
-            continue
-        return rollup.month_end(day.year, day.month)
-    typed = _parse_day(text)
-    if typed is None:
-        return None
-    end = rollup.month_end(typed.year, typed.month)
-    # Excel keeps "Apr 2024" typed into a cell as the date 1 April 2024.
-    return end if typed in (end, end.replace(day=1)) else None
-
-
-def _parse_part(cell: Cell, column: str) -> tuple[Decimal | None, str]:
-    """A numerator or denominator: a count (calls, visits), read as every typed number is."""
-    text = _text(cell)
-    if not text:
-        return None, ""
-    try:
-        number = cell if isinstance(cell, Decimal) else read_number(text)
-    except NotANumber as refused:
-        return None, f"In '{column}', {refused.message[0].lower()}{refused.message[1:]}"
-    value, problem = _parse_figure(number, None)
-    return value, f"In '{column}', {problem[0].lower()}{problem[1:]}" if problem else ""
-
-
-def _parse_day(text: str) -> datetime.date | None:
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _parse_figure(
-    cell: Cell, unit: Unit | None, whose: str = "the KPI"
-) -> tuple[Decimal | None, str]:
-    """A figure as documents print it (1,150; 3,289 tonnes; £1,200; 95%), in `unit` where the
-    row's KPI is known: `Unit.read_figure`, as every typed figure is read."""
-    if isinstance(cell, Decimal):
-        value = cell
-    else:
-        text = _text(cell)
-        if not text:
-            return None, ""
-        try:
-            value = unit.read_figure(text, whose) if unit else read_printed(text, None)
-        except NotANumber as problem:
-            advice = (
-                " Give the figure alone, such as 95.5, or leave it empty and give the reason it "
-                "was not measured."
-            )
-            return None, problem.message + (advice if problem.message.endswith("a number.") else "")
-    if not value.is_finite():
-        return None, "The figure is not a number."
-    if abs(value) >= MAX_WHOLE:
-        return None, "The figure is too large."
-    if value != value.quantize(Decimal(1).scaleb(-MAX_PLACES), rounding="ROUND_DOWN"):
-        return None, f"Give the figure to at most {MAX_PLACES} decimal places."
-    return value, ""
-
-
-# The template writes a strict target as "< 5"; strictness is the KPI's, so the sign is read past.
-_COMPARISON = re.compile(r"^(<=|>=|[<>≤≥])\s*")
-
-
-def _parse_target(cell: Cell, unit: Unit | None) -> tuple[Decimal | None, str]:
-    if isinstance(cell, Decimal):
-        return _parse_figure(cell, None)
-    text = _COMPARISON.sub("", _text(cell))
-    value, problem = _parse_figure(text, unit)
-    if problem:
-        return None, (
-            f"In 'Target', give the quarter's target as a number, such as 90, or leave it as "
-            f"the template gives it: {problem[0].lower()}{problem[1:]}"
-        )
-    return value, ""
 
 
 def _set_target(row: RowPreview, end_date: datetime.date, may_set: bool) -> None:
