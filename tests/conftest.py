@@ -100,19 +100,21 @@ def pytest_collection_modifyitems(config, items):
 OWN_TESTS = {
     "fetch": "test_access",
     "open_data": "test_open_data",
+    "opening": "test_services",
     "permissions": ("test_permission_table", "test_services_permissions"),
     "reported": "test_reported",
-    "returns": "test_services",
+    "saving": "test_services",
     "scorecard": "test_scorecard",
     "sight": "test_visibility_rule",
     "status": "test_status",
     "status_sql": "test_status_sql",
     "summary": ("test_seed_counts", "test_table_4_3"),
+    "workflow": "test_services",
 }
 
 
 def _own_tests(mutant: str) -> tuple[str, ...]:
-    # "kpis.writes.returns.x_write_rows__mutmut_39" and "kpis.reads.summary.xǁCountsǁadd__mutmut_1".
+    # "kpis.writes.saving.x_write_rows__mutmut_39" and "kpis.reads.summary.xǁCountsǁadd__mutmut_1".
     module = mutant.split(".x", 1)[0].rsplit(".", 1)[-1]
     own = OWN_TESTS.get(module, ())
     return (own,) if isinstance(own, str) else own

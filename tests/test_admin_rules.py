@@ -13,8 +13,7 @@ from kpis.admin import KpiAdmin
 from kpis.choices import RULE_FIELDS, ReturnState
 from kpis.models import Kpi, QuarterlyReturn, Reading, RuleChange, Suspension
 from kpis.rules.status import Status
-from kpis.writes import decisions
-from kpis.writes import returns as return_writes
+from kpis.writes import decisions, workflow
 from regime.models import AppliedCredit, Relief
 from tests.admin_forms import form_data
 
@@ -264,7 +263,7 @@ def test_it_removes_a_relief_only_while_its_quarter_is_approved(admin, manager, 
     assert not Relief.objects.filter(pk=removed.pk).exists()
     # Reopened, the quarter is a draft: no relief is decided on it, neither added nor removed.
     quarterly_return = QuarterlyReturn.objects.get(contract=seed["ICT"], period__end_date=quarter)
-    return_writes.reopen_return(quarterly_return=quarterly_return, user=manager, reason="Restated")
+    workflow.reopen_return(quarterly_return=quarterly_return, user=manager, reason="Restated")
     response = admin.post(f"/admin/regime/relief/{kept.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert "This return is still a draft" in _error_text(response)
@@ -295,7 +294,7 @@ def test_it_changes_a_credit_applied_only_while_its_quarter_is_approved(admin, m
     assert credit.amount == Decimal("1500")
     # Reopened, the quarter is a draft: no credit is recorded against it, changed or removed.
     quarterly_return = QuarterlyReturn.objects.get(contract=seed["ICT"], period__end_date=quarter)
-    return_writes.reopen_return(quarterly_return=quarterly_return, user=manager, reason="Restated")
+    workflow.reopen_return(quarterly_return=quarterly_return, user=manager, reason="Restated")
     data = form_data(admin, url, amount="1800", change_reason="Invoice corrected again")
     response = admin.post(url, data)
     assert response.status_code == 200

@@ -82,7 +82,7 @@ def _imported(node: ast.AST) -> list[str]:
     if isinstance(node, ast.Import):
         return [alias.name for alias in node.names]
     if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-        # `from kpis import services` imports the module kpis.writes.returns.
+        # `from kpis.writes import saving` imports the module kpis.writes.saving.
         return [
             f"{node.module}.{alias.name}"
             if f"{node.module}.{alias.name}" in MODULES

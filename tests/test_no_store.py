@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from kpis.models import Kpi
-from kpis.writes import returns as return_writes
+from kpis.writes import opening
 from tests.kpis.import_files import OPEN_QUARTER
 
 DRAFT = f"/contracts/PSSP/returns/{OPEN_QUARTER}/"
@@ -46,7 +46,7 @@ API = {
 
 @pytest.fixture
 def draft(officer, seed):
-    return return_writes.open_return(contract=seed["PSSP"], end_date=OPEN_QUARTER, user=officer)
+    return opening.open_return(contract=seed["PSSP"], end_date=OPEN_QUARTER, user=officer)
 
 
 def _address(address: str) -> str:

@@ -28,8 +28,7 @@ from kpis.models import (
 )
 from kpis.permissions import Action, refusal
 from kpis.rules.status import Status
-from kpis.writes import decisions, locks
-from kpis.writes import returns as return_writes
+from kpis.writes import decisions, locks, opening, saving, workflow
 
 
 def _status_label(reading: Reading) -> str:
@@ -54,7 +53,7 @@ def _edit_refusal(request, reading: Reading | None) -> str:
     """Why this reading cannot be changed now (its quarter's state), or ''."""
     if reading is None or reading.pk is None:
         return ""
-    quarterly_return = return_writes.return_for(
+    quarterly_return = opening.return_for(
         contract_id=reading.kpi.contract_id, period_id=reading.period_id
     )
     return refusal(request.user, Action.EDIT, quarterly_return, contract_id=reading.kpi.contract_id)
@@ -265,7 +264,7 @@ class ReadingAdmin(RefusedDeletes, ReasonAdmin, SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         """Months changed here make the quarter's figure, as on the return page."""
         super().save_related(request, form, formsets, change)
-        return_writes.roll_up_stored_months(
+        saving.roll_up_stored_months(
             form.instance, user=request.user, reason="Quarter worked out from its months"
         )
 
@@ -360,15 +359,13 @@ class QuarterlyReturnAdmin(ReasonAdmin, SimpleHistoryAdmin):
         if action is None:
             return None
         if action == Action.SUBMIT:
-            return_writes.submit_return(quarterly_return=obj, user=request.user)
+            workflow.submit_return(quarterly_return=obj, user=request.user)
         elif action == Action.APPROVE:
-            return_writes.approve_return(quarterly_return=obj, user=request.user)
+            workflow.approve_return(quarterly_return=obj, user=request.user)
         elif action == Action.SEND_BACK:
-            return_writes.send_back_return(
-                quarterly_return=obj, user=request.user, reason=form.reason
-            )
+            workflow.send_back_return(quarterly_return=obj, user=request.user, reason=form.reason)
         else:
-            return_writes.reopen_return(quarterly_return=obj, user=request.user, reason=form.reason)
+            workflow.reopen_return(quarterly_return=obj, user=request.user, reason=form.reason)
         return None
 
 

@@ -16,8 +16,7 @@ from kpis.choices import RULE_FIELDS
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end
 from kpis.permissions import Action, ReturnLocked, refusal
-from kpis.writes import decisions, locks
-from kpis.writes import returns as return_writes
+from kpis.writes import decisions, locks, saving, workflow
 
 
 class QuarterEndField(forms.DateField):
@@ -51,13 +50,13 @@ class ReadingAdminForm(ReasonForm):
         if kpi and period:
             candidate = Reading(pk=self.instance.pk, kpi=kpi, period=period)
             try:
-                return_writes.ensure_editable(candidate, self.admin_user)
+                saving.ensure_editable(candidate, self.admin_user)
             except (ReturnLocked, PermissionDenied) as error:
                 raise _refused(error) from None
             entered = {"value", "not_measured_reason"} & set(self.changed_data)
             if entered and (outside := kpi.not_in_force_reason(period.end_date)):
                 # As on the return page: a figure held from before stays, none is entered.
-                raise ValidationError(f"{outside} {return_writes.NOT_IN_FORCE_MESSAGE}")
+                raise ValidationError(f"{outside} {saving.NOT_IN_FORCE_MESSAGE}")
         return data
 
 
@@ -180,7 +179,7 @@ class QuarterlyReturnAdminForm(ReasonForm):
         if reason:
             self.add_error("transition", reason)
         elif action in (Action.SUBMIT, Action.APPROVE):
-            problems = return_writes.incomplete_rows(current)
+            problems = workflow.incomplete_rows(current)
             if problems:
                 self.add_error(
                     "transition",

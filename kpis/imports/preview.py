@@ -39,8 +39,7 @@ from kpis.models.returns import BOTH_MESSAGE, REPORTED_AS_LENGTH
 from kpis.permissions import Action, allowed, may_ever, refusal, state_of
 from kpis.rules import rollup
 from kpis.rules.status import Status
-from kpis.writes import backfill
-from kpis.writes import returns as return_writes
+from kpis.writes import backfill, opening, saving, workflow
 
 MONTH_MESSAGE = (
     "In 'Month', give the month as Apr 2024, April 2024 or its last day, 2024-04-30; leave it "
@@ -109,10 +108,10 @@ class RowPreview:
         return (held.value, held.not_measured_reason) if held else (None, "")
 
     @property
-    def month_entry(self) -> return_writes.MonthEntry:
+    def month_entry(self) -> saving.MonthEntry:
         assert self.month is not None
         parts = self.numerator is not None or self.denominator is not None
-        return return_writes.MonthEntry(
+        return saving.MonthEntry(
             month_end=self.month,
             # A month given as parts has its figure and reason worked out from them again.
             value=None if parts else self.value,
@@ -142,17 +141,17 @@ class RowPreview:
         )
 
 
-def month_entry_of(figure: MonthlyFigure) -> return_writes.MonthEntry:
+def month_entry_of(figure: MonthlyFigure) -> saving.MonthEntry:
     """A month held, as it would be entered again: its parts where it has them, else its figure
     or reason."""
     if figure.numerator is not None or figure.denominator is not None:
-        return return_writes.MonthEntry(
+        return saving.MonthEntry(
             figure.month_end, numerator=figure.numerator, denominator=figure.denominator
         )
-    return return_writes.MonthEntry(figure.month_end, figure.value, figure.not_measured_reason)
+    return saving.MonthEntry(figure.month_end, figure.value, figure.not_measured_reason)
 
 
-def _entered_key(month: return_writes.MonthEntry | None) -> tuple | None:
+def _entered_key(month: saving.MonthEntry | None) -> tuple | None:
     """What was entered for a month, to compare the file's with what is held."""
     if month is None or not month.entered:
         return None
@@ -161,7 +160,7 @@ def _entered_key(month: return_writes.MonthEntry | None) -> tuple | None:
     return ("figure", month.value, month.not_measured_reason.strip())
 
 
-def kpi_entry(rows: list[RowPreview], version: int | None) -> return_writes.RowEntry:
+def kpi_entry(rows: list[RowPreview], version: int | None) -> saving.RowEntry:
     """One KPI's entry from its rows in the file: its quarter row (Month empty), if any, and its
     month rows, if any. Months held that the file does not name are kept as they are; with
     any month entered, the service works the quarter's figure out from the months."""
@@ -191,7 +190,7 @@ def kpi_entry(rows: list[RowPreview], version: int | None) -> return_writes.RowE
         reported_as = None
     if entered:
         value, reason, reported_as = None, "", None
-    return return_writes.RowEntry(
+    return saving.RowEntry(
         kpi_id=kpi.pk,
         version=version,
         value=value,
@@ -244,7 +243,7 @@ class Preview:
     def sets_targets(self) -> bool:
         return any(row.sets_target for row in self.changed_rows)
 
-    def entries(self, versions: dict[str, int | None]) -> list[return_writes.RowEntry]:
+    def entries(self, versions: dict[str, int | None]) -> list[saving.RowEntry]:
         """One entry per KPI with a row that changes what is held, at the version seen."""
         by_kpi: dict[int, list[RowPreview]] = {}
         for row in self.rows:
@@ -291,9 +290,7 @@ def build_preview(
         preview.file_problems.append(QUARTER_END_MESSAGE)
         return preview
     period = ReportingPeriod.objects.filter(end_date=end_date).first()
-    quarterly_return = period and return_writes.return_for(
-        contract_id=contract.pk, period_id=period.pk
-    )
+    quarterly_return = period and opening.return_for(contract_id=contract.pk, period_id=period.pk)
     if backfill_from:
         errors = backfill.source_errors(backfill_from.source, backfill_from.page)
         problem = backfill.quarter_problem(contract, end_date, today)
@@ -349,7 +346,7 @@ def build_preview(
     for row in preview.rows:
         if row.kpi is not None:
             if row.changed and (outside := row.kpi.not_in_force_reason(end_date)):
-                row.problems.append(f"{outside} {return_writes.NOT_IN_FORCE_MESSAGE}")
+                row.problems.append(f"{outside} {saving.NOT_IN_FORCE_MESSAGE}")
             if row.month is None:
                 _judge(row, period, today, backfilled=bool(backfill_from))
     return preview
@@ -638,7 +635,7 @@ def _judge(
     # it. History back-filled from a source is approved as the source printed it.
     if backfilled:
         return
-    if row.changed and not row.commentary and return_writes.misses_target(reading):
-        row.to_do = f"To do before you submit: {return_writes.COMMENTARY_MESSAGE[0].lower()}" + (
-            f"{return_writes.COMMENTARY_MESSAGE[1:]}."
+    if row.changed and not row.commentary and workflow.misses_target(reading):
+        row.to_do = f"To do before you submit: {workflow.COMMENTARY_MESSAGE[0].lower()}" + (
+            f"{workflow.COMMENTARY_MESSAGE[1:]}."
         )

@@ -1,5 +1,5 @@
 """The one write of an import: open the quarter's return if need be and save the rows through
-`kpis.writes.returns.save_return`, which checks permission, the lock, each row and concurrent edits,
+`kpis.writes.saving.save_return`, which checks permission, the lock, each row and concurrent edits,
 and, for a monthly KPI's months, writes them and the quarter's figure rolled up from them.
 """
 
@@ -13,8 +13,7 @@ from django.db import transaction
 from contracts.models import Contract
 from kpis.imports.preview import Backfill, Preview, build_preview
 from kpis.models import Reading
-from kpis.writes import locks
-from kpis.writes import returns as return_writes
+from kpis.writes import locks, opening, saving
 from kpis.writes.backfill import backfill_return
 
 
@@ -61,12 +60,12 @@ def import_readings(
             page=preview.backfill.page,
             reason=change_reason(preview.filename),
         )
-    quarterly_return = return_writes.open_return(
+    quarterly_return = opening.open_return(
         contract=preview.contract, end_date=preview.end_date, user=user
     )
     if not entries:
         return []
-    return return_writes.save_return(
+    return saving.save_return(
         quarterly_return=quarterly_return,
         user=user,
         entries=entries,
@@ -83,7 +82,7 @@ def check_write(*, preview: Preview, user) -> list[str]:
             raise _Rollback
     except _Rollback:
         return []
-    except return_writes.ReturnInvalid as error:
+    except saving.ReturnInvalid as error:
         by_kpi = {row.kpi.pk: row.reference for row in preview.rows if row.kpi}
         return [
             f"{by_kpi.get(kpi_id, kpi_id)}: {message}"
@@ -94,7 +93,7 @@ def check_write(*, preview: Preview, user) -> list[str]:
         return list(error.messages)
     except PermissionDenied as error:
         return [str(error)]
-    except return_writes.EditConflict:
+    except saving.EditConflict:
         return ["Someone else changed these figures meanwhile. Upload the file again."]
 
 

@@ -3,7 +3,7 @@
 The quarter stays the unit of entry, approval and publication: a month belongs to its quarter's
 reading, is edited only while that quarter is, and its quarter's figure is worked out from the
 months (`kpis.rules.rollup`) and written on the reading in the same transaction
-(`kpis.writes.returns`), so that everything that judges a quarter reads the reading as before.
+(`kpis.writes.saving`), so that everything that judges a quarter reads the reading as before.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from kpis.permissions.fetch import get_workable_contract_for
 from kpis.rules.quarters import contract_quarters
 from kpis.writes import locks
 from kpis.writes.backfill import PAGE_LENGTH, SOURCE_LENGTH, SOURCE_REQUIRED, quarter_problem
-from kpis.writes.returns import EditConflict
+from kpis.writes.saving import EditConflict
 
 HELD = HeldFiles("kpi-imports")
 

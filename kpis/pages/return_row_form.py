@@ -26,7 +26,8 @@ from kpis.models.returns import COMMENTARY_LENGTH, NOT_MEASURED_LENGTH
 from kpis.models.unit import read_printed
 from kpis.rules import rollup
 from kpis.rules.numbers import NotANumber
-from kpis.writes.returns import QUARTER_AND_MONTHS_MESSAGE, MonthEntry, RowEntry, misses_target
+from kpis.writes.saving import QUARTER_AND_MONTHS_MESSAGE, MonthEntry, RowEntry
+from kpis.writes.workflow import misses_target
 
 NUMBER_MESSAGES = {
     "invalid": "Enter a number, like 95 or 2.5",

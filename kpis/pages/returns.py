@@ -17,7 +17,7 @@ from kpis.permissions import Action, ReturnLocked, may_ever, refusal
 from kpis.permissions.fetch import get_return_for, refuse_unless_may_ever
 from kpis.permissions.sight import Sight
 from kpis.rules import due
-from kpis.writes import returns as return_writes
+from kpis.writes import saving, workflow
 
 
 def _render(request: HttpRequest, page: ReturnPage, *, status: int = 200, **extra) -> HttpResponse:
@@ -133,7 +133,7 @@ def _save(
     page.all_valid()
     valid = [form for form in page.forms if not form.errors]
     try:
-        saved = return_writes.save_draft(
+        saved = saving.save_draft(
             quarterly_return=quarterly_return,
             user=request.user,
             entries=[form.entry() for form in valid],
@@ -142,7 +142,7 @@ def _save(
     except ReturnLocked as error:
         # The return changed state (approved, returned, reopened) while the page was open.
         return _refused(request, quarterly_return, error.message)
-    except return_writes.EditConflict as conflict:
+    except saving.EditConflict as conflict:
         return _conflict(request, page, conflict)
     changed = len(saved.written)
     done = f"Saved: {changed} {'KPI' if changed == 1 else 'KPIs'} changed."
@@ -157,7 +157,7 @@ def _save(
 
 
 def _conflict(
-    request: HttpRequest, page: ReturnPage, conflict: return_writes.EditConflict
+    request: HttpRequest, page: ReturnPage, conflict: saving.EditConflict
 ) -> HttpResponse:
     """Someone else saved rows since the page was read: their figures beside what was typed."""
     for kpi_id, current in conflict.current.items():
@@ -180,7 +180,7 @@ def _partly_saved(
     request: HttpRequest,
     quarterly_return: QuarterlyReturn,
     page: ReturnPage,
-    saved: return_writes.DraftSaved,
+    saved: saving.DraftSaved,
     note: str,
 ) -> HttpResponse:
     """The rows left out, with their problems, and the rows saved as now stored."""
@@ -199,7 +199,7 @@ def _partly_saved(
 
 def _submit(request: HttpRequest, quarterly_return: QuarterlyReturn, saved: str) -> HttpResponse:
     """After saving: on to check the answers, or back to what is left to do."""
-    problems = return_writes.incomplete_rows(quarterly_return)
+    problems = workflow.incomplete_rows(quarterly_return)
     if not problems:
         messages.success(request, f"{saved} Check your answers, then submit.")
         return redirect(
@@ -244,8 +244,8 @@ def _confirm_approval(request: HttpRequest, quarterly_return: QuarterlyReturn) -
 def _approve(request: HttpRequest, quarterly_return: QuarterlyReturn) -> HttpResponse:
     refuse_unless_may_ever(request.user, Action.APPROVE, quarterly_return.contract_id)
     try:
-        return_writes.approve_return(quarterly_return=quarterly_return, user=request.user)
-    except return_writes.ReturnIncomplete as error:
+        workflow.approve_return(quarterly_return=quarterly_return, user=request.user)
+    except workflow.ReturnIncomplete as error:
         problems = "; ".join(message for _, _, message in error.problems[:3])
         reason = (
             f"This return cannot be approved: {len(error.problems)} KPI(s) are not ready "
@@ -276,8 +276,8 @@ def return_check(request: HttpRequest, code: str, end_date: str) -> HttpResponse
     status = 200
     if request.method == "POST" and not refused:
         try:
-            return_writes.submit_return(quarterly_return=quarterly_return, user=request.user)
-        except return_writes.ReturnIncomplete:
+            workflow.submit_return(quarterly_return=quarterly_return, user=request.user)
+        except workflow.ReturnIncomplete:
             status = 409
         except ValidationError as error:
             refused, status = " ".join(error.messages), 409

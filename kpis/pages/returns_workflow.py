@@ -23,7 +23,7 @@ from kpis.permissions import Action, may_ever, refusal
 from kpis.permissions.fetch import get_return_for, get_workable_contract_for, refuse_unless_may_ever
 from kpis.rules import due
 from kpis.rules.conflicts import is_conflict
-from kpis.writes import returns as return_writes
+from kpis.writes import opening, workflow
 
 
 @dataclass
@@ -127,7 +127,7 @@ def return_start(request: HttpRequest, code: str) -> HttpResponse:
         return _confirm_start(request, contract, form.cleaned_data["end_date"], entry.startable)
     else:
         try:
-            quarterly_return = return_writes.open_return(
+            quarterly_return = opening.open_return(
                 contract=contract, end_date=form.cleaned_data["end_date"], user=request.user
             )
         except ValidationError as error:
@@ -142,9 +142,9 @@ def return_start(request: HttpRequest, code: str) -> HttpResponse:
 
 # What a manager's "with a reason" actions do: the service, the page's words.
 _BACK_TO_DRAFT = {
-    Action.REOPEN: (return_writes.reopen_return, "Reopen", "reopened for changes"),
+    Action.REOPEN: (workflow.reopen_return, "Reopen", "reopened for changes"),
     Action.SEND_BACK: (
-        return_writes.send_back_return,
+        workflow.send_back_return,
         "Return to the officer",
         "returned to the officer",
     ),
@@ -209,7 +209,7 @@ def return_discard(request: HttpRequest, code: str, end_date: str) -> HttpRespon
     refused = refusal(request.user, Action.DISCARD, quarterly_return)
     if not refused and request.method == "POST":
         try:
-            return_writes.discard_return(quarterly_return=quarterly_return, user=request.user)
+            workflow.discard_return(quarterly_return=quarterly_return, user=request.user)
         except ValidationError as error:
             # Figures entered, or the return submitted, by someone else since the page was read.
             refused = " ".join(error.messages)

@@ -24,7 +24,7 @@ from kpis.models import QuarterlyReturn, Reading, ReportingPeriod
 from kpis.models.period import QUARTER_END_MESSAGE, backfill_note, is_quarter_end
 from kpis.permissions import Action, require
 from kpis.writes import locks
-from kpis.writes.returns import RowEntry, write_rows
+from kpis.writes.saving import RowEntry, write_rows
 
 SOURCE_LENGTH = QuarterlyReturn._meta.get_field("backfill_source").max_length
 PAGE_LENGTH = QuarterlyReturn._meta.get_field("backfill_page").max_length

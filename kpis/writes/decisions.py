@@ -3,9 +3,9 @@ directly) and changes of target or thresholds.
 
 Neither may reach into an approved quarter: the quarter must be reopened first, with a reason, so
 that nothing the committee has been shown changes without a record of who and why. Keyword-only,
-atomic, and checked before anything is written, as in `kpis.writes.returns`; the states of the
-quarters a decision reaches are read under the locks of `kpis.writes.locks`, so that an approval at
-the same moment comes wholly before or wholly after it.
+atomic, and checked before anything is written, as the return services are (`kpis.writes.saving`,
+`kpis.writes.workflow`); the states of the quarters a decision reaches are read under the locks of
+`kpis.writes.locks`, so that an approval at the same moment comes wholly before or wholly after it.
 """
 
 from __future__ import annotations

@@ -9,8 +9,7 @@ import datetime
 from playwright.sync_api import expect
 
 from kpis.models import Kpi
-from kpis.writes import decisions
-from kpis.writes import returns as return_writes
+from kpis.writes import decisions, opening, saving, workflow
 from questions import writes as question_writes
 from tests.browser.conftest import assert_no_axe_violations
 from tests.kpis.returns import fill_return
@@ -27,12 +26,12 @@ def _check(page, text: str) -> None:
 def test_my_work_passes_axe_for_each_role(seed, officer, manager, committee_member, signed_in_page):
     ict = seed["ICT"]
     end = datetime.date(2019, 12, 31)
-    quarterly_return = return_writes.open_return(contract=ict, end_date=end, user=officer)
-    return_writes.save_return(
+    quarterly_return = opening.open_return(contract=ict, end_date=end, user=officer)
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
-    return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
-    return_writes.send_back_return(
+    workflow.submit_return(quarterly_return=quarterly_return, user=officer)
+    workflow.send_back_return(
         quarterly_return=quarterly_return, user=manager, reason="KPI 3 repeats last quarter."
     )
     kpi = Kpi.objects.get(contract=seed["PSSP"], reference="R&B-K-009")

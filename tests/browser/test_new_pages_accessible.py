@@ -9,17 +9,14 @@ import datetime
 from playwright.sync_api import expect
 
 from kpis.models import Kpi
-from kpis.writes import decisions
-from kpis.writes import returns as return_writes
+from kpis.writes import decisions, opening
 from packs.services import publish_pack
 from tests.browser.conftest import assert_no_axe_violations
 
 
 def test_the_newer_pages_pass_axe(seed, officer, manager, signed_in_page):
     pack, _ = publish_pack(contract=seed["PSSP"], quarter="2019-03-31", user=manager)
-    return_writes.open_return(
-        contract=seed["PSSP"], end_date=datetime.date(2019, 12, 31), user=officer
-    )
+    opening.open_return(contract=seed["PSSP"], end_date=datetime.date(2019, 12, 31), user=officer)
     asked = decisions.ask_for_suspension(
         kpi=Kpi.objects.get(contract=seed["PSSP"], reference="R&B-K-009"),
         first_quarter=datetime.date(2019, 12, 31),

@@ -8,7 +8,7 @@ import dataclasses
 
 from playwright.sync_api import Page, expect
 
-from kpis.writes import returns as return_writes
+from kpis.writes import saving, workflow
 from tests.browser.conftest import assert_no_axe_violations
 from tests.kpis.returns import Q3, fill_return, start_return
 
@@ -30,7 +30,7 @@ def _ready_return(seed, officer):
     quarterly_return = start_return(officer, seed["PSSP"])
     entries = fill_return(quarterly_return)
     entries[0] = dataclasses.replace(entries[0], commentary=COMMENTARY)
-    return_writes.save_return(quarterly_return=quarterly_return, user=officer, entries=entries)
+    saving.save_return(quarterly_return=quarterly_return, user=officer, entries=entries)
     return quarterly_return
 
 
@@ -61,7 +61,7 @@ def test_check_your_answers_fits_a_phone_and_its_button_is_tapped(seed, officer,
 
 def test_the_return_as_read_and_my_returns_fit_a_phone(seed, officer, manager, signed_in_page):
     quarterly_return = _ready_return(seed, officer)
-    return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
+    workflow.submit_return(quarterly_return=quarterly_return, user=officer)
     page = signed_in_page(manager)
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(RETURN)

@@ -7,7 +7,7 @@ import datetime
 from playwright.sync_api import expect
 
 from kpis.models import Kpi
-from kpis.writes import returns as return_writes
+from kpis.writes import opening
 from tests.browser.conftest import assert_no_axe_violations
 
 RETURN = "/contracts/ICT/returns/2019-12-31/"
@@ -15,7 +15,7 @@ RETURN = "/contracts/ICT/returns/2019-12-31/"
 
 def _open_ict_return(seed, officer):
     end = datetime.date(2019, 12, 31)
-    return_writes.open_return(contract=seed["ICT"], end_date=end, user=officer)
+    opening.open_return(contract=seed["ICT"], end_date=end, user=officer)
     return list(Kpi.objects.for_contract(seed["ICT"]).in_report_order())
 
 

@@ -12,7 +12,7 @@ from evidence import writes
 from evidence.models import Evidence
 from kpis.models import Kpi, QuarterlyReturn, Reading, ReportingPeriod
 from kpis.permissions import ReturnLocked
-from kpis.writes import returns as return_writes
+from kpis.writes import saving, workflow
 from tests.evidence.making import a_file
 from tests.kpis.returns import Q3, reading_in, row_entry, start_return
 from tests.plans.making import a_plan
@@ -48,7 +48,7 @@ def test_an_approved_quarters_evidence_is_not_removed_without_a_reopen(client, m
 
 def test_once_reopened_it_is_removed_with_a_reason_and_kept(client, seed, manager, approved):
     quarterly_return = QuarterlyReturn.objects.get(contract=seed["ICT"], period=approved.period)
-    return_writes.reopen_return(
+    workflow.reopen_return(
         quarterly_return=quarterly_return, user=manager, reason="Evidence to correct"
     )
     client.force_login(manager)
@@ -86,7 +86,7 @@ def test_a_corrected_figure_keeps_its_evidence(seed, officer, kpi):
     row = a_file(officer, contract=seed["ICT"], kpi=kpi, period=draft.period)
     for value in (91, 97):
         reading = reading_in(draft, "1")
-        return_writes.save_return(
+        saving.save_return(
             quarterly_return=draft, user=officer, entries=[row_entry(reading, value)]
         )
     reading = Reading.objects.get(kpi=kpi, period__end_date=Q3)

@@ -8,8 +8,8 @@ from decimal import Decimal
 from kpis.choices import Direction, Frequency, Rollup
 from kpis.models import Kpi, Reading, Unit
 from kpis.rules import rollup
-from kpis.writes import returns as return_writes
-from kpis.writes.returns import MonthEntry, RowEntry
+from kpis.writes import saving
+from kpis.writes.saving import MonthEntry, RowEntry
 from tests.kpis.returns import reading_in, row_entry, start_return
 
 OCT, NOV, DEC = (
@@ -151,7 +151,5 @@ def enter_months_across_thresholds(officer, contract):
         month(DEC, numerator=87, denominator=100),
     )
     waste = row_entry(reading_in(quarterly_return, "WASTE"), 250)
-    return_writes.save_return(
-        quarterly_return=quarterly_return, user=officer, entries=[calls, waste]
-    )
+    saving.save_return(quarterly_return=quarterly_return, user=officer, entries=[calls, waste])
     return quarterly_return

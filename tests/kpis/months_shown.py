@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from kpis.choices import Direction, Frequency, ReturnState
 from kpis.models import Kpi, QuarterlyReturn
-from kpis.writes import returns as return_writes
+from kpis.writes import saving
 from tests.kpis.monthly import DEC, NOV, OCT, add_monthly_kpis, month, monthly_entry
 from tests.kpis.returns import reading_in, row_entry, start_return
 
@@ -39,7 +39,7 @@ def save_months(officer, contract) -> QuarterlyReturn:
         month(NOV, numerator=85, denominator=100),
     )
     quarterly = row_entry(reading_in(quarterly_return, "QUARTERLY"), 3)
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=[waste, calls, quarterly]
     )
     return quarterly_return

@@ -6,14 +6,14 @@ from decimal import Decimal
 
 from kpis.choices import Direction, UnitCode
 from kpis.models import QuarterlyReturn, Reading
-from kpis.writes import returns as return_writes
-from kpis.writes.returns import RowEntry
+from kpis.writes import opening
+from kpis.writes.saving import RowEntry
 
 Q3 = datetime.date(2019, 12, 31)
 
 
 def start_return(user, contract, end=Q3) -> QuarterlyReturn:
-    return return_writes.open_return(contract=contract, end_date=end, user=user)
+    return opening.open_return(contract=contract, end_date=end, user=user)
 
 
 def row_entry(reading: Reading, value=None, reason="", commentary="", target=None) -> RowEntry:

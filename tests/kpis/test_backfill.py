@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kpis.choices import ReturnState
 from kpis.models import QuarterlyReturn, Reading
-from kpis.writes import returns as return_writes
+from kpis.writes import opening
 from tests.conftest import PASSWORD
 from tests.kpis.import_files import database_state, rows_of, to_csv
 
@@ -197,7 +197,7 @@ def test_it_writes_nothing_when_one_row_is_wrong(as_manager, seed):
 def test_it_backfills_a_return_someone_else_submitted(as_manager, manager, officer, seed):
     # The manager is the second person here; their own submission is another matter
     # (tests/kpis/test_backfill_second_person.py).
-    quarterly_return = return_writes.open_return(contract=seed["ICT"], end_date=PAST, user=manager)
+    quarterly_return = opening.open_return(contract=seed["ICT"], end_date=PAST, user=manager)
     QuarterlyReturn.objects.filter(pk=quarterly_return.pk).update(
         state=ReturnState.SUBMITTED, submitted_by=officer
     )
@@ -236,9 +236,9 @@ def test_the_service_wants_a_source_before_writing_anything(manager, seed):
 
 def test_a_wrong_row_leaves_a_draft_as_it_was(manager, seed):
     from kpis.writes.backfill import backfill_return
-    from kpis.writes.returns import ReturnInvalid, RowEntry
+    from kpis.writes.saving import ReturnInvalid, RowEntry
 
-    quarterly_return = return_writes.open_return(contract=seed["ICT"], end_date=PAST, user=manager)
+    quarterly_return = opening.open_return(contract=seed["ICT"], end_date=PAST, user=manager)
     reading = _reading("8")
     before = database_state()
     wrong = RowEntry(kpi_id=reading.kpi_id, version=reading.version, value=Decimal(150))

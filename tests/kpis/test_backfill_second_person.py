@@ -10,7 +10,7 @@ from django.utils.html import escape
 
 from kpis.choices import ReturnState
 from kpis.permissions import SELF_APPROVAL_REASON, SELF_BACKFILL_REASON, ReturnLocked
-from kpis.writes import returns as return_writes
+from kpis.writes import opening, saving, workflow
 from kpis.writes.backfill import backfill_return
 from tests.conftest import PASSWORD
 from tests.kpis.import_files import database_state, rows_of, to_csv
@@ -25,8 +25,8 @@ ENTERED = SELF_BACKFILL_REASON.format(did="entered figures in")
 
 def _entered_by(user, contract):
     """The quarter's return opened by `user`, every figure entered and saved by them."""
-    quarterly_return = return_writes.open_return(contract=contract, end_date=PAST, user=user)
-    return_writes.save_return(
+    quarterly_return = opening.open_return(contract=contract, end_date=PAST, user=user)
+    saving.save_return(
         quarterly_return=quarterly_return, user=user, entries=fill_return(quarterly_return)
     )
     return quarterly_return
@@ -38,9 +38,9 @@ def _backfill(contract, user):
 
 def test_whoever_submitted_a_quarter_cannot_approve_it_by_back_filling(manager, admin_user, seed):
     quarterly_return = _entered_by(manager, seed["ICT"])
-    return_writes.submit_return(quarterly_return=quarterly_return, user=manager)
+    workflow.submit_return(quarterly_return=quarterly_return, user=manager)
     with pytest.raises(ReturnLocked) as refused:
-        return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
+        workflow.approve_return(quarterly_return=quarterly_return, user=manager)
     assert refused.value.message == SELF_APPROVAL_REASON
     with pytest.raises(ReturnLocked) as refused:
         _backfill(seed["ICT"], manager)
@@ -56,8 +56,8 @@ def test_whoever_submitted_a_quarter_cannot_approve_it_by_back_filling(manager, 
 
 def test_sending_ones_own_return_back_does_not_make_it_history(manager, admin_user, seed):
     quarterly_return = _entered_by(manager, seed["ICT"])
-    return_writes.submit_return(quarterly_return=quarterly_return, user=manager)
-    return_writes.send_back_return(quarterly_return=quarterly_return, user=manager, reason="Again")
+    workflow.submit_return(quarterly_return=quarterly_return, user=manager)
+    workflow.send_back_return(quarterly_return=quarterly_return, user=manager, reason="Again")
     quarterly_return.refresh_from_db()
     assert (quarterly_return.state, quarterly_return.submitted_by) == (ReturnState.DRAFT, None)
     with pytest.raises(ReturnLocked) as refused:
@@ -77,7 +77,7 @@ def test_a_manager_back_fills_over_an_officers_draft(officer, manager, seed):
 
 def test_a_return_only_opened_is_still_history_approved_at_once(manager, seed):
     # Opening adds empty rows: nothing entered, nothing for a second person to check.
-    return_writes.open_return(contract=seed["ICT"], end_date=PAST, user=manager)
+    opening.open_return(contract=seed["ICT"], end_date=PAST, user=manager)
     _backfill(seed["ICT"], manager)
     quarterly_return = seed["ICT"].returns.get(period__end_date=PAST)
     assert (quarterly_return.state, quarterly_return.approved_by) == (ReturnState.APPROVED, manager)
@@ -86,7 +86,7 @@ def test_a_return_only_opened_is_still_history_approved_at_once(manager, seed):
 def test_a_council_with_one_manager_may_still_back_fill_its_own_return(manager, seed, settings):
     settings.ALLOW_SELF_APPROVAL = True
     quarterly_return = _entered_by(manager, seed["ICT"])
-    return_writes.submit_return(quarterly_return=quarterly_return, user=manager)
+    workflow.submit_return(quarterly_return=quarterly_return, user=manager)
     _backfill(seed["ICT"], manager)
     quarterly_return.refresh_from_db()
     assert quarterly_return.approved_by == quarterly_return.submitted_by == manager
@@ -100,7 +100,7 @@ def _upload(client, contract):
 
 def test_the_import_page_refuses_to_back_fill_ones_own_submission(client, manager, seed):
     quarterly_return = _entered_by(manager, seed["ICT"])
-    return_writes.submit_return(quarterly_return=quarterly_return, user=manager)
+    workflow.submit_return(quarterly_return=quarterly_return, user=manager)
     client.login(username="manager", password=PASSWORD)
     before = database_state()
     response = _upload(client, seed["ICT"])
@@ -111,14 +111,14 @@ def test_the_import_page_refuses_to_back_fill_ones_own_submission(client, manage
 
 
 def test_a_preview_taken_before_the_submission_cannot_be_confirmed_after_it(client, manager, seed):
-    quarterly_return = return_writes.open_return(contract=seed["ICT"], end_date=PAST, user=manager)
+    quarterly_return = opening.open_return(contract=seed["ICT"], end_date=PAST, user=manager)
     client.login(username="manager", password=PASSWORD)
     preview = _upload(client, seed["ICT"])
     assert preview.status_code == 200, preview.content.decode()
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return, user=manager, entries=fill_return(quarterly_return)
     )
-    return_writes.submit_return(quarterly_return=quarterly_return, user=manager)
+    workflow.submit_return(quarterly_return=quarterly_return, user=manager)
     response = client.post("/contracts/ICT/import/confirm/", {"token": preview.context["token"]})
     assert response.status_code == 409
     assert escape(SUBMITTED) in response.content.decode()

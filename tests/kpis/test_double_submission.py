@@ -18,8 +18,7 @@ from kpis.imports.write import import_readings
 from kpis.models import Kpi, QuarterlyReturn, Reading, RuleChange, Suspension, SuspensionRequest
 from kpis.pages import returns_workflow
 from kpis.permissions import Action
-from kpis.writes import decisions
-from kpis.writes import returns as return_writes
+from kpis.writes import decisions, opening, workflow
 from regime.models import AppliedCredit, Relief
 from tests.kpis import definition_files
 from tests.kpis.import_files import OPEN_QUARTER, database_state, fill_xlsx
@@ -65,7 +64,7 @@ def test_a_click_that_loses_the_race_to_start_is_sent_to_the_return(
     end = next(d for d in listed(officer, today) if d.contract.code == "PSSP").startable[0]
 
     def first_click_meanwhile(user, day):
-        return_writes.open_return(contract=seed["PSSP"], end_date=end, user=officer)
+        opening.open_return(contract=seed["PSSP"], end_date=end, user=officer)
         return listed(user, day)
 
     monkeypatch.setattr(returns_workflow, "_contracts_due", first_click_meanwhile)
@@ -81,7 +80,7 @@ def test_a_click_that_loses_the_race_to_start_is_sent_to_the_return(
 
 
 def test_it_saves_a_return_sent_twice_once(client, officer, seed):
-    quarterly_return = return_writes.open_return(
+    quarterly_return = opening.open_return(
         contract=seed["PSSP"], end_date=OPEN_QUARTER, user=officer
     )
     data = _form_data(quarterly_return, **{"R&B-K-009a": {"value": "99.5"}})
@@ -134,7 +133,7 @@ def test_a_second_send_back_or_reopening_is_a_409(
 ):
     quarterly_return = _submitted(officer, seed["ICT"])
     if approve_first:
-        return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
+        workflow.approve_return(quarterly_return=quarterly_return, user=manager)
     client.force_login(manager)
     first, second = _twice(client, RETURN.format(code="ICT") + path, {"reason": "Check KPI 3"})
     assert first.status_code == 302
@@ -151,7 +150,7 @@ def test_a_send_back_that_loses_a_race_is_a_409_with_the_refusal(
 
     def approved_meanwhile(**kwargs):
         # Another manager approves while this one's page is on its way.
-        return_writes.approve_return(quarterly_return=quarterly_return, user=admin_user)
+        workflow.approve_return(quarterly_return=quarterly_return, user=admin_user)
         return send_back(**kwargs)
 
     monkeypatch.setitem(
@@ -167,7 +166,7 @@ def test_a_send_back_that_loses_a_race_is_a_409_with_the_refusal(
 
 @pytest.mark.parametrize("who", ["manager", "officer"])
 def test_a_suspension_or_request_sent_twice_is_made_once(client, officer, manager, seed, who):
-    return_writes.open_return(contract=seed["PSSP"], end_date=OPEN_QUARTER, user=officer)
+    opening.open_return(contract=seed["PSSP"], end_date=OPEN_QUARTER, user=officer)
     kpi = Kpi.objects.get(contract=seed["PSSP"], reference="R&B-K-009")
     client.force_login(manager if who == "manager" else officer)
     data = {"kpi": kpi.pk, "first_quarter": "2019-12-31", "reason": "System replaced"}
@@ -180,7 +179,7 @@ def test_a_suspension_or_request_sent_twice_is_made_once(client, officer, manage
 
 
 def test_a_request_overlapping_one_waiting_is_a_409(client, officer, seed):
-    return_writes.open_return(contract=seed["PSSP"], end_date=OPEN_QUARTER, user=officer)
+    opening.open_return(contract=seed["PSSP"], end_date=OPEN_QUARTER, user=officer)
     kpi = Kpi.objects.get(contract=seed["PSSP"], reference="R&B-K-009")
     client.force_login(officer)
     url = RETURN.format(code="PSSP") + "suspensions/new/"
@@ -194,7 +193,7 @@ def test_a_request_overlapping_one_waiting_is_a_409(client, officer, seed):
 
 @pytest.mark.parametrize("decision", ["grant", "decline"])
 def test_a_request_decided_twice_is_decided_once(client, officer, manager, seed, decision):
-    quarterly_return = return_writes.open_return(
+    quarterly_return = opening.open_return(
         contract=seed["PSSP"], end_date=OPEN_QUARTER, user=officer
     )
     kpi = Kpi.objects.get(contract=seed["PSSP"], reference="R&B-K-009")
@@ -328,7 +327,7 @@ def test_a_definitions_import_done_meanwhile_is_reported_as_done(client, manager
 def test_an_import_into_a_return_submitted_meanwhile_is_a_409(client, officer, seed, monkeypatch):
     """Submitted between the confirmation's check and its write (by the officer's other tab):
     the refusal on the page, not a server error."""
-    quarterly_return = return_writes.open_return(
+    quarterly_return = opening.open_return(
         contract=seed["ICT"], end_date=OPEN_QUARTER, user=officer
     )
     client.force_login(officer)

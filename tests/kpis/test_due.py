@@ -12,7 +12,7 @@ from django.utils import timezone
 from kpis.models import QuarterlyReturn, ReportingPeriod
 from kpis.rules import due
 from kpis.rules.due import Stage
-from kpis.writes import returns as return_writes
+from kpis.writes import opening, saving, workflow
 from tests.kpis.returns import fill_return
 
 Q3 = datetime.date(2019, 12, 31)
@@ -60,7 +60,7 @@ def _stages(contract, today=TODAY) -> dict[datetime.date, str]:
 
 def test_it_keeps_a_quarter_with_no_return_in_view_when_a_later_one_is_started(officer, seed):
     assert _stages(seed["PSSP"]) == {Q3: Stage.OVERDUE, Q4: Stage.OVERDUE}
-    return_writes.open_return(contract=seed["PSSP"], end_date=Q4, user=officer)
+    opening.open_return(contract=seed["PSSP"], end_date=Q4, user=officer)
     assert _stages(seed["PSSP"]) == {Q3: Stage.OVERDUE, Q4: Stage.OVERDUE}
     items = due.quarters_for([seed["PSSP"]], TODAY)
     assert [q.state_label for q in items] == ["Not started", "Draft"]
@@ -68,13 +68,13 @@ def test_it_keeps_a_quarter_with_no_return_in_view_when_a_later_one_is_started(o
 
 def test_it_shows_submitted_as_awaiting_approval_and_recent_approvals(officer, manager, seed):
 
-    quarterly_return = return_writes.open_return(contract=seed["ICT"], end_date=Q3, user=officer)
-    return_writes.save_return(
+    quarterly_return = opening.open_return(contract=seed["ICT"], end_date=Q3, user=officer)
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
-    return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
+    workflow.submit_return(quarterly_return=quarterly_return, user=officer)
     assert _stages(seed["ICT"])[Q3] == Stage.AWAITING_APPROVAL
-    return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
+    workflow.approve_return(quarterly_return=quarterly_return, user=manager)
     today = timezone.localdate()
     assert _stages(seed["ICT"], today)[Q3] == Stage.APPROVED
     later = today + datetime.timedelta(days=due.RECENTLY_APPROVED_DAYS + 1)
@@ -99,12 +99,10 @@ def test_home_my_returns_and_the_return_page_agree(client, officer, manager, see
     """One set of returns, three pages, the same words for each quarter."""
 
     monkeypatch.setattr(timezone, "localdate", lambda *args: TODAY)
-    draft = return_writes.open_return(contract=seed["PSSP"], end_date=Q4, user=officer)
-    submitted = return_writes.open_return(contract=seed["ICT"], end_date=Q3, user=officer)
-    return_writes.save_return(
-        quarterly_return=submitted, user=officer, entries=fill_return(submitted)
-    )
-    return_writes.submit_return(quarterly_return=submitted, user=officer)
+    draft = opening.open_return(contract=seed["PSSP"], end_date=Q4, user=officer)
+    submitted = opening.open_return(contract=seed["ICT"], end_date=Q3, user=officer)
+    saving.save_return(quarterly_return=submitted, user=officer, entries=fill_return(submitted))
+    workflow.submit_return(quarterly_return=submitted, user=officer)
     expected = {
         ("PSSP", Q3): "Overdue: due 31 December 2019, 136 days ago",
         ("PSSP", Q4): "Overdue: due 31 March 2020, 45 days ago",
@@ -141,12 +139,12 @@ def test_it_dates_approvals_and_submissions_by_the_council_s_clock():
 
 def test_it_keeps_an_approval_listed_for_30_days_by_the_council_s_clock(officer, manager, seed):
 
-    quarterly_return = return_writes.open_return(contract=seed["ICT"], end_date=Q3, user=officer)
-    return_writes.save_return(
+    quarterly_return = opening.open_return(contract=seed["ICT"], end_date=Q3, user=officer)
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
-    return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
-    return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
+    workflow.submit_return(quarterly_return=quarterly_return, user=officer)
+    workflow.approve_return(quarterly_return=quarterly_return, user=manager)
     # Approved at 00:30 on 2 July, London time: listed up to and including 1 August.
     QuarterlyReturn.objects.filter(pk=quarterly_return.pk).update(
         approved_at=datetime.datetime(2020, 7, 1, 23, 30, tzinfo=datetime.UTC)

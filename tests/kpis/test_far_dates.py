@@ -15,8 +15,7 @@ from django.core.management import CommandError, call_command
 from contracts.dates import YEARS_FROM_TODAY
 from contracts.models import Contract
 from kpis.models import Kpi, RuleChange, Suspension, SuspensionRequest
-from kpis.writes import decisions
-from kpis.writes import returns as return_writes
+from kpis.writes import decisions, opening
 from kpis.writes.contract_setup import create_contract
 from tests.admin_forms import form_data
 from tests.factories import make_area, make_contract, make_kpi
@@ -140,7 +139,7 @@ def test_the_definitions_command_refuses_a_quarter_far_ahead(manager, seed, kpi,
 
 @pytest.fixture
 def draft(officer, seed):
-    return return_writes.open_return(contract=seed["PSSP"], end_date=OPEN_QUARTER, user=officer)
+    return opening.open_return(contract=seed["PSSP"], end_date=OPEN_QUARTER, user=officer)
 
 
 @pytest.mark.parametrize("who", ["manager", "officer"])

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from kpis.management.commands import import_readings as command
 from kpis.models import Reading
-from kpis.writes import returns as return_writes
+from kpis.writes import opening
 from tests.kpis.import_files import OPEN_QUARTER, database_state, fill_xlsx, rows_of, to_csv
 
 
@@ -138,7 +138,7 @@ def test_it_says_why_when_the_quarter_is_submitted_between_the_check_and_the_wri
 
     def submitted_meanwhile(*, preview, user):
         # Someone else fills and submits the quarter after the file was checked.
-        quarterly_return = return_writes.open_return(
+        quarterly_return = opening.open_return(
             contract=seed["ICT"], end_date=OPEN_QUARTER, user=officer
         )
         quarterly_return.state = "submitted"

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from kpis.imports.definitions.limits import COMMAND_ROWS, WEB_ROWS, WEB_RULE_CHANGES
 from kpis.imports.definitions.write import import_definitions
 from kpis.models import Kpi, Reading
-from kpis.writes import returns as return_writes
+from kpis.writes import opening
 from tests.factories import make_contract
 from tests.kpis.definition_files import definitions_state, preview_of, row, rows_of, to_csv
 
@@ -43,7 +43,7 @@ def _contract_with_an_open_return(code: str, manager, officer):
     contract = make_contract(code, start_date=datetime.date(2019, 4, 1))
     contract.assignments.create(user=manager)
     contract.assignments.create(user=officer)
-    return_writes.open_return(contract=contract, end_date=OPEN_QUARTER, user=officer)
+    opening.open_return(contract=contract, end_date=OPEN_QUARTER, user=officer)
     return contract
 
 
@@ -159,7 +159,7 @@ def test_the_command_line_takes_more_than_the_browser(tmp_path, seed, manager, o
 
 def test_it_writes_no_new_kpi_when_a_change_of_target_is_refused(seed, manager, officer):
     ict = seed["ICT"]
-    return_writes.open_return(contract=ict, end_date=OPEN_QUARTER, user=officer)
+    opening.open_return(contract=ict, end_date=OPEN_QUARTER, user=officer)
     rows = rows_of(ict)
     rows[2]["Target"] = "88"
     preview = preview_of(ict, manager, to_csv([*rows, *_rows(50)]))

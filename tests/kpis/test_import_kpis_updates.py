@@ -12,7 +12,7 @@ from contracts.models import ServiceArea
 from kpis.imports.definitions.write import import_definitions
 from kpis.models import Kpi, Reading
 from kpis.rules.status import Status
-from kpis.writes import returns as return_writes
+from kpis.writes import opening
 from tests.kpis.definition_files import definitions_state, preview_of, row, rows_of, to_csv
 
 Q3 = datetime.date(2019, 12, 31)  # after ICT's last approved quarter, Sep-19
@@ -93,7 +93,7 @@ def test_it_changes_thresholds_from_the_quarter_named(ict, manager, officer):
     mar_19.kpi = kpi
     assert mar_19.evaluate().status == Status.DETRIMENT
     # The same 86 in the quarter named meets the new target of 85.
-    quarterly_return = return_writes.open_return(contract=ict, end_date=Q3, user=officer)
+    quarterly_return = opening.open_return(contract=ict, end_date=Q3, user=officer)
     dec_19 = Reading(kpi=kpi, period=quarterly_return.period, value=Decimal(86))
     assert dec_19.evaluate().status == Status.MET
 
@@ -113,7 +113,7 @@ def test_it_refuses_a_new_rule_reaching_an_approved_quarter(ict, manager):
 
 
 def test_it_leaves_alone_a_kpi_left_out_and_adds_a_new_one(ict, manager, officer):
-    quarterly_return = return_writes.open_return(contract=ict, end_date=Q3, user=officer)
+    quarterly_return = opening.open_return(contract=ict, end_date=Q3, user=officer)
     rows = [r for r in rows_of(ict) if r["Reference"] != "19"]
     new = row(reference="20", service_area_code="ICT", service_area_name="", target="95")
     preview = preview_of(ict, manager, to_csv([*rows, new]))

@@ -21,7 +21,7 @@ from kpis.reads.open_data import open_data_rows
 from kpis.reads.scorecard import scorecard
 from kpis.reads.summary import summarise_contract
 from kpis.rules.status import Status
-from kpis.writes import returns as return_writes
+from kpis.writes import opening, saving, workflow
 from tests.factories import make_area, make_contract, make_kpi, make_reading, make_return
 from tests.kpis.import_files import rows_of, to_csv
 
@@ -170,7 +170,7 @@ def test_it_opens_a_return_without_a_row_for_a_kpi_not_in_force(contract, kpis, 
     _, always = kpis
     for end in (BEFORE, FIRST, AFTER):
         day = datetime.date.fromisoformat(end)
-        quarterly_return = return_writes.open_return(contract=contract, end_date=day, user=officer)
+        quarterly_return = opening.open_return(contract=contract, end_date=day, user=officer)
         held = set(
             Reading.objects.filter(period=quarterly_return.period).values_list(
                 "kpi__reference", flat=True
@@ -179,18 +179,16 @@ def test_it_opens_a_return_without_a_row_for_a_kpi_not_in_force(contract, kpis, 
         assert held == ({"SPAN", "ALWAYS"} if end == FIRST else {"ALWAYS"}), end
     # Submitting the quarter before asks nothing of the KPI not in force.
     before = QuarterlyReturn.objects.get(contract=contract, period__end_date=BEFORE)
-    problems = return_writes.incomplete_rows(before)
+    problems = workflow.incomplete_rows(before)
     assert [kpi_id for kpi_id, _, _ in problems] == [always.pk]
 
 
 def test_it_refuses_a_figure_entered_for_a_quarter_not_in_force(contract, kpis, officer):
     spanned, _ = kpis
     day = datetime.date.fromisoformat(BEFORE)
-    quarterly_return = return_writes.open_return(contract=contract, end_date=day, user=officer)
-    entry = return_writes.RowEntry(kpi_id=spanned.pk, version=None, value=Decimal(95))
-    saved = return_writes.save_draft(
-        quarterly_return=quarterly_return, user=officer, entries=[entry]
-    )
+    quarterly_return = opening.open_return(contract=contract, end_date=day, user=officer)
+    entry = saving.RowEntry(kpi_id=spanned.pk, version=None, value=Decimal(95))
+    saved = saving.save_draft(quarterly_return=quarterly_return, user=officer, entries=[entry])
     assert saved.written == []
     assert saved.problems[spanned.pk]["value"] == (
         "SPAN is measured from the quarter ending 30 September 2023. It is not in force this "
@@ -205,14 +203,12 @@ def test_it_gives_a_row_on_saving_to_a_kpi_brought_into_force_since_the_return_o
 ):
     spanned, always = kpis
     day = datetime.date.fromisoformat(BEFORE)
-    quarterly_return = return_writes.open_return(contract=contract, end_date=day, user=officer)
+    quarterly_return = opening.open_return(contract=contract, end_date=day, user=officer)
     Kpi.objects.filter(pk=spanned.pk).update(measured_from=day)
     kpi = spanned if entered == "SPAN" else always
     version = None if kpi == spanned else Reading.objects.get(kpi=always).version
-    entry = return_writes.RowEntry(kpi_id=kpi.pk, version=version, value=Decimal(95))
-    saved = return_writes.save_return(
-        quarterly_return=quarterly_return, user=officer, entries=[entry]
-    )
+    entry = saving.RowEntry(kpi_id=kpi.pk, version=version, value=Decimal(95))
+    saved = saving.save_return(quarterly_return=quarterly_return, user=officer, entries=[entry])
     assert [reading.kpi_id for reading in saved] == [kpi.pk]
     # Whichever row was entered, the KPI now in force has its row, empty where nothing was.
     row = Reading.objects.get(kpi=spanned, period__end_date=day)
@@ -277,7 +273,7 @@ def test_it_asks_for_a_life_span_of_quarter_ends_in_order(contract, kpis):
 def test_it_lists_a_kpi_not_in_force_apart_on_the_return_page(client, contract, kpis, officer):
     spanned, always = kpis
     day = datetime.date.fromisoformat(BEFORE)
-    return_writes.open_return(contract=contract, end_date=day, user=officer)
+    opening.open_return(contract=contract, end_date=day, user=officer)
     client.force_login(officer)
     page = client.get(f"/contracts/{contract.code}/returns/{BEFORE}/").content.decode()
     assert "Not in force this quarter" in page

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from kpis.choices import ReturnState
 from kpis.reads.exports import MONTHS_HEADER, READINGS_HEADER
-from kpis.writes import returns as return_writes
+from kpis.writes import saving
 from tests.kpis.monthly import DEC, NOV, OCT, add_monthly_kpis, month, monthly_entry
 from tests.kpis.returns import reading_in, start_return
 
@@ -28,7 +28,7 @@ def test_it_exports_the_months_of_approved_quarters_only(officer, seed):
         month(NOV, numerator=0, denominator=0),
         month(DEC, numerator=80, denominator=100),
     )
-    return_writes.save_return(quarterly_return=quarterly_return, user=officer, entries=[entry])
+    saving.save_return(quarterly_return=quarterly_return, user=officer, entries=[entry])
     # A draft's months leave the product no more than its quarter does.
     assert _export("export_months") == [MONTHS_HEADER]
     quarterly_return.state = ReturnState.APPROVED

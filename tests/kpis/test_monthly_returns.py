@@ -10,7 +10,7 @@ from django.utils.html import escape
 
 from kpis.choices import Direction, Frequency, Rollup
 from kpis.models import Kpi, MonthlyFigure, QuarterlyReturn, Reading
-from kpis.writes import returns as return_writes
+from kpis.writes import saving
 from tests.kpis.growth import write_months
 from tests.kpis.monthly import DEC, NOV, OCT, add_monthly_kpis, month, monthly_entry
 from tests.kpis.returns import reading_in, start_return
@@ -179,7 +179,7 @@ def test_a_month_left_blank_is_asked_for_before_submitting(client, officer, mont
     quarterly_return, _ = monthly
     client.force_login(officer)
     reading = reading_in(quarterly_return, "WASTE")
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return,
         user=officer,
         entries=[monthly_entry(reading, month(OCT, 100), month(DEC, 90))],
@@ -233,7 +233,7 @@ def test_the_page_takes_the_same_queries_with_monthly_kpis_at_any_size(
 def test_the_kpi_page_lists_the_months_under_their_quarter(client, officer, monthly):
     quarterly_return, kpis = monthly
     reading = reading_in(quarterly_return, "WASTE")
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return,
         user=officer,
         entries=[

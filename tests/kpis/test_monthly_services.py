@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from kpis.models import Kpi, MonthlyFigure, Reading
 from kpis.rules.status import Status
-from kpis.writes import returns as return_writes
+from kpis.writes import saving, workflow
 from tests.kpis.monthly import DEC, NOV, OCT, add_monthly_kpis, month, monthly_entry
 from tests.kpis.returns import reading_in, row_entry, start_return
 
@@ -22,7 +22,7 @@ def monthly(officer, seed):
 
 
 def _save(officer, quarterly_return, *entries):
-    return return_writes.save_return(
+    return saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=list(entries)
     )
 
@@ -89,7 +89,7 @@ def test_months_added_up_and_a_month_not_measured_left_out(officer, monthly):
 
 def _refused(officer, quarterly_return, entry) -> dict[str, str]:
     before = list(MonthlyFigure.objects.values_list("pk", "value"))
-    with pytest.raises(return_writes.ReturnInvalid) as refused:
+    with pytest.raises(saving.ReturnInvalid) as refused:
         _save(officer, quarterly_return, entry)
     assert list(MonthlyFigure.objects.values_list("pk", "value")) == before
     return refused.value.row_errors[entry.kpi_id]
@@ -164,7 +164,7 @@ def test_a_quarter_typed_beside_its_months_is_refused(officer, monthly):
     quarterly_return, _ = monthly
     reading = reading_in(quarterly_return, "WASTE")
     errors = _refused(officer, quarterly_return, monthly_entry(reading, month(OCT, 5), value=200))
-    assert errors == {"value": return_writes.QUARTER_AND_MONTHS_MESSAGE}
+    assert errors == {"value": saving.QUARTER_AND_MONTHS_MESSAGE}
 
 
 def test_clearing_the_months_lets_the_quarter_be_entered_directly(officer, monthly):
@@ -187,7 +187,7 @@ def test_a_quarter_from_its_months_is_not_overwritten_by_a_quarter_figure(office
     reading.refresh_from_db()
     # An import, say, writes the quarter alone.
     errors = _refused(officer, quarterly_return, row_entry(reading, 280))
-    assert errors == {"value": return_writes.FROM_MONTHS_MESSAGE}
+    assert errors == {"value": saving.FROM_MONTHS_MESSAGE}
 
 
 def test_a_concurrent_edit_of_the_months_is_detected(officer, manager, monthly):
@@ -197,7 +197,7 @@ def test_a_concurrent_edit_of_the_months_is_detected(officer, manager, monthly):
     _save(manager, quarterly_return, monthly_entry(reading, month(OCT, 5)))
     stale = monthly_entry(reading, month(OCT, 7))
     assert stale.version == seen
-    with pytest.raises(return_writes.EditConflict):
+    with pytest.raises(saving.EditConflict):
         _save(officer, quarterly_return, stale)
     assert reading.months.get().value == Decimal(5)
 
@@ -215,7 +215,7 @@ def test_a_quarter_with_a_month_left_blank_cannot_be_submitted(officer, monthly)
     quarterly_return, _ = monthly
     reading = reading_in(quarterly_return, "WASTE")
     _save(officer, quarterly_return, monthly_entry(reading, month(OCT, 5), month(DEC, 6)))
-    problems = return_writes.incomplete_rows(quarterly_return)
+    problems = workflow.incomplete_rows(quarterly_return)
     assert (
         reading.kpi_id,
         "m2_value",

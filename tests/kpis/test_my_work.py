@@ -14,8 +14,7 @@ from contracts.models import Assignment
 from contracts.roles import Role
 from kpis.models import Kpi
 from kpis.reads import work
-from kpis.writes import decisions
-from kpis.writes import returns as return_writes
+from kpis.writes import decisions, opening, saving, workflow
 from plans.choices import PlanState
 from questions import writes as question_writes
 from reminders.sending import reminders_due
@@ -41,11 +40,11 @@ def _listed(user, day=TODAY) -> list[tuple[str, str]]:
 
 
 def _submitted(officer, contract):
-    quarterly_return = return_writes.open_return(contract=contract, end_date=Q3, user=officer)
-    return_writes.save_return(
+    quarterly_return = opening.open_return(contract=contract, end_date=Q3, user=officer)
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
-    return return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
+    return workflow.submit_return(quarterly_return=quarterly_return, user=officer)
 
 
 def _deputy(django_user_model, seed):
@@ -90,7 +89,7 @@ def test_a_manager_never_sees_a_return_they_submitted(
 
 def test_a_return_sent_back_shows_its_tag_and_reason(client, seed, officer, manager, on_day):
     submitted = _submitted(officer, seed["ICT"])
-    return_writes.send_back_return(
+    workflow.send_back_return(
         quarterly_return=submitted,
         user=manager,
         reason="KPI 3 repeats the figure of the quarter before.",

@@ -3,7 +3,7 @@ history, and the import page opens on the quarter it was opened for."""
 
 from django.test import Client
 
-from kpis.writes import returns as return_writes
+from kpis.writes import opening
 from tests.kpis.test_stray_draft import STRAY
 
 
@@ -38,6 +38,6 @@ def test_the_import_page_opens_on_the_quarter_and_choice_asked_for(seed, manager
 
 
 def test_a_return_opens_the_import_on_its_own_quarter(seed, officer):
-    return_writes.open_return(contract=seed["PSSP"], end_date=STRAY, user=officer)
+    opening.open_return(contract=seed["PSSP"], end_date=STRAY, user=officer)
     html = _page(officer, f"/contracts/PSSP/returns/{STRAY.isoformat()}/")
     assert f'href="/contracts/PSSP/import/?quarter={STRAY.isoformat()}"' in html

@@ -11,8 +11,7 @@ from django.core.management import call_command
 
 from contracts.models import Contract
 from kpis.models import Kpi, Unit
-from kpis.writes import decisions
-from kpis.writes import returns as return_writes
+from kpis.writes import decisions, saving, workflow
 from regime.services import record_relief
 from tests.kpis.definition_files import row, rows_of, to_csv
 from tests.kpis.import_files import OPEN_QUARTER, fill_xlsx
@@ -41,10 +40,10 @@ def _version(code: str) -> int:
 
 def _submitted(officer, contract):
     quarterly_return = start_return(officer, contract)
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
-    return return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
+    return workflow.submit_return(quarterly_return=quarterly_return, user=officer)
 
 
 def test_a_second_reading_of_a_page_comes_from_the_cache(client, committee_member, seed):
@@ -64,7 +63,7 @@ def test_a_second_reading_of_a_page_comes_from_the_cache(client, committee_membe
 def test_a_saved_return_shows_at_once(client, officer, manager, seed):
     quarterly_return = start_return(officer, seed["ICT"])
     assert _counts(_scorecard(client, manager)) == (0, 0)
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     # Every ICT KPI with a target gets a figure that meets it: 17 of the 19 (5 and 6 have none).
@@ -123,9 +122,9 @@ def test_a_change_of_target_shows_at_once(client, officer, manager, seed):
 def test_an_approval_and_a_reopening_show_at_once(client, officer, manager, committee_member, seed):
     quarterly_return = _submitted(officer, seed["ICT"])
     assert _counts(_scorecard(client, committee_member)) is None
-    return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
+    workflow.approve_return(quarterly_return=quarterly_return, user=manager)
     assert _counts(_scorecard(client, committee_member)) == (17, 17)
-    return_writes.reopen_return(quarterly_return=quarterly_return, user=manager, reason="Typo in 3")
+    workflow.reopen_return(quarterly_return=quarterly_return, user=manager, reason="Typo in 3")
     assert _counts(_scorecard(client, committee_member)) is None
 
 
@@ -169,7 +168,7 @@ def test_a_kpi_page_shows_a_saved_figure_at_once(client, officer, manager, seed)
     client.force_login(manager)
     assert "96.5%" not in client.get(kpi.get_absolute_url()).content.decode()
     reading = quarterly_return.period.readings.get(kpi=kpi)
-    return_writes.save_draft(
+    saving.save_draft(
         quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading, "96.5")]
     )
     assert "96.5%" in client.get(kpi.get_absolute_url()).content.decode()
@@ -182,7 +181,7 @@ def test_the_kpi_table_shows_a_saved_figure_at_once(client, officer, manager, se
     url = f"/contracts/ICT/kpis/?quarter={Q3.isoformat()}"
     assert "96.5%" not in client.get(url).content.decode()
     reading = quarterly_return.period.readings.get(kpi=kpi)
-    return_writes.save_draft(
+    saving.save_draft(
         quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading, "96.5")]
     )
     assert "96.5%" in client.get(url).content.decode()
@@ -252,6 +251,6 @@ def test_the_home_page_shows_a_submission_and_an_approval_at_once(
     assert "Awaiting approval" in after
     client.force_login(committee_member)
     assert "Awaiting approval" in client.get("/").content.decode()
-    return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
+    workflow.approve_return(quarterly_return=quarterly_return, user=manager)
     # ICT's latest approved quarter is now Dec-19: nothing awaits approval any more.
     assert "Awaiting approval" not in client.get("/").content.decode()

@@ -28,8 +28,7 @@ from kpis.permissions import (
     markdown_table,
 )
 from kpis.permissions.fetch import get_return_for
-from kpis.writes import decisions
-from kpis.writes import returns as return_writes
+from kpis.writes import decisions, opening, saving, workflow
 from kpis.writes.backfill import backfill_return
 from kpis.writes.contract_setup import create_contract
 from notices import writes as notice_writes
@@ -121,8 +120,8 @@ def _in_state(contract, state: str, user) -> QuarterlyReturn | None:
     back-fill it, beyond the table: tests/kpis/test_backfill_second_person.py)."""
     if state == NO_RETURN:
         return None
-    quarterly_return = return_writes.open_return(contract=contract, end_date=Q3, user=user)
-    return_writes.save_return(
+    quarterly_return = opening.open_return(contract=contract, end_date=Q3, user=user)
+    saving.save_return(
         quarterly_return=quarterly_return, user=user, entries=fill_return(quarterly_return)
     )
     QuarterlyReturn.objects.filter(pk=quarterly_return.pk).update(state=state)
@@ -147,7 +146,7 @@ def _attempt(action: str, user, contract, quarterly_return) -> None:
     elif action == Action.START:
         if quarterly_return is not None:
             raise PermissionDenied("Already started: opening it again creates nothing.")
-        return_writes.open_return(contract=contract, end_date=Q3, user=user)
+        opening.open_return(contract=contract, end_date=Q3, user=user)
     elif action == Action.DISCARD:
         if quarterly_return is None:
             raise PermissionDenied("No return to discard.")
@@ -155,12 +154,12 @@ def _attempt(action: str, user, contract, quarterly_return) -> None:
         Reading.objects.filter(period=quarterly_return.period, kpi__contract=contract).update(
             value=None, not_measured_reason="", commentary="", target_override=None
         )
-        return_writes.discard_return(quarterly_return=quarterly_return, user=user)
+        workflow.discard_return(quarterly_return=quarterly_return, user=user)
     elif action in (Action.EDIT, Action.SET_TARGETS):
         if quarterly_return is None:
             raise PermissionDenied("No return to edit.")
         reading = Reading.objects.get(kpi=kpi, period=quarterly_return.period)
-        return_writes.save_return(
+        saving.save_return(
             quarterly_return=quarterly_return,
             user=user,
             entries=[row_entry(reading, 15, target=12 if action == Action.SET_TARGETS else None)],
@@ -170,15 +169,15 @@ def _attempt(action: str, user, contract, quarterly_return) -> None:
         if quarterly_return is None:
             raise PermissionDenied("No return.")
         service = {
-            Action.SUBMIT: return_writes.submit_return,
-            Action.APPROVE: return_writes.approve_return,
+            Action.SUBMIT: workflow.submit_return,
+            Action.APPROVE: workflow.approve_return,
         }.get(action)
         if service:
             service(quarterly_return=quarterly_return, user=user)
         else:
             service = {
-                Action.SEND_BACK: return_writes.send_back_return,
-                Action.REOPEN: return_writes.reopen_return,
+                Action.SEND_BACK: workflow.send_back_return,
+                Action.REOPEN: workflow.reopen_return,
             }[action]
             service(quarterly_return=quarterly_return, user=user, reason="A reason")
     elif action == Action.BACKFILL:

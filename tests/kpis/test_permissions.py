@@ -6,7 +6,7 @@ import pytest
 
 from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn
-from kpis.writes import returns as return_writes
+from kpis.writes import opening
 
 RETURN = "/contracts/PSSP/returns/2019-12-31/"
 ROLES = ["anonymous", "officer", "manager", "committee_member", "outsider", "admin_user"]
@@ -69,7 +69,7 @@ CASES = [
 @pytest.mark.parametrize(("url", "method", "data", "role", "expected"), CASES)
 def test_it_answers_each_role_as_expected(request, client, seed, url, method, data, role, expected):
     manager = request.getfixturevalue("manager")
-    quarterly_return = return_writes.open_return(
+    quarterly_return = opening.open_return(
         contract=seed["PSSP"], end_date=datetime.date(2019, 12, 31), user=manager
     )
     # Submitted, so that a manager has something to reopen.
@@ -85,9 +85,7 @@ def test_it_answers_each_role_as_expected(request, client, seed, url, method, da
 def test_an_officer_cannot_reach_another_contracts_return_by_guessing(
     client, officer, outsider, seed
 ):
-    return_writes.open_return(
-        contract=seed["HERTS"], end_date=datetime.date(2019, 3, 31), user=outsider
-    )
+    opening.open_return(contract=seed["HERTS"], end_date=datetime.date(2019, 3, 31), user=outsider)
     client.force_login(officer)
     for path in ["", "reopen/", "send-back/", "suspensions/new/"]:
         url = f"/contracts/HERTS/returns/2019-03-31/{path}"

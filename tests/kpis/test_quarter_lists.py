@@ -5,7 +5,7 @@ import re
 from django.test import Client
 
 from kpis.models import Kpi
-from kpis.writes import returns as return_writes
+from kpis.writes import opening
 from tests.kpis.test_stray_draft import STRAY
 
 
@@ -30,7 +30,7 @@ def test_the_rule_change_offers_quarters_with_the_first_open_one_chosen(seed, ma
 
 
 def test_the_suspension_form_offers_quarters_and_an_open_end(seed, officer):
-    return_writes.open_return(contract=seed["PSSP"], end_date=STRAY, user=officer)
+    opening.open_return(contract=seed["PSSP"], end_date=STRAY, user=officer)
     html = _page(officer, f"/contracts/PSSP/returns/{STRAY.isoformat()}/suspensions/new/")
     assert f'<option value="{STRAY.isoformat()}" selected>' in _select(html, "first_quarter")
     assert '<option value="">Until further notice</option>' in _select(html, "last_quarter")

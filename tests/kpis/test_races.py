@@ -14,8 +14,7 @@ from kpis.imports.definitions.write import import_definitions
 from kpis.imports.write import import_readings, prepare_import
 from kpis.models import Kpi, QuarterlyReturn, Reading, RuleChange, Suspension
 from kpis.permissions import ReturnLocked
-from kpis.writes import decisions
-from kpis.writes import returns as return_writes
+from kpis.writes import decisions, saving, workflow
 from kpis.writes.backfill import backfill_return
 from tests.kpis import definition_files
 from tests.kpis.import_files import rows_of, to_csv
@@ -28,14 +27,14 @@ pytestmark = [needs_row_locks, pytest.mark.parametrize("trial", TRIALS)]
 def _filled(officer, contract) -> QuarterlyReturn:
     """The contract's Q3 return, every KPI at its best (100 for a percentage)."""
     quarterly_return = start_return(officer, contract)
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     return quarterly_return
 
 
 def _submitted(officer, contract) -> QuarterlyReturn:
-    return return_writes.submit_return(quarterly_return=_filled(officer, contract), user=officer)
+    return workflow.submit_return(quarterly_return=_filled(officer, contract), user=officer)
 
 
 def _percentage_kpi(contract) -> Kpi:
@@ -59,7 +58,7 @@ def _strict_100(kpi, user):
 
 
 def _approve(quarterly_return, user):
-    return lambda: return_writes.approve_return(quarterly_return=quarterly_return, user=user)
+    return lambda: workflow.approve_return(quarterly_return=quarterly_return, user=user)
 
 
 def _suspended_before_approval(kpi, quarterly_return) -> bool:
@@ -201,7 +200,7 @@ def test_an_import_and_a_submission_of_the_same_quarter(
     versions = preview.versions()
     imported, submission = race(
         lambda: import_readings(preview=preview, user=manager, versions=versions),
-        lambda: return_writes.submit_return(quarterly_return=quarterly_return, user=officer),
+        lambda: workflow.submit_return(quarterly_return=quarterly_return, user=officer),
     )
     assert submission.done
     quarterly_return.refresh_from_db()

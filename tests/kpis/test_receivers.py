@@ -29,7 +29,7 @@ print(json.dumps({
         if name.rsplit(".", 1)[-1] == "admin" and name != "django.contrib.admin"
     ),
     "kpi_saved": post_save.disconnect(
-        sender=Kpi, dispatch_uid="kpis.writes.returns.add_kpi_to_open_returns"
+        sender=Kpi, dispatch_uid="kpis.writes.opening.add_kpi_to_open_returns"
     ),
 }))
 """

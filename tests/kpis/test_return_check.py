@@ -1,7 +1,7 @@
 """Check your answers, then submit: the last look before a return is frozen."""
 
 from kpis.choices import ReturnState
-from kpis.writes import returns as return_writes
+from kpis.writes import saving
 from tests.kpis.returns import Q3, fill_return, reading_in, row_entry, start_return
 
 URL = f"/contracts/ICT/returns/{Q3.isoformat()}/check/"
@@ -10,7 +10,7 @@ URL = f"/contracts/ICT/returns/{Q3.isoformat()}/check/"
 def test_it_lists_what_is_left_and_will_not_submit_until_it_is_done(client, officer, seed):
     quarterly_return = start_return(officer, seed["ICT"])
     reading = reading_in(quarterly_return, "1")
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return,
         user=officer,
         entries=[row_entry(reading, reading.kpi.failure)],
@@ -29,7 +29,7 @@ def test_it_lists_what_is_left_and_will_not_submit_until_it_is_done(client, offi
 
 def test_it_submits_a_complete_return(client, officer, seed):
     quarterly_return = start_return(officer, seed["ICT"])
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     client.force_login(officer)
@@ -56,7 +56,7 @@ def test_only_those_who_submit_reach_it(client, committee_member, outsider, seed
 def test_the_return_page_shows_progress_with_links_to_each_to_do(client, officer, seed):
     quarterly_return = start_return(officer, seed["ICT"])
     reading = reading_in(quarterly_return, "1")
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return,
         user=officer,
         entries=[row_entry(reading, reading.kpi.failure)],

@@ -12,7 +12,7 @@ import pytest
 from contracts.models import ServiceArea
 from kpis.choices import Frequency
 from kpis.models import Kpi, QuarterlyReturn, Reading
-from kpis.writes import returns as return_writes
+from kpis.writes import saving, workflow
 from tests.kpis.growth import grow, with_months
 from tests.kpis.returns import Q3, reading_in, row_entry, start_return
 
@@ -63,7 +63,7 @@ def test_a_section_is_completed_once_every_kpi_due_in_it_is_answered(client, off
     readings = Reading.objects.filter(
         period=quarterly_return.period, kpi__service_area=area
     ).select_related("kpi", "period")
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return,
         user=officer,
         entries=[row_entry(r, reason="No survey") for r in readings if r.kpi.is_due(r.period)],
@@ -141,7 +141,7 @@ def test_a_monthly_kpi_folds_the_quarter_alone_and_the_months_not_measured(clien
 def test_the_quarter_alone_unfolds_where_it_holds_a_figure(client, officer, seed):
     quarterly_return = start_return(officer, seed["ICT"])
     reading = reading_in(quarterly_return, "1")
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading, 0)]
     )
     html = _page(client, officer, "ICT", Q3)
@@ -150,7 +150,7 @@ def test_the_quarter_alone_unfolds_where_it_holds_a_figure(client, officer, seed
 
 def _reopen(manager, contract, end: datetime.date) -> QuarterlyReturn:
     quarterly_return = QuarterlyReturn.objects.get(contract=contract, period__end_date=end)
-    return return_writes.reopen_return(
+    return workflow.reopen_return(
         quarterly_return=quarterly_return, user=manager, reason="A figure to correct."
     )
 
@@ -176,7 +176,7 @@ def test_a_draft_last_quarter_stays_hidden_from_readers_who_may_not_see_it(
     kpi = Kpi.objects.get(contract=contract, reference="CS-K-001")
     december = _reopen(manager, contract, DEC_18)
     reading = reading_in(december, "CS-K-001")
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=december,
         user=officer,
         entries=[row_entry(reading, Decimal("77.7"), commentary="Being corrected.")],

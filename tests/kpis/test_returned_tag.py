@@ -3,7 +3,7 @@ listed, until it is submitted again."""
 
 from django.test import Client
 
-from kpis.writes import returns as return_writes
+from kpis.writes import workflow
 from tests.kpis.test_trust_workflow import _submitted
 
 REASON = "KPI 3's figure is last quarter's: please check the supplier's extract."
@@ -19,21 +19,21 @@ def test_a_return_sent_back_is_tagged_with_its_reason_until_submitted_again(offi
     quarterly_return = _submitted(officer, seed["ICT"])
     assert "app-returned-tag" not in _my_returns(officer)
 
-    return_writes.send_back_return(quarterly_return=quarterly_return, user=manager, reason=REASON)
+    workflow.send_back_return(quarterly_return=quarterly_return, user=manager, reason=REASON)
 
     html = _my_returns(officer)
     assert 'app-returned-tag">Returned</strong>' in html
     assert f"Returned with the reason: {REASON}" in html
 
     quarterly_return.refresh_from_db()
-    return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
+    workflow.submit_return(quarterly_return=quarterly_return, user=officer)
     assert "app-returned-tag" not in _my_returns(officer)
 
 
 def test_a_reopened_return_is_tagged_as_reopened(officer, manager, seed):
     quarterly_return = _submitted(officer, seed["ICT"])
-    return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
-    return_writes.reopen_return(quarterly_return=quarterly_return, user=manager, reason=REASON)
+    workflow.approve_return(quarterly_return=quarterly_return, user=manager)
+    workflow.reopen_return(quarterly_return=quarterly_return, user=manager, reason=REASON)
     html = _my_returns(officer)
     assert 'app-returned-tag">Reopened</strong>' in html
     assert f"Reopened because: {REASON}" in html

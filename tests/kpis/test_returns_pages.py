@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from contracts import roles
 from kpis.choices import Direction, Frequency, ReturnState, UnitCode
 from kpis.models import Kpi, MonthlyFigure, QuarterlyReturn, Reading
-from kpis.writes import returns as return_writes
+from kpis.writes import opening
 from tests.kpis.growth import add_monthly_kpis, with_months, write_months
 from tests.kpis.monthly import month_fields
 
@@ -20,7 +20,7 @@ URL = "/contracts/{code}/returns/2019-12-31/"
 
 
 def _open(user, contract) -> QuarterlyReturn:
-    return return_writes.open_return(contract=contract, end_date=Q3, user=user)
+    return opening.open_return(contract=contract, end_date=Q3, user=user)
 
 
 def _form_data(quarterly_return: QuarterlyReturn, **changes: dict) -> dict[str, str]:

@@ -10,8 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from kpis.models import Kpi, Reading
 from kpis.permissions import ReturnLocked
 from kpis.rules.status import Status
-from kpis.writes import decisions
-from kpis.writes import returns as return_writes
+from kpis.writes import decisions, saving
 from tests.kpis.returns import Q3, row_entry, start_return
 
 # R&B-K-009 (parking debt recovery), Appendix B: 2.96, 3.50, 8.00 against a target of 14.
@@ -64,7 +63,7 @@ def test_approved_quarters_keep_their_status_after_a_target_change(seed, manager
     assert {end: after[end] for end in before} == before
     # From the named quarter on, the new target judges: 3 reaches a target of 2.
     reading = Reading.objects.get(kpi=kpi, period=quarterly_return.period)
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading, 3)]
     )
     assert _statuses(kpi)[Q3] == (Status.MET, Status.MET)
@@ -152,7 +151,7 @@ def test_thresholds_can_become_tolerances_from_a_quarter_on(client, seed, manage
     statuses = {}
     for figure in ("85.5", "85.49", "81", "80.99"):
         reading.refresh_from_db()
-        return_writes.save_draft(
+        saving.save_draft(
             quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading, figure)]
         )
         statuses[figure] = _statuses(kpi)[Q3]

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, Reading
 from kpis.permissions import ReturnLocked
-from kpis.writes import returns as return_writes
+from kpis.writes import opening, saving, workflow
 from tests.factories import period
 from tests.kpis.returns import Q3, fill_return, reading_in, row_entry
 
@@ -22,8 +22,8 @@ READERS = ["committee_member", "outsider"]
 
 @pytest.fixture
 def draft(seed, officer):
-    quarterly_return = return_writes.open_return(contract=seed["PSSP"], end_date=Q3, user=officer)
-    return_writes.save_return(
+    quarterly_return = opening.open_return(contract=seed["PSSP"], end_date=Q3, user=officer)
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     return quarterly_return
@@ -53,12 +53,12 @@ def test_it_refuses_a_reader_a_draft_save(request, draft, role):
     reading = reading_in(draft, "R&B-K-009")
     before = _snapshot(draft)
     _refused(
-        lambda: return_writes.save_draft(
+        lambda: saving.save_draft(
             quarterly_return=draft, user=user, entries=[row_entry(reading, 1)]
         )
     )
     _refused(
-        lambda: return_writes.save_return(
+        lambda: saving.save_return(
             quarterly_return=draft, user=user, entries=[row_entry(reading, 1)]
         )
     )
@@ -70,21 +70,19 @@ def test_it_refuses_a_reader_a_change_to_a_reading(request, draft, role):
     user = request.getfixturevalue(role)
     reading = reading_in(draft, "R&B-K-009")
     reading.value = 1
-    _refused(lambda: return_writes.ensure_editable(reading, user))
+    _refused(lambda: saving.ensure_editable(reading, user))
 
 
 @pytest.mark.parametrize("role", READERS)
 def test_it_refuses_a_reader_every_step_of_the_return(request, draft, role):
     user = request.getfixturevalue(role)
     before = _snapshot(draft)
-    _refused(lambda: return_writes.submit_return(quarterly_return=draft, user=user))
+    _refused(lambda: workflow.submit_return(quarterly_return=draft, user=user))
     submitted = _in(draft, ReturnState.SUBMITTED)
-    _refused(lambda: return_writes.approve_return(quarterly_return=submitted, user=user))
-    _refused(
-        lambda: return_writes.send_back_return(quarterly_return=submitted, user=user, reason="No")
-    )
+    _refused(lambda: workflow.approve_return(quarterly_return=submitted, user=user))
+    _refused(lambda: workflow.send_back_return(quarterly_return=submitted, user=user, reason="No"))
     approved = _in(draft, ReturnState.APPROVED)
-    _refused(lambda: return_writes.reopen_return(quarterly_return=approved, user=user, reason="No"))
+    _refused(lambda: workflow.reopen_return(quarterly_return=approved, user=user, reason="No"))
     assert _snapshot(approved)[0] == before[0]
     assert _snapshot(approved)[1] == ReturnState.APPROVED
 
@@ -92,7 +90,7 @@ def test_it_refuses_a_reader_every_step_of_the_return(request, draft, role):
 @pytest.mark.parametrize("role", READERS)
 def test_it_refuses_a_reader_the_start_of_a_return(request, seed, role):
     user = request.getfixturevalue(role)
-    _refused(lambda: return_writes.open_return(contract=seed["PSSP"], end_date=Q3, user=user))
+    _refused(lambda: opening.open_return(contract=seed["PSSP"], end_date=Q3, user=user))
     assert not QuarterlyReturn.objects.filter(contract=seed["PSSP"], period__end_date=Q3).exists()
 
 
@@ -102,7 +100,7 @@ def test_it_refuses_to_move_a_stored_reading_out_of_a_locked_quarter(draft, mana
     reading = Reading.objects.get(kpi__reference="R&B-K-009", period__end_date="2019-09-30")
     reading.period = draft.period
     with pytest.raises(ReturnLocked):
-        return_writes.ensure_editable(reading, manager)
+        saving.ensure_editable(reading, manager)
 
 
 @pytest.mark.parametrize("blanked", ["period", "kpi"])
@@ -113,17 +111,17 @@ def test_it_refuses_to_take_a_stored_reading_out_of_a_locked_quarter_into_none(
     reading = Reading.objects.get(kpi__reference="R&B-K-009", period__end_date="2019-09-30")
     setattr(reading, blanked, None)
     with pytest.raises(ReturnLocked):
-        return_writes.ensure_editable(reading, manager)
+        saving.ensure_editable(reading, manager)
 
 
 def test_it_leaves_a_new_reading_without_a_quarter_to_the_form(seed, manager):
     # Nothing to check against yet: the admin form says that the quarter is required.
     reading = Reading(kpi=Kpi.objects.get(reference="R&B-K-009"))
-    return_writes.ensure_editable(reading, manager)
+    saving.ensure_editable(reading, manager)
 
 
 def test_it_refuses_a_reading_in_a_quarter_whose_return_is_not_started(seed, manager):
     # No return for Dec-19 yet: figures are entered once the return is started.
     reading = Reading(kpi=Kpi.objects.get(reference="R&B-K-009"), period=period("2019-12-31"))
     with pytest.raises(ReturnLocked, match="return has not been started"):
-        return_writes.ensure_editable(reading, manager)
+        saving.ensure_editable(reading, manager)

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, Reading
 from kpis.permissions import LOCKED_MESSAGE, ReturnLocked
-from kpis.writes import returns as return_writes
+from kpis.writes import opening, saving, workflow
 from tests.factories import make_area, make_contract, make_kpi, make_return, period
 from tests.kpis.returns import fill_return, reading_in, row_entry, start_return
 
@@ -21,11 +21,11 @@ from tests.kpis.returns import fill_return, reading_in, row_entry, start_return
 def approved(seed, officer, manager) -> QuarterlyReturn:
     """ICT's Dec-19 return, filled by the officer, submitted and approved by the manager."""
     quarterly_return = start_return(officer, seed["ICT"])
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
-    return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
-    return return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
+    workflow.submit_return(quarterly_return=quarterly_return, user=officer)
+    return workflow.approve_return(quarterly_return=quarterly_return, user=manager)
 
 
 def _steps(quarterly_return) -> list[tuple[str, str, str]]:
@@ -43,11 +43,11 @@ def test_it_records_who_took_each_step_and_why(approved):
 
 def test_it_records_a_return_sent_back_with_its_reason(seed, officer, manager):
     quarterly_return = start_return(officer, seed["ICT"])
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
-    return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
-    return_writes.send_back_return(
+    workflow.submit_return(quarterly_return=quarterly_return, user=officer)
+    workflow.send_back_return(
         quarterly_return=quarterly_return, user=manager, reason=" KPI 3 looks mistyped "
     )
     assert _steps(quarterly_return)[-1] == ("draft", "manager", "Returned: KPI 3 looks mistyped")
@@ -56,8 +56,8 @@ def test_it_records_a_return_sent_back_with_its_reason(seed, officer, manager):
 @pytest.mark.parametrize(
     ("service", "state", "verb"),
     [
-        (return_writes.reopen_return, ReturnState.APPROVED, "reopened"),
-        (return_writes.send_back_return, ReturnState.SUBMITTED, "returned"),
+        (workflow.reopen_return, ReturnState.APPROVED, "reopened"),
+        (workflow.send_back_return, ReturnState.SUBMITTED, "returned"),
     ],
 )
 def test_it_asks_for_the_reason_beside_the_reason_field(seed, manager, service, state, verb):
@@ -70,7 +70,7 @@ def test_it_asks_for_the_reason_beside_the_reason_field(seed, manager, service, 
 def test_a_reopening_gives_a_kpi_added_since_approval_its_row(approved, manager):
     late = make_kpi(approved.contract.service_areas.get(), reference="20", unit="percent")
     assert not Reading.objects.filter(kpi=late).exists()  # The quarter was locked.
-    return_writes.reopen_return(quarterly_return=approved, user=manager, reason="KPI 20 added")
+    workflow.reopen_return(quarterly_return=approved, user=manager, reason="KPI 20 added")
     reading = Reading.objects.get(kpi=late, period=approved.period)
     assert reading.value is None and reading.unit_id == "percent"
     assert reading.history.get().history_user == manager
@@ -79,7 +79,7 @@ def test_a_reopening_gives_a_kpi_added_since_approval_its_row(approved, manager)
 def test_a_draft_save_records_its_quarter_in_the_history(seed, officer):
     quarterly_return = start_return(officer, seed["PSSP"])
     reading = reading_in(quarterly_return, "R&B-K-009a")
-    return_writes.save_draft(
+    saving.save_draft(
         quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading, 99)]
     )
     latest = reading.history.latest()
@@ -103,7 +103,7 @@ def test_a_new_kpi_joins_each_open_return_once_in_its_own_unit(seed, officer, ma
         "KPI added to the contract"
     }
     # Asked again, by a manager: nothing more to add.
-    assert return_writes.add_kpi_to_open_returns(kpi=kpi, user=manager) == []
+    assert opening.add_kpi_to_open_returns(kpi=kpi, user=manager) == []
     assert readings.count() == 2
 
 
@@ -111,7 +111,7 @@ def test_a_kpi_added_by_a_user_is_recorded_as_theirs(seed, officer, manager):
     quarterly_return = start_return(officer, seed["PSSP"])
     kpi = make_kpi(seed["PSSP"].service_areas.get(code="STS"), reference="NEW-2")
     Reading.objects.filter(kpi=kpi).delete()
-    (added,) = return_writes.add_kpi_to_open_returns(kpi=kpi, user=manager)
+    (added,) = opening.add_kpi_to_open_returns(kpi=kpi, user=manager)
     assert added.period == quarterly_return.period
     history = Reading.history.get(id=added.pk)
     assert (history.history_user, history.history_change_reason) == (
@@ -124,22 +124,22 @@ def test_it_finds_the_return_of_the_contract_asked_for(db):
     one, two = make_contract("ONE"), make_contract("TWO")
     make_return(one, "2019-12-31")
     theirs = make_return(two, "2019-12-31")
-    assert return_writes.return_for(contract_id=two.pk, period_id=period("2019-12-31").pk) == theirs
-    assert return_writes.return_for(contract_id=two.pk, period_id=period("2019-09-30").pk) is None
+    assert opening.return_for(contract_id=two.pk, period_id=period("2019-12-31").pk) == theirs
+    assert opening.return_for(contract_id=two.pk, period_id=period("2019-09-30").pk) is None
 
 
 def test_an_incomplete_return_lists_each_problem_in_words(seed, officer):
     quarterly_return = start_return(officer, seed["ICT"])
     entries = fill_return(quarterly_return)[2:]  # The first two rows left empty.
-    return_writes.save_return(quarterly_return=quarterly_return, user=officer, entries=entries)
-    with pytest.raises(return_writes.ReturnIncomplete) as refused:
-        return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
+    saving.save_return(quarterly_return=quarterly_return, user=officer, entries=entries)
+    with pytest.raises(workflow.ReturnIncomplete) as refused:
+        workflow.submit_return(quarterly_return=quarterly_return, user=officer)
     assert len(refused.value.problems) == 2
     assert refused.value.messages == ["Enter a figure, or say why it was not measured"] * 2
 
 
 def test_a_conflict_says_how_many_rows_someone_else_changed():
-    conflict = return_writes.EditConflict({1: Reading(), 2: Reading()})
+    conflict = saving.EditConflict({1: Reading(), 2: Reading()})
     assert str(conflict) == "2 rows were changed by someone else."
 
 
@@ -153,7 +153,7 @@ def test_the_kpis_of_a_new_contract_join_no_return(db):
     # No return is open: nothing to join, and nothing is written.
     contract = make_contract("NEW")
     kpi = make_kpi(make_area(contract))
-    assert return_writes.add_kpi_to_open_returns(kpi=kpi) == []
+    assert opening.add_kpi_to_open_returns(kpi=kpi) == []
     assert not Reading.objects.filter(kpi=kpi).exists()
 
 
@@ -161,13 +161,13 @@ def test_a_submission_counts_a_kpi_without_a_row_as_missing(seed, officer):
     # A KPI loaded from a fixture has no row in the open return (loading sends no signal to add
     # one): submitting counts it as missing all the same.
     quarterly_return = start_return(officer, seed["ICT"])
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     late = make_kpi(seed["ICT"].service_areas.get(), reference="20", unit="percent")
     Reading.objects.filter(kpi=late).delete()
-    with pytest.raises(return_writes.ReturnIncomplete) as refused:
-        return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
+    with pytest.raises(workflow.ReturnIncomplete) as refused:
+        workflow.submit_return(quarterly_return=quarterly_return, user=officer)
     assert refused.value.problems == [
         (late.pk, "value", "Enter a figure, or say why it was not measured")
     ]
@@ -197,7 +197,7 @@ def _empty_rows(quarterly_return) -> None:
 
 def test_it_lists_what_stops_a_submission_area_by_area_in_kpi_order(ordered):
     _empty_rows(ordered)
-    problems = return_writes.incomplete_rows(ordered)
+    problems = workflow.incomplete_rows(ordered)
     references = [Kpi.objects.get(pk=kpi_id).reference for kpi_id, _, _ in problems]
     assert references == ["A-1", "A-2", "B-1"]
 
@@ -213,7 +213,7 @@ def test_it_checks_a_return_in_four_queries_whatever_its_size(
     # changes, and the readings' months (a month left blank stops submission), each in one query.
     _empty_rows(ordered)
     with django_assert_num_queries(4):
-        assert len(return_writes.incomplete_rows(ordered)) == 3 + extra
+        assert len(workflow.incomplete_rows(ordered)) == 3 + extra
 
 
 def test_it_judges_a_return_submitted_on_its_quarters_last_day_as_if_it_were_over(
@@ -223,7 +223,7 @@ def test_it_judges_a_return_submitted_on_its_quarters_last_day_as_if_it_were_ove
     # submitted that day is the quarter's whole return, so the row is asked for all the same.
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: datetime.date(2019, 12, 31))
     _empty_rows(ordered)
-    assert [field for _, field, _ in return_writes.incomplete_rows(ordered)] == ["value"] * 3
+    assert [field for _, field, _ in workflow.incomplete_rows(ordered)] == ["value"] * 3
 
 
 def test_it_asks_for_commentary_on_a_missed_target(ordered):
@@ -232,8 +232,8 @@ def test_it_asks_for_commentary_on_a_missed_target(ordered):
     missed = Reading.objects.get(kpi__reference="A-2")
     missed.value = 80  # Below the target of 90.
     missed.save()
-    assert return_writes.incomplete_rows(ordered) == [
-        (missed.kpi_id, "commentary", return_writes.COMMENTARY_MESSAGE)
+    assert workflow.incomplete_rows(ordered) == [
+        (missed.kpi_id, "commentary", workflow.COMMENTARY_MESSAGE)
     ]
 
 
@@ -242,10 +242,8 @@ def test_a_return_takes_no_figure_for_another_contracts_kpi(seed, officer):
     # refused, and ICT's row is left as it was.
     pssp = start_return(officer, seed["PSSP"])
     ict_row = reading_in(start_return(officer, seed["ICT"]), "1")
-    with pytest.raises(return_writes.ReturnInvalid) as refused:
-        return_writes.save_return(
-            quarterly_return=pssp, user=officer, entries=[row_entry(ict_row, 0)]
-        )
+    with pytest.raises(saving.ReturnInvalid) as refused:
+        saving.save_return(quarterly_return=pssp, user=officer, entries=[row_entry(ict_row, 0)])
     assert refused.value.row_errors == {
         ict_row.kpi_id: {"value": "This KPI is not part of this contract."}
     }
@@ -257,7 +255,7 @@ def test_a_save_gives_a_kpi_without_a_row_one_in_the_savers_name(seed, officer, 
     quarterly_return = start_return(officer, seed["PSSP"])
     lost = reading_in(quarterly_return, "FS-K-002")
     Reading.objects.filter(pk=lost.pk).delete()
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return,
         user=manager,
         entries=[row_entry(reading_in(quarterly_return, "R&B-K-009a"), 99)],
@@ -271,7 +269,7 @@ def test_a_draft_save_keeps_the_rows_after_one_for_another_contract(seed, office
     pssp = start_return(officer, seed["PSSP"])
     ict_row = reading_in(start_return(officer, seed["ICT"]), "1")
     mine = reading_in(pssp, "R&B-K-009a")
-    saved = return_writes.save_draft(
+    saved = saving.save_draft(
         quarterly_return=pssp, user=officer, entries=[row_entry(ict_row, 0), row_entry(mine, 99)]
     )
     assert [r.pk for r in saved.written] == [mine.pk]

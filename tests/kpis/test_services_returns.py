@@ -9,8 +9,7 @@ from kpis import permissions
 from kpis.choices import Direction, Frequency, ReturnState, UnitCode
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension
 from kpis.models.period import quarter_end_for
-from kpis.writes import decisions
-from kpis.writes import returns as return_writes
+from kpis.writes import decisions, saving, workflow
 from tests.kpis.returns import Q3, fill_return, reading_in, row_entry, start_return
 
 
@@ -78,7 +77,7 @@ def test_it_saves_only_changed_rows_with_history_and_new_versions(officer, seed)
     quarterly_return = start_return(officer, seed["PSSP"])
     reading = reading_in(quarterly_return, "R&B-K-009a")
     untouched = reading_in(quarterly_return, "FS-K-002")
-    changed = return_writes.save_return(
+    changed = saving.save_return(
         quarterly_return=quarterly_return,
         user=officer,
         entries=[row_entry(reading, 99), row_entry(untouched)],
@@ -98,8 +97,8 @@ def test_it_saves_nothing_when_any_row_is_wrong(officer, seed):
     quarterly_return = start_return(officer, seed["PSSP"])
     good = reading_in(quarterly_return, "R&B-K-009a")
     bad = reading_in(quarterly_return, "FS-K-002")
-    with pytest.raises(return_writes.ReturnInvalid) as refused:
-        return_writes.save_return(
+    with pytest.raises(saving.ReturnInvalid) as refused:
+        saving.save_return(
             quarterly_return=quarterly_return,
             user=officer,
             entries=[row_entry(good, 99), row_entry(bad, 120)],
@@ -119,11 +118,11 @@ def test_it_asks_for_commentary_on_a_miss_before_submission_not_on_each_save(off
     quarterly_return = start_return(officer, seed["ICT"])
     reading = reading_in(quarterly_return, "1")
     miss = reading.kpi.failure
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading, miss)]
     )
-    problems = return_writes.incomplete_rows(quarterly_return)
-    assert (reading.kpi_id, "commentary", return_writes.COMMENTARY_MESSAGE) in problems
+    problems = workflow.incomplete_rows(quarterly_return)
+    assert (reading.kpi_id, "commentary", workflow.COMMENTARY_MESSAGE) in problems
 
 
 def test_a_draft_save_keeps_the_valid_rows_and_reports_the_others(officer, seed):
@@ -132,7 +131,7 @@ def test_a_draft_save_keeps_the_valid_rows_and_reports_the_others(officer, seed)
         reading_in(quarterly_return, "R&B-K-009a"),
         reading_in(quarterly_return, "PAY-K-001"),
     )
-    saved = return_writes.save_draft(
+    saved = saving.save_draft(
         quarterly_return=quarterly_return,
         user=officer,
         entries=[row_entry(good, 99), row_entry(bad, 120)],
@@ -147,11 +146,11 @@ def test_a_draft_save_keeps_the_valid_rows_and_reports_the_others(officer, seed)
 def test_it_keeps_the_first_save_when_two_people_edit_the_same_row(officer, manager, seed):
     quarterly_return = start_return(officer, seed["PSSP"])
     seen = reading_in(quarterly_return, "R&B-K-009a")
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return, user=manager, entries=[row_entry(seen, 98)]
     )
-    with pytest.raises(return_writes.EditConflict) as conflict:
-        return_writes.save_return(
+    with pytest.raises(saving.EditConflict) as conflict:
+        saving.save_return(
             quarterly_return=quarterly_return, user=officer, entries=[row_entry(seen, 97)]
         )
     # The other person's row as they saved it: figure, version, KPI, quarter and when.
@@ -167,13 +166,13 @@ def test_only_a_manager_sets_a_quarters_target(officer, manager, seed):
     quarterly_return = start_return(officer, seed["PSSP"])
     reading = reading_in(quarterly_return, "CS-K-002")
     with pytest.raises(PermissionDenied):
-        return_writes.save_return(
+        saving.save_return(
             quarterly_return=quarterly_return,
             user=officer,
             entries=[row_entry(reading, target=88)],
             set_targets=True,
         )
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return,
         user=manager,
         entries=[row_entry(reading, target=88)],
@@ -184,7 +183,7 @@ def test_only_a_manager_sets_a_quarters_target(officer, manager, seed):
     assert reading.version == 2
     # The officer's page has no target field: their entry carries none, and changes nothing.
     assert (
-        return_writes.save_return(
+        saving.save_return(
             quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading)]
         )
         == []
@@ -195,8 +194,8 @@ def test_only_a_manager_sets_a_quarters_target(officer, manager, seed):
 
 def test_it_will_not_submit_a_return_with_missing_figures(officer, seed):
     quarterly_return = start_return(officer, seed["ICT"])
-    with pytest.raises(return_writes.ReturnIncomplete) as refused:
-        return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
+    with pytest.raises(workflow.ReturnIncomplete) as refused:
+        workflow.submit_return(quarterly_return=quarterly_return, user=officer)
     assert len(refused.value.problems) == Kpi.objects.for_contract(seed["ICT"]).count()
     quarterly_return.refresh_from_db()
     assert quarterly_return.state == ReturnState.DRAFT
@@ -204,25 +203,25 @@ def test_it_will_not_submit_a_return_with_missing_figures(officer, seed):
 
 def test_it_locks_an_approved_return_and_reopens_it_with_a_reason(officer, manager, seed):
     quarterly_return = start_return(officer, seed["ICT"])
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     with pytest.raises(PermissionDenied):
-        return_writes.approve_return(quarterly_return=quarterly_return, user=officer)
-    return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
-    return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
+        workflow.approve_return(quarterly_return=quarterly_return, user=officer)
+    workflow.submit_return(quarterly_return=quarterly_return, user=officer)
+    workflow.approve_return(quarterly_return=quarterly_return, user=manager)
     reading = reading_in(quarterly_return, "1")
     with pytest.raises(permissions.ReturnLocked):
-        return_writes.save_return(
+        saving.save_return(
             quarterly_return=quarterly_return, user=manager, entries=[row_entry(reading, 1)]
         )
     with pytest.raises(permissions.ReturnLocked):
-        return_writes.ensure_editable(reading, manager)
+        saving.ensure_editable(reading, manager)
     with pytest.raises(ValidationError, match="Say why"):
-        return_writes.reopen_return(quarterly_return=quarterly_return, user=manager, reason="  ")
+        workflow.reopen_return(quarterly_return=quarterly_return, user=manager, reason="  ")
     reason = "Supplier corrected the March figure for KPI 1 after an audit. " * 3
-    return_writes.reopen_return(quarterly_return=quarterly_return, user=manager, reason=reason)
-    return_writes.ensure_editable(reading, manager)
+    workflow.reopen_return(quarterly_return=quarterly_return, user=manager, reason=reason)
+    saving.ensure_editable(reading, manager)
     quarterly_return.refresh_from_db()
     assert quarterly_return.state == ReturnState.DRAFT
     assert quarterly_return.reopen_reason == reason.strip()
@@ -307,7 +306,7 @@ def test_it_saves_a_whole_return_in_the_same_queries_however_many_kpis(
     # data version moved on, the readings updated and their history written, one statement
     # each.
     with django_assert_num_queries(9):
-        changed = return_writes.save_return(
+        changed = saving.save_return(
             quarterly_return=quarterly_return, user=officer, entries=entries
         )
     assert len(changed) == 22 + extra

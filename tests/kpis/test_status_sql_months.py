@@ -16,7 +16,7 @@ from contracts.models import Assignment
 from contracts.roles import Role
 from kpis.choices import Direction, Rollup, UnitCode
 from kpis.models import Reading
-from kpis.writes import returns as return_writes
+from kpis.writes import opening, saving
 from tests.factories import make_area, make_contract, make_kpi
 from tests.kpis.monthly import DEC, NOV, OCT, month, monthly_entry, months_judged_in_sql
 
@@ -86,7 +86,7 @@ def _save_months(officer, rule: str, kpi_fields: dict, figures: tuple) -> Readin
     contract = make_contract()
     Assignment.objects.create(user=officer, contract=contract)
     kpi = make_kpi(make_area(contract), rollup=rule, **kpi_fields)
-    quarterly_return = return_writes.open_return(contract=contract, end_date=QUARTER, user=officer)
+    quarterly_return = opening.open_return(contract=contract, end_date=QUARTER, user=officer)
     reading = Reading.objects.get(kpi=kpi, period=quarterly_return.period)
     if kpi.has_parts:
         months = [
@@ -95,7 +95,7 @@ def _save_months(officer, rule: str, kpi_fields: dict, figures: tuple) -> Readin
         ]
     else:
         months = [month(end, value) for end, value in zip((OCT, NOV, DEC), figures, strict=True)]
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return,
         user=officer,
         entries=[monthly_entry(reading, *months, commentary="Recovery plan agreed.")],

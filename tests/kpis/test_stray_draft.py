@@ -12,7 +12,7 @@ from kpis.choices import ReturnState
 from kpis.models import QuarterlyReturn, Reading, ReportingPeriod
 from kpis.permissions import HOLDS_FIGURES_REASON
 from kpis.permissions.sight import PUBLIC
-from kpis.writes import returns as return_writes
+from kpis.writes import opening
 
 START = "/contracts/PSSP/returns/start/"
 # Beyond the seed's last quarter, with quarters between it and the seed's held by nobody.
@@ -38,13 +38,13 @@ def _main(response) -> str:
 def _without_chooser(html: str) -> str:
     """The page but for its lists of quarters and years to choose from, which offer every
     quarter and year held."""
-    for opening, closing in (
+    for opening_tag, closing_tag in (
         ('<fieldset class="govuk-fieldset"', "</fieldset>"),
         ('<select class="govuk-select" id="id_year"', "</select>"),
     ):
-        start = html.find(opening)
+        start = html.find(opening_tag)
         if start >= 0:
-            html = html[:start] + html[html.index(closing, start) :]
+            html = html[:start] + html[html.index(closing_tag, start) :]
     return html
 
 
@@ -56,7 +56,7 @@ def test_a_stray_future_draft_leaves_the_readers_scorecard_and_pack_as_they_were
     urls = ("/contracts/PSSP/", pack, "/contracts/PSSP/kpis/")
     before = [_main(reader.get(url)) for url in urls]
 
-    return_writes.open_return(contract=seed["PSSP"], end_date=STRAY, user=officer)
+    opening.open_return(contract=seed["PSSP"], end_date=STRAY, user=officer)
 
     after = [_main(reader.get(url)) for url in urls]
     assert [_without_chooser(html) for html in after] == [_without_chooser(html) for html in before]
@@ -81,7 +81,7 @@ def test_the_quarters_missing_between_those_shown_are_said(seed, committee_membe
 
 def test_a_quarter_with_no_return_between_those_shown_is_said(seed, officer, committee_member):
     last = _latest_approved(seed["PSSP"])
-    return_writes.open_return(contract=seed["PSSP"], end_date=STRAY, user=officer)
+    opening.open_return(contract=seed["PSSP"], end_date=STRAY, user=officer)
     html = _main(
         _signed_in(committee_member).get(
             "/contracts/PSSP/", {"quarter": [last.end_date.isoformat(), STRAY.isoformat()]}
@@ -112,7 +112,7 @@ def test_starting_a_return_asks_first_and_starts_only_when_confirmed(seed, offic
 @pytest.mark.parametrize("who", ["officer", "manager"])
 def test_a_return_holding_no_figures_is_discarded_and_kept_in_the_history(seed, who, request):
     user = request.getfixturevalue(who)
-    started = return_writes.open_return(contract=seed["PSSP"], end_date=STRAY, user=user)
+    started = opening.open_return(contract=seed["PSSP"], end_date=STRAY, user=user)
     rows = Reading.objects.filter(period=started.period, kpi__contract=seed["PSSP"]).count()
     assert rows > 0
     client = _signed_in(user)
@@ -138,7 +138,7 @@ def test_a_return_holding_no_figures_is_discarded_and_kept_in_the_history(seed, 
 
 
 def test_a_return_holding_a_figure_cannot_be_discarded(seed, officer):
-    started = return_writes.open_return(contract=seed["PSSP"], end_date=STRAY, user=officer)
+    started = opening.open_return(contract=seed["PSSP"], end_date=STRAY, user=officer)
     reading = Reading.objects.filter(period=started.period, kpi__contract=seed["PSSP"]).first()
     reading.commentary = "Started on the figures"
     reading.save()
@@ -154,7 +154,7 @@ def test_a_return_holding_a_figure_cannot_be_discarded(seed, officer):
 
 
 def test_a_month_entered_is_a_figure_held(seed, officer):
-    started = return_writes.open_return(contract=seed["PSSP"], end_date=STRAY, user=officer)
+    started = opening.open_return(contract=seed["PSSP"], end_date=STRAY, user=officer)
     assert not started.holds_figures()
     reading = Reading.objects.filter(period=started.period, kpi__contract=seed["PSSP"]).first()
     reading.months.create(month_end=datetime.date(2021, 4, 30), value=Decimal(5))
@@ -164,7 +164,7 @@ def test_a_month_entered_is_a_figure_held(seed, officer):
 def test_only_a_draft_is_discarded_and_only_by_those_working_on_it(
     seed, officer, committee_member, outsider
 ):
-    started = return_writes.open_return(contract=seed["PSSP"], end_date=STRAY, user=officer)
+    started = opening.open_return(contract=seed["PSSP"], end_date=STRAY, user=officer)
     url = f"/contracts/PSSP/returns/{STRAY.isoformat()}/discard/"
     # Readers may not see a draft at all.
     for user in (committee_member, outsider):

@@ -7,8 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kpis.models import Kpi, Suspension, SuspensionRequest
-from kpis.writes import decisions
-from kpis.writes import returns as return_writes
+from kpis.writes import decisions, opening
 from tests.kpis.returns import Q3
 
 RETURN = "/contracts/PSSP/returns/2019-12-31/"
@@ -16,7 +15,7 @@ RETURN = "/contracts/PSSP/returns/2019-12-31/"
 
 @pytest.fixture
 def draft(officer, seed):
-    return return_writes.open_return(contract=seed["PSSP"], end_date=Q3, user=officer)
+    return opening.open_return(contract=seed["PSSP"], end_date=Q3, user=officer)
 
 
 @pytest.fixture

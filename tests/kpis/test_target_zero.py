@@ -6,7 +6,7 @@ import pytest
 
 from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, Reading
-from kpis.writes import returns as return_writes
+from kpis.writes import opening
 from tests.kpis.returns import Q3
 
 RETURN = "/contracts/PSSP/returns/2019-12-31/"
@@ -18,7 +18,7 @@ def zero_target(seed, officer):
     kpi = Kpi.objects.get(contract=seed["PSSP"], reference="R&B-K-009")
     kpi.target = Decimal(0)
     kpi.save()
-    draft = return_writes.open_return(contract=seed["PSSP"], end_date=Q3, user=officer)
+    draft = opening.open_return(contract=seed["PSSP"], end_date=Q3, user=officer)
     Reading.objects.filter(kpi=kpi, period__end_date=Q3).update(target_override=Decimal(0))
     return kpi, draft
 

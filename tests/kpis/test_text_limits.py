@@ -16,8 +16,7 @@ from openpyxl import load_workbook
 from kpis.imports.parse import COLUMNS
 from kpis.imports.template import template_xlsx
 from kpis.models import Kpi, QuarterlyReturn, Reading, Suspension
-from kpis.writes import decisions
-from kpis.writes import returns as return_writes
+from kpis.writes import decisions, opening, saving, workflow
 from tests.admin_forms import form_data
 from tests.kpis.import_files import OPEN_QUARTER, database_state, rows_of, to_csv
 from tests.kpis.returns import reading_in, row_entry
@@ -29,7 +28,7 @@ UPLOAD = "/contracts/ICT/import/"
 
 @pytest.fixture
 def draft(officer, seed) -> QuarterlyReturn:
-    return return_writes.open_return(contract=seed["ICT"], end_date=OPEN_QUARTER, user=officer)
+    return opening.open_return(contract=seed["ICT"], end_date=OPEN_QUARTER, user=officer)
 
 
 def _csv(seed, **cells: str) -> bytes:
@@ -116,8 +115,8 @@ def test_the_command_line_import_refuses_commentary_the_return_page_would(
 
 def test_the_service_refuses_commentary_the_return_page_would(officer, draft):
     reading = reading_in(draft, "3")
-    with pytest.raises(return_writes.ReturnInvalid) as refused:
-        return_writes.save_return(
+    with pytest.raises(saving.ReturnInvalid) as refused:
+        saving.save_return(
             quarterly_return=draft,
             user=officer,
             entries=[row_entry(reading, 80, commentary="x" * 4_001)],
@@ -189,9 +188,7 @@ def test_a_reopening_keeps_its_reason_to_the_forms_length(officer, manager, seed
         contract=seed["ICT"], period__end_date=datetime.date(2019, 9, 30)
     )
     with pytest.raises(ValidationError, match="Keep the reason to 2,000 characters or fewer"):
-        return_writes.reopen_return(
-            quarterly_return=quarterly_return, user=manager, reason="r" * 2_001
-        )
+        workflow.reopen_return(quarterly_return=quarterly_return, user=manager, reason="r" * 2_001)
     quarterly_return.refresh_from_db()
     assert quarterly_return.state == "approved"
 

@@ -10,16 +10,16 @@ from kpis.choices import Direction, Frequency, ReturnState, UnitCode
 from kpis.imports.write import prepare_import
 from kpis.models import Kpi
 from kpis.permissions import SELF_APPROVAL_REASON, ReturnLocked
-from kpis.writes import returns as return_writes
+from kpis.writes import saving, workflow
 from tests.kpis.returns import Q3, fill_return, reading_in, row_entry, start_return
 
 
 def _submitted(officer, contract):
     quarterly_return = start_return(officer, contract)
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
-    return return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
+    return workflow.submit_return(quarterly_return=quarterly_return, user=officer)
 
 
 def test_it_freezes_a_submitted_return_for_its_officer_and_its_manager(officer, manager, seed):
@@ -28,13 +28,13 @@ def test_it_freezes_a_submitted_return_for_its_officer_and_its_manager(officer, 
     submitted_value = reading.value
     for user in (officer, manager):
         with pytest.raises(ReturnLocked, match="submitted and is waiting for approval"):
-            return_writes.save_return(
+            saving.save_return(
                 quarterly_return=quarterly_return, user=user, entries=[row_entry(reading, 1)]
             )
     reading.refresh_from_db()
     assert reading.value == submitted_value
     with pytest.raises(ReturnLocked):
-        return_writes.ensure_editable(reading, officer)
+        saving.ensure_editable(reading, officer)
 
 
 def test_it_refuses_an_import_into_a_submitted_return(officer, seed):
@@ -56,13 +56,13 @@ def test_it_refuses_an_import_into_a_submitted_return(officer, seed):
 def test_it_will_not_let_whoever_submitted_a_return_approve_it(manager, seed, settings):
     quarterly_return = _submitted(manager, seed["ICT"])
     with pytest.raises(ReturnLocked) as refused:
-        return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
+        workflow.approve_return(quarterly_return=quarterly_return, user=manager)
     assert refused.value.message == SELF_APPROVAL_REASON
     quarterly_return.refresh_from_db()
     assert quarterly_return.state == ReturnState.SUBMITTED
     # A council with a single manager may turn the rule off.
     settings.ALLOW_SELF_APPROVAL = True
-    return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
+    workflow.approve_return(quarterly_return=quarterly_return, user=manager)
     quarterly_return.refresh_from_db()
     assert quarterly_return.state == ReturnState.APPROVED
 
@@ -79,8 +79,8 @@ def test_it_rechecks_on_approval_what_submission_checked(officer, manager, seed)
         unit_id=UnitCode.PERCENT,
         direction=Direction.HIGHER,
     )
-    with pytest.raises(return_writes.ReturnIncomplete) as refused:
-        return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
+    with pytest.raises(workflow.ReturnIncomplete) as refused:
+        workflow.approve_return(quarterly_return=quarterly_return, user=manager)
     assert [message for _, _, message in refused.value.problems] == [
         "Enter a figure, or say why it was not measured"
     ]
@@ -91,10 +91,10 @@ def test_it_rechecks_on_approval_what_submission_checked(officer, manager, seed)
 def test_a_manager_returns_a_submission_to_the_officer_with_a_reason(officer, manager, seed):
     quarterly_return = _submitted(officer, seed["ICT"])
     with pytest.raises(PermissionDenied):
-        return_writes.send_back_return(quarterly_return=quarterly_return, user=officer, reason="x")
+        workflow.send_back_return(quarterly_return=quarterly_return, user=officer, reason="x")
     with pytest.raises(ValidationError, match="Say why the return is being returned"):
-        return_writes.send_back_return(quarterly_return=quarterly_return, user=manager, reason=" ")
-    return_writes.send_back_return(
+        workflow.send_back_return(quarterly_return=quarterly_return, user=manager, reason=" ")
+    workflow.send_back_return(
         quarterly_return=quarterly_return, user=manager, reason="KPI 3 looks mistyped"
     )
     quarterly_return.refresh_from_db()
@@ -106,7 +106,7 @@ def test_a_manager_returns_a_submission_to_the_officer_with_a_reason(officer, ma
         "Returned: KPI 3 looks mistyped"
     )
     reading = reading_in(quarterly_return, "3")
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=[row_entry(reading, 99)]
     )
 
@@ -114,9 +114,7 @@ def test_a_manager_returns_a_submission_to_the_officer_with_a_reason(officer, ma
 def test_only_an_approved_return_can_be_reopened(officer, manager, seed):
     quarterly_return = _submitted(officer, seed["ICT"])
     with pytest.raises(ReturnLocked, match="submitted"):
-        return_writes.reopen_return(
-            quarterly_return=quarterly_return, user=manager, reason="Because"
-        )
+        workflow.reopen_return(quarterly_return=quarterly_return, user=manager, reason="Because")
 
 
 def test_of_two_managers_approving_at_once_one_wins_and_the_other_is_told(
@@ -129,9 +127,9 @@ def test_of_two_managers_approving_at_once_one_wins_and_the_other_is_told(
     quarterly_return = _submitted(officer, seed["ICT"])
     stale = type(quarterly_return).objects.get(pk=quarterly_return.pk)
     stale.contract = seed["ICT"]
-    return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
+    workflow.approve_return(quarterly_return=quarterly_return, user=manager)
     with pytest.raises(ReturnLocked, match="approved and is locked"):
-        return_writes.approve_return(quarterly_return=stale, user=second)
+        workflow.approve_return(quarterly_return=stale, user=second)
     quarterly_return.refresh_from_db()
     assert quarterly_return.approved_by == manager
 
@@ -144,7 +142,7 @@ def test_a_save_after_the_return_was_submitted_elsewhere_is_refused_and_keeps_wh
 
     colleague = _user(django_user_model, "colleague", Role.OFFICER, [seed["ICT"]])
     quarterly_return = start_return(officer, seed["ICT"])
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
     url = f"/contracts/ICT/returns/{Q3.isoformat()}/"
@@ -154,7 +152,7 @@ def test_a_save_after_the_return_was_submitted_elsewhere_is_refused_and_keeps_wh
     prefix = f"kpi-{reading.kpi_id}"
     assert f'name="{prefix}-value"' in page.content.decode()
     # Meanwhile the colleague submits it.
-    return_writes.submit_return(quarterly_return=quarterly_return, user=colleague)
+    workflow.submit_return(quarterly_return=quarterly_return, user=colleague)
     data = {
         f"{prefix}-value": "87.125",
         f"{prefix}-version": str(reading.version),

@@ -17,7 +17,7 @@ from django.core.management import call_command
 
 from kpis.choices import ReturnState, UnitCode
 from kpis.models import Kpi, QuarterlyReturn, Reading
-from kpis.writes import returns as return_writes
+from kpis.writes import saving, workflow
 from tests.kpis.returns import fill_return, start_return
 
 DRAFT_FIGURE = "12.345"
@@ -40,11 +40,11 @@ def unapproved(officer, seed):
     """A PSSP draft and an ICT submission for 2019/20 Q3, each holding a secret."""
     draft = start_return(officer, seed["PSSP"])
     pssp_kpi, entries = _with_secret(draft, DRAFT_FIGURE, DRAFT_NOTE)
-    return_writes.save_return(quarterly_return=draft, user=officer, entries=entries)
+    saving.save_return(quarterly_return=draft, user=officer, entries=entries)
     submitted = start_return(officer, seed["ICT"])
     ict_kpi, entries = _with_secret(submitted, SUBMITTED_FIGURE, SUBMITTED_NOTE)
-    return_writes.save_return(quarterly_return=submitted, user=officer, entries=entries)
-    return_writes.submit_return(quarterly_return=submitted, user=officer)
+    saving.save_return(quarterly_return=submitted, user=officer, entries=entries)
+    workflow.submit_return(quarterly_return=submitted, user=officer)
     assert QuarterlyReturn.objects.filter(state=ReturnState.APPROVED).count() == 12
     return {"PSSP": pssp_kpi, "ICT": ict_kpi}
 

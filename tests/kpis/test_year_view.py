@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from kpis.models import PublishedSummary, Reading, ReportingPeriod
 from kpis.reads.summary import Counts
-from kpis.writes import returns as return_writes
+from kpis.writes import opening
 from tests.kpis.test_seed_counts import _row, _tables
 
 # measured, met, % met, below target, detriment, failure, suspended, not measured, missing,
@@ -82,7 +82,7 @@ def test_the_year_agrees_with_table_4_3_where_the_report_prints_it(reader, seed)
 
 def test_a_draft_in_a_later_quarter_leaves_a_readers_year_as_it_was(reader, client, seed, officer):
     before = [_main(reader.get(url).content.decode()) for url in ("/", "/contracts/PSSP/")]
-    started = return_writes.open_return(contract=seed["PSSP"], end_date=DEC_19, user=officer)
+    started = opening.open_return(contract=seed["PSSP"], end_date=DEC_19, user=officer)
     # A figure in the draft that would be a miss, were it counted.
     reading = Reading.objects.get(period=started.period, kpi__reference="PAY-K-001")
     reading.value = Decimal(1)
@@ -118,9 +118,7 @@ def _options(html: str) -> list[str]:
 @pytest.mark.parametrize("page", ["/contracts/PSSP/", "/contracts/PSSP/kpis/"])
 def test_the_year_chooser_reaches_every_year_held(reader, seed, officer, page):
     assert _options(reader.get(page).content.decode()) == ["2019/20", "2018/19"]
-    return_writes.open_return(
-        contract=seed["PSSP"], end_date=datetime.date(2021, 6, 30), user=officer
-    )
+    opening.open_return(contract=seed["PSSP"], end_date=datetime.date(2021, 6, 30), user=officer)
     html = reader.get(page).content.decode()
     assert _options(html) == ["2021/22 (in progress)", "2019/20", "2018/19"]
     # The latest year with an approved quarter stays the one chosen at first.

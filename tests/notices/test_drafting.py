@@ -11,7 +11,7 @@ from django.test import override_settings
 from contracts.roles import Role
 from kpis.models import QuarterlyReturn, Reading
 from kpis.permissions import ReturnLocked
-from kpis.writes import returns as return_writes
+from kpis.writes import saving, workflow
 from notices import content, writes
 from notices.choices import NoticeState, Rating
 from notices.models import NoticeRating, PerformanceNotice
@@ -69,7 +69,7 @@ def test_every_kpi_is_rated_where_none_is_published(seed, manager):
 
 def test_quarters_not_approved_are_never_read_and_are_named(ict, manager, officer):
     march = QuarterlyReturn.objects.get(contract=ict, period__end_date="2019-03-31")
-    return_writes.reopen_return(quarterly_return=march, user=manager, reason="Recount")
+    workflow.reopen_return(quarterly_return=march, user=manager, reason="Recount")
     notice = _draft(ict, manager)
     assert notice.missing_quarters == ["2019-03-31"]
     ratings = _ratings(notice)
@@ -189,7 +189,7 @@ def test_a_second_person_approves_and_the_notice_is_frozen(ict, manager, second_
 def test_approval_is_refused_when_the_figures_moved_on(ict, manager, second_manager):
     notice = _draft(ict, manager)
     march = QuarterlyReturn.objects.get(contract=ict, period__end_date="2019-03-31")
-    return_writes.reopen_return(quarterly_return=march, user=manager, reason="Recount")
+    workflow.reopen_return(quarterly_return=march, user=manager, reason="Recount")
     with pytest.raises(ValidationError, match="Draft it again"):
         writes.approve_notice(notice=notice, user=second_manager)
 
@@ -200,9 +200,9 @@ def test_a_published_notice_is_unchanged_by_a_restatement_shown_beside_it(
     notice = writes.approve_notice(notice=_draft(ict, manager), user=second_manager)
     stored = (dict(notice.stored), notice.sha256)
     march = QuarterlyReturn.objects.get(contract=ict, period__end_date="2019-03-31")
-    return_writes.reopen_return(quarterly_return=march, user=manager, reason="Recount of KPI 8")
+    workflow.reopen_return(quarterly_return=march, user=manager, reason="Recount of KPI 8")
     reading = reading_in(march, "8")
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=march, user=officer, entries=[row_entry(reading, 100, commentary="")]
     )
     # The seed's misses carry no commentary, and KPIs 5 and 6 no figure: submitting asks both.
@@ -212,8 +212,8 @@ def test_a_published_notice_is_unchanged_by_a_restatement_shown_beside_it(
     Reading.objects.filter(
         kpi__contract=ict, period=march.period, value=None, not_measured_reason=""
     ).update(not_measured_reason="Not printed")
-    return_writes.submit_return(quarterly_return=march, user=officer)
-    return_writes.approve_return(quarterly_return=march, user=manager)
+    workflow.submit_return(quarterly_return=march, user=officer)
+    workflow.approve_return(quarterly_return=march, user=manager)
 
     notice = PerformanceNotice.objects.get(pk=notice.pk)
     assert (notice.content, notice.sha256) == stored

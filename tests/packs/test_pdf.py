@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from kpis.models import ReportingPeriod
-from kpis.writes import returns as return_writes
+from kpis.writes import opening
 
 # Measured and met in the financial year's first quarter, then summed over the year to the pack's
 # quarter, from tests/kpis/test_seed_counts.py's area rows added by hand. PSSP quarter by quarter:
@@ -66,9 +66,7 @@ def test_it_renders_the_pdf_for_every_seed_quarter(client, committee_member, see
 
 
 def test_it_says_how_far_an_unapproved_quarter_has_got(client, committee_member, officer, seed):
-    return_writes.open_return(
-        contract=seed["ICT"], end_date=datetime.date(2019, 12, 31), user=officer
-    )
+    opening.open_return(contract=seed["ICT"], end_date=datetime.date(2019, 12, 31), user=officer)
     client.force_login(committee_member)
     _, text = _pdf_text(client.get("/contracts/ICT/pack/2019-12-31/pdf").content)
     assert "In progress" in text

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from pypdf import PdfReader
 
 from kpis.models import QuarterlyReturn
-from kpis.writes import returns as return_writes
+from kpis.writes import saving, workflow
 from packs.models import PublishedPack
 from packs.services import publish_pack
 from tests.kpis.returns import Q3, fill_return, reading_in, row_entry, start_return
@@ -18,11 +18,11 @@ Q4_18 = "2019-03-31"
 
 def _approved_q3(officer, manager, seed) -> QuarterlyReturn:
     quarterly_return = start_return(officer, seed["PSSP"])
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
-    return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
-    return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
+    workflow.submit_return(quarterly_return=quarterly_return, user=officer)
+    workflow.approve_return(quarterly_return=quarterly_return, user=manager)
     return quarterly_return
 
 
@@ -60,10 +60,10 @@ def test_publishing_refuses_an_unapproved_quarter(client, officer, manager, seed
     client.force_login(manager)
     response = client.post(f"/contracts/PSSP/pack/{Q3}/publish", {"confirm": "yes"}, follow=True)
     assert "Dec-19 cannot be published: its return is not approved." in response.content.decode()
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return, user=officer, entries=fill_return(quarterly_return)
     )
-    return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
+    workflow.submit_return(quarterly_return=quarterly_return, user=officer)
     with pytest.raises(ValidationError, match="not approved"):
         publish_pack(contract=seed["PSSP"], quarter=Q3.isoformat(), user=manager)
     assert not PublishedPack.objects.exists()
@@ -101,15 +101,15 @@ def test_a_published_pack_never_changes_and_a_republication_is_a_new_version(
     with pytest.raises(ValueError, match="never changes"):
         first.save()
 
-    return_writes.reopen_return(quarterly_return=quarterly_return, user=manager, reason="Audit")
+    workflow.reopen_return(quarterly_return=quarterly_return, user=manager, reason="Audit")
     parking = reading_in(quarterly_return, "R&B-K-009")
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return,
         user=manager,
         entries=[row_entry(parking, 12, commentary="Late payments")],
     )
-    return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
-    return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
+    workflow.submit_return(quarterly_return=quarterly_return, user=officer)
+    workflow.approve_return(quarterly_return=quarterly_return, user=manager)
     second, _ = publish_pack(contract=seed["PSSP"], quarter=Q3.isoformat(), user=manager)
 
     first = PublishedPack.objects.get(pk=first.pk)

@@ -7,7 +7,7 @@ import pytest
 from kpis.choices import ReturnState
 from kpis.models import QuarterlyReturn
 from kpis.permissions import ReturnLocked
-from kpis.writes import returns as return_writes
+from kpis.writes import workflow
 from packs.models import PublishedPack
 from packs.services import publish_pack
 from tests.kpis.races import TRIALS, needs_row_locks, race
@@ -22,7 +22,7 @@ def test_a_reopening_and_the_publication_of_the_quarters_pack(
 ):
     quarterly_return = QuarterlyReturn.objects.get(contract=seed["PSSP"], period__end_date=Q4_18)
     reopening, publishing = race(
-        lambda: return_writes.reopen_return(
+        lambda: workflow.reopen_return(
             quarterly_return=quarterly_return, user=manager, reason="Figures restated"
         ),
         lambda: publish_pack(contract=seed["PSSP"], quarter=Q4_18, user=admin_user),

@@ -5,7 +5,7 @@ import hashlib
 import pytest
 
 from kpis.models import Kpi, QuarterlyReturn, Reading
-from kpis.writes import returns as return_writes
+from kpis.writes import saving, workflow
 from packs.models import PublishedPack
 from packs.services import publish_pack
 from tests.kpis.returns import reading_in, row_entry
@@ -19,9 +19,9 @@ def restated(seed, officer, manager):
     """PSSP's 2018/19 Q4 pack published, then R&B-K-009 restated from 8% to 12%."""
     pack, _ = publish_pack(contract=seed["PSSP"], quarter=Q4_18, user=manager)
     quarterly_return = QuarterlyReturn.objects.get(contract=seed["PSSP"], period__end_date=Q4_18)
-    return_writes.reopen_return(quarterly_return=quarterly_return, user=manager, reason=REASON)
+    workflow.reopen_return(quarterly_return=quarterly_return, user=manager, reason=REASON)
     reading = reading_in(quarterly_return, "R&B-K-009")
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return,
         user=officer,
         entries=[row_entry(reading, 12, commentary="Recovery still below target.")],
@@ -30,8 +30,8 @@ def restated(seed, officer, manager):
     Reading.objects.filter(period=quarterly_return.period, commentary="").update(
         commentary="As printed in the report."
     )
-    return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
-    return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
+    workflow.submit_return(quarterly_return=quarterly_return, user=officer)
+    workflow.approve_return(quarterly_return=quarterly_return, user=manager)
     return pack
 
 
@@ -88,9 +88,9 @@ def test_a_reopened_quarter_shows_no_restatement_until_approved_again(
 ):
     publish_pack(contract=seed["PSSP"], quarter=Q4_18, user=manager)
     quarterly_return = QuarterlyReturn.objects.get(contract=seed["PSSP"], period__end_date=Q4_18)
-    return_writes.reopen_return(quarterly_return=quarterly_return, user=manager, reason=REASON)
+    workflow.reopen_return(quarterly_return=quarterly_return, user=manager, reason=REASON)
     reading = reading_in(quarterly_return, "R&B-K-009")
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return, user=manager, entries=[row_entry(reading, 12)]
     )
     client.force_login(committee_member)

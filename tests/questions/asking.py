@@ -3,7 +3,7 @@
 import datetime
 
 from kpis.models import QuarterlyReturn, Reading
-from kpis.writes import returns as return_writes
+from kpis.writes import saving, workflow
 from questions import writes
 from tests.kpis.returns import reading_in, row_entry
 
@@ -21,11 +21,11 @@ def action(description: str = "Send the recovery plan to the committee", **field
 def restate(contract, officer, manager, value, *, approve: bool = True) -> None:
     """Reopen Mar-19 and change R&B-K-009 to `value`; approve it again unless told not to."""
     quarterly_return = QuarterlyReturn.objects.get(contract=contract, period__end_date=MAR_19)
-    return_writes.reopen_return(
+    workflow.reopen_return(
         quarterly_return=quarterly_return, user=manager, reason="The supplier recounted."
     )
     reading = reading_in(quarterly_return, "R&B-K-009")
-    return_writes.save_return(
+    saving.save_return(
         quarterly_return=quarterly_return,
         user=officer,
         entries=[row_entry(reading, value, commentary="Recounted after an audit.")],
@@ -36,5 +36,5 @@ def restate(contract, officer, manager, value, *, approve: bool = True) -> None:
     Reading.objects.filter(period=quarterly_return.period, commentary="").update(
         commentary="As printed in the report."
     )
-    return_writes.submit_return(quarterly_return=quarterly_return, user=officer)
-    return_writes.approve_return(quarterly_return=quarterly_return, user=manager)
+    workflow.submit_return(quarterly_return=quarterly_return, user=officer)
+    workflow.approve_return(quarterly_return=quarterly_return, user=manager)

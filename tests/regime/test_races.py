@@ -10,7 +10,7 @@ import pytest
 from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn
 from kpis.permissions import ReturnLocked
-from kpis.writes import returns as return_writes
+from kpis.writes import workflow
 from regime.models import AppliedCredit, Relief
 from regime.services import record_applied_credit, record_relief
 from tests.kpis.races import TRIALS, needs_row_locks, race
@@ -23,7 +23,7 @@ JUNE_2019 = datetime.date(2019, 6, 30)
 
 def _reopening(seed, manager):
     quarterly_return = QuarterlyReturn.objects.get(contract=seed["ICT"], period__end_date=JUNE_2019)
-    return quarterly_return, lambda: return_writes.reopen_return(
+    return quarterly_return, lambda: workflow.reopen_return(
         quarterly_return=quarterly_return, user=manager, reason="Figures restated"
     )
 

@@ -18,7 +18,7 @@ from django.db import connection, connections
 from django.test import override_settings
 from django.utils import timezone
 
-from kpis.writes import returns as return_writes
+from kpis.writes import opening, saving, workflow
 from reminders.models import ReminderSent
 from tests.kpis.returns import fill_return
 
@@ -33,11 +33,9 @@ def people(seed, officer, manager, monkeypatch):
     for user in (officer, manager):
         user.email = f"{user.username}@example.org"
         user.save()
-    submitted = return_writes.open_return(contract=seed["ICT"], end_date=Q3, user=officer)
-    return_writes.save_return(
-        quarterly_return=submitted, user=officer, entries=fill_return(submitted)
-    )
-    return_writes.submit_return(quarterly_return=submitted, user=officer)
+    submitted = opening.open_return(contract=seed["ICT"], end_date=Q3, user=officer)
+    saving.save_return(quarterly_return=submitted, user=officer, entries=fill_return(submitted))
+    workflow.submit_return(quarterly_return=submitted, user=officer)
     return officer, manager
 
 

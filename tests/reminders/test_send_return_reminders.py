@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from contracts.models import Assignment
 from contracts.roles import Role
-from kpis.writes import returns as return_writes
+from kpis.writes import opening, saving, workflow
 from reminders.models import ReminderSent
 from reminders.sending import reminders_due
 from tests.kpis.returns import fill_return
@@ -57,11 +57,9 @@ def test_it_tells_officers_what_is_due_and_managers_what_awaits_approval(
 ):
     officer, _manager = people
     settings.SITE_URL = "https://kpi.example.gov.uk"
-    submitted = return_writes.open_return(contract=seed["ICT"], end_date=Q3, user=officer)
-    return_writes.save_return(
-        quarterly_return=submitted, user=officer, entries=fill_return(submitted)
-    )
-    return_writes.submit_return(quarterly_return=submitted, user=officer)
+    submitted = opening.open_return(contract=seed["ICT"], end_date=Q3, user=officer)
+    saving.save_return(quarterly_return=submitted, user=officer, entries=fill_return(submitted))
+    workflow.submit_return(quarterly_return=submitted, user=officer)
 
     printed = _run()
 
@@ -144,11 +142,9 @@ def test_it_does_not_ask_a_manager_to_approve_a_return_they_submitted(
     deputy = django_user_model.objects.create_user("deputy", email="deputy@example.org")
     deputy.groups.add(Group.objects.get(name=Role.MANAGER.value))
     Assignment.objects.create(user=deputy, contract=seed["ICT"])
-    submitted = return_writes.open_return(contract=seed["ICT"], end_date=Q3, user=manager)
-    return_writes.save_return(
-        quarterly_return=submitted, user=manager, entries=fill_return(submitted)
-    )
-    return_writes.submit_return(quarterly_return=submitted, user=manager)
+    submitted = opening.open_return(contract=seed["ICT"], end_date=Q3, user=manager)
+    saving.save_return(quarterly_return=submitted, user=manager, entries=fill_return(submitted))
+    workflow.submit_return(quarterly_return=submitted, user=manager)
 
     def reminded() -> dict[str, list[tuple[str, str]]]:
         return {

@@ -9,7 +9,7 @@ from contracts.models import Contract
 from kpis.imports.preview import Backfill
 from kpis.imports.write import ImportRefused, import_readings, prepare_import
 from kpis.management.commands._import import importer, read_file
-from kpis.writes.returns import EditConflict
+from kpis.writes.saving import EditConflict
 
 
 class Command(BaseCommand):

@@ -1,10 +1,19 @@
-"""Writes to quarterly returns: open, save, submit, approve, send back, reopen.
+"""Saving a quarterly return's figures: from the return page, an import, a back-fill or the admin.
 
-Every function is keyword-only and atomic, and asks the permission table (`kpis.permissions`)
-about the return's state as re-read under the locks of `kpis.writes.locks` (its contract's row,
-then the return's), then checks the input, before it writes anything: a refused change leaves no
-trace, and two decisions about one quarter run one after the other. Admin pages call
-`ensure_editable` before they change a reading.
+A save writes only the rows that changed, each checked by the model's own rules and, for a
+monthly KPI, with its months and the quarter's figure worked out from them (`kpis.rules.rollup`).
+`save_return` writes every row or none (an import); `save_draft` keeps the valid rows, so that
+one mistyped figure costs no other work (the return page); `write_rows` is the check and write
+they share, which back-fill (`kpis.writes.backfill`) calls after its own lock and permission.
+Each row carries the version of the reading the user started from, so that a row someone else
+saved meanwhile stops the save (`EditConflict`) rather than being overwritten unseen.
+
+The admin changes one reading at a time, outside these: it calls `ensure_editable` inside its
+own transaction before the change, and `roll_up_stored_months` after changing a reading's months.
+
+Every service is keyword-only and atomic, and asks the permission table (`kpis.permissions`)
+about the return's state as re-read under the locks of `kpis.writes.locks`, then checks the
+input, before it writes anything: a refused save leaves no trace.
 """
 
 from __future__ import annotations
@@ -16,24 +25,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from contracts.limits import REASON_LENGTH, too_long_message
 from contracts.models import Contract
-from kpis.choices import ReturnState
 from kpis.models import Kpi, MonthlyFigure, QuarterlyReturn, Reading, ReportingPeriod
 from kpis.models.months import quarter_from
-from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end, quarter_end_for
 from kpis.permissions import Action, require
 from kpis.rules import rollup
-from kpis.rules.status import MEASURED, Status
 from kpis.writes import locks
+from kpis.writes.opening import add_missing_readings, kpis_without_a_row, locked_return
 
 NOT_IN_FORCE_MESSAGE = "It is not in force this quarter: nothing can be entered for it."
-COMMENTARY_MESSAGE = "Explain why the target was missed and what is being done about it"
 READING_FIELDS = ["value", "not_measured_reason", "commentary", "target_override"]
 MONTH_FIELDS = ["value", "not_measured_reason", "numerator", "denominator"]
 FROM_MONTHS_MESSAGE = (
@@ -50,14 +55,6 @@ class ReturnInvalid(ValidationError):
     def __init__(self, row_errors: dict[int, dict[str, str]]) -> None:
         self.row_errors = row_errors
         super().__init__("Some figures need correcting.", code="invalid")
-
-
-class ReturnIncomplete(ValidationError):
-    """Rows that stop a return being submitted: (KPI id, field, message)."""
-
-    def __init__(self, problems: list[tuple[int, str, str]]) -> None:
-        self.problems = problems
-        super().__init__([message for _, _, message in problems])
 
 
 class EditConflict(Exception):
@@ -110,10 +107,6 @@ class RowEntry:
     months: tuple[MonthEntry, ...] | None = None
 
 
-def return_for(*, contract_id: int, period_id: int) -> QuarterlyReturn | None:
-    return QuarterlyReturn.objects.filter(contract_id=contract_id, period_id=period_id).first()
-
-
 def ensure_editable(reading: Reading, user) -> None:
     """Refuse a change to a reading unless its quarter's return lets `user` edit it.
 
@@ -131,99 +124,6 @@ def ensure_editable(reading: Reading, user) -> None:
     for contract_id, end_date in sorted(places):
         quarterly_return = locks.lock_return(contract_id, end_date)
         require(user, Action.EDIT, quarterly_return, contract_id=contract_id)
-
-
-def misses_target(reading: Reading) -> bool:
-    """True when the reading's figure is judged and falls short of the target in force (a
-    judgement of the figure alone, which the day does not change)."""
-    status = reading.evaluate().status
-    return status in MEASURED and status != Status.MET
-
-
-def _kpis_without_a_row(contract: Contract, period: ReportingPeriod):
-    """The contract's KPIs in force that quarter that have no reading in it."""
-    return (
-        Kpi.objects.for_contract(contract)
-        .in_force_at(period.end_date)
-        .exclude(readings__period=period)
-    )
-
-
-def _add_missing_readings(*, contract: Contract, period: ReportingPeriod, user) -> list[Reading]:
-    """One empty reading per KPI of the contract in force that quarter that has none, so gaps are
-    counted as missing; a KPI outside its life span is never offered for entry."""
-    missing = _kpis_without_a_row(contract, period).only("unit")
-    rows = [Reading(kpi=kpi, period=period, unit_id=kpi.unit_id) for kpi in missing]
-    if not rows:
-        return []
-    return bulk_create_with_history(
-        rows, Reading, default_user=user, default_change_reason="Return opened"
-    )
-
-
-def open_return(*, contract: Contract, end_date: datetime.date, user) -> QuarterlyReturn:
-    """The contract's return for the quarter ending `end_date`, created with a row per KPI.
-
-    Two people, or one double click, may start the same quarter at once: the second waits on
-    the contract's lock (`kpis.writes.locks`) and then finds the return the first made. Two
-    contracts may also create the same new quarter at once; the second insert then breaks the unique
-    constraint on its end date, its savepoint is rolled back and it starts again, finding it.
-    """
-    try:
-        return _open_return(contract=contract, end_date=end_date, user=user)
-    except IntegrityError:
-        return _open_return(contract=contract, end_date=end_date, user=user)
-
-
-@transaction.atomic
-def _open_return(*, contract: Contract, end_date: datetime.date, user) -> QuarterlyReturn:
-    require(user, Action.START, contract_id=contract.pk)
-    if not is_quarter_end(end_date):
-        raise ValidationError({"end_date": QUARTER_END_MESSAGE})
-    if end_date > quarter_end_for(timezone.localdate()):
-        raise ValidationError({"end_date": "That quarter has not started yet."})
-    if contract.start_date and end_date < contract.start_date:
-        raise ValidationError({"end_date": "That quarter ends before the contract started."})
-    quarterly_return = locks.lock_return(contract.pk, end_date)
-    if quarterly_return is None:
-        period = ReportingPeriod.objects.for_date(end_date)
-        quarterly_return = QuarterlyReturn(contract=contract, period=period)
-        quarterly_return._history_user = user
-        quarterly_return._change_reason = "Return opened"
-        quarterly_return.save()
-    if quarterly_return.state == ReturnState.DRAFT:
-        _add_missing_readings(contract=contract, period=quarterly_return.period, user=user)
-    return quarterly_return
-
-
-def kpi_saved(sender, instance: Kpi, created: bool, raw: bool, **kwargs) -> None:
-    """post_save of a KPI (connected in KpisConfig.ready): a new one joins the open returns."""
-    if created and not raw:
-        add_kpi_to_open_returns(kpi=instance)
-
-
-@transaction.atomic
-def add_kpi_to_open_returns(*, kpi: Kpi, user=None) -> list[Reading]:
-    """Give a new KPI an empty row in each of its contract's returns that is not approved."""
-    returns = locks.lock_returns(kpi.contract_id)
-    open_periods = [r.period_id for r in returns if r.state != ReturnState.APPROVED]
-    periods = ReportingPeriod.objects.filter(pk__in=open_periods).exclude(readings__kpi=kpi)
-    rows = [
-        Reading(kpi=kpi, period=period, unit_id=kpi.unit_id)
-        for period in periods
-        if kpi.in_force(period.end_date)
-    ]
-    if not rows:
-        return []
-    return bulk_create_with_history(
-        rows, Reading, default_user=user, default_change_reason="KPI added to the contract"
-    )
-
-
-def _locked_return(quarterly_return: QuarterlyReturn) -> QuarterlyReturn:
-    """The return re-read under the locks (its contract's, then its own), so that a concurrent
-    approval, or a rule changed meanwhile, is seen."""
-    return locks.relock(quarterly_return)
 
 
 def _differs(reading: Reading, entry: RowEntry, with_target: bool) -> bool:
@@ -414,7 +314,7 @@ def _save_rows(
     *,
     keep_valid: bool,
 ) -> DraftSaved:
-    current = _locked_return(quarterly_return)
+    current = locked_return(quarterly_return)
     require(user, Action.EDIT, current)
     if set_targets:
         require(user, Action.SET_TARGETS, current)
@@ -435,7 +335,7 @@ def _locked_rows(contract: Contract, period: ReportingPeriod) -> dict[int, Readi
     read."""
     rows = (
         Reading.objects.filter(kpi__contract=contract, period=period)
-        .annotate(kpis_without_a_row=Exists(_kpis_without_a_row(contract, period)))
+        .annotate(kpis_without_a_row=Exists(kpis_without_a_row(contract, period)))
         # Lock the readings alone, not their KPIs and units.
         .select_for_update(of=("self",))
         .select_related("kpi__unit")
@@ -473,7 +373,7 @@ def write_rows(
         r.kpis_without_a_row  # type: ignore[attr-defined]
         for r in readings.values()
     )
-    if gaps and _add_missing_readings(contract=contract, period=period, user=user):
+    if gaps and add_missing_readings(contract=contract, period=period, user=user):
         readings = _locked_rows(contract, period)
     errors: dict[int, dict[str, str]] = {}
     conflicts: dict[int, Reading] = {}
@@ -549,134 +449,3 @@ def roll_up_stored_months(reading: Reading, *, user, reason: str) -> bool:
     reading._change_reason = reason  # type: ignore[attr-defined]
     reading.save()
     return True
-
-
-def _set_state(quarterly_return: QuarterlyReturn, user, state: str, reason: str) -> None:
-    quarterly_return.state = state
-    quarterly_return._history_user = user
-    quarterly_return._change_reason = reason
-    quarterly_return.save()
-
-
-def incomplete_rows(quarterly_return: QuarterlyReturn) -> list[tuple[int, str, str]]:
-    """Why the return cannot be submitted yet: (KPI id, field, message) per row not ready."""
-    readings = (
-        Reading.objects.filter(
-            kpi__contract_id=quarterly_return.contract_id, period=quarterly_return.period_id
-        )
-        .select_related("kpi__unit", "period")
-        .prefetch_related("kpi__suspensions", "kpi__rule_changes", "months")
-        .order_by("kpi__service_area__position", "kpi__position", "kpi_id")
-    )
-    today = timezone.localdate()
-    problems = []
-    for reading in readings:
-        # A return is submitted once its quarter is over, so judge it as if it were.
-        status = reading.evaluate(max(today, reading.period.end_date + datetime.timedelta(1)))
-        if status.status == Status.MISSING:
-            message = "Enter a figure, or say why it was not measured"
-            problems.append((reading.kpi_id, "value", message))
-        elif blank := _months_left_blank(reading):
-            problems.append(blank)
-        elif not reading.commentary and misses_target(reading):
-            problems.append((reading.kpi_id, "commentary", COMMENTARY_MESSAGE))
-    return problems
-
-
-def _months_left_blank(reading: Reading) -> tuple[int, str, str] | None:
-    """A monthly quarter with some months entered and another left blank: the quarter would be
-    rolled up from part of itself without anyone saying why."""
-    entered = {figure.month_end for figure in reading.months.all()}
-    if not entered or reading.is_suspended():
-        return None
-    for index, end in enumerate(rollup.quarter_months(reading.period.end_date), start=1):
-        if end not in entered:
-            message = (
-                f"Enter a figure for {rollup.month_label(end)}, or say why it was not measured"
-            )
-            field = f"m{index}_numerator" if reading.kpi.has_parts else f"m{index}_value"
-            return (reading.kpi_id, field, message)
-    return None
-
-
-def _ensure_complete(quarterly_return: QuarterlyReturn) -> None:
-    # Rows are added first, so that a KPI new since the return was opened is counted missing.
-    _add_missing_readings(
-        contract=quarterly_return.contract, period=quarterly_return.period, user=None
-    )
-    problems = incomplete_rows(quarterly_return)
-    if problems:
-        raise ReturnIncomplete(problems)
-
-
-@transaction.atomic
-def submit_return(*, quarterly_return: QuarterlyReturn, user) -> QuarterlyReturn:
-    """Send a draft for approval; from now on its figures are frozen."""
-    current = _locked_return(quarterly_return)
-    require(user, Action.SUBMIT, current)
-    _ensure_complete(current)
-    current.submitted_at, current.submitted_by = timezone.now(), user
-    current.back_to_draft = ""
-    _set_state(current, user, ReturnState.SUBMITTED, "Submitted for approval")
-    return current
-
-
-@transaction.atomic
-def approve_return(*, quarterly_return: QuarterlyReturn, user) -> QuarterlyReturn:
-    """Lock a submitted return, after the same checks as submitting it."""
-    current = _locked_return(quarterly_return)
-    require(user, Action.APPROVE, current)
-    _ensure_complete(current)
-    current.approved_at, current.approved_by = timezone.now(), user
-    _set_state(current, user, ReturnState.APPROVED, "Approved")
-    return current
-
-
-def _back_to_draft(
-    quarterly_return: QuarterlyReturn, user, action: Action, reason: str, verb: str
-) -> QuarterlyReturn:
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": f"Say why the return is being {verb}"})
-    if len(reason) > REASON_LENGTH:
-        raise ValidationError({"reason": too_long_message("reason", REASON_LENGTH)})
-    current = _locked_return(quarterly_return)
-    require(user, action, current)
-    current.reopen_reason = reason
-    current.back_to_draft = "returned" if action == Action.SEND_BACK else "reopened"
-    current.submitted_at = current.submitted_by = None
-    current.approved_at = current.approved_by = None
-    _set_state(current, user, ReturnState.DRAFT, f"{verb.capitalize()}: {reason}")
-    _add_missing_readings(contract=current.contract, period=current.period, user=user)
-    return current
-
-
-@transaction.atomic
-def send_back_return(*, quarterly_return: QuarterlyReturn, user, reason: str) -> QuarterlyReturn:
-    """Return a submitted return to its officers as a draft, saying what to correct."""
-    return _back_to_draft(quarterly_return, user, Action.SEND_BACK, reason, "returned")
-
-
-@transaction.atomic
-def reopen_return(*, quarterly_return: QuarterlyReturn, user, reason: str) -> QuarterlyReturn:
-    """Unlock an approved return for changes, saying why."""
-    return _back_to_draft(quarterly_return, user, Action.REOPEN, reason, "reopened")
-
-
-@transaction.atomic
-def discard_return(*, quarterly_return: QuarterlyReturn, user) -> None:
-    """Delete a draft started by mistake, with its empty rows, while nobody has entered
-    anything in it (`refusal` says so otherwise). The history keeps the return and its rows,
-    with who discarded them: readers then see the quarter as not started, as before."""
-    current = _locked_return(quarterly_return)
-    require(user, Action.DISCARD, current)
-    reason = "Return discarded: started by mistake"
-    for reading in Reading.objects.filter(
-        kpi__contract_id=current.contract_id, period_id=current.period_id
-    ):
-        reading._history_user = user
-        reading._change_reason = reason
-        reading.delete()
-    current._history_user = user  # type: ignore[attr-defined]
-    current._change_reason = reason  # type: ignore[attr-defined]
-    current.delete()
