@@ -16,20 +16,17 @@ per KPI per quarter (40,000 readings), and returns a `DemoData` that says what i
   in draft.
 
 Rows go in with `bulk_create` in batches; on PostgreSQL the readings and their months are streamed
-with COPY, which loads a million readings in well under two minutes. The same seed always gives
-the same data. Contract codes are DEMO0001, DEMO0002... carrying on from any demo contracts
-already held.
+with COPY instead (`demo_copy`), which loads a million readings in well under two minutes. The
+same seed always gives the same data. Contract codes are DEMO0001, DEMO0002... carrying on from
+any demo contracts already held.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import random
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -48,6 +45,8 @@ from kpis.models import (
 from kpis.models.period import quarter_end_for
 from kpis.rules import rollup
 from kpis.rules.status import Rule, Status, judge
+from kpis.writes.demo_copy import copy_all
+from kpis.writes.demo_rows import Row, batches
 
 CODE_PREFIX = "DEMO"
 BATCH_SIZE = 5000
@@ -372,35 +371,6 @@ def _months(
     return [_month(rng, kpi, end) for end in ends]
 
 
-@dataclass(slots=True)
-class Row:
-    """One reading as made, with the months beneath it, until it is written: lighter than a
-    model instance, which takes longer to make than COPY takes to write the row."""
-
-    kpi_id: int
-    period_id: int
-    unit_id: str
-    value: Decimal | None = None
-    not_measured_reason: str = ""
-    target_override: Decimal | None = None
-    commentary: str = ""
-    reported_as: str = ""
-    months: list[rollup.Month] = field(default_factory=list)
-    pk: int | None = None
-
-    def as_reading(self) -> Reading:
-        return Reading(
-            kpi_id=self.kpi_id,
-            period_id=self.period_id,
-            unit_id=self.unit_id,
-            value=self.value,
-            not_measured_reason=self.not_measured_reason,
-            target_override=self.target_override,
-            commentary=self.commentary,
-            reported_as=self.reported_as,
-        )
-
-
 def _misses(kpi: Kpi, row: Row) -> bool:
     target = kpi.target if row.target_override is None else row.target_override
     rule = Rule(kpi.direction, target, kpi.target_strict)
@@ -442,24 +412,13 @@ def _readings(
             yield row
 
 
-def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
-    batch: list[Row] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _insert_readings(rows: Iterator[Row], batch_size: int, count: int) -> tuple[int, int]:
     """Write the `count` readings and the months beneath them, a batch at a time; how many of
     each."""
     if connection.vendor == "postgresql":
-        return _copy_all(rows, batch_size * 4, count)
+        return copy_all(rows, batch_size * 4, count)
     readings = months = 0
-    for batch in _batches(rows, batch_size):
+    for batch in batches(rows, batch_size):
         made = Reading.objects.bulk_create(
             [row.as_reading() for row in batch], batch_size=batch_size
         )
@@ -474,36 +433,6 @@ def _insert_readings(rows: Iterator[Row], batch_size: int, count: int) -> tuple[
     return readings, months
 
 
-def _copy_all(rows: Iterator[Row], batch_size: int, count: int) -> tuple[int, int]:
-    """Stream the rows with COPY while the next batch is made: making rows is Python's work and
-    writing them is the server's, so on two cores the two overlap. Foreign keys are checked as
-    each batch is written (rather than all at commit), so that the checks overlap too."""
-    ids = iter(_reading_ids(count))
-    raw = connection.connection  # the writer thread shares this transaction's connection
-    readings = months = 0
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    with ThreadPoolExecutor(max_workers=1) as writer:
-        written: Future[None] | None = None
-        for batch in _batches(rows, batch_size):
-            for row in batch:
-                row.pk = next(ids)
-            if written is not None:
-                written.result()  # at most one batch in the writer's hands
-            written = writer.submit(_copy_batch, raw, batch)
-            readings += len(batch)
-            months += sum(len(row.months) for row in batch)
-        if written is not None:
-            written.result()
-    return readings, months
-
-
-def _copy_batch(raw, batch: list[Row]) -> None:
-    with raw.cursor() as cursor:
-        _copy_readings(cursor, batch)
-        _copy_months(cursor, batch)
-
-
 def _monthly_figure(reading: Reading, month: rollup.Month) -> MonthlyFigure:
     return MonthlyFigure(
         reading=reading,
@@ -512,88 +441,6 @@ def _monthly_figure(reading: Reading, month: rollup.Month) -> MonthlyFigure:
         not_measured_reason=month.not_measured_reason,
         numerator=month.numerator,
         denominator=month.denominator,
-    )
-
-
-def _reading_ids(count: int) -> list[int]:
-    """`count` fresh ids from the readings' own sequence, as an INSERT would take them."""
-    table = Reading._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, count],
-        )
-        return [pk for (pk,) in cursor.fetchall()]
-
-
-COPY_COLUMNS = [
-    "id",
-    "kpi_id",
-    "period_id",
-    "value",
-    "unit",
-    "not_measured_reason",
-    "target_override",
-    "commentary",
-    "reported_as",
-    "updated_at",
-    "version",
-]
-
-
-def _copy_readings(cursor, batch: list[Row]) -> None:
-    """COPY is several times quicker than INSERT for rows by the hundred thousand."""
-    now = timezone.now().isoformat()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for r in batch:
-        writer.writerow(
-            [
-                r.pk,
-                r.kpi_id,
-                r.period_id,
-                "" if r.value is None else r.value,
-                r.unit_id,
-                r.not_measured_reason,
-                "" if r.target_override is None else r.target_override,
-                r.commentary,
-                r.reported_as,
-                now,
-                1,
-            ]
-        )
-    buffer.seek(0)
-    table = Reading._meta.db_table
-    # An empty field is NULL to COPY: only the figures may be, the texts are empty strings.
-    texts = "not_measured_reason, commentary, reported_as"
-    cursor.copy_expert(
-        f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN "
-        f"WITH (FORMAT csv, FORCE_NOT_NULL ({texts}))",
-        buffer,
-    )
-
-
-def _copy_months(cursor, batch: list[Row]) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerows(
-        (
-            row.pk,
-            m.month_end,
-            "" if m.value is None else m.value,
-            "" if m.numerator is None else m.numerator,
-            "" if m.denominator is None else m.denominator,
-            m.not_measured_reason,
-        )
-        for row in batch
-        for m in row.months
-    )
-    buffer.seek(0)
-    columns = "reading_id, month_end, value, numerator, denominator, not_measured_reason"
-    cursor.copy_expert(
-        f"COPY {MonthlyFigure._meta.db_table} ({columns}) FROM STDIN "
-        "WITH (FORMAT csv, FORCE_NOT_NULL (not_measured_reason))",
-        buffer,
     )
 
 
