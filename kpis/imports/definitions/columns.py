@@ -14,6 +14,7 @@ from django.db import models
 
 from contracts.models import Contract
 from kpis.choices import Direction, Frequency, Rollup, ThresholdBasis
+from kpis.imports.cells import MAX_PLACES, MAX_WHOLE, NO, YES
 from kpis.imports.parse import Cell, Layout, cell_text
 from kpis.models import Unit
 from kpis.models.period import QUARTER_END_MESSAGE, is_quarter_end, quarter_end_for
@@ -89,11 +90,6 @@ COLUMN_OF_FIELD = {
     "denominator_label": DENOMINATOR,
     "published": PUBLISHED,
 }
-
-YES = {"yes", "y", "true", "x", "1"}
-NO = {"", "no", "n", "false", "0"}
-MAX_PLACES = 4
-MAX_WHOLE = Decimal(10) ** 8
 
 # The example rows of a contract's first template: one for each kind of KPI. Their references
 # are refused on import, so that an example sent back by mistake never becomes a KPI.
