@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
@@ -32,6 +33,22 @@ def check_term(start_date, end_date) -> None:
         errors.setdefault("end_date", "The end date must be after the start date.")
     if errors:
         raise ValidationError(errors)
+
+
+# The contract's pages that every page about it links to, by the names of their URLs.
+CONTRACT_PAGES = {
+    "scorecard": "contract_scorecard",
+    "kpi_table": "kpi_table",
+    "reported": "reported_against_computed",
+}
+
+
+@lru_cache(maxsize=1024)
+def _contract_links(code: str, prefix: str, urlconf: str | None) -> dict[str, str]:
+    """Reversed once per process for each contract (and prefix the site is served under) rather
+    than three or four times at every page: a contract's addresses never change while it runs,
+    and a code changed in the admin is a new entry."""
+    return {page: reverse(name, args=[code]) for page, name in CONTRACT_PAGES.items()}
 
 
 class ContractManager(models.Manager.from_queryset(ContractQuerySet)):
@@ -154,7 +171,13 @@ class Contract(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("contract_scorecard", args=[self.code])
+        return self.links["scorecard"]
+
+    @property
+    def links(self) -> dict[str, str]:
+        """The addresses of the contract's pages that its navigation and breadcrumbs link to, on
+        every page about it."""
+        return _contract_links(self.code, get_script_prefix(), get_urlconf())
 
     @cached_property
     def has_approved_quarter(self) -> bool:
