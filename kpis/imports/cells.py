@@ -2,9 +2,9 @@
 month or a day, a month's numerator or denominator.
 
 Each reads one cell alone (a figure or a target in the unit it is given) and gives the value, or
-the problem to show beside the row's line. Putting a row together and comparing it with the KPI's
-other rows and with what is held is the preview's (`kpis.imports.preview`); kept apart, the rules
-for reading a cell are in one short place and the preview is left to the rows.
+the problem to show beside the row's line. Putting a row together is `kpis.imports.rows`'s,
+checking a KPI's months together `kpis.imports.months`'s, and judging the rows against what is
+held `kpis.imports.preview`'s; kept apart, the rules for reading a cell are in one short place.
 """
 
 from __future__ import annotations

@@ -12,13 +12,18 @@ from tests.conftest import PASSWORD
 PAGES = ["/contracts/{}/", "/contracts/{}/kpis/", "/contracts/{}/reported/"]
 
 
+def _part(pattern: str, html: str) -> str:
+    found = re.search(pattern, html, re.S)
+    assert found, f"no {pattern!r} in the page"
+    return found[0]
+
+
 def _nav(html: str, code: str) -> str:
-    return re.search(rf'<nav [^>]*aria-label="{code} pages">.*?</nav>', html, re.S)[0]
+    return _part(rf'<nav [^>]*aria-label="{code} pages">.*?</nav>', html)
 
 
 def _breadcrumbs(html: str) -> list[str]:
-    found = re.search(r'<nav class="govuk-breadcrumbs.*?</nav>', html, re.S)[0]
-    return re.findall(r'href="([^"]+)"', found)
+    return re.findall(r'href="([^"]+)"', _part(r'<nav class="govuk-breadcrumbs.*?</nav>', html))
 
 
 @pytest.fixture
