@@ -152,7 +152,7 @@ def quarters_for(
     by_contract: dict[int, dict[datetime.date, QuarterlyReturn]] = {c.pk: {} for c in contracts}
     for r in returns:
         by_contract[r.contract_id][r.period.end_date] = r
-    recent = today - datetime.timedelta(days=RECENTLY_APPROVED_DAYS)
+    recent = _recent_since(today)
     found = []
     for contract in contracts:
         held = by_contract[contract.pk]
@@ -160,23 +160,28 @@ def quarters_for(
         last = _last_end(contract, today)
         while end <= last:
             r = held.get(end)
-            if r is not None:
-                r.contract = contract
-            item = QuarterDue(contract, end, r, today)
-            stage = item.stage
-            keep = (
-                stage in (Stage.DUE, Stage.OVERDUE, Stage.AWAITING_APPROVAL)
-                or (stage == Stage.IN_PROGRESS and r is not None)
-                or (
-                    stage == Stage.APPROVED
-                    and r.approved_at
-                    and timezone.localdate(r.approved_at) >= recent
-                )
-            )
-            if keep:
-                found.append(item)
+            # Most quarters of a long contract were approved long ago: passed over before any
+            # work, as the home page walks every quarter of fifty contracts.
+            if r is None or r.state != ReturnState.APPROVED or _approved_since(r, recent):
+                if r is not None:
+                    r.contract = contract
+                item = QuarterDue(contract, end, r, today)
+                if r is not None or item.stage != Stage.IN_PROGRESS:
+                    found.append(item)
             end = _next_end(end)
     return found
+
+
+def _recent_since(today: datetime.date) -> datetime.datetime:
+    """The first moment of the first of the days an approval stays listed, on the council's
+    clock: an approval at or after it was made on one of those days."""
+    first_day = today - datetime.timedelta(days=RECENTLY_APPROVED_DAYS)
+    return timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
+
+
+def _approved_since(quarterly_return: QuarterlyReturn, moment: datetime.datetime) -> bool:
+    approved_at = quarterly_return.approved_at
+    return approved_at is not None and approved_at >= moment
 
 
 def _approval(q: QuarterDue) -> tuple[datetime.datetime, datetime.date]:
