@@ -163,8 +163,6 @@ def quarters_for(
             # Most quarters of a long contract were approved long ago: passed over before any
             # work, as the home page walks every quarter of fifty contracts.
             if r is None or r.state != ReturnState.APPROVED or _approved_since(r, recent):
-                if r is not None:
-                    r.contract = contract
                 item = QuarterDue(contract, end, r, today)
                 if r is not None or item.stage != Stage.IN_PROGRESS:
                     found.append(item)
