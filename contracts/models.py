@@ -45,9 +45,9 @@ CONTRACT_PAGES = {
 
 @lru_cache(maxsize=1024)
 def _contract_links(code: str, prefix: str, urlconf: str | None) -> dict[str, str]:
-    """Reversed once per process for each contract (and prefix the site is served under) rather
-    than three or four times at every page: a contract's addresses never change while it runs,
-    and a code changed in the admin is a new entry."""
+    """Reversed once per process for each contract (and the prefix and URLconf the site is
+    served under) rather than three or four times at every page: a contract's addresses never
+    change while it runs, and a code changed in the admin is a new entry."""
     return {page: reverse(name, args=[code]) for page, name in CONTRACT_PAGES.items()}
 
 
@@ -177,7 +177,7 @@ class Contract(models.Model):
     def links(self) -> dict[str, str]:
         """The addresses of the contract's pages that its navigation and breadcrumbs link to, on
         every page about it."""
-        return _contract_links(self.code, get_script_prefix(), get_urlconf())
+        return _contract_links(self.code, get_script_prefix(), get_urlconf(settings.ROOT_URLCONF))
 
     @cached_property
     def has_approved_quarter(self) -> bool:

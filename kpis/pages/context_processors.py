@@ -15,13 +15,16 @@ def site(request: HttpRequest) -> dict:
     addresses of the pages the header links to. A page about one contract passes `contract`,
     and base.html names that contract's council instead. Not `site_name`: Django's sign-in view
     already puts the host's name there."""
-    return {"service_name": settings.SITE_NAME, "links": _links(get_script_prefix(), get_urlconf())}
+    return {
+        "service_name": settings.SITE_NAME,
+        "links": _links(get_script_prefix(), get_urlconf(settings.ROOT_URLCONF)),
+    }
 
 
 @lru_cache(maxsize=8)
 def _links(prefix: str, urlconf: str | None) -> dict[str, str]:
-    """Reversed once per process (and per prefix the site is served under), rather than at
-    every page: they never change while it runs."""
+    """Reversed once per process (and per prefix and URLconf the site is served under), rather
+    than at every page: they never change while it runs."""
     return {name: reverse(name) for name in SITE_LINKS}
 
 

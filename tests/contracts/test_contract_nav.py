@@ -4,6 +4,7 @@ contract itself (the breadcrumbs); their addresses are worked out once per proce
 import re
 
 import pytest
+from django.test import override_settings
 from django.urls import set_script_prefix
 
 from contracts.models import Contract
@@ -69,3 +70,15 @@ def test_a_contract_given_a_new_code_links_to_its_new_addresses(as_committee, se
     html = as_committee.get("/contracts/HCC/").content.decode()
     assert re.findall(r'href="([^"]+)"', _nav(html, "HCC")) == [p.format("HCC") for p in PAGES]
     assert Contract.objects.get(code="HCC").get_absolute_url() == "/contracts/HCC/"
+
+
+def test_the_links_follow_the_urlconf_the_site_is_served_by(as_committee, seed):
+    contract = seed["PSSP"]
+    assert contract.get_absolute_url() == "/contracts/PSSP/"
+    with override_settings(ROOT_URLCONF="tests.contracts.elsewhere_urls"):
+        assert contract.get_absolute_url() == "/elsewhere/contracts/PSSP/"
+        html = as_committee.get("/elsewhere/contracts/PSSP/kpis/").content.decode()
+        links = re.findall(r'href="([^"]+)"', _nav(html, "PSSP"))
+        assert links == ["/elsewhere" + page.format("PSSP") for page in PAGES]
+        assert 'href="/elsewhere/returns/"' in html
+    assert contract.get_absolute_url() == "/contracts/PSSP/"
