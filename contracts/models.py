@@ -1,17 +1,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from contracts.addresses import reverse_once
 from contracts.dates import date_out_of_range
 from contracts.limits import LONG_TEXT_LENGTH, kept_to
 from contracts.querysets import ContractQuerySet, VersionedManager, VersionedQuerySet
@@ -41,14 +40,6 @@ CONTRACT_PAGES = {
     "kpi_table": "kpi_table",
     "reported": "reported_against_computed",
 }
-
-
-@lru_cache(maxsize=1024)
-def _contract_links(code: str, prefix: str, urlconf: str | None) -> dict[str, str]:
-    """Reversed once per process for each contract (and the prefix and URLconf the site is
-    served under) rather than three or four times at every page: a contract's addresses never
-    change while it runs, and a code changed in the admin is a new entry."""
-    return {page: reverse(name, args=[code]) for page, name in CONTRACT_PAGES.items()}
 
 
 class ContractManager(models.Manager.from_queryset(ContractQuerySet)):
@@ -177,7 +168,7 @@ class Contract(models.Model):
     def links(self) -> dict[str, str]:
         """The addresses of the contract's pages that its navigation and breadcrumbs link to, on
         every page about it."""
-        return _contract_links(self.code, get_script_prefix(), get_urlconf(settings.ROOT_URLCONF))
+        return {page: reverse_once(name, self.code) for page, name in CONTRACT_PAGES.items()}
 
     @cached_property
     def has_approved_quarter(self) -> bool:

@@ -4,12 +4,12 @@ import re
 
 import pytest
 from django.template.loader import render_to_string
-from django.urls import set_script_prefix
 from django.utils import timezone
 
 from kpis.models import Kpi
 from kpis.reads.committee_pack import pack_context
 from tests.conftest import PASSWORD
+from tests.script_prefix import page_under
 
 PETERBOROUGH = "Peterborough City Council"
 HERTFORDSHIRE = "Hertfordshire County Council"
@@ -92,12 +92,7 @@ def test_the_pack_pdf_names_the_contracts_council(seed):
 
 def test_the_header_links_follow_the_prefix_the_site_is_served_under(as_manager, seed):
     plain = as_manager.get("/").content.decode()
-    # As a WSGI server serving the site under /kpi would set it (the test client does not).
-    set_script_prefix("/kpi/")
-    try:
-        prefixed = as_manager.get("/", SCRIPT_NAME="/kpi").content.decode()
-    finally:
-        set_script_prefix("/")
+    prefixed = page_under(as_manager, "/", "/kpi")
     again = as_manager.get("/").content.decode()
     for html, prefix in ((plain, ""), (prefixed, "/kpi"), (again, "")):
         found = re.search(r'<ul class="govuk-service-navigation__list".*?</ul>', html, re.S)

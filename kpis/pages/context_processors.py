@@ -1,9 +1,7 @@
-from functools import lru_cache
-
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import get_script_prefix, get_urlconf, reverse
 
+from contracts.addresses import reverse_once
 from kpis.pages.work import HeaderCount
 
 # The pages every page's header and breadcrumbs link to.
@@ -17,15 +15,8 @@ def site(request: HttpRequest) -> dict:
     already puts the host's name there."""
     return {
         "service_name": settings.SITE_NAME,
-        "links": _links(get_script_prefix(), get_urlconf(settings.ROOT_URLCONF)),
+        "links": {name: reverse_once(name) for name in SITE_LINKS},
     }
-
-
-@lru_cache(maxsize=8)
-def _links(prefix: str, urlconf: str | None) -> dict[str, str]:
-    """Reversed once per process (and per prefix and URLconf the site is served under), rather
-    than at every page: they never change while it runs."""
-    return {name: reverse(name) for name in SITE_LINKS}
 
 
 def my_work(request: HttpRequest) -> dict[str, HeaderCount]:

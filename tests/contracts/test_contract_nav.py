@@ -5,10 +5,10 @@ import re
 
 import pytest
 from django.test import override_settings
-from django.urls import set_script_prefix
 
 from contracts.models import Contract
 from tests.conftest import PASSWORD
+from tests.script_prefix import page_under
 
 PAGES = ["/contracts/{}/", "/contracts/{}/kpis/", "/contracts/{}/reported/"]
 
@@ -50,11 +50,7 @@ def test_a_kpi_page_leads_back_to_its_contract_and_table(as_committee, seed):
 
 def test_the_links_follow_the_prefix_the_site_is_served_under(as_committee, seed):
     plain = as_committee.get("/contracts/PSSP/kpis/").content.decode()
-    set_script_prefix("/kpi/")
-    try:
-        prefixed = as_committee.get("/contracts/PSSP/kpis/", SCRIPT_NAME="/kpi").content.decode()
-    finally:
-        set_script_prefix("/")
+    prefixed = page_under(as_committee, "/contracts/PSSP/kpis/", "/kpi")
     again = as_committee.get("/contracts/PSSP/kpis/").content.decode()
     for html, prefix in ((plain, ""), (prefixed, "/kpi"), (again, "")):
         links = re.findall(r'href="([^"]+)"', _nav(html, "PSSP"))
