@@ -147,3 +147,12 @@ def test_it_keeps_a_thousand_pack_pdfs_unless_told():
 
     assert _run(["-c", show], **told).stdout.strip() == "1000"
     assert _run(["-c", show], **told, PACK_PDF_FILES="50").stdout.strip() == "50"
+
+
+def test_manage_py_says_what_the_settings_refuse_without_a_traceback():
+    result = _run(["manage.py", "makemigrations", "--check", "--dry-run"])
+
+    assert result.returncode != 0
+    assert "The settings refused to load: SECRET_KEY must be set when DEBUG is off" in result.stderr
+    assert "DEBUG=1" in result.stderr
+    assert "Traceback" not in result.stderr
