@@ -4,15 +4,18 @@ process runs. In the lowest app, so that every app may use it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 
-def reverse_once(name: str, *args: str) -> str:
-    """`reverse(name, args=args)`, kept for each prefix and URLconf the site is served under."""
-    return _reversed(name, args, get_script_prefix(), get_urlconf(settings.ROOT_URLCONF))
+def addresses(names: Iterable[str], *args: str) -> dict[str, str]:
+    """Each URL name's address with `args`, by name, kept for each prefix and URLconf the site is
+    served under."""
+    prefix, urlconf = get_script_prefix(), get_urlconf(settings.ROOT_URLCONF)
+    return {name: _reversed(name, args, prefix, urlconf) for name in names}
 
 
 # Each contract's three addresses and the header's few; a code changed in the admin is a new

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
-from contracts.addresses import reverse_once
+from contracts.addresses import addresses
 from contracts.dates import date_out_of_range
 from contracts.limits import LONG_TEXT_LENGTH, kept_to
 from contracts.querysets import ContractQuerySet, VersionedManager, VersionedQuerySet
@@ -35,11 +35,7 @@ def check_term(start_date, end_date) -> None:
 
 
 # The contract's pages that every page about it links to, by the names of their URLs.
-CONTRACT_PAGES = {
-    "scorecard": "contract_scorecard",
-    "kpi_table": "kpi_table",
-    "reported": "reported_against_computed",
-}
+CONTRACT_PAGES = ("contract_scorecard", "kpi_table", "reported_against_computed")
 
 
 class ContractManager(models.Manager.from_queryset(ContractQuerySet)):
@@ -162,13 +158,13 @@ class Contract(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return self.links["scorecard"]
+        return self.links["contract_scorecard"]
 
     @property
     def links(self) -> dict[str, str]:
         """The addresses of the contract's pages that its navigation and breadcrumbs link to, on
         every page about it."""
-        return {page: reverse_once(name, self.code) for page, name in CONTRACT_PAGES.items()}
+        return addresses(CONTRACT_PAGES, self.code)
 
     @cached_property
     def has_approved_quarter(self) -> bool:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from contracts.addresses import reverse_once
+from contracts.addresses import addresses
 from kpis.pages.work import HeaderCount
 
 # The pages every page's header and breadcrumbs link to.
@@ -15,7 +15,7 @@ def site(request: HttpRequest) -> dict:
     already puts the host's name there."""
     return {
         "service_name": settings.SITE_NAME,
-        "links": {name: reverse_once(name) for name in SITE_LINKS},
+        "links": addresses(SITE_LINKS),
     }
 
 
