@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from contracts.models import Contract
 from contracts.roles import contracts_worked_on
+from kpis.choices import ReturnState
 from kpis.models import Kpi, QuarterlyReturn, ReportingPeriod
 from kpis.pages import page_cache, panels
 from kpis.pages.filters import QuarterForm
@@ -84,50 +86,64 @@ def _home_query(query: str, page) -> str | None:
     return f"page={page.number}"
 
 
+class Shown(NamedTuple):
+    """A return as the table of contracts shows it: its quarter and where it stands."""
+
+    period: ReportingPeriod
+    state: str
+
+    @property
+    def state_label(self) -> str:
+        return ReturnState(self.state).label
+
+
 def _home_body(request, page, query: str, contracts, acted_on, panel_is_yours: bool):
     today = timezone.localdate()
     wanted = {c.pk for c in contracts} | {c.pk for c in acted_on}
-    returns = list(QuarterlyReturn.objects.filter(contract__in=wanted).order_by("period__end_date"))
-    # Each quarter once, rather than once per return as select_related would make it: the page
-    # holds every return of fifty contracts, some 2,500 at fifty quarters each.
-    periods = ReportingPeriod.objects.in_bulk({r.period_id for r in returns})
-    for quarterly_return in returns:
-        quarterly_return.period = periods[quarterly_return.period_id]
+    # The page walks every return of fifty contracts, some 2,500 at fifty quarters each: read as
+    # rows, each quarter once, and whole returns only for the few the panel lists.
+    returns = list(
+        QuarterlyReturn.objects.filter(contract__in=wanted)
+        .order_by("period__end_date")
+        .values_list("pk", "contract_id", "period_id", "state", "approved_at")
+    )
+    periods = ReportingPeriod.objects.in_bulk({period_id for _, _, period_id, _, _ in returns})
+    held = [
+        due.Held(pk, contract_id, periods[period_id].end_date, state, approved_at)
+        for pk, contract_id, period_id, state, approved_at in returns
+    ]
     # The headline is the latest quarter everyone may read; a later return still being worked
     # on is shown as such, never with its figures.
-    latest: dict[int, QuarterlyReturn] = {}
-    in_progress: dict[int, QuarterlyReturn] = {}
-    for quarterly_return in returns:
-        contract_id = quarterly_return.contract_id
-        if quarterly_return.state in PUBLIC_STATES:
-            latest[contract_id] = quarterly_return
+    latest: dict[int, Shown] = {}
+    in_progress: dict[int, Shown] = {}
+    for _, contract_id, period_id, state, _ in returns:
+        if state in PUBLIC_STATES:
+            latest[contract_id] = Shown(periods[period_id], state)
             in_progress.pop(contract_id, None)
         else:
-            in_progress[contract_id] = quarterly_return
+            in_progress[contract_id] = Shown(periods[period_id], state)
     # Beside it, the financial year to date: that year's approved quarters (none is later than
     # the latest), counted in the same query.
-    year_returns: dict[int, list[QuarterlyReturn]] = {c.pk: [] for c in contracts if c.pk in latest}
-    for quarterly_return in returns:
-        contract_id = quarterly_return.contract_id
+    year_periods: dict[int, list[ReportingPeriod]] = {c.pk: [] for c in contracts if c.pk in latest}
+    for _, contract_id, period_id, state, _ in returns:
+        period = periods[period_id]
         if (
-            contract_id in year_returns
-            and quarterly_return.state in PUBLIC_STATES
-            and quarterly_return.period.financial_year == latest[contract_id].period.financial_year
+            contract_id in year_periods
+            and state in PUBLIC_STATES
+            and period.financial_year == latest[contract_id].period.financial_year
         ):
-            year_returns[contract_id].append(quarterly_return)
-    counts = counts_by_quarter(
-        {c: [r.period_id for r in rs] for c, rs in year_returns.items()}, today
-    )
+            year_periods[contract_id].append(period)
+    counts = counts_by_quarter({c: [p.pk for p in ps] for c, ps in year_periods.items()}, today)
     years = {
         c: (
-            Year(latest[c].period.financial_year, tuple(r.period for r in rs)),
-            sum((counts[c, r.period_id] for r in rs), Counts()),
+            Year(latest[c].period.financial_year, tuple(ps)),
+            sum((counts[c, p.pk] for p in ps), Counts()),
         )
-        for c, rs in year_returns.items()
+        for c, ps in year_periods.items()
     }
     acted_ids = {c.pk for c in acted_on}
-    quarters, approvals_not_listed = due.latest_approvals_only(
-        due.quarters_for(acted_on, today, [r for r in returns if r.contract_id in acted_ids])
+    quarters, approvals_not_listed = due.home_panel(
+        acted_on, today, [h for h in held if h.contract_id in acted_ids]
     )
     for q in quarters:
         q.can_open = q.quarterly_return is not None and allowed(
@@ -137,7 +153,7 @@ def _home_body(request, page, query: str, contracts, acted_on, panel_is_yours: b
         (
             c,
             latest.get(c.pk),
-            counts[c.pk, latest[c.pk].period_id] if c.pk in latest else Counts(),
+            counts[c.pk, latest[c.pk].period.pk] if c.pk in latest else Counts(),
             in_progress.get(c.pk),
             *years.get(c.pk, (None, Counts())),
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
@@ -134,6 +135,31 @@ def _last_end(contract: Contract, today: datetime.date) -> datetime.date:
     return min(last, quarter_end_for(end)) if end else last
 
 
+class Held(NamedTuple):
+    """What the walk over a contract's quarters needs of a return. The home page walks every
+    return of fifty contracts and lists a few: it reads these light rows for all, and whole
+    returns only for the quarters it lists."""
+
+    pk: int
+    contract_id: int
+    end: datetime.date
+    state: str
+    approved_at: datetime.datetime | None
+
+    @classmethod
+    def of(cls, quarterly_return: QuarterlyReturn) -> Held:
+        r = quarterly_return
+        return cls(r.pk, r.contract_id, r.period.end_date, r.state, r.approved_at)
+
+
+class Walked(NamedTuple):
+    """A quarter that needs someone's attention, with its return if one was started."""
+
+    contract: Contract
+    end: datetime.date
+    held: Held | None
+
+
 def quarters_for(
     contracts: Iterable[Contract],
     today: datetime.date,
@@ -146,26 +172,53 @@ def quarters_for(
     their periods), and the extensions that say when each contract ends.
     """
     contracts = list(contracts)
-    prefetch_related_objects(contracts, "extensions")
     if returns is None:
         returns = QuarterlyReturn.objects.filter(contract__in=contracts).select_related("period")
-    by_contract: dict[int, dict[datetime.date, QuarterlyReturn]] = {c.pk: {} for c in contracts}
-    for r in returns:
-        by_contract[r.contract_id][r.period.end_date] = r
+    by_pk = {r.pk: r for r in returns}
+    walked = _walk(contracts, today, [Held.of(r) for r in by_pk.values()])
+    return [_quarter_due(w, by_pk, today) for w in walked]
+
+
+def home_panel(
+    contracts: Iterable[Contract],
+    today: datetime.date,
+    held: Iterable[Held],
+    keep: int = RECENTLY_APPROVED_LISTED,
+) -> tuple[list[QuarterDue], int]:
+    """`quarters_for` from the light rows of every return of `contracts`, with only the `keep`
+    latest approvals (`latest_approvals_only`), and how many approvals were left out. Reads
+    the returns of the quarters listed, in one query, and the contracts' extensions."""
+    listed, left_out = latest_approvals_only(_walk(list(contracts), today, held), keep)
+    pks = [w.held.pk for w in listed if w.held is not None]
+    by_pk = QuarterlyReturn.objects.select_related("period").in_bulk(pks) if pks else {}
+    return [_quarter_due(w, by_pk, today) for w in listed], left_out
+
+
+def _quarter_due(walked: Walked, by_pk: dict[int, QuarterlyReturn], today) -> QuarterDue:
+    quarterly_return = by_pk[walked.held.pk] if walked.held is not None else None
+    return QuarterDue(walked.contract, walked.end, quarterly_return, today)
+
+
+def _walk(contracts: list[Contract], today: datetime.date, held: Iterable[Held]) -> list[Walked]:
+    prefetch_related_objects(contracts, "extensions")
+    by_contract: dict[int, dict[datetime.date, Held]] = {c.pk: {} for c in contracts}
+    for h in held:
+        by_contract[h.contract_id][h.end] = h
     recent = _recent_since(today)
     found = []
     for contract in contracts:
-        held = by_contract[contract.pk]
-        end = _first_end(contract, min(held, default=None), today)
+        of_contract = by_contract[contract.pk]
+        end = _first_end(contract, min(of_contract, default=None), today)
         last = _last_end(contract, today)
         while end <= last:
-            r = held.get(end)
+            h = of_contract.get(end)
             # Most quarters of a long contract were approved long ago: passed over before any
             # work, as the home page walks every quarter of fifty contracts.
-            if r is None or r.state != ReturnState.APPROVED or _approved_since(r, recent):
-                item = QuarterDue(contract, end, r, today)
-                if r is not None or item.stage != Stage.IN_PROGRESS:
-                    found.append(item)
+            if h is None:
+                if end < today:
+                    found.append(Walked(contract, end, None))
+            elif h.state != ReturnState.APPROVED or _approved_since(h, recent):
+                found.append(Walked(contract, end, h))
             end = _next_end(end)
     return found
 
@@ -177,28 +230,31 @@ def _recent_since(today: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
 
 
-def _approved_since(quarterly_return: QuarterlyReturn, moment: datetime.datetime) -> bool:
-    approved_at = quarterly_return.approved_at
-    return approved_at is not None and approved_at >= moment
+def _approved_since(held: Held, moment: datetime.datetime) -> bool:
+    return held.approved_at is not None and held.approved_at >= moment
 
 
-def _approval(q: QuarterDue) -> tuple[datetime.datetime, datetime.date]:
-    """When an approved quarter listed by `quarters_for` was approved, then the quarter."""
-    assert q.quarterly_return is not None and q.quarterly_return.approved_at is not None
-    return q.quarterly_return.approved_at, q.end
+def _approval(walked: Walked) -> tuple[datetime.datetime, datetime.date]:
+    """When an approved quarter was approved, then the quarter."""
+    assert walked.held is not None and walked.held.approved_at is not None
+    return walked.held.approved_at, walked.end
+
+
+def _is_approved(walked: Walked) -> bool:
+    return walked.held is not None and walked.held.state == ReturnState.APPROVED
 
 
 def latest_approvals_only(
-    quarters: Iterable[QuarterDue], keep: int = RECENTLY_APPROVED_LISTED
-) -> tuple[list[QuarterDue], int]:
-    """`quarters` in their order with only the `keep` most recently approved of those approved
+    walked: Iterable[Walked], keep: int = RECENTLY_APPROVED_LISTED
+) -> tuple[list[Walked], int]:
+    """`walked` in its order with only the `keep` most recently approved of those approved
     (the later quarter first where two were approved at the same moment), and how many approved
     ones were left out."""
-    quarters = list(quarters)
-    approved = [q for q in quarters if q.stage == Stage.APPROVED]
+    walked = list(walked)
+    approved = [w for w in walked if _is_approved(w)]
     latest = sorted(approved, key=_approval, reverse=True)[:keep]
-    kept = {id(q) for q in latest}
-    listed = [q for q in quarters if q.stage != Stage.APPROVED or id(q) in kept]
+    kept = {id(w) for w in latest}
+    listed = [w for w in walked if not _is_approved(w) or id(w) in kept]
     return listed, len(approved) - len(latest)
 
 

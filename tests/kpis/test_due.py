@@ -153,19 +153,26 @@ def test_it_keeps_an_approval_listed_for_30_days_by_the_council_s_clock(officer,
     assert Q3 not in _stages(seed["ICT"], datetime.date(2020, 8, 2))
 
 
+def _walked(end, state=None, approved_at=None) -> due.Walked:
+    held = due.Held(len(state or ""), 1, end, state, approved_at) if state else None
+    return due.Walked(None, end, held)
+
+
 def test_it_keeps_only_the_latest_approvals_in_their_place():
-    today = datetime.date(2020, 8, 1)
     moments = [datetime.datetime(2020, 7, day, 12, tzinfo=datetime.UTC) for day in range(1, 13)]
-    approved = [_quarter(Q4, today, "approved", approved_at=moment) for moment in moments]
-    overdue = _quarter(Q3, today)
+    approved = [_walked(Q4, "approved", moment) for moment in moments]
+    overdue = _walked(Q3)
     # Oldest approval first, with work still to do in the middle, as `quarters_for` may list.
     listed, left_out = due.latest_approvals_only([*approved[:6], overdue, *approved[6:]])
     assert listed == [*approved[2:6], overdue, *approved[6:]]
     assert left_out == 2
     # Two approved at the same moment: the later quarter is the more recent.
-    same = [_quarter(end, today, "approved", approved_at=moments[0]) for end in (Q3, Q4)]
+    same = [_walked(end, "approved", moments[0]) for end in (Q3, Q4)]
     assert due.latest_approvals_only(same, keep=1) == ([same[1]], 1)
     assert due.latest_approvals_only([overdue]) == ([overdue], 0)
+    # A draft is work to do, never left out however many approvals there are.
+    draft = _walked(Q3, "draft")
+    assert due.latest_approvals_only([draft, *approved], keep=1) == ([draft, approved[-1]], 11)
 
 
 def test_home_counts_the_approvals_it_does_not_list(client, officer, committee_member, seed):

@@ -12,8 +12,10 @@ from tests.kpis.growth import NOT_MEASURED, grow, with_months
 # contract read the reader's groups (and, for officers and managers, their assignments); downloads
 # and packs, which show approved quarters to everyone, do not.
 PAGES = {
-    # Home: the count and page of contracts, returns, their quarters, latest counts (with the
-    # year to date, in the same query), extensions (when each contract ends) and groups.
+    # Home: the count and page of contracts, returns (as rows), their quarters, latest counts
+    # (with the year to date, in the same query), extensions (when each contract ends) and
+    # groups. The quarters needing attention here are all unstarted, so no return of theirs is
+    # read (tests/kpis/test_home_scale.py counts the query that reads them).
     "/": 9,
     # A contract's pages read its small tables in one query (`kpis.reads.together`): its
     # quarters, the KPIs' suspensions and changes of rule (with who made them), the service
