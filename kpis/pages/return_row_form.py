@@ -15,6 +15,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -202,8 +203,9 @@ class ReturnRowForm(forms.Form):
         names = [f"m{index}_not_measured_reason" for index in range(1, len(self.month_ends) + 1)]
         return any(self[name].value() or self[name].errors for name in names)
 
-    @property
+    @cached_property
     def months(self) -> list[MonthFields]:
+        """The months' boxes, for the template, which asks for them three times a row."""
         result = []
         for index, end in enumerate(self.month_ends, start=1):
             parts = self.kpi.has_parts

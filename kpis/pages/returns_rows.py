@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import prefetch_related_objects
 from django.http import QueryDict
@@ -139,9 +140,10 @@ class ReturnRow:
     def figure(self) -> str:
         return with_unit(self.reading.value, self.reading.figure_unit)
 
-    @property
+    @cached_property
     def months(self) -> list[MonthLine]:
-        """The months beneath the quarter, as saved, each with its status."""
+        """The months beneath the quarter, as saved, each with its status (asked for several
+        times a row: by the page's checks and by its template)."""
         reading = self.reading
         figures = reading.months.all() if reading.pk else []
         return month_lines(

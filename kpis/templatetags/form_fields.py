@@ -16,7 +16,10 @@ register = template.Library()
 
 
 def _text(value) -> str:
-    """A value as `{{ value }}` writes it: localized, escaped unless safe."""
+    """A value as `{{ value }}` writes it: localized, escaped unless safe. Most are labels,
+    names and ids, which localizing leaves as they are."""
+    if isinstance(value, str):
+        return conditional_escape(value)
     return conditional_escape(localize(value))
 
 
