@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import connections, models, router
 from django.db.models import CharField, IntegerField, Value
 
-from contracts.compiled import STAND_IN_ID, compiled, filled
+from contracts.compiled import STAND_IN_ID, compiled, filled, prepared
 
 
 class Role(models.TextChoices):
@@ -65,7 +65,7 @@ def _read_roles_and_assignments(user) -> None:
     where = router.db_for_read(user.assignments.model)
     sql, params = _roles_and_assignments_query(where)
     with connections[where].cursor() as cursor:
-        cursor.execute(sql, filled(params, one_id=user.pk))
+        cursor.execute(*prepared(sql, filled(params, one_id=user.pk), where))
         rows = cursor.fetchall()
     names: set[str] = set()
     versions: dict[int, int] = {}

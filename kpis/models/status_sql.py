@@ -30,7 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Abs, Coalesce
 from django.db.models.lookups import GreaterThan
 
-from contracts.compiled import compiled, filled
+from contracts.compiled import compiled, filled, prepared
 from kpis.choices import Direction, Frequency, ThresholdBasis
 from kpis.models.kpi import Kpi, in_force_q
 from kpis.models.period import ReportingPeriod
@@ -252,7 +252,8 @@ def compiled_readings_with_status(
         return []
     sql, template = _compiled_status_query(model, today, by_end_date)
     params = filled(template, {id(_KPI_IDS): kpi_ids, id(_QUARTERS): quarters})
-    readings: list = list(model._default_manager.raw(sql, params))
+    using = model._default_manager.db
+    readings: list = list(model._default_manager.raw(*prepared(sql, params, using), using=using))
     names = _unit_fields()
     for reading in readings:
         if reading.unit_id is not None:
@@ -291,8 +292,9 @@ def compiled_status_counts(
     from SQL compiled once a day per process."""
     sql, template = _compiled_count_query(model, today)
     params = filled(template, {id(_CONTRACT_IDS): contract_ids, id(_QUARTERS): period_ids})
-    with connections[model._default_manager.db].cursor() as cursor:
-        cursor.execute(sql, params)
+    using = model._default_manager.db
+    with connections[using].cursor() as cursor:
+        cursor.execute(*prepared(sql, params, using))
         return cursor.fetchall()
 
 
@@ -318,6 +320,7 @@ def compiled_values_with_status(
         return []
     sql, template = _compiled_values_query(model, today)
     params = filled(template, {id(_KPI_IDS): kpi_ids, id(_QUARTERS): period_ids})
-    with connections[model._default_manager.db].cursor() as cursor:
-        cursor.execute(sql, params)
+    using = model._default_manager.db
+    with connections[using].cursor() as cursor:
+        cursor.execute(*prepared(sql, params, using))
         return cursor.fetchall()

@@ -28,7 +28,7 @@ from django.db.models import F, QuerySet, TextField, Value
 from django.db.models.functions import Cast, JSONObject, RowNumber
 from django.utils.dateparse import parse_date, parse_datetime
 
-from contracts.compiled import STAND_IN_ID, compiled, filled
+from contracts.compiled import STAND_IN_ID, compiled, filled, prepared
 from contracts.models import Contract
 
 # (contract) -> the queryset of its rows
@@ -135,7 +135,7 @@ def _read_compiled(contract_id: int, names: tuple[str, ...]) -> dict[str, list[A
     sql, template, querysets, fields = _compiled(names, db)
     params = filled(template, one_id=contract_id)
     with connections[db].cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(*prepared(sql, params, db))
         rows = cursor.fetchall()
     return _instances(querysets, fields, db, rows)
 
