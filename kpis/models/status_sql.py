@@ -255,10 +255,16 @@ def compiled_readings_with_status(
     using = model._default_manager.db
     readings: list = list(model._default_manager.raw(*prepared(sql, params, using), using=using))
     names = _unit_fields()
+    # One instance of each unit for all the readings in it: a contract's two thousand readings
+    # are in a handful of units.
+    units: dict[int, Unit] = {}
     for reading in readings:
-        if reading.unit_id is not None:
+        if reading.unit_id is None:
+            continue
+        if reading.unit_id not in units:
             values = [getattr(reading, f"{_UNIT}{name}") for name in names]
-            reading.unit = Unit.from_db(reading._state.db, names, values)
+            units[reading.unit_id] = Unit.from_db(reading._state.db, names, values)
+        reading.unit = units[reading.unit_id]
     return readings
 
 
