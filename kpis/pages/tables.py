@@ -27,6 +27,7 @@ from kpis.reads.scorecard import Scorecard
 from kpis.reads.summary import Counts
 from kpis.reads.year import Year
 from kpis.rules import rollup
+from kpis.templatetags.kpi_display import quarter_cell
 
 _CELL = {"class": "govuk-table__cell"}
 _HEADER = {"class": "govuk-table__header"}
@@ -74,10 +75,10 @@ class QuarterColumn(tables.Column):
         )
 
     def render(self, record: Row) -> str:
-        return render_to_string(
-            "kpis/_table_quarter_cell.html",
-            {"cell": record.cells[self.index], "show_months": self.months},
-        )
+        cell = record.cells[self.index]
+        if not self.months:
+            return quarter_cell(cell)
+        return quarter_cell(cell) + render_to_string("kpis/_cell_months.html", {"cell": cell})
 
 
 class ExportColumn(tables.Column):

@@ -211,14 +211,14 @@ def _walk(contracts: list[Contract], today: datetime.date, held: Iterable[Held])
         end = _first_end(contract, min(of_contract, default=None), today)
         last = _last_end(contract, today)
         while end <= last:
-            h = of_contract.get(end)
+            started = of_contract.get(end)
             # Most quarters of a long contract were approved long ago: passed over before any
             # work, as the home page walks every quarter of fifty contracts.
-            if h is None:
+            if started is None:
                 if end < today:
                     found.append(Walked(contract, end, None))
-            elif h.state != ReturnState.APPROVED or _approved_since(h, recent):
-                found.append(Walked(contract, end, h))
+            elif started.state != ReturnState.APPROVED or _approved_since(started, recent):
+                found.append(Walked(contract, end, started))
             end = _next_end(end)
     return found
 

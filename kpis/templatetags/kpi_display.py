@@ -4,6 +4,7 @@ from functools import lru_cache
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from kpis.reads import display
 from kpis.rules.travel import Comparison, Travel
@@ -160,3 +161,42 @@ def status_count(status: str, n: int) -> str:
         n,
         display.status_label(status).lower(),
     )
+
+
+@register.simple_tag
+def quarter_cell(cell) -> str:
+    """One quarter's cell of a grid of KPIs (`kpis.reads.grid.Cell`): whether it is a draft,
+    the figure, the target, the status, why there is no figure, the direction of travel and
+    any mark another app puts on it. A function rather than an included template, as the KPI
+    table and the pack show a hundred or more of them: each include cost more than the rest of
+    its cell."""
+    parts = []
+    if cell.is_draft:
+        parts.append('<span class="app-draft-mark">Draft, not yet approved</span>')
+    figure = cell.figure_text
+    if figure:
+        parts.append(format_html('<span class="app-cell-figure">{}</span>', figure))
+    target = cell.target_label
+    if target:
+        parts.append(format_html('<span class="app-cell-target">{}</span>', target))
+    parts.append(status_tag(cell.status, cell.would_have_been))
+    if cell.note_given_in:
+        parts.append(format_html('<span class="app-cell-note">As in {}</span>', cell.note_given_in))
+    else:
+        note = cell.note
+        if note:
+            parts.append(format_html('<span class="app-cell-note">{}</span>', note))
+    parts.append(travel(cell))
+    mark = cell.mark
+    if mark:
+        parts.append(
+            format_html(
+                '<a class="govuk-link app-cell-mark" href="{}" title="{}">{}'
+                '<span class="govuk-visually-hidden">: {}</span></a>',
+                mark.url,
+                mark.text,
+                mark.label,
+                mark.text,
+            )
+        )
+    return mark_safe("".join(parts))

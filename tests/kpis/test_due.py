@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from contracts.models import Contract
 from kpis.models import QuarterlyReturn, ReportingPeriod
 from kpis.rules import due
 from kpis.rules.due import Stage
@@ -155,7 +156,7 @@ def test_it_keeps_an_approval_listed_for_30_days_by_the_council_s_clock(officer,
 
 def _walked(end, state=None, approved_at=None) -> due.Walked:
     held = due.Held(len(state or ""), 1, end, state, approved_at) if state else None
-    return due.Walked(None, end, held)
+    return due.Walked(Contract(code="PSSP"), end, held)
 
 
 def test_it_keeps_only_the_latest_approvals_in_their_place():
