@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -189,14 +190,15 @@ def _months_held(contract: Contract) -> dict[int, list[MonthlyFigure]]:
     return held
 
 
-@dataclass(frozen=True)
-class _Judged:
+class _Judged(NamedTuple):
     """One approved reading as the ledger reads it (`Reading.objects.judged_values`): a tuple's
-    columns, with its KPI and quarter in hand."""
+    columns, with its KPI and quarter in hand, and the quarter's place in the rules' count
+    (`rules.quarter_index`). A tuple, as a contract's pages judge two thousand of them."""
 
     pk: int
     kpi: Kpi
     period: ReportingPeriod
+    index: int
     value: Decimal | None
     unit_id: str | None
     target_override: Decimal | None
@@ -240,7 +242,7 @@ def _quarter(judged: _Judged, months: dict[int, MonthlyFigure]) -> rules.Quarter
             rules.Month(number, figure.evaluate(rule, suspended=suspended).status)
             for number, figure in sorted(months.items())
         )
-    return rules.Quarter(_index(judged.period), status, judged_months)
+    return rules.Quarter(judged.index, status, judged_months)
 
 
 def _series(
@@ -250,10 +252,21 @@ def _series(
     query, and no instance made of each reading."""
     found = Reading.objects.judged_values(kpi_ids=list(kpis), period_ids=list(periods), today=today)
     found.sort(key=lambda row: (row[1], periods[row[2]].end_date))
+    indices = {pk: _index(period) for pk, period in periods.items()}
     by_kpi: dict[int, list[_Judged]] = defaultdict(list)
     for pk, kpi_id, period_id, value, unit_id, target_override, status in found:
+        period = periods[period_id]
         by_kpi[kpi_id].append(
-            _Judged(pk, kpis[kpi_id], periods[period_id], value, unit_id, target_override, status)
+            _Judged(
+                pk,
+                kpis[kpi_id],
+                period,
+                indices[period_id],
+                value,
+                unit_id,
+                target_override,
+                status,
+            )
         )
     return by_kpi
 
@@ -302,7 +315,7 @@ def regime_for(
         kpi = by_pk[kpi_id]
         kpi.contract = contract  # for its address, without a query per KPI
         weight = weights.get(kpi_id, Decimal(1))
-        at = {_index(r.period): r for r in series}
+        at = {r.index: r for r in series}
         months = {r.pk: _judged_months(r, held.get(r.pk, [])) for r in series}
         quarters = [_quarter(r, months[r.pk]) for r in series]
         failures = rules.service_failures(quarters, failure_rules)
