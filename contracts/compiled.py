@@ -65,8 +65,8 @@ def prepared(sql: str, params: Sequence, using: str) -> tuple[str, list]:
     parameters that run it (elsewhere, `sql` and `params` as they are).
 
     Planning the status of a contract's readings took PostgreSQL 8 to 12 ms, against 4 to
-    run it (docs/performance.md): prepared, it is planned for the values asked the first few
-    times, then PostgreSQL keeps one plan for the connection's life, as the text never changes.
+    run it (docs/performance.md): prepared, it is planned once for the connection's life, for
+    any values (`plan_cache_mode` in the settings), as its text never changes.
     The statement is prepared outside Django's cursor, as Django sets up a new connection, so
     that a page reads as many queries on a fresh connection as on one that ran it before.
     """

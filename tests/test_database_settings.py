@@ -17,6 +17,15 @@ def test_it_turns_postgresqls_jit_off_for_its_connections():
 
 
 @pytest.mark.django_db
+def test_it_plans_a_prepared_statement_once_for_any_values():
+    if connection.vendor != "postgresql":
+        pytest.skip("plan_cache_mode is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("force_generic_plan",)
+
+
+@pytest.mark.django_db
 def test_it_tells_postgresql_that_index_pages_cost_little_more_than_pages_in_order():
     if connection.vendor != "postgresql":
         pytest.skip("random_page_cost is PostgreSQL's")

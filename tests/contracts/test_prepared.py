@@ -1,5 +1,5 @@
-"""Compiled queries run as statements PostgreSQL prepares once per connection: planned for the
-values asked the first times, then kept, and prepared again on a new connection."""
+"""Compiled queries run as statements PostgreSQL prepares once per connection, answering for
+whatever is asked, and prepared again on a new connection."""
 
 import datetime
 
@@ -43,8 +43,9 @@ def test_a_status_query_is_prepared_once_per_connection_and_answers_as_the_orm(s
     kpis = list(Kpi.objects.filter(contract=seed["PSSP"]).values_list("pk", flat=True))
     periods = list(Reading.objects.filter(kpi__in=kpis).values_list("period", flat=True))
     periods = sorted(set(periods))
-    # More times than PostgreSQL plans for the values before it keeps one plan, for other
-    # KPIs and quarters each time, and for none.
+    # More times than PostgreSQL would plan for the values asked before keeping one plan (were
+    # the settings not to ask for one plan from the first), for other KPIs and quarters each
+    # time, and for none.
     names = set()
     for n in range(1, 8):
         with CaptureQueriesContext(connection) as queries:
