@@ -10,7 +10,8 @@ by its URL name:
 
 - the number of queries, with the test client in this process;
 - the median and 95th-percentile latency of BENCH_REQUESTS sequential requests to gunicorn on
-  127.0.0.1, through the production middleware (HTTPS is what a TLS proxy would report);
+  127.0.0.1, through the production middleware (HTTPS is what a TLS proxy would report), once
+  each worker has served the page a few times (three requests a worker first);
 - the same latency from a second gunicorn with the page cache off (BENCH_PAGE_CACHE=off), every
   page built afresh as after a change to its contract, printed beside it (`side_by_side`);
 - the committee pack's PDF: the first request, which renders it, and the next ones, served from
@@ -140,8 +141,11 @@ def latency_after_change(http: Http, url: str, contract) -> dict:
     return {"after_change_median_ms": round(statistics.median(times), 1)}
 
 
-def latency(http: Http, url: str) -> dict:
-    for _ in range(3):
+def latency(http: Http, url: str, workers: int) -> dict:
+    """The page's latency from a server of `workers` once each worker has served it a few times,
+    as a worker serves some two thousand requests in its life: its first request of a page
+    compiles the page's queries and loads its templates, once per process."""
+    for _ in range(3 * workers):
         http.get(url)
     times, statuses = [], set()
     for _ in range(REQUESTS):
@@ -261,8 +265,8 @@ def measure_size(name: str, port: int, afresh_port: int, floor_file: Path) -> di
             "queries_from_cache": cached,
             "status": status,
         }
-        result["pages"][page] |= latency(http, url)
-        afresh = latency(Http("127.0.0.1", afresh_port, dict(sessions[user])), url)
+        result["pages"][page] |= latency(http, url, WORKERS)
+        afresh = latency(Http("127.0.0.1", afresh_port, dict(sessions[user])), url, AFRESH_WORKERS)
         result["pages"][page] |= {f"afresh_{k}": v for k, v in afresh.items()}
         if page in CACHED_PAGES:
             result["pages"][page] |= latency_after_change(http, url, contract)
