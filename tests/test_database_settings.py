@@ -1,5 +1,6 @@
-"""The app's own database connections: PostgreSQL's JIT compiler is off, and reading a page
-from an index costs about what reading one in order does."""
+"""The app's own database connections: PostgreSQL's JIT compiler is off, reading a page from an
+index costs about what reading one in order does, and a prepared statement is planned once for
+any values."""
 
 from __future__ import annotations
 
@@ -8,27 +9,20 @@ from django.db import connection
 
 
 @pytest.mark.django_db
-def test_it_turns_postgresqls_jit_off_for_its_connections():
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        # Compiling the status expression took longer than running it.
+        ("jit", "off"),
+        # The tables are in memory or on SSD, not on spinning disks.
+        ("random_page_cost", "1.1"),
+        # The statements of contracts/compiled.py, planned once per connection.
+        ("plan_cache_mode", "force_generic_plan"),
+    ],
+)
+def test_it_sets_postgresql_up_for_its_connections(setting, value):
     if connection.vendor != "postgresql":
-        pytest.skip("JIT is PostgreSQL's")
+        pytest.skip(f"{setting} is PostgreSQL's")
     with connection.cursor() as cursor:
-        cursor.execute("SHOW jit")
-        assert cursor.fetchone() == ("off",)
-
-
-@pytest.mark.django_db
-def test_it_plans_a_prepared_statement_once_for_any_values():
-    if connection.vendor != "postgresql":
-        pytest.skip("plan_cache_mode is PostgreSQL's")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW plan_cache_mode")
-        assert cursor.fetchone() == ("force_generic_plan",)
-
-
-@pytest.mark.django_db
-def test_it_tells_postgresql_that_index_pages_cost_little_more_than_pages_in_order():
-    if connection.vendor != "postgresql":
-        pytest.skip("random_page_cost is PostgreSQL's")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW random_page_cost")
-        assert cursor.fetchone() == ("1.1",)
+        cursor.execute(f"SHOW {setting}")
+        assert cursor.fetchone() == (value,)
