@@ -198,7 +198,7 @@ class _Judged(NamedTuple):
     pk: int
     kpi: Kpi
     period: ReportingPeriod
-    index: int
+    place: int
     value: Decimal | None
     unit_id: str | None
     target_override: Decimal | None
@@ -242,7 +242,7 @@ def _quarter(judged: _Judged, months: dict[int, MonthlyFigure]) -> rules.Quarter
             rules.Month(number, figure.evaluate(rule, suspended=suspended).status)
             for number, figure in sorted(months.items())
         )
-    return rules.Quarter(judged.index, status, judged_months)
+    return rules.Quarter(judged.place, status, judged_months)
 
 
 def _series(
@@ -252,7 +252,7 @@ def _series(
     query, and no instance made of each reading."""
     found = Reading.objects.judged_values(kpi_ids=list(kpis), period_ids=list(periods), today=today)
     found.sort(key=lambda row: (row[1], periods[row[2]].end_date))
-    indices = {pk: _index(period) for pk, period in periods.items()}
+    places = {pk: _index(period) for pk, period in periods.items()}
     by_kpi: dict[int, list[_Judged]] = defaultdict(list)
     for pk, kpi_id, period_id, value, unit_id, target_override, status in found:
         period = periods[period_id]
@@ -261,7 +261,7 @@ def _series(
                 pk,
                 kpis[kpi_id],
                 period,
-                indices[period_id],
+                places[period_id],
                 value,
                 unit_id,
                 target_override,
@@ -315,7 +315,7 @@ def regime_for(
         kpi = by_pk[kpi_id]
         kpi.contract = contract  # for its address, without a query per KPI
         weight = weights.get(kpi_id, Decimal(1))
-        at = {r.index: r for r in series}
+        at = {r.place: r for r in series}
         months = {r.pk: _judged_months(r, held.get(r.pk, [])) for r in series}
         quarters = [_quarter(r, months[r.pk]) for r in series]
         failures = rules.service_failures(quarters, failure_rules)

@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from kpis.reads import display
+from kpis.rules.status import Status
 from kpis.rules.travel import Comparison, Travel
 
 register = template.Library()
@@ -41,6 +42,28 @@ def _status_tag(status: str, would_have_been: str | None) -> str:
 
 # Where a quarter's return stands (`kpis.rules.due.Stage`), as a symbol beside the word.
 _DUE_SYMBOLS = {"overdue": "!", "awaiting_approval": "◔", "approved": "✓"}
+
+
+@register.simple_tag
+def saved_status(status, would_have_been=None) -> str:
+    """A status as a return stores it, in words (a return page shows it beside several figures
+    of every row); "Not saved yet" where there is none."""
+    return _saved_status(Status(status) if status else None, would_have_been or None)
+
+
+@lru_cache(maxsize=64)
+def _saved_status(status: Status | None, would_have_been: str | None) -> str:
+    if status is None:
+        return format_html('<span class="govuk-body-s">Not saved yet</span>')
+    extra = ""
+    if would_have_been:
+        extra = format_html(
+            ' <span class="govuk-body-s">(would have been {})</span>',
+            Status(would_have_been).label.lower(),
+        )
+    return format_html(
+        '<strong class="app-status app-status--{}">{}</strong>{}', status.value, status.label, extra
+    )
 
 
 @register.simple_tag
