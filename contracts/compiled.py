@@ -21,6 +21,7 @@ import itertools
 import re
 import weakref
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from django.db import connections
@@ -75,7 +76,7 @@ def prepared(sql: str, params: Sequence, using: str) -> tuple[str, list]:
         return sql, list(params)
     wrapper.ensure_connection()
     names = _PREPARED.setdefault(wrapper.connection, set())
-    name = "compiled_" + hashlib.sha256(sql.encode()).hexdigest()[:24]
+    name = _statement_name(sql)
     if name not in names:
         with wrapper.connection.cursor() as cursor:
             cursor.execute(f"PREPARE {name} AS {_numbered(sql)}")
@@ -83,6 +84,13 @@ def prepared(sql: str, params: Sequence, using: str) -> tuple[str, list]:
     if not params:
         return f"EXECUTE {name}", []
     return f"EXECUTE {name}({', '.join(['%s'] * len(params))})", list(params)
+
+
+@lru_cache(maxsize=64)
+def _statement_name(sql: str) -> str:
+    """A name for the statement of `sql`, the same in every process: a hash of its text, worked
+    out once per process, as the text of a compiled query never changes."""
+    return "compiled_" + hashlib.sha256(sql.encode()).hexdigest()[:24]
 
 
 def _numbered(sql: str) -> str:

@@ -64,7 +64,7 @@ def test_a_status_query_is_prepared_once_per_connection_and_answers_as_the_orm(s
     assert _statements() == {name}
 
 
-def test_elsewhere_the_query_runs_as_it_is(settings):
+def test_elsewhere_the_query_runs_as_it_is():
     if connection.vendor == "postgresql":
         pytest.skip("SQLite runs the query as given")
     assert prepared("SELECT %s", [1], "default") == ("SELECT %s", [1])
