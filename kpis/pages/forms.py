@@ -10,6 +10,7 @@ months by the models' rules, which none of these forms need.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
@@ -28,8 +29,11 @@ class SummaryError:
     message: str
 
 
-def error_summary(forms_with_labels: list[tuple[forms.Form, str]]) -> list[SummaryError]:
-    """Errors for the GOV.UK error summary, each linked to its field, in page order."""
+def error_summary(
+    forms_with_labels: list[tuple[forms.Form, str | Callable[[str], str]]],
+) -> list[SummaryError]:
+    """Errors for the GOV.UK error summary, each linked to its field, in page order, each after
+    its form's label: a text, or a function giving each field's (by the field's name)."""
     summary: list[SummaryError] = []
     for form, label in forms_with_labels:
         for field, errors in form.errors.items():
@@ -43,8 +47,9 @@ def error_summary(forms_with_labels: list[tuple[forms.Form, str]]) -> list[Summa
                     form.fields[field].widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)
                 ):
                     href += "_0"
+            prefix = label(field) if callable(label) else label
             for message in errors:
-                summary.append(SummaryError(href, f"{label}{message}"))
+                summary.append(SummaryError(href, f"{prefix}{message}"))
     return summary
 
 

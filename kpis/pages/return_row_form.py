@@ -178,8 +178,12 @@ class ReturnRowForm(forms.Form):
 
     def _add_month_fields(self) -> None:
         kpi = self.kpi
+        # Each month's box by name, with its month, for the error summary.
+        self.month_of_field: dict[str, str] = {}
         for index, end in enumerate(self.month_ends, start=1):
             label = rollup.month_label(end)
+            for part in ("value", "numerator", "denominator", "not_measured_reason"):
+                self.month_of_field[f"m{index}_{part}"] = label
             if kpi.has_parts:
                 self.fields[f"m{index}_numerator"] = FigureField(
                     label=f"{kpi.numerator_label.capitalize()}, {label}"
@@ -196,6 +200,12 @@ class ReturnRowForm(forms.Form):
             self.fields[f"m{index}_not_measured_reason"] = _reason_field(
                 f"Or, why {label} was not measured"
             )
+
+    def summary_label(self, name: str) -> str:
+        """How the error summary names the box `name`: by its KPI and, for a month's box, its
+        month, as three months' boxes often share a message ("Enter a number ...")."""
+        month = self.month_of_field.get(name)
+        return f"{self.kpi.reference}, {month}: " if month else f"{self.kpi.reference}: "
 
     @property
     def month_reasons_open(self) -> bool:

@@ -306,9 +306,7 @@ class ReturnPage:
         return all(results)
 
     def error_summary(self) -> list[SummaryError]:
-        return error_summary(
-            [(row.form, f"{row.kpi.reference}: ") for row in self.rows if row.form]
-        )
+        return error_summary([(row.form, row.form.summary_label) for row in self.rows if row.form])
 
     @property
     def unanswered(self) -> list[ReturnRow]:

@@ -125,14 +125,38 @@ def test_a_wrong_month_keeps_everything_typed_and_says_why_beside_it(client, off
     html = client.post(URL, data).content.decode()
     assert '<h2 class="govuk-error-summary__title">There is a problem</h2>' in html
     message = "The calls answered cannot be more than the calls offered for a percentage."
-    assert f'<a href="#id_kpi-{calls}-m1_numerator">CALLS: {escape(message)}</a>' in html
+    assert (
+        f'<a href="#id_kpi-{calls}-m1_numerator">CALLS, October 2019: {escape(message)}</a>' in html
+    )
     assert f'id="id_kpi-{calls}-m1_numerator-error"' in html
-    assert f'<a href="#id_kpi-{waste}-m1_value">WASTE: Enter a number, like 95 or 2.5</a>' in html
+    assert (
+        f'<a href="#id_kpi-{waste}-m1_value">WASTE, October 2019: Enter a number, like 95 or 2.5</a>'
+        in html
+    )
     for typed in ('value="11"', 'value="12o"', 'value="100"', 'value="9"'):
         assert typed in html
     # Nothing of either row was written: a row's months are saved together or not at all.
     assert not MonthlyFigure.objects.exists()
     assert reading_in(quarterly_return, "WASTE").value is None
+
+
+def test_the_error_summary_names_the_month_of_each_months_mistake(client, officer, monthly):
+    """Two months with the same mistake are two entries, told apart by their months; a
+    quarter's own box is named by its KPI alone."""
+    quarterly_return, kpis = monthly
+    client.force_login(officer)
+    waste = kpis["WASTE"].pk
+    data = _form_data(quarterly_return, WASTE={"m1_value": "12o", "m3_value": "x"})
+    html = client.post(URL, data).content.decode()
+    start = html.index("govuk-error-summary__list")
+    summary = html[start : html.index("</ul>", start)]
+    assert re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary) == [
+        (f"id_kpi-{waste}-m1_value", "WASTE, October 2019: Enter a number, like 95 or 2.5"),
+        (f"id_kpi-{waste}-m3_value", "WASTE, December 2019: Enter a number, like 95 or 2.5"),
+    ]
+    data = _form_data(quarterly_return, WASTE={"value": "12o"})
+    html = client.post(URL, data).content.decode()
+    assert f'<a href="#id_kpi-{waste}-value">WASTE: Enter a number, like 95 or 2.5</a>' in html
 
 
 def test_a_month_is_read_in_the_kpis_unit_as_the_imports_read_it(client, officer, monthly):
@@ -148,7 +172,7 @@ def test_a_month_is_read_in_the_kpis_unit_as_the_imports_read_it(client, officer
         "The figure '3,289 kg' is in kg but the KPI is counted in tonnes: give the number "
         "alone, or in tonnes."
     )
-    assert f'<a href="#id_kpi-{waste}-m1_value">WASTE: {escape(message)}</a>' in html
+    assert f'<a href="#id_kpi-{waste}-m1_value">WASTE, October 2019: {escape(message)}</a>' in html
     assert 'value="3,289 kg"' in html
     assert not MonthlyFigure.objects.exists()
     data[f"kpi-{waste}-m1_value"] = "100"
