@@ -380,7 +380,8 @@ def build_page(
             if r.period_end in held:
                 r.period = held[r.period_end]
             last[r.kpi_id, r.period_end] = r
-    prefetch_related_objects([*readings.values(), *last.values()], "months")
+    # The last quarters show their figures alone, never their months.
+    prefetch_related_objects(list(readings.values()), "months")
     groups: dict[int, AreaGroup] = {}
     suspensions = []
     not_in_force = []
