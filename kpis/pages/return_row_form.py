@@ -52,7 +52,9 @@ class FigureField(forms.DecimalField):
         self.unit_of: Callable[[], tuple[Unit, str]] | None = None
 
     def to_python(self, value):
-        if isinstance(value, str) and value.strip():
+        # A box holding only spaces is empty, as Django's text fields treat one.
+        value = value.strip() if isinstance(value, str) else value
+        if isinstance(value, str) and value:
             try:
                 if self.unit_of is None:
                     value = str(read_printed(value, None))

@@ -169,10 +169,10 @@ def _conflict(
 
 
 def _left_out_note(done: str, not_saved: int, then_submit: bool) -> str:
-    note = (
-        f"{done} {not_saved} {'KPI was' if not_saved == 1 else 'KPIs were'} not saved: "
-        "correct them below and save again."
-    )
+    if not_saved == 1:
+        note = f"{done} 1 KPI was not saved: correct it below and save again."
+    else:
+        note = f"{done} {not_saved} KPIs were not saved: correct them below and save again."
     return note + " The return has not been submitted." if then_submit else note
 
 

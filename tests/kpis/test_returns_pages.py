@@ -81,8 +81,20 @@ def test_it_shows_each_error_linked_to_its_field_and_keeps_what_was_typed(client
     assert 'value="12o"' in html and 'value="99.5"' in html
     assert "<title>Error:" in html
     # The good figure is kept; the banner says what was saved and what was not.
-    assert "Saved: 1 KPI changed. 1 KPI was not saved: correct them below" in html
+    assert "Saved: 1 KPI changed. 1 KPI was not saved: correct it below" in html
     assert Reading.objects.get(kpi_id=good, period__end_date=Q3).value == Decimal("99.5")
+
+
+def test_a_box_holding_only_spaces_is_empty(client, officer, seed):
+    quarterly_return = _open(officer, seed["PSSP"])
+    client.force_login(officer)
+    kpi = _kpi_id(seed["PSSP"], "R&B-K-009a")
+    data = _form_data(
+        quarterly_return, **{"R&B-K-009a": {"value": "   ", "not_measured_reason": "No survey"}}
+    )
+    assert client.post(URL.format(code="PSSP"), data).status_code == 302
+    reading = Reading.objects.get(kpi_id=kpi, period__end_date=Q3)
+    assert (reading.value, reading.not_measured_reason) == (None, "No survey")
 
 
 @pytest.mark.parametrize(
