@@ -38,6 +38,11 @@ NUMBER_MESSAGES = {
 }
 
 
+# A month's boxes on its row, each named `m{index}_{box}`: a figure, or its two parts, and the
+# reason it was not measured.
+MONTH_BOXES = ("value", "numerator", "denominator", "not_measured_reason")
+
+
 class FigureField(forms.DecimalField):
     """A number typed as text, as the imports read one (`kpis.models.unit.read_printed`):
     thousands separated by commas, and the unit of the figure (95%, £1,200, 3,289 tonnes)."""
@@ -184,7 +189,7 @@ class ReturnRowForm(forms.Form):
         self.month_of_field: dict[str, str] = {}
         for index, end in enumerate(self.month_ends, start=1):
             label = rollup.month_label(end)
-            for part in ("value", "numerator", "denominator", "not_measured_reason"):
+            for part in MONTH_BOXES:
                 self.month_of_field[f"m{index}_{part}"] = label
             if kpi.has_parts:
                 self.fields[f"m{index}_numerator"] = FigureField(
@@ -256,7 +261,7 @@ class ReturnRowForm(forms.Form):
         months = self.month_entries() or ()
         figures = []
         for index, month in enumerate(months, start=1):
-            if not month.entered:
+            if not month.entered or self._month_unread(index):
                 continue
             figure = MonthlyFigure(
                 reading=self.reading,
@@ -283,6 +288,10 @@ class ReturnRowForm(forms.Form):
             "not_measured_reason": quarter.not_measured_reason,
         }
 
+    def _month_unread(self, index: int) -> bool:
+        """Whether a box of the month could not be read (not a number, too long)."""
+        return any(f"m{index}_{part}" in self.errors for part in MONTH_BOXES)
+
     def _figure_unit(self) -> tuple[Unit, str]:
         # As the import: the unit this quarter's figure is held in, the KPI's unless the source
         # printed it in another.
@@ -292,8 +301,8 @@ class ReturnRowForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean() or {}
-        if self.errors:
-            return data
+        # Each month typed as a number is checked even where another box is not one, so that
+        # every mistake of the row is shown at once.
         from_months, quarter = self._quarter_from_months(data)
         if self.errors:
             return data

@@ -70,29 +70,43 @@ def incomplete_rows(quarterly_return: QuarterlyReturn) -> list[tuple[int, str, s
         # A return is submitted once its quarter is over, so judge it as if it were.
         status = reading.evaluate(max(today, reading.period.end_date + datetime.timedelta(1)))
         if status.status == Status.MISSING:
-            message = "Enter a figure, or say why it was not measured"
-            problems.append((reading.kpi_id, "value", message))
+            problems.append(_missing(reading.kpi))
         elif blank := _months_left_blank(reading):
-            problems.append(blank)
+            problems.extend(blank)
         elif not reading.commentary and misses_target(reading):
             problems.append((reading.kpi_id, "commentary", COMMENTARY_MESSAGE))
     return problems
 
 
-def _months_left_blank(reading: Reading) -> tuple[int, str, str] | None:
-    """A monthly quarter with some months entered and another left blank: the quarter would be
+def _missing(kpi) -> tuple[int, str, str]:
+    """A row with nothing entered, pointed at its first box: a monthly KPI's first month, as its
+    quarter's own box is folded away for quarters whose months were never reported."""
+    if kpi.is_monthly:
+        message = "Enter a figure for each month, or say why it was not measured"
+        return (kpi.pk, _month_box(kpi, 1), message)
+    return (kpi.pk, "value", "Enter a figure, or say why it was not measured")
+
+
+def _months_left_blank(reading: Reading) -> list[tuple[int, str, str]]:
+    """Each month left blank in a monthly quarter with others entered: the quarter would be
     rolled up from part of itself without anyone saying why."""
     entered = {figure.month_end for figure in reading.months.all()}
     if not entered or reading.is_suspended():
-        return None
-    for index, end in enumerate(rollup.quarter_months(reading.period.end_date), start=1):
-        if end not in entered:
-            message = (
-                f"Enter a figure for {rollup.month_label(end)}, or say why it was not measured"
-            )
-            field = f"m{index}_numerator" if reading.kpi.has_parts else f"m{index}_value"
-            return (reading.kpi_id, field, message)
-    return None
+        return []
+    return [
+        (
+            reading.kpi_id,
+            _month_box(reading.kpi, index),
+            f"Enter a figure for {rollup.month_label(end)}, or say why it was not measured",
+        )
+        for index, end in enumerate(rollup.quarter_months(reading.period.end_date), start=1)
+        if end not in entered
+    ]
+
+
+def _month_box(kpi, index: int) -> str:
+    """The return page's box for a month's figure (the first of its parts, where it has them)."""
+    return f"m{index}_numerator" if kpi.has_parts else f"m{index}_value"
 
 
 def _ensure_complete(quarterly_return: QuarterlyReturn) -> None:

@@ -159,6 +159,27 @@ def test_the_error_summary_names_the_month_of_each_months_mistake(client, office
     assert f'<a href="#id_kpi-{waste}-value">WASTE: Enter a number, like 95 or 2.5</a>' in html
 
 
+def test_every_mistake_in_a_rows_months_is_shown_at_once(client, officer, monthly):
+    """A month that is not a number does not hide another month's broken rule: the officer
+    corrects both after one save."""
+    quarterly_return, kpis = monthly
+    client.force_login(officer)
+    calls = kpis["CALLS"].pk
+    months = {
+        "m1_numerator": "abc",
+        "m1_denominator": "10",
+        "m2_numerator": "11",
+        "m2_denominator": "10",
+    }
+    html = client.post(URL, _form_data(quarterly_return, CALLS=months)).content.decode()
+    broken = "The calls answered cannot be more than the calls offered for a percentage."
+    assert f'<a href="#id_kpi-{calls}-m1_numerator">CALLS, October 2019: Enter a number' in html
+    assert (
+        f'<a href="#id_kpi-{calls}-m2_numerator">CALLS, November 2019: {escape(broken)}</a>' in html
+    )
+    assert not MonthlyFigure.objects.exists()
+
+
 def test_a_month_is_read_in_the_kpis_unit_as_the_imports_read_it(client, officer, monthly):
     """A month typed with its unit and thousands (1,150 tonnes) is read; one in another unit
     (3,289 kg for tonnes) is refused beside it, as a quarter's figure is, never read as 3289."""

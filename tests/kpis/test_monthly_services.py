@@ -223,6 +223,25 @@ def test_a_quarter_with_a_month_left_blank_cannot_be_submitted(officer, monthly)
     ) in problems
 
 
+def test_every_month_left_blank_is_listed(officer, monthly):
+    quarterly_return, _ = monthly
+    reading = reading_in(quarterly_return, "WASTE")
+    _save(officer, quarterly_return, monthly_entry(reading, month(NOV, 5)))
+    problems = [p for p in workflow.incomplete_rows(quarterly_return) if p[0] == reading.kpi_id]
+    assert problems == [
+        (
+            reading.kpi_id,
+            "m1_value",
+            "Enter a figure for October 2019, or say why it was not measured",
+        ),
+        (
+            reading.kpi_id,
+            "m3_value",
+            "Enter a figure for December 2019, or say why it was not measured",
+        ),
+    ]
+
+
 @pytest.mark.parametrize(
     ("fields", "errors"),
     [

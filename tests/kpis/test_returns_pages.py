@@ -211,7 +211,11 @@ def test_submitting_an_incomplete_return_saves_the_figures_and_says_what_is_left
     response = client.post(URL.format(code="ICT"), {**data, "action": "submit"})
     html = response.content.decode()
     assert "cannot be submitted until these are done" in html
-    assert "2: Enter a figure, or say why it was not measured" in html
+    # Every ICT KPI is monthly: the officer is sent to the first month's box, not to the
+    # quarter's own, which is for quarters whose months were never reported.
+    two = _kpi_id(seed["ICT"], "2")
+    message = "Enter a figure for each month, or say why it was not measured"
+    assert f'<a href="#id_kpi-{two}-m1_value">2, October 2019: {message}</a>' in html
     assert Reading.objects.get(kpi__reference="1", period__end_date=Q3).value == 0
     quarterly_return.refresh_from_db()
     assert quarterly_return.state == ReturnState.DRAFT

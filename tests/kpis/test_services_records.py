@@ -135,7 +135,9 @@ def test_an_incomplete_return_lists_each_problem_in_words(seed, officer):
     with pytest.raises(workflow.ReturnIncomplete) as refused:
         workflow.submit_return(quarterly_return=quarterly_return, user=officer)
     assert len(refused.value.problems) == 2
-    assert refused.value.messages == ["Enter a figure, or say why it was not measured"] * 2
+    # ICT's KPIs are monthly.
+    message = "Enter a figure for each month, or say why it was not measured"
+    assert refused.value.messages == [message] * 2
 
 
 def test_a_conflict_says_how_many_rows_someone_else_changed():
@@ -169,7 +171,7 @@ def test_a_submission_counts_a_kpi_without_a_row_as_missing(seed, officer):
     with pytest.raises(workflow.ReturnIncomplete) as refused:
         workflow.submit_return(quarterly_return=quarterly_return, user=officer)
     assert refused.value.problems == [
-        (late.pk, "value", "Enter a figure, or say why it was not measured")
+        (late.pk, "m1_value", "Enter a figure for each month, or say why it was not measured")
     ]
     # The refusal writes nothing, the added row included.
     assert not Reading.objects.filter(kpi=late).exists()
