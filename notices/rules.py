@@ -15,9 +15,10 @@ The rating (stated on the drafting page and in docs/rules.md)
 
 When notices fall due (section 71 of the Procurement Act 2023)
     A notice at least once in every 12 months: 12 months after the last one published, or after
-    the contract's start. One after a breach that led to termination, damages or a settlement,
-    or a failure to perform after notice: within 30 days of it. One on termination: when the
-    contract ends (its end date, or the day its termination was recorded).
+    the contract's start, and never from before the Act came into force (24 February 2025). One
+    after a breach that led to termination, damages or a settlement, or a failure to perform
+    after notice: within 30 days of it. One on termination: when the contract ends (its end
+    date, or the day its termination was recorded).
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ DETRIMENT = "detriment"
 FAILURE = "failure"
 COUNTED = frozenset({MET, BELOW_TARGET, DETRIMENT, FAILURE})
 
+# The day the Procurement Act 2023 came into force (the Procurement Act 2023 (Commencement No. 3
+# and Transitional and Saving Provisions) Regulations 2024).
+ACT_IN_FORCE = datetime.date(2025, 2, 24)
 # The longest period one notice assesses, in months (section 71(2)).
 MAX_MONTHS = 12
 # Days from a breach to its notice (section 71(5) and regulation 40).
@@ -126,9 +130,11 @@ def next_periodic_due(
     last_published: datetime.date | None, contract_start: datetime.date | None
 ) -> datetime.date | None:
     """When the next 12-monthly notice is due: 12 months after the last one published, or after
-    the contract's start; None when neither is known."""
+    the contract's start, counted from no earlier than the Act came into force (a contract let
+    before it and treated as under it owes nothing for the years before); None when neither is
+    known."""
     since = last_published or contract_start
-    return add_months(since, MAX_MONTHS) if since else None
+    return add_months(max(since, ACT_IN_FORCE), MAX_MONTHS) if since else None
 
 
 def breach_due(occurred_on: datetime.date) -> datetime.date:

@@ -114,8 +114,16 @@ def test_the_twelve_month_clock_runs_across_a_financial_year():
     # From the last notice, published in the last days of 2024/25: due in 2025/26's last days.
     assert rules.next_periodic_due(D(2025, 3, 31), D(2020, 1, 1)) == D(2026, 3, 31)
     # A leap day is due on the last day of February.
-    assert rules.next_periodic_due(D(2024, 2, 29), None) == D(2025, 2, 28)
+    assert rules.next_periodic_due(D(2028, 2, 29), None) == D(2029, 2, 28)
     assert rules.next_periodic_due(None, None) is None
+
+
+def test_the_twelve_month_clock_starts_no_earlier_than_the_act():
+    # A contract let in 2009 and treated as under the Act owes its first notice a year after the
+    # Act came into force, not a year after 2009.
+    assert rules.next_periodic_due(None, D(2009, 4, 1)) == D(2026, 2, 24)
+    assert rules.next_periodic_due(None, D(2025, 2, 23)) == D(2026, 2, 24)
+    assert rules.next_periodic_due(None, D(2025, 2, 25)) == D(2026, 2, 25)
 
 
 def test_a_breach_notice_is_due_thirty_days_after_it():
