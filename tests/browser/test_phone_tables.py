@@ -82,3 +82,25 @@ def test_the_return_in_sections_passes_axe(seed, officer, signed_in_page):
     page.set_viewport_size({"width": 375, "height": 800})
     _no_sideways_scroll(page)
     assert_no_axe_violations(page)
+
+
+# The committee's pages whose smaller tables (exceptions, money, years, extensions) once ran
+# off the side of a phone: every table wider than the screen scrolls inside its own region.
+COMMITTEE_PAGES = [
+    "/",
+    "/contracts/PSSP/",
+    "/contracts/HERTS/",
+    "/contracts/PSSP/kpis/",
+    "/contracts/PSSP/reported/",
+    "/contracts/PSSP/regime/",
+    "/contracts/PSSP/pack/2019-09-30/",
+]
+
+
+def test_the_committees_pages_fit_a_phone(seed, committee_member, signed_in_page):
+    page = signed_in_page(committee_member)
+    page.set_viewport_size({"width": 375, "height": 800})
+    for url in COMMITTEE_PAGES:
+        page.goto(url)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        _no_sideways_scroll(page)
