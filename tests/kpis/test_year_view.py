@@ -199,6 +199,8 @@ def test_the_packs_pdf_prints_the_year(reader):
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     words = " ".join(text.split())
     assert "2018/19 to date, every status" in words
+    # The caption's quarters are a line of their own, not run on to "status".
+    assert "every status\nJun-18 to Mar-19" in text
     assert "Contract total 73 68 93% 5 0 0 8 7 0 0" in words
     assert (
         "Total 18 17 ✗ 1 missed 19 18 ✗ 1 missed 18 17 ✗ 1 missed 18 16 ✗ 2 missed 73 68" in (words)
