@@ -112,6 +112,22 @@ class QuarterDue:
             return f"Overdue: due {_day(self.end)}, {days} days ago"
         return f"Due now: overdue after {_day(self.overdue_from)}"
 
+    @property
+    def after_tag(self) -> str:
+        """The dates that follow the stage's tag, which names the stage already ("Overdue"
+        tag, then "due 31 December 2019, 54 days ago")."""
+        stage = self.stage
+        r = self.quarterly_return
+        if stage == Stage.APPROVED:
+            return f"on {_day(r.approved_at)}" if r.approved_at else ""
+        if stage == Stage.AWAITING_APPROVAL:
+            return f"since {_day(r.submitted_at)}" if r.submitted_at else ""
+        if stage == Stage.IN_PROGRESS:
+            return f"until {_day(self.end)}"
+        if stage == Stage.OVERDUE:
+            return f"due {_day(self.end)}, {(self.today - self.end).days} days ago"
+        return f"overdue after {_day(self.overdue_from)}"
+
 
 def _next_end(end: datetime.date) -> datetime.date:
     return quarter_end_for(end + datetime.timedelta(days=1))
