@@ -90,6 +90,9 @@ def _kpi_body(request: HttpRequest, kpi: Kpi) -> page_cache.Fragment:
     kpi = rows[0].kpi if rows else kpi
     # The months, read once, serve the readings' table and the chart alike.
     add_months(cells)
+    # The readings' history holds every draft value saved before approval: only those who see
+    # drafts read it; others see the KPI's own changes.
+    sees_drafts = sight.readable >= DRAFT_STATES
     html = render_to_string(
         "kpis/_kpi_detail_body.html",
         {
@@ -104,9 +107,8 @@ def _kpi_body(request: HttpRequest, kpi: Kpi) -> page_cache.Fragment:
             "rule_changes": rule_changes(kpi),
             "can_change_rule": may_ever(request.user, Action.CHANGE_RULES, kpi.contract_id),
             "can_define_kpis": may_ever(request.user, Action.DEFINE_KPIS, kpi.contract_id),
-            # The readings' history holds every draft value saved before approval: only those
-            # who see drafts read it; others see the KPI's own changes.
-            "history": kpi_history(kpi, periods if sight.readable >= DRAFT_STATES else []),
+            "history": kpi_history(kpi, periods if sees_drafts else []),
+            "history_of_figures": sees_drafts,
             "kpi_panels": panels.panels("kpi", request, contract=kpi.contract, kpi=kpi),
         },
     )
