@@ -218,7 +218,10 @@ def _submit(request: HttpRequest, quarterly_return: QuarterlyReturn, saved: str)
         if row and row.form:
             row.form.add_error(field, message)
     return _render(
-        request, page, refusal=f"{saved} The return cannot be submitted until these are done."
+        request,
+        page,
+        refusal=f"{saved} The return cannot be submitted until these are done.",
+        everything_saved=True,
     )
 
 

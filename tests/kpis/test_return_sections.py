@@ -229,3 +229,27 @@ def test_the_last_quarter_costs_no_query_at_either_size(
     if size == "grown":
         # Every KPI has an approved figure in March 2020, shown beside its boxes.
         assert html.count("Last quarter due (Mar-20): no figure") == 0
+
+
+def test_save_and_check_marks_what_is_left_to_do_not_what_was_not_saved(client, officer, seed):
+    """Everything typed was saved: the sections left say "Incomplete", and the progress lists
+    the KPI with a month left blank beside those with no figure."""
+    quarterly_return = start_return(officer, seed["ICT"])
+    first = Kpi.objects.for_contract(seed["ICT"]).in_report_order().first()
+    assert first.is_monthly and not first.has_parts
+    data = {
+        f"kpi-{r.kpi_id}-version": str(r.version)
+        for r in Reading.objects.filter(period=quarterly_return.period, kpi__contract=seed["ICT"])
+    }
+    data.update({f"kpi-{first.pk}-m2_value": "95", "action": "submit"})
+    client.force_login(officer)
+    html = client.post(URL.format(code="ICT", end=Q3.isoformat()), data).content.decode()
+    assert "The return cannot be submitted until these are done." in html
+    area = first.service_area
+    assert "Not saved: check the errors" not in html
+    assert "Incomplete" in _task(html, area)
+    progress = html.split('id="progress"')[1].split("</ul>")[0]
+    assert (
+        f'1 KPI with a month left blank:\n          <a class="govuk-link" href="#kpi-{first.pk}">'
+        f"{first.reference} (October 2019, December 2019)</a>" in progress
+    )
