@@ -21,6 +21,7 @@ from kpis.pages import panels
 from kpis.pages.forms import ReopenForm, StartReturnForm, error_summary
 from kpis.permissions import Action, may_ever, refusal
 from kpis.permissions.fetch import get_return_for, get_workable_contract_for, refuse_unless_may_ever
+from kpis.reads.work import may_have_contracts
 from kpis.rules import due
 from kpis.rules.conflicts import is_conflict
 from kpis.writes import opening, workflow
@@ -61,6 +62,8 @@ def my_returns(request: HttpRequest) -> HttpResponse:
     contracts_due = _contracts_due(request.user, today)
     context = {
         "contracts_due": contracts_due,
+        # The committee and others without contracts of their own are told who enters returns.
+        "enters_returns": may_have_contracts(request.user),
         "panels": panels.panels(
             "my_returns", request, contracts=[entry.contract for entry in contracts_due]
         ),

@@ -12,6 +12,7 @@ from contracts import roles
 from kpis.choices import Direction, Frequency, ReturnState, UnitCode
 from kpis.models import Kpi, MonthlyFigure, QuarterlyReturn, Reading
 from kpis.writes import opening
+from tests.conftest import _user
 from tests.kpis.growth import add_monthly_kpis, with_months, write_months
 from tests.kpis.monthly import month_fields
 
@@ -219,6 +220,19 @@ def test_submitting_an_incomplete_return_saves_the_figures_and_says_what_is_left
     assert Reading.objects.get(kpi__reference="1", period__end_date=Q3).value == 0
     quarterly_return.refresh_from_db()
     assert quarterly_return.state == ReturnState.DRAFT
+
+
+def test_my_returns_tells_the_committee_who_enters_returns(
+    client, committee_member, django_user_model, seed
+):
+    client.force_login(committee_member)
+    html = client.get("/returns/").content.decode()
+    assert "Quarterly returns are entered by the council\u2019s contract officers" in html
+    assert "no contracts assigned" not in html
+    unassigned = _user(django_user_model, "new-officer", roles.Role.OFFICER)
+    client.force_login(unassigned)
+    html = client.get("/returns/").content.decode()
+    assert "You have no contracts assigned to you" in html
 
 
 def test_my_returns_shows_what_is_due(client, officer, seed):
