@@ -181,8 +181,9 @@ class QuarterlyReturnAdminForm(ReasonForm):
         elif action in (Action.SUBMIT, Action.APPROVE):
             problems = workflow.incomplete_rows(current)
             if problems:
-                kpis = len({kpi_id for kpi_id, _, _ in problems})
                 self.add_error(
-                    "transition", f"{kpis} KPI(s) are not ready: {problems[0][2].lower()}."
+                    "transition",
+                    f"{workflow.kpis_not_ready(problems)} KPI(s) are not ready: "
+                    f"{problems[0][2].lower()}.",
                 )
         return data

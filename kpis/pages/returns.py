@@ -251,7 +251,7 @@ def _approve(request: HttpRequest, quarterly_return: QuarterlyReturn) -> HttpRes
     except workflow.ReturnIncomplete as error:
         problems = "; ".join(message for _, _, message in error.problems[:3])
         reason = (
-            f"This return cannot be approved: {len(error.problems)} KPI(s) are not ready "
+            f"This return cannot be approved: {error.kpi_count} KPI(s) are not ready "
             f"({problems}). Return it to the officer with a reason."
         )
         return _refused(request, quarterly_return, reason)

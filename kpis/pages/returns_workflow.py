@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -63,7 +65,7 @@ def my_returns(request: HttpRequest) -> HttpResponse:
     context = {
         "contracts_due": contracts_due,
         # The committee and others without contracts of their own are told who enters returns.
-        "enters_returns": may_have_contracts(request.user),
+        "enters_returns": may_have_contracts(cast(User, request.user)),
         "panels": panels.panels(
             "my_returns", request, contracts=[entry.contract for entry in contracts_due]
         ),

@@ -119,9 +119,9 @@ class QuarterDue:
         stage = self.stage
         r = self.quarterly_return
         if stage == Stage.APPROVED:
-            return f"on {_day(r.approved_at)}" if r.approved_at else ""
+            return f"on {_day(r.approved_at)}" if r and r.approved_at else ""
         if stage == Stage.AWAITING_APPROVAL:
-            return f"since {_day(r.submitted_at)}" if r.submitted_at else ""
+            return f"since {_day(r.submitted_at)}" if r and r.submitted_at else ""
         if stage == Stage.IN_PROGRESS:
             return f"until {_day(self.end)}"
         if stage == Stage.OVERDUE:

@@ -39,6 +39,15 @@ class ReturnIncomplete(ValidationError):
         self.problems = problems
         super().__init__([message for _, _, message in problems])
 
+    @property
+    def kpi_count(self) -> int:
+        """KPIs not ready: a monthly KPI may have several months left blank."""
+        return kpis_not_ready(self.problems)
+
+
+def kpis_not_ready(problems: list[tuple[int, str, str]]) -> int:
+    return len({kpi_id for kpi_id, _, _ in problems})
+
 
 def misses_target(reading: Reading) -> bool:
     """True when the reading's figure is judged and falls short of the target in force (a

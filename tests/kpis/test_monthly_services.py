@@ -228,6 +228,8 @@ def test_every_month_left_blank_is_listed(officer, monthly):
     reading = reading_in(quarterly_return, "WASTE")
     _save(officer, quarterly_return, monthly_entry(reading, month(NOV, 5)))
     problems = [p for p in workflow.incomplete_rows(quarterly_return) if p[0] == reading.kpi_id]
+    # Two months, one KPI not ready.
+    assert workflow.ReturnIncomplete(problems).kpi_count == 1
     assert problems == [
         (
             reading.kpi_id,
