@@ -182,8 +182,10 @@ def _xlsx_lines(content: bytes, layout: Layout, max_rows: int) -> list[list[Cell
         lines = []
         # Never wider than the limit, whatever the sheet's own dimension says.
         width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
-        for row in sheet.iter_rows(max_col=width, values_only=True):
-            lines.append([_xlsx_cell(value) for value in row])
+        for row in sheet.iter_rows(max_col=width):
+            lines.append(
+                [_xlsx_cell(cell.value, getattr(cell, "number_format", "")) for cell in row]
+            )
             if len(lines) > max_rows + 1:
                 break
         return lines
@@ -193,16 +195,19 @@ def _xlsx_lines(content: bytes, layout: Layout, max_rows: int) -> list[list[Cell
         book.close()
 
 
-def _xlsx_cell(value: object) -> Cell:
+def _xlsx_cell(value: object, number_format: str | None = "") -> Cell:
     if value is None:
         return None
     if isinstance(value, bool):
         return "yes" if value else ""
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
+    if isinstance(value, int | float):
         # Through str so that 0.1 stays 0.1 rather than its binary expansion.
-        return Decimal(str(value))
+        number = Decimal(value) if isinstance(value, int) else Decimal(str(value))
+        if "%" in (number_format or ""):
+            # "95%" typed into Excel is kept as 0.95 shown as a percentage: read it as shown,
+            # so that it is checked as any printed percentage is, never taken for 0.95.
+            return f"{format((number * 100).normalize(), 'f')}%"
+        return number
     if isinstance(value, datetime.datetime):
         return value.date().isoformat()
     if isinstance(value, datetime.date):

@@ -60,7 +60,8 @@ def template_rows(contract: Contract, end_date: datetime.date) -> list[list[str]
                 kpi.reference,
                 kpi.description,
                 kpi.unit.label,
-                ("< " if rule.strict else "") + plain_number(target) if target else "",
+                # A target of 0 (at most 0 failures) is a target: only a KPI without one is blank.
+                ("< " if rule.strict else "") + plain_number(target) if target is not None else "",
                 plain_number(quarter.value) if quarter else "",
                 "yes" if quarter and quarter.not_measured_reason else "",
                 quarter.not_measured_reason if quarter else "",

@@ -10,8 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils.html import escape
+from openpyxl import load_workbook
 
 from kpis.imports.definitions.write import import_definitions
+from kpis.imports.parse import COLUMNS
 from kpis.models import Kpi, Reading
 from tests.conftest import PASSWORD
 from tests.factories import make_area, make_kpi
@@ -160,6 +162,35 @@ def test_an_excel_cell_of_text_is_read_as_printed(signed_in, printed):
     assert preview.status_code == 200
     signed_in.post(CONFIRM, {"token": preview.context["token"]})
     assert (_held("W-T").value, _held("W-G").value) == (Decimal(3289), Decimal(1200))
+
+
+def _as_percentages(content: bytes, references: set[str]) -> bytes:
+    """The file with the figures of `references` formatted as Excel formats "95%" typed in."""
+    book = load_workbook(io.BytesIO(content))
+    sheet = book.active
+    figure = COLUMNS.index("Figure") + 1
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=3, max_col=3):
+        held = sheet.cell(row=cell.row, column=figure)
+        if cell.value in references and held.value is not None:
+            held.number_format = "0%"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_percentage_typed_in_excel_is_read_as_shown_not_as_a_fraction(signed_in, printed):
+    """Excel keeps "95%" as 0.95 shown as a percentage: it is read as 95, and in a KPI that
+    is not a percentage it is refused as one, never taken for 0.95."""
+    content = _as_percentages(fill_xlsx(printed, OPEN_QUARTER, {"3": 0.95}), {"3"})
+    preview = _upload(signed_in, content, "percent.xlsx")
+    assert preview.status_code == 200
+    signed_in.post(CONFIRM, {"token": preview.context["token"]})
+    assert _held("3").value == Decimal(95)
+    before = database_state()
+    content = _as_percentages(fill_xlsx(printed, OPEN_QUARTER, {"W-D": 0.5}), {"W-D"})
+    html = _upload(signed_in, content, "percent.xlsx").content.decode()
+    assert escape("The figure '50%' is in %") in html
+    assert database_state() == before
 
 
 def test_a_target_is_read_as_printed_in_the_kpis_unit(client, manager, printed):

@@ -3,6 +3,8 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from kpis.imports.parse import COLUMNS
+from kpis.imports.template import template_rows
 from kpis.models import Reading
 from tests.conftest import PASSWORD
 from tests.kpis.import_files import (
@@ -56,6 +58,13 @@ def test_it_downloads_the_template(signed_in, fmt):
     response = signed_in.get(TEMPLATE, {"quarter": OPEN_QUARTER.isoformat(), "format": fmt})
     assert response.status_code == 200
     assert f"ICT-{OPEN_QUARTER}-figures.{fmt}" in response["Content-Disposition"]
+
+
+def test_the_template_gives_a_target_of_0_rather_than_leaving_it_blank(seed):
+    # ICT's KPI 1 allows at most 0 failures: a blank would read as "no target".
+    rows = template_rows(seed["ICT"], OPEN_QUARTER)
+    target = COLUMNS.index("Target")
+    assert next(row for row in rows if row[2] == "1")[target] == "0"
 
 
 def test_it_refuses_a_template_for_a_quarter_not_offered(signed_in):
