@@ -198,6 +198,9 @@ def record_breach(
         errors["occurred_on"] = "Enter the day of the outcome, like 2025-06-12"
     elif problem := date_out_of_range(occurred_on):
         errors["occurred_on"] = problem
+    elif occurred_on > timezone.localdate():
+        # Its notice falls due 30 days after the outcome: an outcome still to come has none yet.
+        errors["occurred_on"] = "The outcome of a breach cannot be on a day still to come"
     if not description:
         errors["description"] = "Say what happened"
     elif len(description) > LONG_TEXT_LENGTH:

@@ -58,6 +58,8 @@ def _notified(
         errors["notified_on"] = "Enter the day the failure was notified, like 2024-03-28"
     elif problem := date_out_of_range(notified_on):
         errors["notified_on"] = problem
+    elif notified_on > timezone.localdate():
+        errors["notified_on"] = "A failure cannot be notified on a day still to come"
     elif first is not None and notified_on < first.start_date:
         errors["notified_on"] = (
             f"The failure cannot be notified before its first quarter began "
@@ -234,7 +236,8 @@ def _check_ready(plan: Plan, to_state: str) -> None:
             raise ValidationError(
                 {
                     "state": f"{left} action{'s are' if left != 1 else ' is'} not done yet: record "
-                    "them as done first, or close the plan as not effective"
+                    f"{'them' if left != 1 else 'it'} as done first, or close the plan as not "
+                    "effective"
                     if actions
                     else "A plan with no actions cannot be completed"
                 }

@@ -58,7 +58,7 @@ class PlanForm(ProblemsMixin, forms.Form):
     notified_on = date_field(
         "Failure notified to the supplier on",
         "Enter the day the failure was notified, like 2024-03-28",
-        hint="Like 2024-03-28. The plan is due the contract's working days after this day.",
+        # The working days are the contract's, written in by the form.
     )
     root_cause = forms.CharField(
         label="The supplier's root cause (optional until the plan is agreed)",
@@ -74,10 +74,16 @@ class PlanForm(ProblemsMixin, forms.Form):
         *args,
         kpis: list[Kpi] | None,
         quarters: list[tuple[str, str]],
+        working_days: int,
         changing: bool = False,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["notified_on"].help_text = (
+            f"Like 2024-03-28. The plan is due {working_days} working "
+            f"day{'' if working_days == 1 else 's'} after this day (weekends and bank holidays "
+            "do not count), as the contract gives."
+        )
         offer(self.fields["first_quarter"], quarters)
         offer(self.fields["last_quarter"], [("", "The same as the first"), *quarters[1:]])
         if changing:

@@ -100,6 +100,7 @@ def plan_new(request: HttpRequest, code: str) -> HttpResponse:
         initial=initial,
         kpis=kpis,
         quarters=held_quarter_options(contract),
+        working_days=working_days_for(contract),
     )
 
     def write(data: dict) -> Plan:
@@ -148,6 +149,7 @@ def plan_change(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         initial=initial,
         kpis=None,
         quarters=held_quarter_options(plan.kpi.contract),
+        working_days=working_days_for(plan.kpi.contract),
         changing=True,
     )
 

@@ -2,10 +2,12 @@
 for a form), the forms keeping what was typed beside their errors, and the downloads."""
 
 import csv
+import datetime
 import io
 import json
 
 import pytest
+from django.utils import timezone
 
 from notices.choices import NoticeState, Rating
 from notices.content import REGULATION_39_FIELDS, SUPPLIER_FIELDS
@@ -116,6 +118,12 @@ def test_a_manager_records_a_breach_and_its_notice_falls_due(client, manager, ic
         {"occurred_on": "2019-05-01", "outcome": "damages", "description": ""},
     )
     assert "Say what happened" in response.content.decode()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(
+        "/contracts/ICT/breaches/new/",
+        {"occurred_on": tomorrow.isoformat(), "outcome": "damages", "description": "Outage."},
+    )
+    assert "The outcome of a breach cannot be on a day still to come" in response.content.decode()
     client.post(
         "/contracts/ICT/breaches/new/",
         {"occurred_on": "2019-05-01", "outcome": "damages", "description": "Outage."},

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from kpis.models import Kpi
 from kpis.rules.conflicts import is_conflict
@@ -148,6 +149,8 @@ def test_a_manager_opens_agrees_and_closes_a_plan_and_an_officer_records_progres
 def test_the_plans_due_date_follows_the_contracts_working_days(client, manager, kpi_8):
     PlanSettings.objects.create(contract=kpi_8.contract, working_days=5)
     client.force_login(manager)
+    form = client.get(f"/contracts/{kpi_8.contract.code}/plans/new/").content.decode()
+    assert "The plan is due 5 working days after this day" in form
     assert _open(client, kpi_8).status_code == 302
     # Thursday 28 March 2024 and five working days: 2, 3, 4, 5 and 8 April.
     assert Plan.objects.get(kpi=kpi_8).due_on == datetime.date(2024, 4, 8)
@@ -175,6 +178,11 @@ def test_bad_input_is_named_beside_its_field_and_what_was_typed_is_kept(client, 
     response = _open(client, kpi_8, first_quarter="2019-03-31", last_quarter="2018-09-30")
     assert 'id="id_last_quarter-error"' in response.content.decode()
     assert "The last quarter cannot come before the first" in response.content.decode()
+    # A failure notified on a day still to come.
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = _open(client, kpi_8, notified_on=tomorrow.isoformat())
+    assert 'id="id_notified_on-error"' in response.content.decode()
+    assert "A failure cannot be notified on a day still to come" in response.content.decode()
     # An action due on a day that does not exist, and no owner.
     plan = a_plan(kpi_8)
     response = client.post(

@@ -42,8 +42,9 @@ PAGES = {
     # The contract, the plan, its actions, its history and its actions' history; the files of
     # evidence attached to it (the evidence app).
     "detail": 9,
-    # Each form: the contract and the plan (and the action), the quarters offered.
-    "change": 6,
+    # Each form: the contract and the plan (and the action), the quarters offered; the plan's,
+    # also the working days the contract gives, for the hint beside the day notified.
+    "change": 7,
     "state": 5,
     "action_change": 6,
     "progress": 6,
