@@ -173,6 +173,13 @@ class Contract(models.Model):
 
     def clean(self) -> None:
         check_term(self.start_date, self.end_date)
+        ended = self.terminated_on
+        if ended and (problem := date_out_of_range(ended)):
+            raise ValidationError({"terminated_on": problem})
+        if ended and self.start_date and ended < self.start_date:
+            raise ValidationError(
+                {"terminated_on": "A contract cannot be terminated before it starts."}
+            )
 
     @property
     def needs_performance_notices(self) -> bool:

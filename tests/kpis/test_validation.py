@@ -1,5 +1,6 @@
 """Bad input is refused with a message naming the field, by the models and by the database."""
 
+import datetime
 import json
 from decimal import Decimal
 
@@ -177,6 +178,13 @@ def test_it_refuses_an_end_before_a_start(area):
     contract = area.contract
     contract.start_date, contract.end_date = "2020-01-01", "2019-01-01"
     assert _errors(contract) == {"end_date": ["The end date must be after the start date."]}
+    contract.start_date, contract.end_date = datetime.date(2026, 4, 1), None
+    contract.terminated_on = datetime.date(2020, 1, 1)
+    assert _errors(contract) == {
+        "terminated_on": ["A contract cannot be terminated before it starts."]
+    }
+    contract.terminated_on = datetime.date(2026, 4, 1)
+    contract.full_clean()
 
     suspension = Suspension(
         kpi=make_kpi(area), first_quarter="2024-06-30", last_quarter="2024-03-31", reason="r"
