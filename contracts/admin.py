@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
-from simple_history.admin import SimpleHistoryAdmin
 
+from contracts.admin_history import HistoryAdmin
 from contracts.admin_inputs import KeyChoicesMixin, guard
 from contracts.admin_reasons import ReasonAdmin
 from contracts.models import Assignment, Budget, Contract, Extension, ServiceArea
@@ -32,7 +32,7 @@ class AssignmentInline(KeyChoicesMixin, admin.TabularInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(ReasonAdmin, SimpleHistoryAdmin):
+class ContractAdmin(ReasonAdmin, HistoryAdmin):
     """A contract with its service areas, extensions, budgets and assignments inline. The kpis
     app registers it again with its KPIs (kpis/admin/contract.py): this app knows nothing of
     KPIs."""
@@ -44,7 +44,7 @@ class ContractAdmin(ReasonAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ServiceArea)
-class ServiceAreaAdmin(ReasonAdmin, SimpleHistoryAdmin):
+class ServiceAreaAdmin(ReasonAdmin, HistoryAdmin):
     list_display = ["code", "name", "contract", "position"]
     list_filter = ["contract"]
     search_fields = ["code", "name", "contract__code"]
@@ -52,14 +52,14 @@ class ServiceAreaAdmin(ReasonAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Extension)
-class ExtensionAdmin(ReasonAdmin, SimpleHistoryAdmin):
+class ExtensionAdmin(ReasonAdmin, HistoryAdmin):
     list_display = ["contract", "start_date", "end_date", "value", "guaranteed_savings"]
     list_filter = ["contract"]
     list_select_related = ["contract"]
 
 
 @admin.register(Budget)
-class BudgetAdmin(ReasonAdmin, SimpleHistoryAdmin):
+class BudgetAdmin(ReasonAdmin, HistoryAdmin):
     list_display = [
         "contract",
         "year_label",
@@ -84,7 +84,7 @@ class BudgetAdmin(ReasonAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ReasonAdmin, SimpleHistoryAdmin):
+class AssignmentAdmin(ReasonAdmin, HistoryAdmin):
     list_display = ["user", "contract"]
     list_filter = ["contract"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "contract__code"]

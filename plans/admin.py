@@ -3,18 +3,18 @@ changed here, with a reason; plans and their actions are read here and changed o
 pages, where the permission table decides who may do what and every change keeps its reason."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from contracts.admin_history import HistoryAdmin
 from contracts.admin_reasons import ReasonAdmin
 from plans.models import Plan, PlanAction, PlanSettings
 
 
 @admin.register(PlanSettings)
-class PlanSettingsAdmin(ReasonAdmin, SimpleHistoryAdmin):
+class PlanSettingsAdmin(ReasonAdmin, HistoryAdmin):
     list_display = ["contract", "working_days"]
 
 
-class _ReadHere(SimpleHistoryAdmin):
+class _ReadHere(HistoryAdmin):
     """Read in the admin, with its history; opened and changed on the plan's pages."""
 
     def has_add_permission(self, request) -> bool:

@@ -2,12 +2,12 @@
 answered and closed on the question pages, where the permission table decides who does which."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from contracts.admin_history import HistoryAdmin
 from questions.models import AgreedAction, Answer, Question
 
 
-class ReadOnly(SimpleHistoryAdmin):
+class ReadOnly(HistoryAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 

@@ -5,8 +5,8 @@ Credits applied are recorded, changed and removed only where the table allows re
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from simple_history.admin import SimpleHistoryAdmin
 
+from contracts.admin_history import HistoryAdmin
 from contracts.admin_reasons import ReasonAdmin, ReasonForm
 from kpis.admin.forms import RefusedDeletes
 from regime import services
@@ -21,7 +21,7 @@ from regime.models import (
 
 
 @admin.register(RegimeSettings)
-class RegimeSettingsAdmin(ReasonAdmin, SimpleHistoryAdmin):
+class RegimeSettingsAdmin(ReasonAdmin, HistoryAdmin):
     list_display = [
         "contract",
         "detriment_run",
@@ -33,19 +33,19 @@ class RegimeSettingsAdmin(ReasonAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(CreditScheme)
-class CreditSchemeAdmin(ReasonAdmin, SimpleHistoryAdmin):
+class CreditSchemeAdmin(ReasonAdmin, HistoryAdmin):
     list_display = ["contract", "effective_from", "basis", "amount", "quarter_cap", "year_cap"]
     list_filter = ["contract"]
 
 
 @admin.register(KpiWeight)
-class KpiWeightAdmin(ReasonAdmin, SimpleHistoryAdmin):
+class KpiWeightAdmin(ReasonAdmin, HistoryAdmin):
     list_display = ["kpi", "weight"]
     list_select_related = ["kpi"]
 
 
 @admin.register(QuarterCharge)
-class QuarterChargeAdmin(ReasonAdmin, SimpleHistoryAdmin):
+class QuarterChargeAdmin(ReasonAdmin, HistoryAdmin):
     list_display = ["contract", "period", "amount"]
     list_filter = ["contract"]
 
@@ -71,7 +71,7 @@ class AppliedCreditForm(ReasonForm):
 
 
 @admin.register(AppliedCredit)
-class AppliedCreditAdmin(RefusedDeletes, ReasonAdmin, SimpleHistoryAdmin):
+class AppliedCreditAdmin(RefusedDeletes, ReasonAdmin, HistoryAdmin):
     form = AppliedCreditForm
     list_display = ["contract", "period", "amount", "recorded_by", "recorded_at"]
     list_filter = ["contract"]
@@ -83,7 +83,7 @@ class AppliedCreditAdmin(RefusedDeletes, ReasonAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Relief)
-class ReliefAdmin(RefusedDeletes, SimpleHistoryAdmin):
+class ReliefAdmin(RefusedDeletes, HistoryAdmin):
     list_display = ["kpi", "period", "recorded_by", "recorded_at"]
     list_select_related = ["kpi", "period", "recorded_by"]
 

@@ -113,3 +113,23 @@ def test_it_lists_readings_in_the_same_number_of_queries_however_many(admin_clie
     for n in range(30):
         make_reading(make_kpi(area, f"K-{n}"), "2024-06-30", 95)
     assert queries() == before
+
+
+def test_a_history_address_whose_id_cannot_be_one_is_not_found(admin_client_seeded, seed):
+    """The history's address takes any text as the id: "4/change/history/" is a page that
+    does not exist, for every model with a history, never a server error."""
+    from django.contrib import admin
+
+    from contracts.admin_history import HistoryAdmin
+
+    with_history = [
+        model for model, shown in admin.site._registry.items() if isinstance(shown, HistoryAdmin)
+    ]
+    assert len(with_history) > 10
+    contract = seed["ICT"].pk
+    for model in with_history:
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}"
+        assert admin_client_seeded.get(f"{base}/{contract}/change/history/").status_code == 404
+    assert (
+        admin_client_seeded.get(f"/admin/contracts/contract/{contract}/history/").status_code == 200
+    )

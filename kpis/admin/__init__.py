@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from simple_history.admin import SimpleHistoryAdmin
 
+from contracts.admin_history import HistoryAdmin
 from contracts.admin_reasons import ReasonAdmin
 from contracts.models import Contract
 from kpis.admin.contract import ContractWithKpisAdmin
@@ -123,7 +123,7 @@ admin.site.register(Contract, ContractWithKpisAdmin)
 
 
 @admin.register(Kpi)
-class KpiAdmin(ReasonAdmin, SimpleHistoryAdmin):
+class KpiAdmin(ReasonAdmin, HistoryAdmin):
     form = KpiAdminForm
     list_display = [
         "reference",
@@ -244,7 +244,7 @@ class MonthlyFigureInline(admin.TabularInline):
 
 
 @admin.register(Reading)
-class ReadingAdmin(RefusedDeletes, ReasonAdmin, SimpleHistoryAdmin):
+class ReadingAdmin(RefusedDeletes, ReasonAdmin, HistoryAdmin):
     form = ReadingAdminForm
     list_display = [
         "kpi",
@@ -293,7 +293,7 @@ class ReadingAdmin(RefusedDeletes, ReasonAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Suspension)
-class SuspensionAdmin(RefusedDeletes, ReasonAdmin, SimpleHistoryAdmin):
+class SuspensionAdmin(RefusedDeletes, ReasonAdmin, HistoryAdmin):
     form = SuspensionAdminForm
     list_display = ["kpi", "first_quarter", "last_quarter", "reason"]
     list_filter = ["kpi__contract"]
@@ -309,7 +309,7 @@ class SuspensionAdmin(RefusedDeletes, ReasonAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(ReasonAdmin, SimpleHistoryAdmin):
+class ReportingPeriodAdmin(ReasonAdmin, HistoryAdmin):
     list_display = ["label", "end_date", "financial_year", "quarter"]
     list_filter = ["financial_year", "quarter"]
     search_fields = ["end_date"]
@@ -325,7 +325,7 @@ class ReportingPeriodAdmin(ReasonAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(QuarterlyReturn)
-class QuarterlyReturnAdmin(ReasonAdmin, SimpleHistoryAdmin):
+class QuarterlyReturnAdmin(ReasonAdmin, HistoryAdmin):
     form = QuarterlyReturnAdminForm
     list_display = ["contract", "period", "state", "submitted_at", "approved_at", "approved_by"]
     list_filter = ["state", "contract", "period"]
@@ -370,14 +370,14 @@ class QuarterlyReturnAdmin(ReasonAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(PublishedSummary)
-class PublishedSummaryAdmin(ReasonAdmin, SimpleHistoryAdmin):
+class PublishedSummaryAdmin(ReasonAdmin, HistoryAdmin):
     list_display = ["service_area", "period", "measured", "met", "source"]
     list_filter = ["service_area__contract", "period"]
     list_select_related = ["service_area__contract", "period"]
 
 
 @admin.register(Unit)
-class UnitAdmin(ReasonAdmin, SimpleHistoryAdmin):
+class UnitAdmin(ReasonAdmin, HistoryAdmin):
     list_display = ["label", "code", "kind", "symbol", "contract"]
     list_filter = ["kind", "contract"]
     list_select_related = ["contract"]
@@ -409,7 +409,7 @@ class RuleChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(SuspensionRequest)
-class SuspensionRequestAdmin(SimpleHistoryAdmin):
+class SuspensionRequestAdmin(HistoryAdmin):
     """Officers' requests and managers' decisions, read only: decided on the request's page."""
 
     list_display = ["kpi", "first_quarter", "last_quarter", "state", "requested_by", "decided_by"]
