@@ -68,6 +68,7 @@ class Contract(models.Model):
         "keyed on it, so that none is served once the data beneath it has changed.",
     )
     stated_kpi_count = models.PositiveSmallIntegerField(
+        "stated KPI count",
         null=True,
         blank=True,
         help_text="How many KPIs the contract's own papers say it has, to compare with those held.",

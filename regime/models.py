@@ -188,6 +188,7 @@ class KpiWeight(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = "KPI weight"
         constraints = [
             models.CheckConstraint(condition=Q(weight__gte=0), name="kpi_weight_not_negative")
         ]

@@ -17,6 +17,8 @@ class ReminderSent(models.Model):
     sent_on = models.DateField()
 
     class Meta:
+        verbose_name = "reminder sent"
+        verbose_name_plural = "reminders sent"
         ordering = ["-sent_on", "contract", "quarter_end"]
         constraints = [
             models.UniqueConstraint(

@@ -213,3 +213,14 @@ def test_it_never_shows_template_comments_on_a_page(client, committee_member, se
     client.force_login(committee_member)
     page = client.get("/contracts/PSSP/").content.decode()
     assert "{#" not in page and "MultipleChoiceField" not in page
+
+
+def test_the_table_of_a_contract_with_no_quarter_held_says_so(client, committee_member):
+    from tests.factories import make_area, make_contract, make_kpi
+
+    contract = make_contract("NEW")
+    make_kpi(make_area(contract))
+    client.force_login(committee_member)
+    html = client.get(f"/contracts/{contract.code}/kpis/").content.decode()
+    assert "1 KPI shown, with no quarter held yet." in html
+    assert "shown for\n" not in html
