@@ -3,8 +3,9 @@
 The council's evidence is documents, pictures and spreadsheets: PDF, PNG, JPEG, GIF, Excel and
 Word (the zipped formats of today, whose parts say which they are, and the older OLE formats,
 told apart by their name only once the bytes have shown an OLE file), and CSV or plain text
-(anything that reads as text). Everything else is refused, and a program (Windows, Linux or
-macOS) is refused by name, whatever it is called. No database here.
+(anything that reads as text, unless it is named as another kind or as a web page). Everything
+else is refused, and a program (Windows, Linux or macOS) is refused by name, whatever it is
+called. No database here.
 
 A small table rather than a library: the one maintained pure-Python library of signatures needs
 a newer Python than the project's, the others are unmaintained, and the zipped Office formats
@@ -78,6 +79,18 @@ _PROGRAMS = (
 )
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# The names of the kinds read from their bytes, which a text file is not.
+_NAMED_OTHERWISE = {
+    "pdf": "a PDF",
+    "png": "a PNG image",
+    "jpg": "a JPEG image",
+    "jpeg": "a JPEG image",
+    "gif": "a GIF image",
+    "xlsx": "an Excel spreadsheet",
+    "xls": "an Excel spreadsheet",
+    "docx": "a Word document",
+    "doc": "a Word document",
+}
 # Control characters a text file never holds (tab, line feed, form feed and return it may).
 _NOT_TEXT = frozenset(range(32)) - {9, 10, 12, 13}
 
@@ -147,7 +160,17 @@ def _text(file: IO[bytes], name: str) -> Kind:
             raise Refused(UNKNOWN_MESSAGE) from None
     if not text.strip() or any(ord(c) in _NOT_TEXT for c in text):
         raise Refused(UNKNOWN_MESSAGE)
-    return CSV if name.lower().endswith(".csv") else TEXT
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension in _NAMED_OTHERWISE:
+        # Text named as a document or picture would be downloaded under a name it cannot open
+        # as: most likely the wrong file, or one saved wrongly.
+        raise Refused(
+            f"This file is named as {_NAMED_OTHERWISE[extension]} but holds plain text: attach "
+            "the document itself, or give a text file a name ending .txt or .csv."
+        )
+    if extension in {"htm", "html", "xhtml", "svg"}:
+        raise Refused("A web page is not accepted as evidence: save or print it as a PDF.")
+    return CSV if extension == "csv" else TEXT
 
 
 def kind_of_bytes(data: bytes, name: str) -> Kind:

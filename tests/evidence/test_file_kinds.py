@@ -56,3 +56,23 @@ def test_it_refuses_a_program_whatever_its_name(content, name):
 def test_it_refuses_contents_of_no_kind_accepted(content, name):
     with pytest.raises(filetypes.Refused):
         filetypes.kind_of_bytes(content, name)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("calls.pdf", "This file is named as a PDF but holds plain text"),
+        ("photo.JPG", "This file is named as a JPEG image but holds plain text"),
+        ("figures.xlsx", "This file is named as an Excel spreadsheet but holds plain text"),
+        ("page.html", "A web page is not accepted as evidence: save or print it as a PDF."),
+    ],
+)
+def test_it_refuses_text_named_as_another_kind_or_a_web_page(name, message):
+    with pytest.raises(filetypes.Refused, match=message):
+        filetypes.kind_of_bytes(b"<html><body>Calls answered: 95%</body></html>", name)
+
+
+@pytest.mark.parametrize("name", ["notes.txt", "notes", "incidents.log", "figures.CSV"])
+def test_it_accepts_text_named_as_text(name):
+    kind = filetypes.kind_of_bytes(b"Calls answered: 95%\n", name)
+    assert kind == (filetypes.CSV if name.endswith("CSV") else filetypes.TEXT)
