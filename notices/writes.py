@@ -142,7 +142,9 @@ def discard_notice(*, notice: PerformanceNotice, user) -> None:
     _draft_under_lock(notice).delete()
 
 
-def _approval_refusal(user, notice: PerformanceNotice) -> str:
+def approval_refusal(user, notice: PerformanceNotice) -> str:
+    """Why `user` may not approve `notice` although their part lets them approve notices: the
+    four-eyes rule (they drafted it or changed a rating); empty where they may."""
     if settings.ALLOW_SELF_APPROVAL:
         return ""
     changers = set(notice.ratings.exclude(changed_by=None).values_list("changed_by", flat=True))
@@ -159,7 +161,7 @@ def approve_notice(
     stored with its checksum, as the next version of the period's notice."""
     require(user, Action.APPROVE_NOTICE, contract_id=notice.contract_id)
     notice = _draft_under_lock(notice)
-    if reason := _approval_refusal(user, notice):
+    if reason := approval_refusal(user, notice):
         raise ReturnLocked(reason)
     ratings = list(notice.ratings.select_related("kpi").order_by("position", "pk"))
     kpis = notice.contract.kpis.filter(pk__in=[r.kpi_id for r in ratings])

@@ -134,7 +134,13 @@ def notice_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     else:
         context["ratings"] = _ratings(notice)
         context["may_justify"] = may_ever(request.user, Action.JUSTIFY_RATING, contract.pk)
-        context["may_approve"] = may_ever(request.user, Action.APPROVE_NOTICE, contract.pk)
+        may_approve = may_ever(request.user, Action.APPROVE_NOTICE, contract.pk)
+        # Whoever drafted it is told why someone else approves it, rather than offered a
+        # button that refuses them.
+        context["approval_refusal"] = (
+            writes.approval_refusal(request.user, notice) if may_approve else ""
+        )
+        context["may_approve"] = may_approve and not context["approval_refusal"]
         context["may_discard"] = may_ever(request.user, Action.DRAFT_NOTICE, contract.pk)
     return render(request, "notices/notice_detail.html", context)
 
@@ -203,6 +209,22 @@ def notice_approve(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notice_discard(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    if request.POST.get("confirm") != "yes":
+        notice = get_notice_for(request.user, code, pk)
+        get_workable_contract_for(request.user, code, Action.DRAFT_NOTICE)
+        context = {
+            "contract": notice.contract,
+            "heading": "Discard this draft notice?",
+            "explanation": [
+                "The draft, its ratings and any justifications written for them are deleted. "
+                "A new draft can be made for the same period."
+            ],
+            "button": "Yes, discard the draft",
+            "action": request.path,
+            "fields": [],
+            "back": notice.get_absolute_url(),
+        }
+        return render(request, "_confirm.html", context)
     return _act(
         request,
         code,

@@ -94,7 +94,8 @@ def test_a_manager_drafts_from_the_page_with_the_period_offered(client, manager,
     notice = PerformanceNotice.objects.get()
     assert response.url == notice.get_absolute_url()
     page = client.get(response.url).content.decode()
-    assert "Approve and publish the notice" in page and "Relief granted" in page
+    # Whoever drafted it is told that someone else approves it.
+    assert "someone else must approve it" in page and "Relief granted" in page
 
 
 def test_changing_a_rating_without_justification_keeps_what_was_typed(client, manager, draft):
@@ -177,3 +178,32 @@ def test_a_second_manager_approves_on_the_page(client, manager, draft):
     assert notice.is_published and notice.approved_by == manager
     page = client.get(_url(notice)).content.decode()
     assert "Approved and published" in page and notice.sha256 in page
+
+
+def test_whoever_drafted_is_told_someone_else_approves_rather_than_offered_the_button(
+    client, ict, manager, django_user_model
+):
+    from contracts.roles import Role
+    from tests.conftest import _user
+
+    notice = a_notice(ict, manager)
+    client.force_login(manager)
+    page = client.get(notice.get_absolute_url()).content.decode()
+    assert "Approve and publish the notice" not in page
+    assert "You drafted this notice or changed one of its ratings" in page
+    client.force_login(_user(django_user_model, "manager2", Role.MANAGER, [ict]))
+    page = client.get(notice.get_absolute_url()).content.decode()
+    assert "Approve and publish the notice" in page
+    assert "You drafted this notice" not in page
+
+
+def test_discarding_a_draft_asks_first(client, ict, manager):
+    notice = a_notice(ict, manager)
+    client.force_login(manager)
+    url = f"/contracts/ICT/notices/{notice.pk}/discard/"
+    page = client.post(url).content.decode()
+    assert "Discard this draft notice?" in page and "Yes, discard the draft" in page
+    assert PerformanceNotice.objects.filter(pk=notice.pk).exists()
+    response = client.post(url, {"confirm": "yes"})
+    assert response.status_code == 302
+    assert not PerformanceNotice.objects.filter(pk=notice.pk).exists()

@@ -48,8 +48,9 @@ PAGES = {
     "list": 7,
     # The breaches offered, the last notice and the approved quarters, for the period offered.
     "new": 7,
-    # The notice; its ratings with their KPIs and who changed them.
-    "draft": 6,
+    # The notice; its ratings with their KPIs and who changed them; who changed a rating, for
+    # the four-eyes rule (a manager who did may not approve it).
+    "draft": 7,
     # The notice; the figures now, to show restatements beside it: the contract's small tables
     # in one query (its quarters, the KPIs' suspensions and rule changes, regime settings and
     # reliefs), the KPIs, the readings, open plans and open questions.
