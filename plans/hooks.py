@@ -49,12 +49,15 @@ def _scorecard(request, *, contract, **context) -> str:
 
 
 def _pack_end(request, *, contract, period, **context) -> str:
-    """The pack's open plans; nothing where none is open, as a pack prints only what there is
-    to say (and keeps its pages full)."""
+    """The pack's rectification plans: every plan answering a failure in its quarter, whatever
+    became of it (the committee reads what was done about each failure), and those still open
+    for earlier failures; nothing where there are none, as a pack prints only what there is to
+    say (and keeps its pages full)."""
+    end = period.end_date
     plans = [
         p
         for p in _public_plans(contract)
-        if p.is_open and p.first_quarter.end_date <= period.end_date
+        if p.first_quarter.end_date <= end and (p.is_open or p.last_quarter.end_date >= end)
     ]
     if not plans:
         return ""
