@@ -28,7 +28,7 @@ def test_the_year_views_pages_pass_axe(seed, committee_member, signed_in_page, u
 def test_a_year_is_chosen_by_keyboard(seed, committee_member, signed_in_page):
     page = signed_in_page(committee_member)
     page.goto("/contracts/PSSP/")
-    page.get_by_label("Financial year").select_option("2018")
+    page.get_by_label("Financial year", exact=True).select_option("2018")
     page.get_by_role("button", name="Show this year").focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/contracts/PSSP/?year=2018")
