@@ -106,6 +106,12 @@ class Preview:
         return [row for row in self.rows if row.changed]
 
     @property
+    def changed_kpis(self) -> int:
+        """KPIs whose figures the import changes: a monthly KPI's quarter and months are one,
+        as the message after the import counts the readings changed."""
+        return len({row.kpi.pk for row in self.changed_rows if row.kpi is not None})
+
+    @property
     def backfill_note(self) -> str:
         return backfill_note(self.backfill.source, self.backfill.page) if self.backfill else ""
 

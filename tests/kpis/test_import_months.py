@@ -141,9 +141,11 @@ def test_months_imported_through_the_page_roll_up_to_the_quarter(signed_in, mont
     assert "Quarter from the months: 71.4286, failure" in html
     assert "Quarter from the months: 210" in html
     assert "Worked out from the months" in html
+    # Two KPIs change, whatever the number of their rows: as the message after it counts them.
+    assert "Import: 2 KPIs changed</button>" in html
     assert _state() == before
-    response = signed_in.post(CONFIRM, {"token": preview.context["token"]})
-    assert response.status_code == 302
+    response = signed_in.post(CONFIRM, {"token": preview.context["token"]}, follow=True)
+    assert "2 readings changed" in response.content.decode()
     _assert_rolled_up()
     # One save of each reading, through the return's service, recorded with the file.
     calls = _reading("CALLS")

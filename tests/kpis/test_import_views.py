@@ -79,7 +79,7 @@ def test_it_previews_then_imports_only_on_confirmation(signed_in, seed):
     preview = _upload(signed_in, content, "ict.xlsx")
     assert preview.status_code == 200
     page = preview.content.decode()
-    assert "Import 2 changes" in page
+    assert "Import: 2 KPIs changed" in page
     assert "96.5" in page
     assert database_state() == before
     token = preview.context["token"]
@@ -150,7 +150,7 @@ def test_it_imports_a_miss_without_commentary_as_a_to_do_for_submission(signed_i
     preview = _upload(signed_in, fill_xlsx(seed["ICT"], OPEN_QUARTER, {"3": 50}), "ict.xlsx")
     page = preview.content.decode()
     assert "To do before you submit: explain why the target was missed" in page
-    assert "Import 1 change" in page
+    assert "Import: 1 KPI changed" in page
     assert signed_in.post(CONFIRM, {"token": preview.context["token"]}).status_code == 302
     held = Reading.objects.get(
         kpi__contract__code="ICT", kpi__reference="3", period__end_date=OPEN_QUARTER
