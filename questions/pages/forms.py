@@ -69,7 +69,11 @@ class AskForm(forms.Form):
         self.packs = {pack.pk: pack for pack in packs}
         offer(self.fields["kpi"], [NONE, *(_kpi_choice(kpi) for kpi in kpis)])
         offer(self.fields["quarter"], [NONE, *quarters])
-        offer(self.fields["pack"], [NONE, *(_pack_choice(pack) for pack in packs)])
+        if packs:
+            offer(self.fields["pack"], [NONE, *(_pack_choice(pack) for pack in packs)])
+        else:
+            # Nothing to choose from: the list is not offered.
+            del self.fields["pack"]
 
 
 NONE = ("", "None")

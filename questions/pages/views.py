@@ -81,7 +81,7 @@ def question_new(request: HttpRequest, code: str) -> HttpResponse:
                 text=data["text"],
                 kpi=form.kpis.get(data["kpi"]) if data["kpi"] else None,
                 end_date=data["quarter"],
-                pack=form.packs.get(data["pack"]) if data["pack"] else None,
+                pack=form.packs.get(data["pack"]) if data.get("pack") else None,
             )
         except ValidationError as error:
             _add_errors(form, error)

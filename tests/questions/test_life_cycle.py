@@ -76,6 +76,17 @@ def test_a_question_left_empty_is_refused_beside_its_field_keeping_the_choices(
     assert "<title>Error: " in page
 
 
+def test_the_packs_are_offered_only_where_one_is_published(client, committee_member, seed, manager):
+    client.force_login(committee_member)
+    page = client.get(ASK).content.decode()
+    assert "Published committee pack" not in page
+    # Asking still works without the list.
+    assert client.post(ASK, {"text": TEXT}).status_code == 302
+    publish_pack(contract=seed["PSSP"], quarter="2019-03-31", user=manager)
+    page = client.get(ASK).content.decode()
+    assert "Published committee pack" in page and "2018/19 Q4" in page
+
+
 def test_typed_text_is_kept_when_the_pack_and_quarter_disagree(
     client, committee_member, seed, manager
 ):
