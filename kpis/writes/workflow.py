@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from contracts.limits import REASON_LENGTH, too_long_message
 from kpis.choices import ReturnState
-from kpis.models import QuarterlyReturn, Reading
+from kpis.models import Kpi, QuarterlyReturn, Reading
 from kpis.permissions import Action, require
 from kpis.rules import rollup
 from kpis.rules.status import MEASURED, Status
@@ -87,7 +87,7 @@ def incomplete_rows(quarterly_return: QuarterlyReturn) -> list[tuple[int, str, s
     return problems
 
 
-def _missing(kpi) -> tuple[int, str, str]:
+def _missing(kpi: Kpi) -> tuple[int, str, str]:
     """A row with nothing entered, pointed at its first box: a monthly KPI's first month, as its
     quarter's own box is folded away for quarters whose months were never reported."""
     if kpi.is_monthly:
@@ -113,7 +113,7 @@ def _months_left_blank(reading: Reading) -> list[tuple[int, str, str]]:
     ]
 
 
-def _month_box(kpi, index: int) -> str:
+def _month_box(kpi: Kpi, index: int) -> str:
     """The return page's box for a month's figure (the first of its parts, where it has them)."""
     return f"m{index}_numerator" if kpi.has_parts else f"m{index}_value"
 
